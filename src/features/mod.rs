@@ -1,0 +1,8 @@
+//! N-grams → numbers: the specified hash, sparse rows, and the TF-IDF vectorizer.
+
+pub mod hashing;
+pub mod sparse;
+pub mod vectorizer;
+
+pub use sparse::{Csr, Row};
+pub use vectorizer::{FeatureConfig, VecScratch, Vectorizer};

@@ -1,0 +1,12 @@
+//! gavel: offline, trainable, explainable moderation of reader comments.
+//!
+//! The data flow, one module each: [`text`] (normalise, tokenize, stem, n-grams) →
+//! [`features`] (hashing, TF-IDF, sparse rows) → [`model`] (logistic heads, solver, file) →
+//! [`eval`] (metrics, splits, reports); [`io`] reads and writes CSV/TSV/JSONL.
+
+pub mod error;
+pub mod features;
+pub mod model;
+pub mod text;
+
+pub use error::{Error, Result};

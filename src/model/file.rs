@@ -1,0 +1,194 @@
+//! The model file: one self-describing, versioned, checksummed file.
+//!
+//! ```text
+//! magic      8 bytes  "GAVELMDL"
+//! version    u32 LE   FORMAT_VERSION
+//! header_len u32 LE   then that many bytes of JSON: text and feature config, label spec,
+//!                     heads (link, outputs), feature count, training metadata
+//! buckets    u32 LE × n_features      the hash bucket of each feature column, increasing
+//! idf        f32 LE × n_features
+//! per head:  f32 LE × n_features·K    weights, feature-major; then f32 LE × K intercepts
+//! crc32      u32 LE   CRC-32 (IEEE) of every byte before it
+//! ```
+//! Little-endian raw arrays load with one copy; the JSON header can be read by any tool.
+
+use super::{Head, Link, Model, Spec, TrainingMeta};
+use crate::error::{Error, Result};
+use crate::features::{FeatureConfig, Vectorizer};
+use crate::text::TextConfig;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+
+pub const MAGIC: &[u8; 8] = b"GAVELMDL";
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct HeadMeta {
+    /// "sigmoid" or "softmax"
+    link: String,
+    outputs: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    text: TextConfig,
+    features: FeatureConfig,
+    spec: Spec,
+    n_features: usize,
+    heads: Vec<HeadMeta>,
+    meta: TrainingMeta,
+}
+
+/// Serialises a model to bytes.
+pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
+    let header = Header {
+        text: m.vectorizer.text_config().clone(),
+        features: m.vectorizer.feature_config().clone(),
+        spec: m.spec.clone(),
+        n_features: m.vectorizer.n_features(),
+        heads: m
+            .heads
+            .iter()
+            .map(|h| HeadMeta {
+                link: match h.link {
+                    Link::Sigmoid => "sigmoid".into(),
+                    Link::Softmax(_) => "softmax".into(),
+                },
+                outputs: h.k(),
+            })
+            .collect(),
+        meta: m.meta.clone(),
+    };
+    let json = serde_json::to_vec(&header).map_err(|e| Error::Data(e.to_string()))?;
+    let nf = m.vectorizer.n_features();
+    let floats: usize = m.heads.iter().map(|h| h.weights.len() + h.bias.len()).sum();
+    let mut out = Vec::with_capacity(20 + json.len() + nf * 8 + floats * 4);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&json);
+    for &b in m.vectorizer.buckets() {
+        out.extend_from_slice(&b.to_le_bytes());
+    }
+    for &v in m.vectorizer.idf() {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    for h in &m.heads {
+        for &v in h.weights.iter().chain(&h.bias) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    Ok(out)
+}
+
+/// Writes a model atomically: a temporary file beside `path`, then a rename.
+pub fn save(m: &Model, path: &Path) -> Result<()> {
+    let bytes = to_bytes(m)?;
+    write_atomic(path, &bytes)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// reader never sees half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Reads a model file.
+pub fn load(path: &Path) -> Result<Model> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    from_bytes(&bytes).map_err(|msg| Error::BadModel {
+        path: path.display().to_string(),
+        msg,
+    })
+}
+
+/// Parses model bytes; the error says what is wrong with them.
+pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
+    if bytes.len() < 20 || &bytes[..8] != MAGIC {
+        return Err("it does not start with the gavel magic bytes (wrong file?)".into());
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+    if version != FORMAT_VERSION {
+        return Err(format!(
+            "format version {version}, this gavel reads version {FORMAT_VERSION}; \
+             retrain the model or use a matching gavel"
+        ));
+    }
+    let (body, tail) = bytes.split_at(bytes.len() - 4);
+    let stored = u32::from_le_bytes(tail.try_into().unwrap_or_default());
+    if crc32fast::hash(body) != stored {
+        return Err("checksum mismatch: the file is corrupt or truncated".into());
+    }
+    let hlen = u32::from_le_bytes(body[12..16].try_into().unwrap_or_default()) as usize;
+    let json = body
+        .get(16..16 + hlen)
+        .ok_or("header length runs past the end of the file")?;
+    let h: Header = serde_json::from_slice(json).map_err(|e| format!("bad header: {e}"))?;
+    let mut r = Reader {
+        b: &body[16 + hlen..],
+    };
+    let nf = h.n_features;
+    let buckets = r.u32s(nf)?;
+    let idf = r.f32s(nf)?;
+    let link = h.spec.link();
+    let mut heads = Vec::with_capacity(h.heads.len());
+    for hm in &h.heads {
+        if hm.outputs != link.k() {
+            return Err("a head's output count does not match its labels".into());
+        }
+        let weights = r.f32s(nf.checked_mul(hm.outputs).ok_or("size overflow")?)?;
+        let bias = r.f32s(hm.outputs)?;
+        heads.push(Head {
+            link,
+            n_features: nf,
+            weights,
+            bias,
+        });
+    }
+    if !r.b.is_empty() {
+        return Err(format!("{} unexpected bytes after the weights", r.b.len()));
+    }
+    let v = Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
+    Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+        let bytes = n.checked_mul(4).ok_or("size overflow")?;
+        if self.b.len() < bytes {
+            return Err("the file ends before its weights do".into());
+        }
+        let (a, rest) = self.b.split_at(bytes);
+        self.b = rest;
+        Ok(a)
+    }
+    fn u32s(&mut self, n: usize) -> Result<Vec<u32>, String> {
+        Ok(self
+            .take(n)?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+    fn f32s(&mut self, n: usize) -> Result<Vec<f32>, String> {
+        Ok(self
+            .take(n)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+}

@@ -1,0 +1,72 @@
+//! Training metadata kept in the model file: where the data came from, when, how the fit went.
+
+use super::params::TrainParams;
+use super::solver::Convergence;
+use serde::{Deserialize, Serialize};
+
+/// What a model file records about its training run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingMeta {
+    pub gavel_version: String,
+    /// the training file as the user named it
+    pub data_file: String,
+    /// SHA-256 of the training file's bytes, hex
+    pub data_sha256: String,
+    pub rows: usize,
+    /// UTC time of training, RFC 3339; taken from `SOURCE_DATE_EPOCH` when that is set, so
+    /// that a rebuild is byte-identical
+    pub trained_at: String,
+    pub params: TrainParams,
+    /// rows per class (or per positive label), in label order
+    pub class_counts: Vec<(String, usize)>,
+    /// one per head, in head order
+    pub convergence: Vec<Convergence>,
+}
+
+/// Seconds since the Unix epoch of "now", or `SOURCE_DATE_EPOCH` when set.
+pub fn build_time() -> i64 {
+    if let Some(v) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
+        return v;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// `secs` since the epoch as `YYYY-MM-DDThh:mm:ssZ` (proleptic Gregorian, UTC).
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_435_200), "2026-11-23T12:00:00Z");
+    }
+}

@@ -1,0 +1,317 @@
+//! The L2-regularised logistic loss on sparse rows, for sigmoid (one output) and softmax
+//! (K outputs) heads: value, gradient and Hessian-vector product, as a trust-region Newton
+//! solver needs them. The objective knows nothing of the optimizer.
+//!
+//! `f(W) = ½‖W‖² + Σᵢ cᵢ · loss(xᵢW + b, yᵢ)`, intercept `b` unpenalised. Parameters are laid
+//! out feature-major: `W[j*K + k]`, then the K intercepts.
+
+use crate::features::Csr;
+use rayon::prelude::*;
+
+/// What the solver needs of a twice-differentiable objective.
+pub trait Objective {
+    /// Number of parameters.
+    fn dim(&self) -> usize;
+    /// `f(w)` at a trial point.
+    fn value(&mut self, w: &[f64]) -> f64;
+    /// `∇f` at `w`, which must be the `w` last given to `value`; `w` becomes the point at
+    /// which `hess_vec` works (a rejected trial point never does).
+    fn gradient(&mut self, w: &[f64], g: &mut [f64]);
+    /// `∇²f · v` at the `w` last given to `gradient`.
+    fn hess_vec(&mut self, v: &[f64], out: &mut [f64]);
+}
+
+/// Which link the head uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// one output, `y ∈ {0, 1}`
+    Sigmoid,
+    /// `k` outputs, `y ∈ 0..k`
+    Softmax(usize),
+}
+
+impl Link {
+    pub fn k(self) -> usize {
+        match self {
+            Link::Sigmoid => 1,
+            Link::Softmax(k) => k,
+        }
+    }
+}
+
+/// Rows are split into this many parts for the parallel `Xᵀr` product, whatever the number
+/// of threads, and the parts are summed in order: the result does not depend on threads.
+const PARTS: usize = 2;
+
+/// Logistic loss over a CSR matrix with per-row costs.
+pub struct Logistic<'a> {
+    x: &'a Csr,
+    y: &'a [u32],
+    cost: Vec<f64>,
+    link: Link,
+    /// per row × K: probabilities at the w of the last `gradient` (the Hessian's point)
+    p: Vec<f64>,
+    /// per row × K: probabilities at the w of the last `value` (a trial point)
+    trial: Vec<f64>,
+    /// per row × K: scratch for `X v`
+    u: Vec<f64>,
+    /// one partial `Xᵀr` per part after the first
+    partial: Vec<Vec<f64>>,
+}
+
+impl<'a> Logistic<'a> {
+    /// `y[i]` is the class of row `i` (0/1 for sigmoid); `cost[i]` its weight `C · wᵢ`.
+    pub fn new(x: &'a Csr, y: &'a [u32], cost: Vec<f64>, link: Link) -> Self {
+        let k = link.k();
+        let n = x.n_rows();
+        let d = x.n_cols * k;
+        Logistic {
+            x,
+            y,
+            cost,
+            link,
+            p: vec![0.0; n * k],
+            trial: vec![0.0; n * k],
+            u: vec![0.0; n * k],
+            partial: (1..PARTS).map(|_| vec![0.0; d]).collect(),
+        }
+    }
+
+    fn k(&self) -> usize {
+        self.link.k()
+    }
+
+    /// `out[i*K + k] = xᵢ · W[:, k] + b[k]` for every row, in parallel.
+    fn forward(x: &Csr, k: usize, w: &[f64], out: &mut [f64]) {
+        let d = x.n_cols;
+        let bias = &w[d * k..];
+        out.par_chunks_mut(k * 256)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                for (r, z) in chunk.chunks_mut(k).enumerate() {
+                    let row = x.row(c * 256 + r);
+                    z.copy_from_slice(bias);
+                    for (&j, &v) in row.indices.iter().zip(row.values) {
+                        let wj = &w[j as usize * k..j as usize * k + k];
+                        for (zk, &wk) in z.iter_mut().zip(wj) {
+                            *zk += v as f64 * wk;
+                        }
+                    }
+                }
+            });
+    }
+
+    /// `out[..d*K] += Xᵀ r` and `out[d*K..] += Σᵢ rᵢ`, rows split in [`PARTS`] fixed parts.
+    fn backward(&mut self, r: &[f64], out: &mut [f64]) {
+        let x = self.x;
+        let k = self.k();
+        let n = x.n_rows();
+        let dk = x.n_cols * k;
+        let per = n.div_ceil(PARTS).max(1);
+        for (kk, b) in out[dk..].iter_mut().enumerate() {
+            *b += (0..n).map(|i| r[i * k + kk]).sum::<f64>();
+        }
+        let first = &mut out[..dk];
+        let mut sinks: Vec<&mut [f64]> = Vec::with_capacity(PARTS);
+        sinks.push(first);
+        for p in self.partial.iter_mut() {
+            p.iter_mut().for_each(|v| *v = 0.0);
+            sinks.push(p);
+        }
+        sinks.par_iter_mut().enumerate().for_each(|(part, sink)| {
+            let lo = (part * per).min(n);
+            let hi = ((part + 1) * per).min(n);
+            for i in lo..hi {
+                let row = x.row(i);
+                let ri = &r[i * k..i * k + k];
+                for (&j, &v) in row.indices.iter().zip(row.values) {
+                    let s = &mut sink[j as usize * k..j as usize * k + k];
+                    for (sk, &rk) in s.iter_mut().zip(ri) {
+                        *sk += v as f64 * rk;
+                    }
+                }
+            }
+        });
+        drop(sinks);
+        for p in &self.partial {
+            for (o, v) in out[..dk].iter_mut().zip(p) {
+                *o += v;
+            }
+        }
+    }
+}
+
+/// `log(1 + e^x)` without overflow.
+#[inline]
+pub fn log1pexp(x: f64) -> f64 {
+    if x > 35.0 {
+        x
+    } else if x < -35.0 {
+        x.exp()
+    } else {
+        x.exp().ln_1p()
+    }
+}
+
+/// The logistic function, clamped away from exactly 0 and 1.
+#[inline]
+pub fn sigmoid(z: f64) -> f64 {
+    let p = if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    };
+    p.clamp(1e-15, 1.0 - 1e-15)
+}
+
+/// Softmax of `z` into `p`; returns `log Σ exp z` for the loss.
+pub fn softmax_into(z: &[f64], p: &mut [f64]) -> f64 {
+    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let mut s = 0.0;
+    for (pk, &zk) in p.iter_mut().zip(z) {
+        *pk = (zk - m).exp();
+        s += *pk;
+    }
+    for pk in p.iter_mut() {
+        *pk /= s;
+    }
+    m + s.ln()
+}
+
+impl Objective for Logistic<'_> {
+    fn dim(&self) -> usize {
+        (self.x.n_cols + 1) * self.k()
+    }
+
+    fn value(&mut self, w: &[f64]) -> f64 {
+        let k = self.k();
+        let d = self.x.n_cols * k;
+        Self::forward(self.x, k, w, &mut self.trial);
+        let reg = 0.5 * w[..d].iter().map(|v| v * v).sum::<f64>();
+        let mut loss = 0.0;
+        match self.link {
+            Link::Sigmoid => {
+                for i in 0..self.y.len() {
+                    let z = self.trial[i];
+                    let yz = if self.y[i] == 1 { z } else { -z };
+                    loss += self.cost[i] * log1pexp(-yz);
+                    self.trial[i] = sigmoid(z);
+                }
+            }
+            Link::Softmax(_) => {
+                let mut pk = vec![0.0; k];
+                for i in 0..self.y.len() {
+                    let z = &self.trial[i * k..i * k + k];
+                    let lse = softmax_into(z, &mut pk);
+                    loss += self.cost[i] * (lse - z[self.y[i] as usize]);
+                    self.trial[i * k..i * k + k].copy_from_slice(&pk);
+                }
+            }
+        }
+        reg + loss
+    }
+
+    fn gradient(&mut self, w: &[f64], g: &mut [f64]) {
+        let k = self.k();
+        let d = self.x.n_cols * k;
+        std::mem::swap(&mut self.p, &mut self.trial);
+        let mut r = std::mem::take(&mut self.u);
+        for i in 0..self.y.len() {
+            for kk in 0..k {
+                let target = match self.link {
+                    Link::Sigmoid => (self.y[i] == 1) as u8 as f64,
+                    Link::Softmax(_) => (self.y[i] as usize == kk) as u8 as f64,
+                };
+                r[i * k + kk] = self.cost[i] * (self.p[i * k + kk] - target);
+            }
+        }
+        g[..d].copy_from_slice(&w[..d]);
+        g[d..].iter_mut().for_each(|v| *v = 0.0);
+        self.backward(&r, g);
+        self.u = r;
+    }
+
+    fn hess_vec(&mut self, v: &[f64], out: &mut [f64]) {
+        let k = self.k();
+        let d = self.x.n_cols * k;
+        let mut u = std::mem::take(&mut self.u);
+        Self::forward(self.x, k, v, &mut u);
+        for i in 0..self.y.len() {
+            let c = self.cost[i];
+            let p = &self.p[i * k..i * k + k];
+            let ui = &mut u[i * k..i * k + k];
+            match self.link {
+                Link::Sigmoid => ui[0] *= c * p[0] * (1.0 - p[0]),
+                Link::Softmax(_) => {
+                    let pu: f64 = p.iter().zip(ui.iter()).map(|(a, b)| a * b).sum();
+                    for (uk, &pk) in ui.iter_mut().zip(p) {
+                        *uk = c * pk * (*uk - pu);
+                    }
+                }
+            }
+        }
+        out[..d].copy_from_slice(&v[..d]);
+        out[d..].iter_mut().for_each(|x| *x = 0.0);
+        self.backward(&u, out);
+        self.u = u;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> (Csr, Vec<u32>) {
+        let mut x = Csr::new(3);
+        x.push_row(&[0, 2], &[1.0, 0.5]);
+        x.push_row(&[1], &[2.0]);
+        x.push_row(&[0, 1], &[-1.0, 1.0]);
+        x.push_row(&[2], &[-0.5]);
+        (x, vec![1, 0, 2, 1])
+    }
+
+    /// Gradient and Hessian-vector product agree with finite differences.
+    fn check(link: Link, y: &[u32]) {
+        let (x, _) = data();
+        let mut f = Logistic::new(&x, y, vec![1.0, 2.0, 0.5, 1.0], link);
+        let n = f.dim();
+        let w: Vec<f64> = (0..n).map(|i| 0.1 * i as f64 - 0.3).collect();
+        let v: Vec<f64> = (0..n).map(|i| ((i * 7) % 5) as f64 * 0.2 - 0.4).collect();
+        f.value(&w);
+        let mut g = vec![0.0; n];
+        f.gradient(&w, &mut g);
+        let mut hv = vec![0.0; n];
+        f.hess_vec(&v, &mut hv);
+        let eps = 1e-6;
+        for i in 0..n {
+            let mut wp = w.clone();
+            wp[i] += eps;
+            let mut wm = w.clone();
+            wm[i] -= eps;
+            let num = (f.value(&wp) - f.value(&wm)) / (2.0 * eps);
+            assert!((num - g[i]).abs() < 1e-5, "grad {i}: {num} vs {}", g[i]);
+        }
+        let wp: Vec<f64> = w.iter().zip(&v).map(|(a, b)| a + eps * b).collect();
+        let wm: Vec<f64> = w.iter().zip(&v).map(|(a, b)| a - eps * b).collect();
+        let (mut gp, mut gm) = (vec![0.0; n], vec![0.0; n]);
+        f.value(&wp);
+        f.gradient(&wp, &mut gp);
+        f.value(&wm);
+        f.gradient(&wm, &mut gm);
+        for i in 0..n {
+            let num = (gp[i] - gm[i]) / (2.0 * eps);
+            assert!((num - hv[i]).abs() < 1e-5, "hv {i}: {num} vs {}", hv[i]);
+        }
+    }
+
+    #[test]
+    fn sigmoid_derivatives() {
+        check(Link::Sigmoid, &[1, 0, 0, 1]);
+    }
+
+    #[test]
+    fn softmax_derivatives() {
+        check(Link::Softmax(3), &data().1);
+    }
+}

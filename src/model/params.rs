@@ -1,0 +1,43 @@
+//! Training hyperparameters, checked once before any work.
+
+use super::solver::SolverConfig;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// How rows of each class are weighted in the loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassWeight {
+    /// every row weighs 1
+    None,
+    /// a row of class `c` weighs `n / (K · n_c)`, as scikit-learn's `class_weight="balanced"`
+    Balanced,
+}
+
+/// Hyperparameters of a logistic head.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainParams {
+    /// Inverse L2 strength, as scikit-learn's and liblinear's `C`. Default 4.0.
+    pub c: f64,
+    pub class_weight: ClassWeight,
+    pub solver: SolverConfig,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            c: 4.0,
+            class_weight: ClassWeight::None,
+            solver: SolverConfig::default(),
+        }
+    }
+}
+
+impl TrainParams {
+    pub fn check(&self) -> Result<()> {
+        if !(self.c.is_finite() && self.c > 0.0) {
+            return Err(Error::Param(format!("C = {} must be positive", self.c)));
+        }
+        self.solver.check()
+    }
+}

@@ -1,0 +1,233 @@
+//! Trust-region Newton with conjugate gradients (Lin, Weng & Keerthi 2008, the method of
+//! liblinear's `tron`), generic over any [`Objective`].
+
+use super::objective::Objective;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Stopping rules of the solver.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SolverConfig {
+    /// Stop when `‖∇f‖ ≤ tol · ‖∇f(w₀)‖`. Default 1e-4.
+    pub tol: f64,
+    /// Most Newton iterations. Default 100.
+    pub max_iter: usize,
+}
+
+impl Default for SolverConfig {
+    fn default() -> Self {
+        SolverConfig {
+            tol: 1e-4,
+            max_iter: 100,
+        }
+    }
+}
+
+impl SolverConfig {
+    pub fn check(&self) -> Result<()> {
+        if !(self.tol > 0.0 && self.tol < 1.0) {
+            return Err(Error::Param(format!("tol = {} must be in (0, 1)", self.tol)));
+        }
+        if self.max_iter == 0 {
+            return Err(Error::Param("max_iter must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+/// How a fit ended.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Convergence {
+    pub iterations: usize,
+    pub cg_iterations: usize,
+    pub loss: f64,
+    /// `‖∇f‖ / ‖∇f(w₀)‖` at the end
+    pub relative_gradient: f64,
+    pub converged: bool,
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn norm(a: &[f64]) -> f64 {
+    dot(a, a).sqrt()
+}
+
+fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}
+
+/// Minimises `f` from `w` (updated in place).
+pub fn minimize(f: &mut dyn Objective, w: &mut [f64], cfg: &SolverConfig) -> Convergence {
+    const ETA0: f64 = 1e-4;
+    const ETA1: f64 = 0.25;
+    const ETA2: f64 = 0.75;
+    const SIGMA1: f64 = 0.25;
+    const SIGMA2: f64 = 0.5;
+    const SIGMA3: f64 = 4.0;
+    let n = f.dim();
+    let mut g = vec![0.0; n];
+    let mut s = vec![0.0; n];
+    let mut r = vec![0.0; n];
+    let mut d = vec![0.0; n];
+    let mut hd = vec![0.0; n];
+    let mut w_new = vec![0.0; n];
+
+    let mut fval = f.value(w);
+    f.gradient(w, &mut g);
+    let gnorm0 = norm(&g);
+    let mut gnorm = gnorm0;
+    let mut delta = gnorm0;
+    let mut iter = 0;
+    let mut cg_total = 0;
+    let done = |gn: f64| gn <= cfg.tol * gnorm0 || gn == 0.0;
+    while iter < cfg.max_iter && !done(gnorm) {
+        cg_total += trcg(f, delta, &g, &mut s, &mut r, &mut d, &mut hd);
+        w_new.copy_from_slice(w);
+        axpy(1.0, &s, &mut w_new);
+        let gs = dot(&g, &s);
+        let prered = -0.5 * (gs - dot(&s, &r));
+        let fnew = f.value(&w_new);
+        let actred = fval - fnew;
+        let snorm = norm(&s);
+        if iter == 0 {
+            delta = delta.min(snorm);
+        }
+        let alpha = if fnew - fval - gs <= 0.0 {
+            SIGMA3
+        } else {
+            SIGMA1.max(-0.5 * (gs / (fnew - fval - gs)))
+        };
+        if actred < ETA0 * prered {
+            delta = (alpha.max(SIGMA1) * snorm).min(SIGMA2 * delta);
+        } else if actred < ETA1 * prered {
+            delta = (SIGMA1 * delta).max((alpha * snorm).min(SIGMA2 * delta));
+        } else if actred < ETA2 * prered {
+            delta = (SIGMA1 * delta).max((alpha * snorm).min(SIGMA3 * delta));
+        } else {
+            delta = delta.max((alpha * snorm).min(SIGMA3 * delta));
+        }
+        if actred > ETA0 * prered {
+            iter += 1;
+            w.copy_from_slice(&w_new);
+            fval = fnew;
+            f.gradient(w, &mut g);
+            gnorm = norm(&g);
+        }
+        if actred.abs() <= 0.0 && prered <= 0.0 {
+            break;
+        }
+        if actred.abs() <= 1e-12 * fval.abs() && prered.abs() <= 1e-12 * fval.abs() {
+            break;
+        }
+        if delta < 1e-300 {
+            break;
+        }
+    }
+    Convergence {
+        iterations: iter,
+        cg_iterations: cg_total,
+        loss: fval,
+        relative_gradient: if gnorm0 > 0.0 { gnorm / gnorm0 } else { 0.0 },
+        converged: done(gnorm),
+    }
+}
+
+/// Approximately solves `H s = -g` within `‖s‖ ≤ delta`; leaves the residual in `r`.
+fn trcg(
+    f: &mut dyn Objective,
+    delta: f64,
+    g: &[f64],
+    s: &mut [f64],
+    r: &mut [f64],
+    d: &mut [f64],
+    hd: &mut [f64],
+) -> usize {
+    s.iter_mut().for_each(|v| *v = 0.0);
+    for i in 0..g.len() {
+        r[i] = -g[i];
+        d[i] = r[i];
+    }
+    let cgtol = 0.1 * norm(g);
+    let mut rtr = dot(r, r);
+    let mut it = 0;
+    loop {
+        if rtr.sqrt() <= cgtol || it >= 10_000 {
+            break;
+        }
+        it += 1;
+        f.hess_vec(d, hd);
+        let dhd = dot(d, hd);
+        if dhd <= 0.0 {
+            break;
+        }
+        let alpha = rtr / dhd;
+        axpy(alpha, d, s);
+        if norm(s) > delta {
+            axpy(-alpha, d, s);
+            let std = dot(s, d);
+            let sts = dot(s, s);
+            let dtd = dot(d, d);
+            let dsq = delta * delta;
+            let rad = (std * std + dtd * (dsq - sts)).max(0.0).sqrt();
+            let a = if std >= 0.0 {
+                (dsq - sts) / (std + rad)
+            } else {
+                (rad - std) / dtd
+            };
+            axpy(a, d, s);
+            axpy(-a, hd, r);
+            break;
+        }
+        axpy(-alpha, hd, r);
+        let rnew = dot(r, r);
+        let beta = rnew / rtr;
+        for i in 0..d.len() {
+            d[i] = r[i] + beta * d[i];
+        }
+        rtr = rnew;
+    }
+    it
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// f(w) = ½ wᵀAw - bᵀw with A = diag(1..n): minimum at b/A.
+    struct Quad(Vec<f64>, Vec<f64>);
+    impl Objective for Quad {
+        fn dim(&self) -> usize {
+            self.0.len()
+        }
+        fn value(&mut self, w: &[f64]) -> f64 {
+            (0..w.len())
+                .map(|i| 0.5 * self.0[i] * w[i] * w[i] - self.1[i] * w[i])
+                .sum()
+        }
+        fn gradient(&mut self, w: &[f64], g: &mut [f64]) {
+            for i in 0..w.len() {
+                g[i] = self.0[i] * w[i] - self.1[i];
+            }
+        }
+        fn hess_vec(&mut self, v: &[f64], out: &mut [f64]) {
+            for i in 0..v.len() {
+                out[i] = self.0[i] * v[i];
+            }
+        }
+    }
+
+    #[test]
+    fn solves_a_quadratic() {
+        let mut q = Quad(vec![1.0, 2.0, 3.0, 4.0], vec![1.0, 1.0, 1.0, 1.0]);
+        let mut w = vec![0.0; 4];
+        let c = minimize(&mut q, &mut w, &SolverConfig::default());
+        assert!(c.converged);
+        for (i, wi) in w.iter().enumerate() {
+            assert!((wi - 1.0 / (i as f64 + 1.0)).abs() < 1e-4);
+        }
+    }
+}

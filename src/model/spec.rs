@@ -1,0 +1,176 @@
+//! What a model predicts: which columns it reads, its label set, its per-target heads, and
+//! the names of the probability columns it writes.
+
+use super::objective::Link;
+use serde::{Deserialize, Serialize};
+
+/// The labels a model learned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LabelSpec {
+    /// One column of classes. Two classes give one sigmoid output, P(`positive`); more give
+    /// a softmax over `classes`.
+    Classes {
+        column: String,
+        classes: Vec<String>,
+        positive: Option<String>,
+    },
+    /// Several 0/1 columns, one independent sigmoid output each.
+    MultiLabel { columns: Vec<String> },
+}
+
+/// Per-target heads: rows whose `column` holds `values[t]` are scored by head group `t`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetSpec {
+    pub column: String,
+    pub values: Vec<String>,
+}
+
+/// The columns and labels of a model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spec {
+    pub text_column: String,
+    pub labels: LabelSpec,
+    pub target: Option<TargetSpec>,
+}
+
+/// Whether a two-class column reads as a yes/no flag (then its probability column is named
+/// after the column, not the class).
+pub fn is_flag_pair(classes: &[String]) -> bool {
+    let mut c: Vec<String> = classes.iter().map(|s| s.to_ascii_lowercase()).collect();
+    c.sort();
+    matches!(
+        (c[0].as_str(), c[1].as_str()),
+        ("0", "1") | ("false", "true") | ("no", "yes") | ("n", "y")
+    )
+}
+
+impl Spec {
+    /// Heads per target: 1 for a class column, one per column for multi-label.
+    pub fn heads_per_target(&self) -> usize {
+        match &self.labels {
+            LabelSpec::Classes { .. } => 1,
+            LabelSpec::MultiLabel { columns } => columns.len(),
+        }
+    }
+
+    pub fn n_targets(&self) -> usize {
+        self.target.as_ref().map_or(1, |t| t.values.len())
+    }
+
+    /// The link of head `g` within a target group.
+    pub fn link(&self) -> Link {
+        match &self.labels {
+            LabelSpec::Classes { classes, .. } if classes.len() > 2 => Link::Softmax(classes.len()),
+            _ => Link::Sigmoid,
+        }
+    }
+
+    /// Names of the probability columns, in output order: `p_<class>` for a class column
+    /// (`p_<column>` for a 0/1 column), `p_<column>` for each multi-label column.
+    pub fn output_names(&self) -> Vec<String> {
+        match &self.labels {
+            LabelSpec::Classes {
+                column,
+                classes,
+                positive,
+            } => match positive {
+                Some(_) if is_flag_pair(classes) => vec![format!("p_{column}")],
+                Some(pos) => vec![format!("p_{pos}")],
+                None => classes.iter().map(|c| format!("p_{c}")).collect(),
+            },
+            LabelSpec::MultiLabel { columns } => {
+                columns.iter().map(|c| format!("p_{c}")).collect()
+            }
+        }
+    }
+
+    /// Name of the predicted-class column, for class-column models.
+    pub fn prediction_name(&self) -> Option<String> {
+        match &self.labels {
+            LabelSpec::Classes { column, .. } => Some(format!("pred_{column}")),
+            LabelSpec::MultiLabel { .. } => None,
+        }
+    }
+
+    /// The predicted class for the probabilities `p` of a class-column model (threshold 0.5
+    /// for two classes, the most probable class otherwise).
+    pub fn predicted_class<'a>(&'a self, p: &[f64]) -> Option<&'a str> {
+        match &self.labels {
+            LabelSpec::Classes {
+                classes, positive, ..
+            } => Some(match positive {
+                Some(pos) => {
+                    let neg = classes.iter().find(|c| *c != pos).unwrap_or(pos);
+                    if p[0] >= 0.5 {
+                        pos
+                    } else {
+                        neg
+                    }
+                }
+                None => {
+                    let best = (0..p.len())
+                        .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))
+                        .unwrap_or(0);
+                    &classes[best]
+                }
+            }),
+            LabelSpec::MultiLabel { .. } => None,
+        }
+    }
+
+    /// The columns the model reads from a labelled file.
+    pub fn label_columns(&self) -> Vec<&str> {
+        match &self.labels {
+            LabelSpec::Classes { column, .. } => vec![column],
+            LabelSpec::MultiLabel { columns } => columns.iter().map(|s| s.as_str()).collect(),
+        }
+    }
+}
+
+/// Parses a multi-label cell: 1/0, true/false, yes/no (any case), or a number (> 0.5 is 1).
+pub fn parse_flag(s: &str) -> Option<bool> {
+    let t = s.trim();
+    match t.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" => Some(true),
+        "0" | "false" | "no" | "n" => Some(false),
+        _ => t.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| v > 0.5),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classes(c: &[&str], pos: Option<&str>) -> Spec {
+        Spec {
+            text_column: "text".into(),
+            labels: LabelSpec::Classes {
+                column: "y".into(),
+                classes: c.iter().map(|s| s.to_string()).collect(),
+                positive: pos.map(str::to_string),
+            },
+            target: None,
+        }
+    }
+
+    #[test]
+    fn output_names_read_naturally() {
+        assert_eq!(classes(&["0", "1"], Some("1")).output_names(), ["p_y"]);
+        assert_eq!(classes(&["NOT", "OFF"], Some("OFF")).output_names(), ["p_OFF"]);
+        let s = classes(&["AGAINST", "FAVOR", "NONE"], None);
+        assert_eq!(s.output_names(), ["p_AGAINST", "p_FAVOR", "p_NONE"]);
+        assert_eq!(s.predicted_class(&[0.2, 0.5, 0.3]), Some("FAVOR"));
+        let b = classes(&["NOT", "OFF"], Some("OFF"));
+        assert_eq!(b.predicted_class(&[0.7]), Some("OFF"));
+        assert_eq!(b.predicted_class(&[0.2]), Some("NOT"));
+    }
+
+    #[test]
+    fn flags_parse() {
+        assert_eq!(parse_flag(" 1 "), Some(true));
+        assert_eq!(parse_flag("False"), Some(false));
+        assert_eq!(parse_flag("0.0"), Some(false));
+        assert_eq!(parse_flag("maybe"), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! The analyzer: normalise → tokenize → stem → word n-grams and char n-grams. Emits every
+//! n-gram as a `&str` to a callback; nothing is allocated per token once buffers are warm.
+
+use super::normalize::normalize_into;
+use super::stem::Stemmer;
+use super::tokenize::{tokenize_into, TokenKind, Tokens};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// How text becomes n-grams. Stored in every model file, so scoring rebuilds exactly the
+/// n-grams that training saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextConfig {
+    /// Snowball language for stemming, or `none`. Default `english`.
+    pub language: String,
+    /// Word n-gram sizes, inclusive; `(0, 0)` turns word n-grams off. Default `(1, 2)`.
+    pub word_ngrams: (usize, usize),
+    /// Char n-gram sizes inside word boundaries (`<word>`), inclusive; `(0, 0)` off.
+    /// Default `(2, 5)`.
+    pub char_ngrams: (usize, usize),
+    /// Keep a letter repeated 3+ times only twice. Default true.
+    pub squash_elongations: bool,
+}
+
+impl Default for TextConfig {
+    fn default() -> Self {
+        TextConfig {
+            language: "english".into(),
+            word_ngrams: (1, 2),
+            char_ngrams: (2, 5),
+            squash_elongations: true,
+        }
+    }
+}
+
+impl TextConfig {
+    /// Checks the ranges and the language.
+    pub fn check(&self) -> Result<()> {
+        for (name, (lo, hi)) in [("word", self.word_ngrams), ("char", self.char_ngrams)] {
+            if (lo, hi) != (0, 0) && (lo == 0 || lo > hi || hi > 8) {
+                return Err(Error::Param(format!(
+                    "{name} n-gram range {lo},{hi} must be 0,0 (off) or 1 <= min <= max <= 8"
+                )));
+            }
+        }
+        if self.word_ngrams == (0, 0) && self.char_ngrams == (0, 0) {
+            return Err(Error::Param("both word and char n-grams are off".into()));
+        }
+        Stemmer::new(&self.language).map(|_| ())
+    }
+}
+
+/// Which family an n-gram belongs to; the families hash with different seeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Word,
+    Char,
+}
+
+/// Reusable buffers for one thread.
+#[derive(Default)]
+pub struct Scratch {
+    normalized: String,
+    tokens: Tokens,
+    stems: String,
+    stem_ends: Vec<usize>,
+    gram: String,
+    bounds: Vec<usize>,
+}
+
+/// A checked [`TextConfig`] with its stemmer.
+pub struct Analyzer {
+    config: TextConfig,
+    stemmer: Stemmer,
+}
+
+impl Analyzer {
+    pub fn new(config: TextConfig) -> Result<Self> {
+        config.check()?;
+        let stemmer = Stemmer::new(&config.language)?;
+        Ok(Analyzer { config, stemmer })
+    }
+
+    pub fn config(&self) -> &TextConfig {
+        &self.config
+    }
+
+    /// Calls `emit` once for every n-gram occurrence of `text`.
+    pub fn analyze(&self, text: &str, sc: &mut Scratch, mut emit: impl FnMut(Family, &str)) {
+        normalize_into(text, &mut sc.normalized);
+        tokenize_into(&sc.normalized, self.config.squash_elongations, &mut sc.tokens);
+        // stems of all tokens, end offsets in `stems`
+        sc.stems.clear();
+        sc.stem_ends.clear();
+        for (kind, tok) in sc.tokens.iter() {
+            if kind == TokenKind::Word {
+                self.stemmer.stem_into(tok, &mut sc.stems);
+            } else {
+                sc.stems.push_str(tok);
+            }
+            sc.stem_ends.push(sc.stems.len());
+        }
+        let (wlo, whi) = self.config.word_ngrams;
+        if wlo > 0 {
+            let n_tok = sc.stem_ends.len();
+            for start in 0..n_tok {
+                sc.gram.clear();
+                for n in 1..=whi.min(n_tok - start) {
+                    let idx = start + n - 1;
+                    let ts = if idx == 0 { 0 } else { sc.stem_ends[idx - 1] };
+                    if n > 1 {
+                        sc.gram.push(' ');
+                    }
+                    sc.gram.push_str(&sc.stems[ts..sc.stem_ends[idx]]);
+                    if n >= wlo {
+                        emit(Family::Word, &sc.gram);
+                    }
+                }
+            }
+        }
+        let (clo, chi) = self.config.char_ngrams;
+        if clo > 0 {
+            for (kind, tok) in sc.tokens.iter() {
+                let word = match kind {
+                    TokenKind::Word => tok,
+                    TokenKind::Hashtag => &tok[1..],
+                    _ => continue,
+                };
+                sc.gram.clear();
+                sc.gram.push('<');
+                sc.gram.push_str(word);
+                sc.gram.push('>');
+                sc.bounds.clear();
+                sc.bounds.extend(sc.gram.char_indices().map(|(i, _)| i));
+                sc.bounds.push(sc.gram.len());
+                let n_chars = sc.bounds.len() - 1;
+                for n in clo..=chi.min(n_chars) {
+                    for s in 0..=(n_chars - n) {
+                        emit(Family::Char, &sc.gram[sc.bounds[s]..sc.bounds[s + n]]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grams(cfg: TextConfig, text: &str) -> Vec<(Family, String)> {
+        let a = Analyzer::new(cfg).unwrap();
+        let mut sc = Scratch::default();
+        let mut out = vec![];
+        a.analyze(text, &mut sc, |f, g| out.push((f, g.to_string())));
+        out
+    }
+
+    #[test]
+    fn word_ngrams_are_stemmed() {
+        let cfg = TextConfig {
+            char_ngrams: (0, 0),
+            ..TextConfig::default()
+        };
+        let g: Vec<String> = grams(cfg, "Running dogs!").into_iter().map(|x| x.1).collect();
+        assert_eq!(g, ["run", "run dog", "dog", "dog !", "!"]);
+    }
+
+    #[test]
+    fn char_ngrams_use_word_boundaries() {
+        let cfg = TextConfig {
+            word_ngrams: (0, 0),
+            char_ngrams: (3, 3),
+            ..TextConfig::default()
+        };
+        let g: Vec<String> = grams(cfg, "Idiot").into_iter().map(|x| x.1).collect();
+        assert_eq!(g, ["<id", "idi", "dio", "iot", "ot>"]);
+    }
+
+    #[test]
+    fn empty_text_has_no_grams() {
+        assert!(grams(TextConfig::default(), "  ...  ").is_empty());
+    }
+
+    #[test]
+    fn rejects_bad_ranges() {
+        let cfg = TextConfig {
+            word_ngrams: (3, 1),
+            ..TextConfig::default()
+        };
+        assert!(Analyzer::new(cfg).is_err());
+    }
+}

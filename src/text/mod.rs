@@ -1,0 +1,8 @@
+//! Text → n-grams: normalisation, tokenization, stemming, and the analyzer that chains them.
+
+pub mod analyzer;
+pub mod normalize;
+pub mod stem;
+pub mod tokenize;
+
+pub use analyzer::{Analyzer, Family, Scratch, TextConfig};

@@ -1,0 +1,256 @@
+//! Tokenizer for comments: words (contractions kept), hashtags, and placeholder tokens for
+//! URLs, @mentions, numbers and emoji. Works on normalised text and reuses its buffers.
+
+/// What a token is. Placeholders carry no text of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// letters and digits, with inner apostrophes (`don't`) and elongations squashed
+    Word,
+    /// `#word`, kept whole
+    Hashtag,
+    /// `!` or `?` (a run of them is one token)
+    Punct,
+    Url,
+    Mention,
+    Number,
+    Emoji,
+}
+
+/// Placeholder text of the tokens that stand for a class of strings.
+pub const URL: &str = "<url>";
+pub const MENTION: &str = "<user>";
+pub const NUMBER: &str = "<num>";
+pub const EMOJI: &str = "<emoji>";
+
+/// The tokens of one text: one string buffer and spans into it, reused between calls.
+#[derive(Default, Debug, Clone)]
+pub struct Tokens {
+    text: String,
+    spans: Vec<(TokenKind, u32, u32)>,
+}
+
+impl Tokens {
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+    }
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    /// The i-th token's kind and text.
+    pub fn get(&self, i: usize) -> (TokenKind, &str) {
+        let (k, s, e) = self.spans[i];
+        (k, &self.text[s as usize..e as usize])
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (TokenKind, &str)> + '_ {
+        (0..self.len()).map(move |i| self.get(i))
+    }
+    fn push_placeholder(&mut self, kind: TokenKind, text: &str) {
+        let s = self.text.len() as u32;
+        self.text.push_str(text);
+        self.spans.push((kind, s, self.text.len() as u32));
+    }
+}
+
+/// True for characters that belong inside a word: letters, digits, and the combining marks
+/// of scripts such as Devanagari and Arabic. Punctuation, symbols and emoji end a word.
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    if c.is_alphanumeric() {
+        return true;
+    }
+    !(c.is_whitespace() || is_emoji(c) || is_symbol_or_punct(c))
+}
+
+/// Pictographic emoji and the symbol blocks that comments use as emoji.
+pub fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF)
+}
+
+fn is_symbol_or_punct(c: char) -> bool {
+    matches!(c as u32,
+        0x00A0..=0x00BF | 0x00D7 | 0x00F7 | 0x02B9..=0x02FF | 0x037E | 0x0387
+        | 0x055A..=0x055F | 0x0589 | 0x05BE | 0x05C0 | 0x05C3 | 0x05F3 | 0x05F4
+        | 0x0600..=0x060F | 0x061B..=0x061F | 0x066A..=0x066D | 0x06D4 | 0x0964 | 0x0965
+        | 0x2000..=0x2BFF | 0x2E00..=0x2E7F | 0x3000..=0x303F | 0xFE10..=0xFE6F
+        | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0xFFF0..=0xFFFF)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}' || c == '\u{02BC}'
+}
+
+/// Splits normalised `text` into `out` (cleared first). With `squash`, a letter repeated
+/// three or more times is kept twice ("soooo" → "soo").
+pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let c = char_at(text, i);
+        let at_start = i == 0 || !is_word_char(char_before(text, i));
+        if c.is_whitespace() {
+            i += c.len_utf8();
+        } else if at_start && starts_url(&bytes[i..]) {
+            i = skip_until_space(text, i);
+            out.push_placeholder(TokenKind::Url, URL);
+        } else if c == '@' && at_start && next_is_word(text, i + 1) {
+            i = skip_word(text, i + 1);
+            out.push_placeholder(TokenKind::Mention, MENTION);
+        } else if c == '#' && next_is_word(text, i + 1) {
+            let s = out.text.len() as u32;
+            out.text.push('#');
+            i = push_word(text, i + 1, squash, out);
+            out.spans.push((TokenKind::Hashtag, s, out.text.len() as u32));
+        } else if is_word_char(c) {
+            let s = out.text.len();
+            i = push_word(text, i, squash, out);
+            let word = &out.text[s..];
+            if word.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b':') {
+                out.text.truncate(s);
+                out.push_placeholder(TokenKind::Number, NUMBER);
+            } else {
+                out.spans.push((TokenKind::Word, s as u32, out.text.len() as u32));
+            }
+        } else if is_emoji(c) {
+            i += c.len_utf8();
+            out.push_placeholder(TokenKind::Emoji, EMOJI);
+        } else if c == '!' || c == '?' {
+            while i < text.len() && (bytes[i] == b'!' || bytes[i] == b'?') {
+                i += 1;
+            }
+            let p = if c == '!' { "!" } else { "?" };
+            out.push_placeholder(TokenKind::Punct, p);
+        } else {
+            i += c.len_utf8();
+        }
+    }
+}
+
+fn char_at(s: &str, i: usize) -> char {
+    s[i..].chars().next().unwrap_or(' ')
+}
+
+fn char_before(s: &str, i: usize) -> char {
+    s[..i].chars().next_back().unwrap_or(' ')
+}
+
+fn next_is_word(s: &str, i: usize) -> bool {
+    i < s.len() && is_word_char(char_at(s, i))
+}
+
+fn starts_url(b: &[u8]) -> bool {
+    b.starts_with(b"http://") || b.starts_with(b"https://") || b.starts_with(b"www.")
+}
+
+fn skip_until_space(s: &str, mut i: usize) -> usize {
+    while i < s.len() {
+        let c = char_at(s, i);
+        if c.is_whitespace() {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
+fn skip_word(s: &str, mut i: usize) -> usize {
+    while i < s.len() {
+        let c = char_at(s, i);
+        if !is_word_char(c) {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
+/// Appends the word starting at `i` to `out.text`; returns the index after it. Keeps inner
+/// apostrophes (as `'`) and inner `.`, `,`, `:` between digits ("3.5", "10,000").
+fn push_word(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
+    let start = out.text.len();
+    let mut last = ['\0', '\0'];
+    let mut all_digits = true;
+    while i < s.len() {
+        let c = char_at(s, i);
+        let len = c.len_utf8();
+        if is_word_char(c) {
+            all_digits &= c.is_ascii_digit();
+            if !(squash && c == last[0] && c == last[1] && !c.is_ascii_digit()) {
+                out.text.push(c);
+            }
+            last = [c, last[0]];
+            i += len;
+        } else if out.text.len() > start && next_is_word(s, i + len) {
+            let joins_digits = all_digits
+                && matches!(c, '.' | ',' | ':')
+                && char_at(s, i + len).is_ascii_digit();
+            if is_apostrophe(c) {
+                out.text.push('\'');
+            } else if joins_digits {
+                out.text.push(c);
+            } else {
+                break;
+            }
+            last = ['\0', '\0'];
+            i += len;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        let mut t = Tokens::default();
+        tokenize_into(s, true, &mut t);
+        t.iter().map(|(_, s)| s.to_string()).collect()
+    }
+
+    #[test]
+    fn words_contractions_and_punct() {
+        assert_eq!(toks("don't you dare!!"), ["don't", "you", "dare", "!"]);
+        assert_eq!(toks("it’s fine?"), ["it's", "fine", "?"]);
+        assert_eq!(toks("anti-war, pro-peace."), ["anti", "war", "pro", "peace"]);
+        assert_eq!(toks("'quoted'"), ["quoted"]);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(
+            toks("@user see https://x.co/a?b=1 now"),
+            ["<user>", "see", "<url>", "now"]
+        );
+        assert_eq!(toks("paid 10,000 or 3.5 rs"), ["paid", "<num>", "or", "<num>", "rs"]);
+        assert_eq!(toks("lol 😂😡"), ["lol", "<emoji>", "<emoji>"]);
+        assert_eq!(toks("email a@b"), ["email", "a", "b"]);
+    }
+
+    #[test]
+    fn hashtags_and_mixed_alnum() {
+        assert_eq!(toks("#semst #pakistan"), ["#semst", "#pakistan"]);
+        assert_eq!(toks("the 2nd c3po"), ["the", "2nd", "c3po"]);
+    }
+
+    #[test]
+    fn squashes_elongations() {
+        assert_eq!(toks("soooo stuuuupid"), ["soo", "stuupid"]);
+        assert_eq!(toks("1000 good"), ["<num>", "good"]);
+    }
+
+    #[test]
+    fn non_latin_scripts_stay_whole() {
+        assert_eq!(toks("नमस्ते दोस्त"), ["नमस्ते", "दोस्त"]);
+        assert_eq!(toks("یار، کیا"), ["یار", "کیا"]);
+    }
+}
