@@ -4,9 +4,13 @@
 //! [`features`] (hashing, TF-IDF, sparse rows) → [`model`] (logistic heads, solver, file) →
 //! [`eval`] (metrics, splits, reports); [`io`] reads and writes CSV/TSV/JSONL.
 
+pub mod dataset;
 pub mod error;
+pub mod eval;
 pub mod features;
+pub mod io;
 pub mod model;
+pub mod score;
 pub mod text;
 
 pub use error::{Error, Result};

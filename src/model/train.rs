@@ -28,6 +28,8 @@ pub enum Labels {
 pub struct TrainingData {
     pub text_column: String,
     pub texts: Vec<String>,
+    /// the input line of each row, for messages
+    pub lines: Vec<u64>,
     pub labels: Labels,
     /// per-row target values and the target column's name
     pub targets: Option<(String, Vec<String>)>,
@@ -202,5 +204,48 @@ fn class_counts(spec: &Spec, labels: &Labels) -> Vec<(String, usize)> {
             .map(|(l, c)| (c.clone(), values.iter().filter(|r| r[l]).count()))
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+impl TrainingData {
+    /// The rows `rows`, in that order.
+    pub fn subset(&self, rows: &[usize]) -> TrainingData {
+        let pick = |v: &Vec<String>| rows.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        TrainingData {
+            text_column: self.text_column.clone(),
+            texts: pick(&self.texts),
+            lines: rows.iter().map(|&i| self.lines[i]).collect(),
+            labels: match &self.labels {
+                Labels::Classes { column, values } => Labels::Classes {
+                    column: column.clone(),
+                    values: pick(values),
+                },
+                Labels::Multi { columns, values } => Labels::Multi {
+                    columns: columns.clone(),
+                    values: rows.iter().map(|&i| values[i].clone()).collect(),
+                },
+            },
+            targets: self.targets.as_ref().map(|(c, v)| (c.clone(), pick(v))),
+            source: self.source.clone(),
+        }
+    }
+
+    /// A stratum key per row: the label(s) and, for per-target data, the target.
+    pub fn strata(&self) -> Vec<String> {
+        (0..self.texts.len())
+            .map(|i| {
+                let mut k = match &self.labels {
+                    Labels::Classes { values, .. } => values[i].clone(),
+                    Labels::Multi { values, .. } => {
+                        values[i].iter().map(|&b| if b { '1' } else { '0' }).collect()
+                    }
+                };
+                if let Some((_, t)) = &self.targets {
+                    k.push('\u{1f}');
+                    k.push_str(&t[i]);
+                }
+                k
+            })
+            .collect()
     }
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Rebuilds every shipped model from the data in GAVEL_DATA_DIR (default ../shared/data),
+# deterministically: the same data gives the same bytes (SOURCE_DATE_EPOCH fixes the date).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1795392000}   # 2026-11-23T00:00:00Z
+cargo build --release -q
+G=target/release/gavel
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+python3 models/prepare_abuse.py "$tmp/abuse.csv"
+# hash size: 2^20 buckets with min_df 2 keeps the file at ~2.4 MB; 3-fold CV ROC-AUC is
+# within 0.0005 of keeping every bucket (models/README.md)
+$G train --data "$tmp/abuse.csv" --text text --labels abusive --bits 20 --min-df 2 -o models/abuse.gavel
+sha256sum models/*.gavel

@@ -1,0 +1,166 @@
+//! Argument groups shared by several subcommands, and their conversion into library configs.
+//! Clap stops here: the library only sees the configs.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use gavel::dataset::{Columns, LabelColumns};
+use gavel::features::FeatureConfig;
+use gavel::io::{Format, ReadOptions};
+use gavel::model::{ClassWeight, SolverConfig, TrainConfig, TrainParams};
+use gavel::text::TextConfig;
+use std::path::{Path, PathBuf};
+
+/// An input file and how to read it.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Labelled data file (.csv, .tsv, .jsonl)
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Force the input format: csv, tsv or jsonl (default: from the extension)
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Honour "quotes" in TSV files (off by default: TSV fields are taken literally)
+    #[arg(long)]
+    pub tsv_quoting: bool,
+}
+
+impl DataArgs {
+    pub fn read_options(&self) -> Result<ReadOptions> {
+        read_options(self.format.as_deref(), Some(&self.data), self.tsv_quoting)
+    }
+}
+
+pub fn read_options(format: Option<&str>, path: Option<&Path>, tsv_quoting: bool) -> Result<ReadOptions> {
+    Ok(ReadOptions {
+        format: Format::resolve(format, path)?,
+        tsv_quoting,
+    })
+}
+
+/// Which columns hold the text, labels and targets.
+#[derive(Args, Debug, Clone)]
+pub struct ColumnArgs {
+    /// Column with the comment text
+    #[arg(long, default_value = "text")]
+    pub text: String,
+    /// One column of classes (binary or multiclass)
+    #[arg(long, conflicts_with = "labels")]
+    pub label: Option<String>,
+    /// Several 0/1 columns, comma-separated (multi-label)
+    #[arg(long, value_delimiter = ',')]
+    pub labels: Option<Vec<String>>,
+    /// Column naming the target of each row: one set of heads per target (stance)
+    #[arg(long)]
+    pub target: Option<String>,
+}
+
+impl ColumnArgs {
+    pub fn columns(&self) -> Result<Columns> {
+        let labels = match (&self.label, &self.labels) {
+            (Some(l), None) => LabelColumns::Single(l.clone()),
+            (None, Some(ls)) if !ls.is_empty() => LabelColumns::Multi(ls.clone()),
+            _ => bail!("name the labels: --label COLUMN (classes) or --labels A,B,... (0/1 columns)"),
+        };
+        Ok(Columns {
+            text: self.text.clone(),
+            labels,
+            target: self.target.clone(),
+        })
+    }
+}
+
+fn parse_range(s: &str) -> Result<(usize, usize)> {
+    let parts: Vec<&str> = s.split(',').collect();
+    let n = |x: &str| x.trim().parse::<usize>().with_context(|| format!("'{s}' is not MIN,MAX"));
+    match parts.as_slice() {
+        [a] => Ok((n(a)?, n(a)?)),
+        [a, b] => Ok((n(a)?, n(b)?)),
+        _ => bail!("'{s}' is not MIN,MAX"),
+    }
+}
+
+/// Text, feature and solver settings of training.
+#[derive(Args, Debug, Clone)]
+pub struct TrainArgs {
+    /// Inverse regularisation strength C (larger: fits the training data more closely)
+    #[arg(long = "c", default_value_t = 4.0)]
+    pub c: f64,
+    /// Class weights: none or balanced
+    #[arg(long, default_value = "balanced")]
+    pub class_weight: String,
+    /// Positive class of a two-class label column (default: the second in sorted order)
+    #[arg(long)]
+    pub positive: Option<String>,
+    /// log2 of the number of hash buckets
+    #[arg(long, default_value_t = 20)]
+    pub bits: u32,
+    /// Word n-gram sizes MIN,MAX (0,0 turns them off)
+    #[arg(long, default_value = "1,2")]
+    pub word_ngrams: String,
+    /// Char n-gram sizes MIN,MAX inside word boundaries (0,0 turns them off)
+    #[arg(long, default_value = "2,5")]
+    pub char_ngrams: String,
+    /// Stemming language (english, french, …, or none)
+    #[arg(long, default_value = "english")]
+    pub lang: String,
+    /// Keep only n-gram buckets seen in at least this many training rows
+    #[arg(long, default_value_t = 1)]
+    pub min_df: u32,
+    /// Use raw term counts instead of 1 + ln(count)
+    #[arg(long)]
+    pub no_sublinear_tf: bool,
+    /// Keep letters repeated 3+ times as they are (default squashes "soooo" to "soo")
+    #[arg(long)]
+    pub no_squash: bool,
+    /// Most Newton iterations per head
+    #[arg(long, default_value_t = 100)]
+    pub max_iter: usize,
+    /// Relative gradient tolerance of the solver
+    #[arg(long, default_value_t = 1e-4)]
+    pub tol: f64,
+}
+
+impl TrainArgs {
+    pub fn config(&self) -> Result<TrainConfig> {
+        let class_weight = match self.class_weight.as_str() {
+            "none" => ClassWeight::None,
+            "balanced" => ClassWeight::Balanced,
+            o => bail!("--class-weight '{o}': use none or balanced"),
+        };
+        let cfg = TrainConfig {
+            text: TextConfig {
+                language: self.lang.clone(),
+                word_ngrams: parse_range(&self.word_ngrams)?,
+                char_ngrams: parse_range(&self.char_ngrams)?,
+                squash_elongations: !self.no_squash,
+            },
+            features: FeatureConfig {
+                bits: self.bits,
+                sublinear_tf: !self.no_sublinear_tf,
+                min_df: self.min_df,
+            },
+            params: TrainParams {
+                c: self.c,
+                class_weight,
+                solver: SolverConfig {
+                    tol: self.tol,
+                    max_iter: self.max_iter,
+                },
+            },
+            positive: self.positive.clone(),
+        };
+        cfg.params.check()?;
+        cfg.text.check()?;
+        cfg.features.check()?;
+        Ok(cfg)
+    }
+}
+
+/// Where a report goes.
+pub fn write_report(dir: &Path, md: &str, json: &impl serde::Serialize) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let j = serde_json::to_vec_pretty(json)?;
+    gavel::model::file::write_atomic(&dir.join("report.md"), md.as_bytes())?;
+    gavel::model::file::write_atomic(&dir.join("report.json"), &j)?;
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! The command line: one file per subcommand, each turning arguments into library configs
+//! and calling the library.
+
+pub mod args;
+pub mod cv;
+pub mod eval;
+pub mod score;
+pub mod split;
+pub mod train;
+
+use clap::{Parser, Subcommand};
+
+/// gavel: score reader comments for abuse and stance, offline, and say why.
+#[derive(Parser, Debug)]
+#[command(name = "gavel", version, about)]
+pub struct Cli {
+    /// Print nothing but errors on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More detail on stderr
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub cmd: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a model from a labelled CSV/TSV/JSONL file
+    Train(train::Cmd),
+    /// Score comments: every input row out, with one probability column per label
+    Score(score::Cmd),
+    /// Evaluate a model on a labelled file: metrics, confusion, thresholds
+    Eval(eval::Cmd),
+    /// K-fold cross-validation of a training configuration
+    Cv(cv::Cmd),
+    /// Seeded, stratified train/test split of a data file
+    Split(split::Cmd),
+}
+
+/// Messages for people, on stderr.
+pub struct Ui {
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Ui {
+    pub fn info(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("gavel: {msg}");
+        }
+    }
+    /// Shown with `-v`.
+    pub fn detail(&self, msg: &str) {
+        if !self.quiet && self.verbose > 0 {
+            eprintln!("gavel: {msg}");
+        }
+    }
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("gavel: warning: {msg}");
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match &cli.cmd {
+        Command::Train(c) => train::run(c, &ui),
+        Command::Score(c) => score::run(c, &ui),
+        Command::Eval(c) => eval::run(c, &ui),
+        Command::Cv(c) => cv::run(c, &ui),
+        Command::Split(c) => split::run(c, &ui),
+    }
+}

@@ -1,0 +1,88 @@
+//! `gavel score`: comments in (CSV/TSV/JSONL, file or stdin), every row out with scores.
+
+use super::args::read_options;
+use super::Ui;
+use anyhow::{bail, Result};
+use clap::Args;
+use gavel::io::{Format, RecordReader, RecordWriter};
+use gavel::model::file;
+use gavel::score::{score_stream, OnError, ScoreOptions};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct Cmd {
+    /// Model file
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Input file; standard input when absent or '-'
+    pub input: Option<PathBuf>,
+    /// Output file (written atomically); standard output when absent or '-'
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Force the input format: csv, tsv or jsonl
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Output format (default: from --output's extension, else the input's)
+    #[arg(long)]
+    pub output_format: Option<String>,
+    /// Honour "quotes" in TSV input
+    #[arg(long)]
+    pub tsv_quoting: bool,
+    /// Text column (default: the one the model was trained on)
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Target column for per-target models (default: the one the model was trained on)
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Input columns to keep, comma-separated (default: all)
+    #[arg(long, value_delimiter = ',')]
+    pub keep: Option<Vec<String>>,
+    /// On a row that cannot be scored: stop (default) or skip (write it with empty scores
+    /// and the reason in an 'error' column)
+    #[arg(long, default_value = "stop")]
+    pub on_error: String,
+    /// Rows per parallel batch
+    #[arg(long, default_value_t = 8192)]
+    pub batch: usize,
+}
+
+pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
+    let on_error = match cmd.on_error.as_str() {
+        "stop" => OnError::Stop,
+        "skip" => OnError::Skip,
+        o => bail!("--on-error '{o}': use stop or skip"),
+    };
+    let model = file::load(&cmd.model)?;
+    let ropts = read_options(cmd.format.as_deref(), cmd.input.as_deref(), cmd.tsv_quoting)?;
+    let mut reader = RecordReader::open(cmd.input.as_deref(), ropts)?;
+    let out_format = match (&cmd.output_format, &cmd.output) {
+        (Some(f), _) => Format::parse(f)?,
+        (None, Some(p)) => Format::from_path(p).unwrap_or(ropts.format),
+        (None, None) => ropts.format,
+    };
+    let mut writer = RecordWriter::create(cmd.output.as_deref(), out_format)?;
+    let opts = ScoreOptions {
+        text_column: cmd.text.clone(),
+        target_column: cmd.target.clone(),
+        keep: cmd.keep.clone(),
+        on_error,
+        batch: cmd.batch,
+    };
+    let t0 = std::time::Instant::now();
+    let summary = score_stream(&model, &mut reader, &mut writer, &opts)?;
+    writer.finish()?;
+    let secs = t0.elapsed().as_secs_f64();
+    ui.info(&format!(
+        "scored {} rows in {:.2}s ({:.0} rows/s)",
+        summary.rows,
+        secs,
+        summary.rows as f64 / secs.max(1e-9)
+    ));
+    if summary.errors > 0 {
+        ui.warn(&format!(
+            "{} row(s) could not be scored; they are written with empty scores and an 'error' cell",
+            summary.errors
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! `gavel train`: labelled file → model file.
+
+use super::args::{ColumnArgs, DataArgs, TrainArgs};
+use super::Ui;
+use anyhow::Result;
+use clap::Args;
+use gavel::model::{file, train};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct Cmd {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    #[command(flatten)]
+    pub train: TrainArgs,
+    /// Model file to write
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
+    let cfg = cmd.train.config()?;
+    let t0 = Instant::now();
+    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cmd.columns.columns()?)?;
+    ui.info(&format!("read {} rows from {}", data.texts.len(), cmd.data.data.display()));
+    let model = train(&data, &cfg)?;
+    file::save(&model, &cmd.output)?;
+    let conv = &model.meta.convergence;
+    let not_conv = conv.iter().filter(|c| !c.converged).count();
+    ui.info(&format!(
+        "trained {} head(s) on {} features in {:.2}s ({} Newton iterations max) -> {}",
+        model.heads.len(),
+        model.vectorizer.n_features(),
+        t0.elapsed().as_secs_f64(),
+        conv.iter().map(|c| c.iterations).max().unwrap_or(0),
+        cmd.output.display()
+    ));
+    for (i, c) in conv.iter().enumerate() {
+        ui.detail(&format!(
+            "head {i}: {} Newton / {} CG iterations, loss {:.4}, |g|/|g0| {:.2e}",
+            c.iterations, c.cg_iterations, c.loss, c.relative_gradient
+        ));
+    }
+    if not_conv > 0 {
+        ui.warn(&format!(
+            "{not_conv} head(s) stopped at --max-iter {} before reaching --tol; raise --max-iter",
+            cmd.train.max_iter
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! Scores a labelled set with a model and computes every metric per head, pooled and per
+//! target.
+
+use super::metrics::*;
+use crate::error::{Error, Result};
+use crate::model::{LabelSpec, Labels, Model, TrainingData};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Metrics of one head (a class column, or one multi-label column).
+#[derive(Clone, Debug, Serialize)]
+pub struct HeadReport {
+    /// the label column
+    pub name: String,
+    /// "binary" or "multiclass"
+    pub kind: String,
+    pub classes: Vec<String>,
+    pub rows: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub weighted_f1: f64,
+    /// binary: of the positive class; multiclass: mean one-vs-rest
+    pub roc_auc: Option<f64>,
+    pub pr_auc: Option<f64>,
+    pub log_loss: f64,
+    /// mean squared error of the probability vector
+    pub brier: f64,
+    /// SemEval-2016's F_avg = (F1(FAVOR) + F1(AGAINST)) / 2, when those classes exist
+    pub f_avg: Option<f64>,
+    pub per_class: Vec<ClassScores>,
+    /// `confusion[true][predicted]`, in `classes` order
+    pub confusion: Vec<Vec<usize>>,
+    /// binary heads: precision/recall by threshold of the positive class
+    pub thresholds: Vec<ThresholdRow>,
+    pub precision_targets: Vec<PrecisionTarget>,
+    /// per target value (per-target models only)
+    pub by_target: Vec<TargetSummary>,
+}
+
+/// The headline figures of one target's rows.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetSummary {
+    pub target: String,
+    pub rows: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub f_avg: Option<f64>,
+}
+
+/// A whole evaluation.
+#[derive(Clone, Debug, Serialize)]
+pub struct EvalReport {
+    pub data_file: String,
+    pub rows: usize,
+    pub heads: Vec<HeadReport>,
+}
+
+/// Probabilities of every row, `rows × n_outputs`, in row order.
+pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
+    let x = model.vectorizer.transform_batch(&data.texts);
+    let targets: Vec<usize> = match &data.targets {
+        Some((col, vals)) => vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                model.target_index(Some(v)).map_err(|m| {
+                    Error::input(&data.source.0, data.lines[i], Some(col), m)
+                })
+            })
+            .collect::<Result<_>>()?,
+        None => {
+            model.target_index(None).map_err(|m| Error::Data(format!("{}: {m}", data.source.0)))?;
+            vec![0; data.texts.len()]
+        }
+    };
+    Ok((0..x.n_rows())
+        .into_par_iter()
+        .map(|i| {
+            let r = x.row(i);
+            let mut out = vec![0.0; model.n_outputs()];
+            model.score_row(r.indices, r.values, targets[i], &mut out);
+            out
+        })
+        .collect())
+}
+
+/// Evaluates `model` on labelled `data` (its label columns must be the model's).
+pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
+    let probs = predict(model, data)?;
+    let heads = match (&model.spec.labels, &data.labels) {
+        (
+            LabelSpec::Classes {
+                column,
+                classes,
+                positive,
+            },
+            Labels::Classes { values, .. },
+        ) => {
+            let truth: Vec<usize> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    classes.iter().position(|c| c == v).ok_or_else(|| {
+                        Error::input(
+                            &data.source.0,
+                            data.lines[i],
+                            Some(column),
+                            format!("unknown label '{v}' (the model knows: {})", classes.join(", ")),
+                        )
+                    })
+                })
+                .collect::<Result<_>>()?;
+            // probability of each class per row
+            let class_probs: Vec<Vec<f64>> = match positive {
+                Some(pos) => {
+                    let pi = classes.iter().position(|c| c == pos).unwrap_or(1);
+                    probs
+                        .iter()
+                        .map(|p| {
+                            let mut v = vec![1.0 - p[0]; 2];
+                            v[pi] = p[0];
+                            v
+                        })
+                        .collect()
+                }
+                None => probs,
+            };
+            let pos_index = positive
+                .as_ref()
+                .and_then(|p| classes.iter().position(|c| c == p));
+            let targets = data.targets.as_ref().map(|t| &t.1);
+            vec![head_report(column, classes, &truth, &class_probs, pos_index, targets)]
+        }
+        (LabelSpec::MultiLabel { columns }, Labels::Multi { values, .. }) => columns
+            .iter()
+            .enumerate()
+            .map(|(l, c)| {
+                let truth: Vec<usize> = values.iter().map(|r| r[l] as usize).collect();
+                let cp: Vec<Vec<f64>> = probs.iter().map(|p| vec![1.0 - p[l], p[l]]).collect();
+                let targets = data.targets.as_ref().map(|t| &t.1);
+                head_report(c, &["0".into(), "1".into()], &truth, &cp, Some(1), targets)
+            })
+            .collect(),
+        _ => {
+            return Err(Error::Data(
+                "the data's label columns do not match the model's".into(),
+            ))
+        }
+    };
+    Ok(EvalReport {
+        data_file: data.source.0.clone(),
+        rows: data.texts.len(),
+        heads,
+    })
+}
+
+/// All metrics of one head from per-class probabilities.
+pub fn head_report(
+    name: &str,
+    classes: &[String],
+    truth: &[usize],
+    probs: &[Vec<f64>],
+    positive: Option<usize>,
+    targets: Option<&Vec<String>>,
+) -> HeadReport {
+    let k = classes.len();
+    let pred: Vec<usize> = probs
+        .iter()
+        .map(|p| match positive {
+            Some(pi) => {
+                if p[pi] >= 0.5 {
+                    pi
+                } else {
+                    1 - pi
+                }
+            }
+            None => argmax(p),
+        })
+        .collect();
+    let conf = confusion(truth, &pred, k);
+    let n = truth.len();
+    let mut per_class = Vec::new();
+    for c in 0..k {
+        let (p, r, f) = prf(&conf, c);
+        let s: Vec<f64> = probs.iter().map(|v| v[c]).collect();
+        let t: Vec<bool> = truth.iter().map(|&y| y == c).collect();
+        per_class.push(ClassScores {
+            class: classes[c].clone(),
+            precision: p,
+            recall: r,
+            f1: f,
+            support: conf[c].iter().sum(),
+            roc_auc: roc_auc(&s, &t),
+            pr_auc: average_precision(&s, &t),
+        });
+    }
+    let macro_f1 = per_class.iter().map(|c| c.f1).sum::<f64>() / k as f64;
+    let weighted_f1 =
+        per_class.iter().map(|c| c.f1 * c.support as f64).sum::<f64>() / n.max(1) as f64;
+    let accuracy = (0..k).map(|c| conf[c][c]).sum::<usize>() as f64 / n.max(1) as f64;
+    let (roc, pr) = match positive {
+        Some(pi) => (per_class[pi].roc_auc, per_class[pi].pr_auc),
+        None => (mean_some(per_class.iter().map(|c| c.roc_auc)), mean_some(per_class.iter().map(|c| c.pr_auc))),
+    };
+    let brier = probs
+        .iter()
+        .zip(truth)
+        .map(|(p, &y)| {
+            p.iter()
+                .enumerate()
+                .map(|(c, &v)| (v - (c == y) as u8 as f64).powi(2))
+                .sum::<f64>()
+        })
+        .sum::<f64>()
+        / n.max(1) as f64
+        / if positive.is_some() { 2.0 } else { 1.0 };
+    let (thresholds, precision_targets_) = match positive {
+        Some(pi) => {
+            let s: Vec<f64> = probs.iter().map(|v| v[pi]).collect();
+            let t: Vec<bool> = truth.iter().map(|&y| y == pi).collect();
+            (threshold_table(&s, &t), precision_targets(&s, &t, &[0.9, 0.95]))
+        }
+        None => (vec![], vec![]),
+    };
+    let by_target = match targets {
+        Some(tv) => {
+            let mut names: Vec<&String> = tv.iter().collect();
+            names.sort();
+            names.dedup();
+            names
+                .into_iter()
+                .map(|tn| {
+                    let rows: Vec<usize> = (0..n).filter(|&i| &tv[i] == tn).collect();
+                    let tt: Vec<usize> = rows.iter().map(|&i| truth[i]).collect();
+                    let tp: Vec<usize> = rows.iter().map(|&i| pred[i]).collect();
+                    let c = confusion(&tt, &tp, k);
+                    let f1s: Vec<f64> = (0..k).map(|x| prf(&c, x).2).collect();
+                    TargetSummary {
+                        target: tn.clone(),
+                        rows: rows.len(),
+                        accuracy: (0..k).map(|x| c[x][x]).sum::<usize>() as f64
+                            / rows.len().max(1) as f64,
+                        macro_f1: f1s.iter().sum::<f64>() / k as f64,
+                        f_avg: f_avg(classes, &f1s),
+                    }
+                })
+                .collect()
+        }
+        None => vec![],
+    };
+    let f1s: Vec<f64> = per_class.iter().map(|c| c.f1).collect();
+    HeadReport {
+        name: name.to_string(),
+        kind: if positive.is_some() { "binary" } else { "multiclass" }.into(),
+        classes: classes.to_vec(),
+        rows: n,
+        accuracy,
+        macro_f1,
+        weighted_f1,
+        roc_auc: roc,
+        pr_auc: pr,
+        log_loss: log_loss(probs.iter().zip(truth).map(|(p, &y)| p[y])),
+        brier,
+        f_avg: f_avg(classes, &f1s),
+        per_class,
+        confusion: conf,
+        thresholds,
+        precision_targets: precision_targets_,
+        by_target,
+    }
+}
+
+/// SemEval's F_avg when the classes include FAVOR and AGAINST (any case).
+fn f_avg(classes: &[String], f1: &[f64]) -> Option<f64> {
+    let find = |n: &str| classes.iter().position(|c| c.eq_ignore_ascii_case(n));
+    Some((f1[find("FAVOR")?] + f1[find("AGAINST")?]) / 2.0)
+}
+
+fn argmax(p: &[f64]) -> usize {
+    (0..p.len())
+        .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))
+        .unwrap_or(0)
+}
+
+fn mean_some(v: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let xs: Vec<f64> = v.flatten().collect();
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}

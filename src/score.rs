@@ -1,0 +1,163 @@
+//! Batch scoring: records stream in, are scored in parallel in bounded batches, and are
+//! written out in input order with one probability column per output. No row is dropped:
+//! a bad row either stops the run with its location or is written with empty scores and an
+//! `error` cell.
+
+use crate::error::{Error, Result};
+use crate::io::{Cell, Record, RecordReader, RecordWriter};
+use crate::model::{Model, ScoreScratch};
+use rayon::prelude::*;
+
+/// What to do with a row that cannot be scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnError {
+    /// stop with an error naming file, line and column (default)
+    Stop,
+    /// write the row with empty scores and the reason in an `error` column
+    Skip,
+}
+
+/// Options of a scoring run.
+#[derive(Clone, Debug)]
+pub struct ScoreOptions {
+    /// text column; default the model's
+    pub text_column: Option<String>,
+    /// target column of per-target models; default the model's
+    pub target_column: Option<String>,
+    /// input columns to keep in the output; default all
+    pub keep: Option<Vec<String>>,
+    pub on_error: OnError,
+    /// rows per parallel batch (memory is bounded by this). Default 8192.
+    pub batch: usize,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions {
+            text_column: None,
+            target_column: None,
+            keep: None,
+            on_error: OnError::Stop,
+            batch: 8192,
+        }
+    }
+}
+
+/// Counts of a finished run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScoreSummary {
+    pub rows: u64,
+    pub errors: u64,
+}
+
+/// Scores every record of `reader` into `writer` (header included). Does not call
+/// `writer.finish()`.
+pub fn score_stream(
+    model: &Model,
+    reader: &mut RecordReader,
+    writer: &mut RecordWriter,
+    opts: &ScoreOptions,
+) -> Result<ScoreSummary> {
+    let text_col = opts
+        .text_column
+        .clone()
+        .unwrap_or_else(|| model.spec.text_column.clone());
+    let ti = reader.column(&text_col)?;
+    let target = match (&model.spec.target, &opts.target_column) {
+        (Some(t), over) => {
+            let col = over.clone().unwrap_or_else(|| t.column.clone());
+            Some((reader.column(&col)?, col))
+        }
+        (None, _) => None,
+    };
+    let kept: Vec<usize> = match &opts.keep {
+        Some(cols) => cols.iter().map(|c| reader.column(c)).collect::<Result<_>>()?,
+        None => (0..reader.headers().len()).collect(),
+    };
+    let mut added = model.output_names();
+    if let Some(p) = model.spec.prediction_name() {
+        added.push(p);
+    }
+    if opts.on_error == OnError::Skip {
+        added.push("error".into());
+    }
+    let mut header: Vec<String> = kept.iter().map(|&i| reader.headers()[i].clone()).collect();
+    for a in &added {
+        if header.contains(a) {
+            return Err(Error::Data(format!(
+                "{}: the input already has a column '{a}'; drop it with --keep",
+                reader.name()
+            )));
+        }
+    }
+    header.extend(added.iter().cloned());
+    writer.write_header(&header)?;
+
+    let name = reader.name().to_string();
+    let n_out = model.n_outputs();
+    let mut summary = ScoreSummary::default();
+    let mut batch: Vec<Record> = Vec::with_capacity(opts.batch);
+    loop {
+        batch.clear();
+        while batch.len() < opts.batch.max(1) {
+            match reader.next_record()? {
+                Some(r) => batch.push(r),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let scored: Vec<Result<Vec<f64>, (String, String)>> = batch
+            .par_iter()
+            .map_init(ScoreScratch::default, |sc, rec| {
+                let text = &rec.fields[ti];
+                if text.trim().is_empty() {
+                    return Err((text_col.clone(), "empty text".to_string()));
+                }
+                let t = match &target {
+                    Some((i, col)) => model
+                        .target_index(Some(rec.fields[*i].trim()))
+                        .map_err(|m| (col.clone(), m))?,
+                    None => 0,
+                };
+                let mut out = vec![0.0; n_out];
+                model.score_into(text, t, sc, &mut out);
+                Ok(out)
+            })
+            .collect();
+        for (rec, res) in batch.iter().zip(scored) {
+            let fields: Vec<&str> = kept.iter().map(|&i| rec.fields[i].as_str()).collect();
+            let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
+            match res {
+                Ok(p) => {
+                    for (name, &v) in added.iter().zip(&p) {
+                        extra.push((name, Cell::Num(v)));
+                    }
+                    if let Some(c) = model.spec.predicted_class(&p) {
+                        extra.push((&added[n_out], Cell::Text(c.to_string())));
+                    }
+                    if opts.on_error == OnError::Skip {
+                        extra.push(("error", Cell::Empty));
+                    }
+                }
+                Err((col, msg)) => {
+                    if opts.on_error == OnError::Stop {
+                        return Err(Error::input(&name, rec.line, Some(&col), msg));
+                    }
+                    summary.errors += 1;
+                    for a in &added[..added.len() - 1] {
+                        extra.push((a, Cell::Empty));
+                    }
+                    extra.push((
+                        "error",
+                        Cell::Text(format!("line {}, column '{col}': {msg}", rec.line)),
+                    ));
+                }
+            }
+            writer.write_row(&fields, rec.json.as_ref(), &extra)?;
+            summary.rows += 1;
+        }
+    }
+    Ok(summary)
+}
