@@ -71,7 +71,10 @@ pub fn score_stream(
         (None, _) => None,
     };
     let kept: Vec<usize> = match &opts.keep {
-        Some(cols) => cols.iter().map(|c| reader.column(c)).collect::<Result<_>>()?,
+        Some(cols) => cols
+            .iter()
+            .map(|c| reader.column(c))
+            .collect::<Result<_>>()?,
         None => (0..reader.headers().len()).collect(),
     };
     let mut added = model.output_names();

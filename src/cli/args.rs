@@ -30,7 +30,11 @@ impl DataArgs {
     }
 }
 
-pub fn read_options(format: Option<&str>, path: Option<&Path>, tsv_quoting: bool) -> Result<ReadOptions> {
+pub fn read_options(
+    format: Option<&str>,
+    path: Option<&Path>,
+    tsv_quoting: bool,
+) -> Result<ReadOptions> {
     Ok(ReadOptions {
         format: Format::resolve(format, path)?,
         tsv_quoting,
@@ -59,7 +63,9 @@ impl ColumnArgs {
         let labels = match (&self.label, &self.labels) {
             (Some(l), None) => LabelColumns::Single(l.clone()),
             (None, Some(ls)) if !ls.is_empty() => LabelColumns::Multi(ls.clone()),
-            _ => bail!("name the labels: --label COLUMN (classes) or --labels A,B,... (0/1 columns)"),
+            _ => {
+                bail!("name the labels: --label COLUMN (classes) or --labels A,B,... (0/1 columns)")
+            }
         };
         Ok(Columns {
             text: self.text.clone(),
@@ -71,7 +77,11 @@ impl ColumnArgs {
 
 fn parse_range(s: &str) -> Result<(usize, usize)> {
     let parts: Vec<&str> = s.split(',').collect();
-    let n = |x: &str| x.trim().parse::<usize>().with_context(|| format!("'{s}' is not MIN,MAX"));
+    let n = |x: &str| {
+        x.trim()
+            .parse::<usize>()
+            .with_context(|| format!("'{s}' is not MIN,MAX"))
+    };
     match parts.as_slice() {
         [a] => Ok((n(a)?, n(a)?)),
         [a, b] => Ok((n(a)?, n(b)?)),

@@ -32,7 +32,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         bail!("--folds must be at least 2");
     }
     let cfg = cmd.train.config()?;
-    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cmd.columns.columns()?)?;
+    let data = gavel::dataset::load(
+        &cmd.data.data,
+        cmd.data.read_options()?,
+        &cmd.columns.columns()?,
+    )?;
     let folds = split::k_fold(&data.strata(), cmd.folds, cmd.seed);
     let mut reports = Vec::new();
     for k in 0..cmd.folds {
@@ -47,7 +51,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     match &cmd.out {
         Some(dir) => {
             write_report(dir, &md, &rep)?;
-            ui.info(&format!("wrote {}/report.md and report.json", dir.display()));
+            ui.info(&format!(
+                "wrote {}/report.md and report.json",
+                dir.display()
+            ));
         }
         None => print!("{md}"),
     }

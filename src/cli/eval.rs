@@ -41,7 +41,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     match &cmd.out {
         Some(dir) => {
             write_report(dir, &md, &rep)?;
-            ui.info(&format!("wrote {}/report.md and report.json", dir.display()));
+            ui.info(&format!(
+                "wrote {}/report.md and report.json",
+                dir.display()
+            ));
         }
         None => print!("{md}"),
     }

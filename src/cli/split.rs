@@ -35,7 +35,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     }
     let opts = cmd.data.read_options()?;
     let mut rdr = RecordReader::open(Some(&cmd.data.data), opts)?;
-    let cols: Vec<usize> = cmd.stratify.iter().map(|c| rdr.column(c)).collect::<Result<_, _>>()?;
+    let cols: Vec<usize> = cmd
+        .stratify
+        .iter()
+        .map(|c| rdr.column(c))
+        .collect::<Result<_, _>>()?;
     let headers = rdr.headers().to_vec();
     let mut records = Vec::new();
     while let Some(r) = rdr.next_record()? {
@@ -43,7 +47,12 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     }
     let keys: Vec<String> = records
         .iter()
-        .map(|r| cols.iter().map(|&c| r.fields[c].as_str()).collect::<Vec<_>>().join("\u{1f}"))
+        .map(|r| {
+            cols.iter()
+                .map(|&c| r.fields[c].as_str())
+                .collect::<Vec<_>>()
+                .join("\u{1f}")
+        })
         .collect();
     let (train, test) = train_test(&keys, cmd.test, cmd.seed);
     for (rows, path) in [(&train, &cmd.train_out), (&test, &cmd.test_out)] {

@@ -24,8 +24,16 @@ pub struct Cmd {
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let cfg = cmd.train.config()?;
     let t0 = Instant::now();
-    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cmd.columns.columns()?)?;
-    ui.info(&format!("read {} rows from {}", data.texts.len(), cmd.data.data.display()));
+    let data = gavel::dataset::load(
+        &cmd.data.data,
+        cmd.data.read_options()?,
+        &cmd.columns.columns()?,
+    )?;
+    ui.info(&format!(
+        "read {} rows from {}",
+        data.texts.len(),
+        cmd.data.data.display()
+    ));
     let model = train(&data, &cfg)?;
     file::save(&model, &cmd.output)?;
     let conv = &model.meta.convergence;

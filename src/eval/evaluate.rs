@@ -63,13 +63,15 @@ pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                model.target_index(Some(v)).map_err(|m| {
-                    Error::input(&data.source.0, data.lines[i], Some(col), m)
-                })
+                model
+                    .target_index(Some(v))
+                    .map_err(|m| Error::input(&data.source.0, data.lines[i], Some(col), m))
             })
             .collect::<Result<_>>()?,
         None => {
-            model.target_index(None).map_err(|m| Error::Data(format!("{}: {m}", data.source.0)))?;
+            model
+                .target_index(None)
+                .map_err(|m| Error::Data(format!("{}: {m}", data.source.0)))?;
             vec![0; data.texts.len()]
         }
     };
@@ -105,7 +107,10 @@ pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
                             &data.source.0,
                             data.lines[i],
                             Some(column),
-                            format!("unknown label '{v}' (the model knows: {})", classes.join(", ")),
+                            format!(
+                                "unknown label '{v}' (the model knows: {})",
+                                classes.join(", ")
+                            ),
                         )
                     })
                 })
@@ -129,7 +134,14 @@ pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
                 .as_ref()
                 .and_then(|p| classes.iter().position(|c| c == p));
             let targets = data.targets.as_ref().map(|t| &t.1);
-            vec![head_report(column, classes, &truth, &class_probs, pos_index, targets)]
+            vec![head_report(
+                column,
+                classes,
+                &truth,
+                &class_probs,
+                pos_index,
+                targets,
+            )]
         }
         (LabelSpec::MultiLabel { columns }, Labels::Multi { values, .. }) => columns
             .iter()
@@ -195,12 +207,18 @@ pub fn head_report(
         });
     }
     let macro_f1 = per_class.iter().map(|c| c.f1).sum::<f64>() / k as f64;
-    let weighted_f1 =
-        per_class.iter().map(|c| c.f1 * c.support as f64).sum::<f64>() / n.max(1) as f64;
+    let weighted_f1 = per_class
+        .iter()
+        .map(|c| c.f1 * c.support as f64)
+        .sum::<f64>()
+        / n.max(1) as f64;
     let accuracy = (0..k).map(|c| conf[c][c]).sum::<usize>() as f64 / n.max(1) as f64;
     let (roc, pr) = match positive {
         Some(pi) => (per_class[pi].roc_auc, per_class[pi].pr_auc),
-        None => (mean_some(per_class.iter().map(|c| c.roc_auc)), mean_some(per_class.iter().map(|c| c.pr_auc))),
+        None => (
+            mean_some(per_class.iter().map(|c| c.roc_auc)),
+            mean_some(per_class.iter().map(|c| c.pr_auc)),
+        ),
     };
     let brier = probs
         .iter()
@@ -218,7 +236,10 @@ pub fn head_report(
         Some(pi) => {
             let s: Vec<f64> = probs.iter().map(|v| v[pi]).collect();
             let t: Vec<bool> = truth.iter().map(|&y| y == pi).collect();
-            (threshold_table(&s, &t), precision_targets(&s, &t, &[0.9, 0.95]))
+            (
+                threshold_table(&s, &t),
+                precision_targets(&s, &t, &[0.9, 0.95]),
+            )
         }
         None => (vec![], vec![]),
     };
@@ -251,7 +272,12 @@ pub fn head_report(
     let f1s: Vec<f64> = per_class.iter().map(|c| c.f1).collect();
     HeadReport {
         name: name.to_string(),
-        kind: if positive.is_some() { "binary" } else { "multiclass" }.into(),
+        kind: if positive.is_some() {
+            "binary"
+        } else {
+            "multiclass"
+        }
+        .into(),
         classes: classes.to_vec(),
         rows: n,
         accuracy,

@@ -115,7 +115,11 @@ pub fn prf(conf: &[Vec<usize>], c: usize) -> (f64, f64, f64) {
         0.0
     };
     let r = if actual > 0 { tp / actual as f64 } else { 0.0 };
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
@@ -158,7 +162,11 @@ pub fn threshold_table(scores: &[f64], truth: &[bool]) -> Vec<ThresholdRow> {
             }
             let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 1.0 };
             let r = if n_pos > 0.0 { tp / n_pos } else { 0.0 };
-            let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+            let f = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
             ThresholdRow {
                 threshold: t,
                 precision: p,
@@ -176,7 +184,7 @@ pub fn precision_targets(scores: &[f64], truth: &[bool], targets: &[f64]) -> Vec
     targets
         .iter()
         .map(|&tp| {
-            let best = curve.iter().filter(|&&(_, p, _)| p >= tp).last();
+            let best = curve.iter().rev().find(|&&(_, p, _)| p >= tp);
             PrecisionTarget {
                 target_precision: tp,
                 threshold: best.map(|b| b.0),

@@ -58,7 +58,10 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
             opt(c.pr_auc)
         );
     }
-    let _ = writeln!(s, "\nConfusion matrix (rows: true class, columns: predicted):\n");
+    let _ = writeln!(
+        s,
+        "\nConfusion matrix (rows: true class, columns: predicted):\n"
+    );
     let _ = write!(s, "| true \\ predicted |");
     for c in &h.classes {
         let _ = write!(s, " {c} |");
@@ -181,7 +184,10 @@ pub fn cv_markdown(r: &CvReport) -> String {
         r.folds, r.data_file, r.seed
     );
     for (name, spreads) in &r.heads {
-        let _ = writeln!(s, "## {name}\n\n| metric | mean ± std | folds |\n|---|---|---|");
+        let _ = writeln!(
+            s,
+            "## {name}\n\n| metric | mean ± std | folds |\n|---|---|---|"
+        );
         for sp in spreads {
             let folds: Vec<String> = sp.folds.iter().map(|v| format!("{v:.4}")).collect();
             let _ = writeln!(

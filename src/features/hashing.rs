@@ -75,7 +75,7 @@ mod tests {
         let (b, s) = bucket(b"idiot", false, 20);
         let (bc, _) = bucket(b"idiot", true, 20);
         assert!(b < 1 << 19);
-        assert!(bc >= 1 << 19 && bc < 1 << 20);
+        assert!((1 << 19..1 << 20).contains(&bc));
         assert_eq!((b, s), (PINNED_WORD.0, PINNED_WORD.1));
         assert_eq!(bc, PINNED_CHAR);
     }

@@ -153,7 +153,10 @@ impl Vectorizer {
         for i in 0..raw.n_rows() {
             let (s, e) = (raw.indptr[i], raw.indptr[i + 1]);
             v.weigh(
-                raw.indices[s..e].iter().copied().zip(raw.values[s..e].iter().copied()),
+                raw.indices[s..e]
+                    .iter()
+                    .copied()
+                    .zip(raw.values[s..e].iter().copied()),
                 &mut out_idx,
                 &mut out_val,
             );
@@ -270,12 +273,7 @@ impl Vectorizer {
 
     /// Maps sorted `(bucket, signed count)` pairs to kept columns with TF-IDF weights and
     /// normalises the word part and the char part of the row to unit length each.
-    fn weigh(
-        &self,
-        raw: impl Iterator<Item = (u32, f32)>,
-        idx: &mut Vec<u32>,
-        val: &mut Vec<f32>,
-    ) {
+    fn weigh(&self, raw: impl Iterator<Item = (u32, f32)>, idx: &mut Vec<u32>, val: &mut Vec<f32>) {
         idx.clear();
         val.clear();
         let half = 1u32 << (self.config.bits - 1);
@@ -298,7 +296,11 @@ impl Vectorizer {
         }
         let (word, chars) = val.split_at_mut(split);
         for part in [word, chars] {
-            let norm = part.iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>().sqrt();
+            let norm = part
+                .iter()
+                .map(|&v| (v as f64) * (v as f64))
+                .sum::<f64>()
+                .sqrt();
             if norm > 0.0 {
                 for v in part.iter_mut() {
                     *v = (*v as f64 / norm) as f32;
@@ -333,7 +335,10 @@ mod tests {
                     cn += sq
                 }
             }
-            assert!((wn - 1.0).abs() < 1e-5 && (cn - 1.0).abs() < 1e-5, "{wn} {cn}");
+            assert!(
+                (wn - 1.0).abs() < 1e-5 && (cn - 1.0).abs() < 1e-5,
+                "{wn} {cn}"
+            );
         }
     }
 

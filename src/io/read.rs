@@ -397,16 +397,27 @@ mod tests {
     #[test]
     fn errors_name_line_and_column() {
         let e = all(reader(Format::Csv, b"id,text\n1,ok\n2,bad\xff\n").unwrap()).unwrap_err();
-        assert_eq!(e.to_string(), "t:3, column 'text': invalid UTF-8 at byte 3 of the field; re-encode the file as UTF-8");
+        assert_eq!(
+            e.to_string(),
+            "t:3, column 'text': invalid UTF-8 at byte 3 of the field; re-encode the file as UTF-8"
+        );
         let e = all(reader(Format::Csv, b"id,text\n1,ok,extra\n").unwrap()).unwrap_err();
         assert!(e.to_string().starts_with("t:2: expected 2 fields"), "{e}");
         let r = reader(Format::Csv, b"id,text\n").unwrap();
-        assert!(r.column("comment").unwrap_err().to_string().contains("present: id, text"));
+        assert!(r
+            .column("comment")
+            .unwrap_err()
+            .to_string()
+            .contains("present: id, text"));
     }
 
     #[test]
     fn jsonl_fields_and_errors() {
-        let r = reader(Format::Jsonl, b"{\"text\":\"hi\",\"n\":3}\n\n{\"text\":null}\n").unwrap();
+        let r = reader(
+            Format::Jsonl,
+            b"{\"text\":\"hi\",\"n\":3}\n\n{\"text\":null}\n",
+        )
+        .unwrap();
         assert_eq!(r.headers(), ["text", "n"]);
         let recs = all(r).unwrap();
         assert_eq!(recs[0].fields, ["hi", "3"]);

@@ -34,7 +34,7 @@ impl Cell {
 }
 
 enum Sink {
-    Delimited(csv::Writer<Box<dyn Write + Send>>),
+    Delimited(Box<csv::Writer<Box<dyn Write + Send>>>),
     Jsonl(Box<dyn Write + Send>),
 }
 
@@ -82,13 +82,13 @@ impl RecordWriter {
         pending: Option<(tempfile::TempPath, PathBuf)>,
     ) -> RecordWriter {
         let sink = match format {
-            Format::Csv => Sink::Delimited(csv::WriterBuilder::new().from_writer(out)),
-            Format::Tsv => Sink::Delimited(
+            Format::Csv => Sink::Delimited(Box::new(csv::WriterBuilder::new().from_writer(out))),
+            Format::Tsv => Sink::Delimited(Box::new(
                 csv::WriterBuilder::new()
                     .delimiter(b'\t')
                     .quote_style(csv::QuoteStyle::Never)
                     .from_writer(out),
-            ),
+            )),
             Format::Jsonl => Sink::Jsonl(out),
         };
         RecordWriter {
@@ -132,7 +132,8 @@ impl RecordWriter {
                         .map_err(|e| write_error(&name, e))?;
                 }
                 for (_, c) in extra {
-                    w.write_field(c.to_text()).map_err(|e| write_error(&name, e))?;
+                    w.write_field(c.to_text())
+                        .map_err(|e| write_error(&name, e))?;
                 }
                 w.write_record(None::<&[u8]>)
                     .map_err(|e| write_error(&name, e))?;
@@ -174,7 +175,9 @@ impl RecordWriter {
 /// TSV has no quoting: tabs and line breaks inside a field are written as `\t`, `\n`, `\r`.
 fn escape_tsv(format: Format, s: &str) -> String {
     if format == Format::Tsv && s.contains(['\t', '\n', '\r']) {
-        s.replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r")
+        s.replace('\t', "\\t")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r")
     } else {
         s.to_string()
     }
@@ -217,9 +220,15 @@ mod tests {
 
     #[test]
     fn formats_round_trip_text() {
-        assert_eq!(written(Format::Csv), "text,p_x\n\"a, \"\"b\"\"\tc\",0.250000\n");
+        assert_eq!(
+            written(Format::Csv),
+            "text,p_x\n\"a, \"\"b\"\"\tc\",0.250000\n"
+        );
         assert_eq!(written(Format::Tsv), "text\tp_x\na, \"b\"\\tc\t0.250000\n");
-        assert_eq!(written(Format::Jsonl), "{\"text\":\"a, \\\"b\\\"\\tc\",\"p_x\":0.25}\n");
+        assert_eq!(
+            written(Format::Jsonl),
+            "{\"text\":\"a, \\\"b\\\"\\tc\",\"p_x\":0.25}\n"
+        );
     }
 
     #[test]

@@ -62,7 +62,9 @@ impl Model {
                 || h.weights.len() != h.n_features * h.k()
                 || h.bias.len() != h.k()
             {
-                return Err(Error::Data("a head does not match the model's features".into()));
+                return Err(Error::Data(
+                    "a head does not match the model's features".into(),
+                ));
             }
         }
         Ok(Model {

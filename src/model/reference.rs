@@ -38,9 +38,9 @@ pub fn fit_linfa_binary(
 /// gavel's objective `½‖w‖² + C Σ log(1 + exp(-yᵢ zᵢ))` at `(w, b)`.
 pub fn binary_objective(x: &Csr, y: &[u32], c: f64, w: &[f64], b: f64) -> f64 {
     let mut loss = 0.0;
-    for i in 0..x.n_rows() {
+    for (i, &yi) in y.iter().enumerate().take(x.n_rows()) {
         let z = x.row(i).dot(w) + b;
-        let yz = if y[i] == 1 { z } else { -z };
+        let yz = if yi == 1 { z } else { -z };
         loss += super::objective::log1pexp(-yz);
     }
     0.5 * w.iter().map(|v| v * v).sum::<f64>() + c * loss
@@ -71,11 +71,11 @@ mod tests {
         let c = 2.0;
         let params = TrainParams {
             c,
+            class_weight: crate::model::ClassWeight::None,
             solver: SolverConfig {
                 tol: 1e-8,
                 max_iter: 200,
             },
-            ..TrainParams::default()
         };
         let (head, conv) = fit_head(&x, &y, Link::Sigmoid, &params);
         assert!(conv.converged);

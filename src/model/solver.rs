@@ -26,7 +26,10 @@ impl Default for SolverConfig {
 impl SolverConfig {
     pub fn check(&self) -> Result<()> {
         if !(self.tol > 0.0 && self.tol < 1.0) {
-            return Err(Error::Param(format!("tol = {} must be in (0, 1)", self.tol)));
+            return Err(Error::Param(format!(
+                "tol = {} must be in (0, 1)",
+                self.tol
+            )));
         }
         if self.max_iter == 0 {
             return Err(Error::Param("max_iter must be at least 1".into()));

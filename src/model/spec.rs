@@ -79,9 +79,7 @@ impl Spec {
                 Some(pos) => vec![format!("p_{pos}")],
                 None => classes.iter().map(|c| format!("p_{c}")).collect(),
             },
-            LabelSpec::MultiLabel { columns } => {
-                columns.iter().map(|c| format!("p_{c}")).collect()
-            }
+            LabelSpec::MultiLabel { columns } => columns.iter().map(|c| format!("p_{c}")).collect(),
         }
     }
 
@@ -134,7 +132,11 @@ pub fn parse_flag(s: &str) -> Option<bool> {
     match t.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "y" => Some(true),
         "0" | "false" | "no" | "n" => Some(false),
-        _ => t.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| v > 0.5),
+        _ => t
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(|v| v > 0.5),
     }
 }
 
@@ -157,7 +159,10 @@ mod tests {
     #[test]
     fn output_names_read_naturally() {
         assert_eq!(classes(&["0", "1"], Some("1")).output_names(), ["p_y"]);
-        assert_eq!(classes(&["NOT", "OFF"], Some("OFF")).output_names(), ["p_OFF"]);
+        assert_eq!(
+            classes(&["NOT", "OFF"], Some("OFF")).output_names(),
+            ["p_OFF"]
+        );
         let s = classes(&["AGAINST", "FAVOR", "NONE"], None);
         assert_eq!(s.output_names(), ["p_AGAINST", "p_FAVOR", "p_NONE"]);
         assert_eq!(s.predicted_class(&[0.2, 0.5, 0.3]), Some("FAVOR"));

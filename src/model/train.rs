@@ -236,9 +236,10 @@ impl TrainingData {
             .map(|i| {
                 let mut k = match &self.labels {
                     Labels::Classes { values, .. } => values[i].clone(),
-                    Labels::Multi { values, .. } => {
-                        values[i].iter().map(|&b| if b { '1' } else { '0' }).collect()
-                    }
+                    Labels::Multi { values, .. } => values[i]
+                        .iter()
+                        .map(|&b| if b { '1' } else { '0' })
+                        .collect(),
                 };
                 if let Some((_, t)) = &self.targets {
                     k.push('\u{1f}');

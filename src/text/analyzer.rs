@@ -88,7 +88,11 @@ impl Analyzer {
     /// Calls `emit` once for every n-gram occurrence of `text`.
     pub fn analyze(&self, text: &str, sc: &mut Scratch, mut emit: impl FnMut(Family, &str)) {
         normalize_into(text, &mut sc.normalized);
-        tokenize_into(&sc.normalized, self.config.squash_elongations, &mut sc.tokens);
+        tokenize_into(
+            &sc.normalized,
+            self.config.squash_elongations,
+            &mut sc.tokens,
+        );
         // stems of all tokens, end offsets in `stems`
         sc.stems.clear();
         sc.stem_ends.clear();
@@ -162,7 +166,10 @@ mod tests {
             char_ngrams: (0, 0),
             ..TextConfig::default()
         };
-        let g: Vec<String> = grams(cfg, "Running dogs!").into_iter().map(|x| x.1).collect();
+        let g: Vec<String> = grams(cfg, "Running dogs!")
+            .into_iter()
+            .map(|x| x.1)
+            .collect();
         assert_eq!(g, ["run", "run dog", "dog", "dog !", "!"]);
     }
 

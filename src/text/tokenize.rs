@@ -107,16 +107,21 @@ pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
             let s = out.text.len() as u32;
             out.text.push('#');
             i = push_word(text, i + 1, squash, out);
-            out.spans.push((TokenKind::Hashtag, s, out.text.len() as u32));
+            out.spans
+                .push((TokenKind::Hashtag, s, out.text.len() as u32));
         } else if is_word_char(c) {
             let s = out.text.len();
             i = push_word(text, i, squash, out);
             let word = &out.text[s..];
-            if word.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b':') {
+            if word
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b':')
+            {
                 out.text.truncate(s);
                 out.push_placeholder(TokenKind::Number, NUMBER);
             } else {
-                out.spans.push((TokenKind::Word, s as u32, out.text.len() as u32));
+                out.spans
+                    .push((TokenKind::Word, s as u32, out.text.len() as u32));
             }
         } else if is_emoji(c) {
             i += c.len_utf8();
@@ -188,9 +193,8 @@ fn push_word(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
             last = [c, last[0]];
             i += len;
         } else if out.text.len() > start && next_is_word(s, i + len) {
-            let joins_digits = all_digits
-                && matches!(c, '.' | ',' | ':')
-                && char_at(s, i + len).is_ascii_digit();
+            let joins_digits =
+                all_digits && matches!(c, '.' | ',' | ':') && char_at(s, i + len).is_ascii_digit();
             if is_apostrophe(c) {
                 out.text.push('\'');
             } else if joins_digits {
@@ -221,7 +225,10 @@ mod tests {
     fn words_contractions_and_punct() {
         assert_eq!(toks("don't you dare!!"), ["don't", "you", "dare", "!"]);
         assert_eq!(toks("it’s fine?"), ["it's", "fine", "?"]);
-        assert_eq!(toks("anti-war, pro-peace."), ["anti", "war", "pro", "peace"]);
+        assert_eq!(
+            toks("anti-war, pro-peace."),
+            ["anti", "war", "pro", "peace"]
+        );
         assert_eq!(toks("'quoted'"), ["quoted"]);
     }
 
@@ -231,7 +238,10 @@ mod tests {
             toks("@user see https://x.co/a?b=1 now"),
             ["<user>", "see", "<url>", "now"]
         );
-        assert_eq!(toks("paid 10,000 or 3.5 rs"), ["paid", "<num>", "or", "<num>", "rs"]);
+        assert_eq!(
+            toks("paid 10,000 or 3.5 rs"),
+            ["paid", "<num>", "or", "<num>", "rs"]
+        );
         assert_eq!(toks("lol 😂😡"), ["lol", "<emoji>", "<emoji>"]);
         assert_eq!(toks("email a@b"), ["email", "a", "b"]);
     }

@@ -1,0 +1,158 @@
+//! Quality floors on the real data (GAVEL_DATA_DIR): gavel against the scikit-learn figures
+//! that bench/anchors.py measured on the same fixed-seed splits (bench/anchors.json).
+
+mod util;
+use util::*;
+
+fn anchors() -> serde_json::Value {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/anchors.json");
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+/// Splits (like anchors.py), trains with defaults, evaluates; returns the report's head.
+fn run(
+    data: &std::path::Path,
+    name: &str,
+    file: &str,
+    test: Option<&str>,
+    ext: &str,
+    args: &[&str],
+    stratify: &str,
+) -> serde_json::Value {
+    let d = tempfile::tempdir().unwrap();
+    let src = data.join(file);
+    let (tr, te) = match test {
+        Some(t) => (src.clone(), data.join(t)),
+        None => {
+            let (tr, te) = (
+                d.path().join(format!("tr.{ext}")),
+                d.path().join(format!("te.{ext}")),
+            );
+            gavel()
+                .args([
+                    "-q",
+                    "split",
+                    "--test",
+                    "0.2",
+                    "--seed",
+                    "42",
+                    "--stratify",
+                    stratify,
+                    "--data",
+                ])
+                .arg(&src)
+                .arg("--train-out")
+                .arg(&tr)
+                .arg("--test-out")
+                .arg(&te)
+                .assert()
+                .success();
+            (tr, te)
+        }
+    };
+    let a = anchors();
+    let want = a[name]["test_sha256"].as_str().unwrap();
+    assert_eq!(
+        gavel::dataset::sha256_file(&te).unwrap(),
+        want,
+        "{name}: not the split the anchors used"
+    );
+    let m = d.path().join("m.gavel");
+    gavel()
+        .arg("-q")
+        .arg("train")
+        .args(args)
+        .arg("--data")
+        .arg(&tr)
+        .arg("-o")
+        .arg(&m)
+        .assert()
+        .success();
+    let rep = d.path().join("rep");
+    gavel()
+        .args(["-q", "eval", "--model"])
+        .arg(&m)
+        .arg("--data")
+        .arg(&te)
+        .arg("--out")
+        .arg(&rep)
+        .assert()
+        .success();
+    let j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(rep.join("report.json")).unwrap()).unwrap();
+    j["heads"][0].clone()
+}
+
+fn at_least(name: &str, metric: &str, got: &serde_json::Value, slack: f64) {
+    let sk = anchors()[name]["sklearn"][metric].as_f64().unwrap();
+    let g = got[metric].as_f64().unwrap();
+    println!("{name} {metric}: gavel {g:.4}, scikit-learn {sk:.4}");
+    assert!(
+        g >= sk - slack,
+        "{name} {metric}: gavel {g:.4} below scikit-learn {sk:.4}"
+    );
+}
+
+#[test]
+fn olid_level_a() {
+    let Some(d) = data_dir() else { return };
+    let h = run(
+        &d,
+        "olid_a",
+        "olid/olid-training-v1.0.tsv",
+        None,
+        "tsv",
+        &["--text", "tweet", "--label", "subtask_a"],
+        "subtask_a",
+    );
+    at_least("olid_a", "macro_f1", &h, 0.0);
+    at_least("olid_a", "roc_auc", &h, 0.0);
+}
+
+#[test]
+fn kaggle_insults() {
+    let Some(d) = data_dir() else { return };
+    let h = run(
+        &d,
+        "kaggle_insults",
+        "kaggle_insults/train.csv",
+        Some("kaggle_insults/test_with_solutions.csv"),
+        "csv",
+        &["--text", "Comment", "--label", "Insult"],
+        "",
+    );
+    at_least("kaggle_insults", "macro_f1", &h, 0.0);
+    at_least("kaggle_insults", "roc_auc", &h, 0.0);
+}
+
+#[test]
+fn davidson() {
+    let Some(d) = data_dir() else { return };
+    let h = run(
+        &d,
+        "davidson2017",
+        "davidson2017/labeled_data.csv",
+        None,
+        "csv",
+        &["--text", "tweet", "--label", "class"],
+        "class",
+    );
+    at_least("davidson2017", "weighted_f1", &h, 0.0);
+}
+
+#[test]
+fn semeval_stance() {
+    let Some(d) = data_dir() else { return };
+    let h = run(
+        &d,
+        "semeval2016_stance",
+        "semeval2016_stance/train.utf8.tsv",
+        None,
+        "tsv",
+        &["--text", "Tweet", "--label", "Stance", "--target", "Target"],
+        "Target,Stance",
+    );
+    // Not yet the floor: scikit-learn (C picked on the test split) is 0.0055 ahead,
+    // inside the 5-fold spread (±0.025). The slack is the open gap, stated in the README.
+    at_least("semeval2016_stance", "f_avg", &h, 0.01);
+}
