@@ -166,8 +166,27 @@ impl TrainArgs {
     }
 }
 
-/// Where a report goes.
-pub fn write_report(dir: &Path, md: &str, json: &impl serde::Serialize) -> Result<()> {
+/// Writes `report.md` and `report.json` into `out`, or prints the Markdown when `out` is None.
+pub fn emit_report(
+    out: Option<&Path>,
+    md: &str,
+    json: &impl serde::Serialize,
+    ui: &super::Ui,
+) -> Result<()> {
+    match out {
+        Some(dir) => {
+            write_report(dir, md, json)?;
+            ui.info(&format!(
+                "wrote {}/report.md and report.json",
+                dir.display()
+            ));
+        }
+        None => print!("{md}"),
+    }
+    Ok(())
+}
+
+fn write_report(dir: &Path, md: &str, json: &impl serde::Serialize) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let j = serde_json::to_vec_pretty(json)?;
     gavel::model::file::write_atomic(&dir.join("report.md"), md.as_bytes())?;

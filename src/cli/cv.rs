@@ -1,6 +1,6 @@
 //! `gavel cv`: k-fold cross-validated figures for a training file (stratified, seeded).
 
-use super::args::{write_report, ColumnArgs, DataArgs, TrainArgs};
+use super::args::{emit_report, ColumnArgs, DataArgs, TrainArgs};
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -48,15 +48,5 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     }
     let rep = report::cv_report(&cmd.data.data.display().to_string(), cmd.seed, &reports);
     let md = report::cv_markdown(&rep);
-    match &cmd.out {
-        Some(dir) => {
-            write_report(dir, &md, &rep)?;
-            ui.info(&format!(
-                "wrote {}/report.md and report.json",
-                dir.display()
-            ));
-        }
-        None => print!("{md}"),
-    }
-    Ok(())
+    emit_report(cmd.out.as_deref(), &md, &rep, ui)
 }

@@ -1,6 +1,6 @@
 //! `gavel eval`: a model on a labelled file → metrics report (Markdown + JSON).
 
-use super::args::{write_report, DataArgs};
+use super::args::{emit_report, DataArgs};
 use super::Ui;
 use anyhow::Result;
 use clap::Args;
@@ -38,15 +38,5 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
     let rep = evaluate(&model, &data)?;
     let md = report::eval_markdown(&rep, &cmd.model.display().to_string());
-    match &cmd.out {
-        Some(dir) => {
-            write_report(dir, &md, &rep)?;
-            ui.info(&format!(
-                "wrote {}/report.md and report.json",
-                dir.display()
-            ));
-        }
-        None => print!("{md}"),
-    }
-    Ok(())
+    emit_report(cmd.out.as_deref(), &md, &rep, ui)
 }
