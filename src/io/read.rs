@@ -4,8 +4,10 @@
 use super::format::Format;
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// How to read a file.
 #[derive(Clone, Copy, Debug)]
@@ -26,7 +28,11 @@ pub struct Record {
 }
 
 enum Inner {
-    Delimited(csv::Reader<Box<dyn Read + Send>>, csv::ByteRecord),
+    Delimited(
+        csv::Reader<Box<dyn Read + Send>>,
+        csv::ByteRecord,
+        Arc<Mutex<LineIndex>>,
+    ),
     Jsonl {
         lines: Box<dyn BufRead + Send>,
         line: u64,
@@ -68,8 +74,10 @@ impl RecordReader {
                 if opts.format == Format::Tsv {
                     b.delimiter(b'\t').quoting(opts.tsv_quoting);
                 }
-                // CRLF is read as LF: the csv crate miscounts lines after a CRLF
-                let mut rdr = b.from_reader(Box::new(CrlfToLf::new(src)) as Box<dyn Read + Send>);
+                // CRLF is read as LF, and lines are counted from the bytes (see CrlfToLf)
+                let lines = Arc::new(Mutex::new(LineIndex::default()));
+                let adapter = CrlfToLf::new(src, lines.clone());
+                let mut rdr = b.from_reader(Box::new(adapter) as Box<dyn Read + Send>);
                 let headers = match rdr.byte_headers() {
                     Ok(h) => h.clone(),
                     Err(e) => return Err(csv_error(&name, e)),
@@ -97,7 +105,7 @@ impl RecordReader {
                     name,
                     headers: names,
                     format: opts.format,
-                    inner: Inner::Delimited(rdr, csv::ByteRecord::new()),
+                    inner: Inner::Delimited(rdr, csv::ByteRecord::new(), lines),
                 })
             }
             Format::Jsonl => {
@@ -150,18 +158,17 @@ impl RecordReader {
     /// The next record, `Ok(None)` at the end.
     pub fn next_record(&mut self) -> Result<Option<Record>> {
         match &mut self.inner {
-            Inner::Delimited(rdr, buf) => {
+            Inner::Delimited(rdr, buf, lines) => {
                 match rdr.read_byte_record(buf) {
                     Ok(false) => return Ok(None),
                     Ok(true) => {}
                     Err(e) => return Err(csv_error(&self.name, e)),
                 }
-                let line = buf.position().map_or(0, |p| p.line());
+                let end = rdr.position().byte();
+                let inner = buf.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+                let line = lines.lock().map_or(0, |mut l| l.record_line(end, inner));
+                // (blank lines never get here: the csv reader skips them)
                 if buf.len() != self.headers.len() {
-                    if buf.len() == 1 && buf[0].is_empty() {
-                        // a blank line: csv yields it as one empty field
-                        return self.next_record();
-                    }
                     return Err(Error::input(
                         &self.name,
                         line,
@@ -269,21 +276,49 @@ impl RecordReader {
     }
 }
 
-/// Turns every `\r\n` into `\n` (a lone `\r` stays), streaming.
+/// Byte offsets of the newlines handed to the csv reader but not yet behind a record, and
+/// how many newlines are behind. Bounded by the csv reader's read-ahead.
+#[derive(Default)]
+pub struct LineIndex {
+    ahead: VecDeque<u64>,
+    behind: u64,
+}
+
+impl LineIndex {
+    /// The 1-based first line of a record that ends at byte `end` (exclusive) and holds
+    /// `inner` newlines in its fields. Counting from the end is exact even when the csv reader
+    /// skipped blank lines before the record. `end` must not decrease between calls.
+    pub fn record_line(&mut self, end: u64, inner: u64) -> u64 {
+        let mut terminated = false;
+        while let Some(&nl) = self.ahead.front().filter(|&&nl| nl < end) {
+            self.ahead.pop_front();
+            self.behind += 1;
+            terminated = nl + 1 == end;
+        }
+        (self.behind + 1).saturating_sub(inner + terminated as u64)
+    }
+}
+
+/// Turns every `\r\n` into `\n` (a lone `\r` stays), streaming, and notes where each
+/// newline falls: the csv crate's own line count misses CRLF and skipped blank lines.
 pub struct CrlfToLf<R> {
     inner: R,
     buf: Vec<u8>,
     pos: usize,
     held_cr: bool,
+    emitted: u64,
+    lines: Arc<Mutex<LineIndex>>,
 }
 
 impl<R: Read> CrlfToLf<R> {
-    pub fn new(inner: R) -> Self {
+    pub fn new(inner: R, lines: Arc<Mutex<LineIndex>>) -> Self {
         CrlfToLf {
             inner,
             buf: Vec::new(),
             pos: 0,
             held_cr: false,
+            emitted: 0,
+            lines,
         }
     }
 }
@@ -323,6 +358,12 @@ impl<R: Read> Read for CrlfToLf<R> {
         let n = out.len().min(self.buf.len() - self.pos);
         out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
         self.pos += n;
+        if let Ok(mut idx) = self.lines.lock() {
+            for (i, _) in out[..n].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+                idx.ahead.push_back(self.emitted + i as u64);
+            }
+        }
+        self.emitted += n as u64;
         Ok(n)
     }
 }
@@ -382,10 +423,17 @@ mod tests {
     #[test]
     fn crlf_adapter_keeps_lone_cr() {
         let mut out = String::new();
-        CrlfToLf::new(&b"a\r\nb\rc\r"[..])
+        CrlfToLf::new(&b"a\r\nb\rc\r"[..], Default::default())
             .read_to_string(&mut out)
             .unwrap();
         assert_eq!(out, "a\nb\rc\r");
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_lines_still_count() {
+        let recs = all(reader(Format::Csv, b"a,b\n1,2\n\n\n3,4\n").unwrap()).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[1].line, 5);
     }
 
     #[test]
