@@ -43,6 +43,8 @@ pub enum Error {
     Param(String),
     #[error("{0}")]
     Data(String),
+    #[error(transparent)]
+    Linfa(#[from] linfa::Error),
 }
 
 impl Error {

@@ -6,7 +6,7 @@ use clap::Args;
 use gavel::dataset::{Columns, LabelColumns};
 use gavel::features::FeatureConfig;
 use gavel::io::{Format, ReadOptions};
-use gavel::model::{ClassWeight, SolverConfig, TrainConfig, TrainParams};
+use gavel::model::{ClassWeight, SolverConfig, TargetSharing, TrainConfig, TrainParams};
 use gavel::text::TextConfig;
 use std::path::{Path, PathBuf};
 
@@ -98,6 +98,10 @@ pub struct TrainArgs {
     /// Class weights: none or balanced
     #[arg(long, default_value = "balanced")]
     pub class_weight: String,
+    /// Per-target heads (with --target): shared (fitted jointly, each feature having a copy
+    /// shared by all targets and one per target) or separate (each target alone)
+    #[arg(long, default_value = "shared")]
+    pub targets: String,
     /// Positive class of a two-class label column (default: the second in sorted order)
     #[arg(long)]
     pub positive: Option<String>,
@@ -137,6 +141,11 @@ impl TrainArgs {
             "balanced" => ClassWeight::Balanced,
             o => bail!("--class-weight '{o}': use none or balanced"),
         };
+        let targets = match self.targets.as_str() {
+            "shared" => TargetSharing::Shared,
+            "separate" => TargetSharing::Separate,
+            o => bail!("--targets '{o}': use shared or separate"),
+        };
         let cfg = TrainConfig {
             text: TextConfig {
                 language: self.lang.clone(),
@@ -156,6 +165,7 @@ impl TrainArgs {
                     tol: self.tol,
                     max_iter: self.max_iter,
                 },
+                targets,
             },
             positive: self.positive.clone(),
         };

@@ -3,6 +3,7 @@
 
 pub mod file;
 pub mod head;
+pub mod linfa_api;
 pub mod meta;
 pub mod objective;
 pub mod params;
@@ -14,7 +15,7 @@ pub mod train;
 pub use head::Head;
 pub use meta::TrainingMeta;
 pub use objective::Link;
-pub use params::{ClassWeight, TrainParams};
+pub use params::{ClassWeight, TargetSharing, TrainParams};
 pub use solver::{Convergence, SolverConfig};
 pub use spec::{LabelSpec, Spec, TargetSpec};
 pub use train::{train, Labels, TrainConfig, TrainingData};

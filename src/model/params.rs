@@ -14,16 +14,37 @@ pub enum ClassWeight {
     Balanced,
 }
 
+/// How per-target heads (a `--target` column) are fitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSharing {
+    /// one head per target, each fitted on its target's rows only
+    Separate,
+    /// all targets fitted jointly: every feature has a copy shared by all targets and a copy
+    /// per target (Daumé's "frustratingly easy" domain adaptation), so cues common to all
+    /// targets are learned from every row; each target's head is the sum of the two copies
+    Shared,
+}
+
 /// Hyperparameters of a logistic head.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 ///
 /// Defaults were chosen by 5-fold cross-validation on the training splits of SemEval-2016,
-/// OLID, Kaggle insults and Davidson (README, "Design"): balanced class weights and C = 4.
+/// OLID, Kaggle insults and Davidson (README, "Design"): balanced class weights and C = 4,
+/// and targets fitted jointly with shared features.
 pub struct TrainParams {
     /// Inverse L2 strength, as scikit-learn's and liblinear's `C`. Default 4.0.
     pub c: f64,
     pub class_weight: ClassWeight,
     pub solver: SolverConfig,
+    /// Per-target heads: joint with shared features (default) or separate.
+    #[serde(default = "separate")]
+    pub targets: TargetSharing,
+}
+
+/// Models written before target sharing existed fitted targets separately.
+fn separate() -> TargetSharing {
+    TargetSharing::Separate
 }
 
 impl Default for TrainParams {
@@ -32,6 +53,7 @@ impl Default for TrainParams {
             c: 4.0,
             class_weight: ClassWeight::Balanced,
             solver: SolverConfig::default(),
+            targets: TargetSharing::Shared,
         }
     }
 }

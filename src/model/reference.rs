@@ -76,6 +76,7 @@ mod tests {
                 tol: 1e-8,
                 max_iter: 200,
             },
+            ..TrainParams::default()
         };
         let (head, conv) = fit_head(&x, &y, Link::Sigmoid, &params);
         assert!(conv.converged);

@@ -1,9 +1,10 @@
 //! Training: labelled texts → vectorizer + one head per (target, label group) → [`Model`].
 
-use super::head::fit_head;
+use super::head::{fit_head, Head};
 use super::meta::{build_time, rfc3339, TrainingMeta};
 use super::objective::Link;
-use super::params::TrainParams;
+use super::params::{TargetSharing, TrainParams};
+use super::solver::Convergence;
 use super::spec::{LabelSpec, Spec, TargetSpec};
 use super::Model;
 use crate::error::{Error, Result};
@@ -143,22 +144,42 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
     };
     let per = spec.heads_per_target();
     let link = spec.link();
-    let jobs: Vec<(usize, usize)> = (0..groups.len())
-        .flat_map(|t| (0..per).map(move |g| (t, g)))
-        .collect();
-    let fitted: Vec<_> = jobs
-        .par_iter()
-        .map(|&(t, g)| {
-            let rows = &groups[t];
-            let sub: Option<Csr> = (groups.len() > 1).then(|| x.select(rows));
-            let xs = sub.as_ref().unwrap_or(&x);
-            let y = head_targets(&spec, &data.labels, rows, g, link);
-            fit_head(xs, &y, link, &cfg.params)
-        })
-        .collect();
+    let shared = groups.len() > 1 && cfg.params.targets == TargetSharing::Shared;
+    let (heads, convergence): (Vec<Head>, Vec<Convergence>) = if shared {
+        // one joint fit per label group over [shared copy | one copy per target], folded back
+        // into one head per (target, group)
+        let target_of = row_targets(&groups, x.n_rows());
+        let (xa, own) = augment(&x, &target_of, groups.len());
+        let all: Vec<usize> = (0..x.n_rows()).collect();
+        let fitted: Vec<_> = (0..per)
+            .into_par_iter()
+            .map(|g| {
+                let y = head_targets(&spec, &data.labels, &all, g, link);
+                fit_head(&xa, &y, link, &cfg.params)
+            })
+            .collect();
+        (0..groups.len())
+            .flat_map(|t| (0..per).map(move |g| (t, g)))
+            .map(|(t, g)| (fold(&fitted[g].0, &own[t]), fitted[g].1))
+            .unzip()
+    } else {
+        let jobs: Vec<(usize, usize)> = (0..groups.len())
+            .flat_map(|t| (0..per).map(move |g| (t, g)))
+            .collect();
+        jobs.par_iter()
+            .map(|&(t, g)| {
+                let rows = &groups[t];
+                let sub: Option<Csr> = (groups.len() > 1).then(|| x.select(rows));
+                let xs = sub.as_ref().unwrap_or(&x);
+                let y = head_targets(&spec, &data.labels, rows, g, link);
+                fit_head(xs, &y, link, &cfg.params)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .unzip()
+    };
 
     let class_counts = class_counts(&spec, &data.labels);
-    let (heads, convergence): (Vec<_>, Vec<_>) = fitted.into_iter().unzip();
     let meta = TrainingMeta {
         gavel_version: env!("CARGO_PKG_VERSION").to_string(),
         data_file: data.source.0.clone(),
@@ -170,6 +191,82 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
         convergence,
     };
     Model::new(vectorizer, spec, heads, meta)
+}
+
+/// The target group of every row.
+fn row_targets(groups: &[Vec<usize>], n_rows: usize) -> Vec<usize> {
+    let mut t = vec![0; n_rows];
+    for (g, rows) in groups.iter().enumerate() {
+        for &i in rows {
+            t[i] = g;
+        }
+    }
+    t
+}
+
+/// Scale of the shared copy in joint target training. Chosen by repeated 5-fold CV on the
+/// SemEval-2016 training split (README, "Design"): F_avg was flat from 0.35 to 0.7 and 0.01
+/// above separate heads; 1.0 and a per-target intercept were both worse.
+const SHARED_SCALE: f32 = 0.5;
+
+/// Marks a feature that never occurs under a target (its own copy would stay 0).
+const UNUSED: u32 = u32::MAX;
+
+/// The feature-augmented matrix of joint target training: row `i` of target `t` holds its
+/// features twice, scaled by [`SHARED_SCALE`] at column `j` (shared by all targets) and as they
+/// are at `own[t][j]` (its target's own copy). Own copies exist only for the features that occur
+/// under that target, which keeps the solver's vectors short.
+fn augment(x: &Csr, target_of: &[usize], n_targets: usize) -> (Csr, Vec<Vec<u32>>) {
+    let n = x.n_cols;
+    let mut own = vec![vec![UNUSED; n]; n_targets];
+    for (i, &t) in target_of.iter().enumerate() {
+        for &j in x.row(i).indices {
+            own[t][j as usize] = 0;
+        }
+    }
+    let mut next = n as u32;
+    for col in own.iter_mut().flatten().filter(|c| **c != UNUSED) {
+        *col = next;
+        next += 1;
+    }
+    let mut out = Csr::new(next as usize);
+    let (mut idx, mut val) = (Vec::new(), Vec::new());
+    for (i, &t) in target_of.iter().enumerate() {
+        let r = x.row(i);
+        idx.clear();
+        val.clear();
+        idx.extend_from_slice(r.indices);
+        val.extend(r.values.iter().map(|v| v * SHARED_SCALE));
+        idx.extend(r.indices.iter().map(|&j| own[t][j as usize]));
+        val.extend_from_slice(r.values);
+        out.push_row(&idx, &val);
+    }
+    (out, own)
+}
+
+/// Target `t`'s head from a joint fit on [`augment`]ed features: the scaled shared weights
+/// plus the target's own. Its scores equal the joint model's on target `t`'s rows.
+fn fold(joint: &Head, own: &[u32]) -> Head {
+    let (k, n) = (joint.k(), own.len());
+    let mut weights: Vec<f32> = joint.weights[..n * k]
+        .iter()
+        .map(|s| s * SHARED_SCALE)
+        .collect();
+    for (j, &c) in own.iter().enumerate().filter(|(_, &c)| c != UNUSED) {
+        let c = c as usize;
+        for (w, o) in weights[j * k..j * k + k]
+            .iter_mut()
+            .zip(&joint.weights[c * k..c * k + k])
+        {
+            *w += o;
+        }
+    }
+    Head {
+        link: joint.link,
+        n_features: n,
+        weights,
+        bias: joint.bias.clone(),
+    }
 }
 
 /// The 0/1 or class-index target of head `g` for the given rows.
@@ -248,5 +345,102 @@ impl TrainingData {
                 k
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ScoreScratch;
+
+    #[test]
+    fn folded_heads_score_like_the_joint_model() {
+        let mut x = Csr::new(4);
+        x.push_row(&[0, 2], &[0.6, 0.8]);
+        x.push_row(&[1, 3], &[1.0, 0.5]);
+        x.push_row(&[0, 1, 3], &[0.3, 0.4, 0.5]);
+        let target_of = [0, 1, 1];
+        let (xa, own) = augment(&x, &target_of, 2);
+        assert_eq!(
+            xa.n_cols,
+            4 + 2 + 3,
+            "own copies only for features seen under a target"
+        );
+        let joint = Head {
+            link: Link::Softmax(3),
+            n_features: xa.n_cols,
+            weights: (0..xa.n_cols * 3)
+                .map(|i| ((i * 7919) % 13) as f32 / 5.0 - 1.2)
+                .collect(),
+            bias: vec![0.1, -0.2, 0.3],
+        };
+        for (i, &t) in target_of.iter().enumerate() {
+            let (ra, r) = (xa.row(i), x.row(i));
+            let (mut pa, mut p) = ([0.0; 3], [0.0; 3]);
+            joint.probs_into(ra.indices, ra.values, &mut pa);
+            fold(&joint, &own[t]).probs_into(r.indices, r.values, &mut p);
+            for k in 0..3 {
+                assert!((pa[k] - p[k]).abs() < 1e-6, "row {i}: {pa:?} vs {p:?}");
+            }
+        }
+    }
+
+    /// Rows for two targets where the cue words only ever occur under target "a".
+    fn two_targets() -> TrainingData {
+        let mut texts = vec![];
+        let mut stance = vec![];
+        let mut target = vec![];
+        for i in 0..40 {
+            let (t, s) = if i % 2 == 0 {
+                ("wonderful brilliant idea", "FAVOR")
+            } else {
+                ("awful terrible idea", "AGAINST")
+            };
+            texts.push(format!("{t} number {i}"));
+            stance.push(s.to_string());
+            target.push("a".to_string());
+        }
+        for (i, s) in ["FAVOR", "AGAINST", "FAVOR", "AGAINST"].iter().enumerate() {
+            texts.push(format!("plain words here {i}"));
+            stance.push(s.to_string());
+            target.push("b".to_string());
+        }
+        TrainingData {
+            text_column: "text".into(),
+            lines: (2..2 + texts.len() as u64).collect(),
+            texts,
+            labels: Labels::Classes {
+                column: "stance".into(),
+                values: stance,
+            },
+            targets: Some(("target".into(), target)),
+            source: ("mem".into(), String::new()),
+        }
+    }
+
+    fn favor(m: &Model, text: &str, target: &str) -> f64 {
+        let t = m.target_index(Some(target)).unwrap();
+        let mut out = vec![0.0; m.n_outputs()];
+        m.score_into(text, t, &mut ScoreScratch::default(), &mut out);
+        out[0] // two classes: P(FAVOR), the second in sorted order
+    }
+
+    #[test]
+    fn shared_targets_carry_cues_learned_under_other_targets() {
+        let data = two_targets();
+        let mut cfg = TrainConfig::default();
+        let shared = train(&data, &cfg).unwrap();
+        assert!(
+            favor(&shared, "wonderful brilliant", "b")
+                > favor(&shared, "awful terrible", "b") + 0.2
+        );
+        cfg.params.targets = TargetSharing::Separate;
+        let separate = train(&data, &cfg).unwrap();
+        let gap =
+            favor(&separate, "wonderful brilliant", "b") - favor(&separate, "awful terrible", "b");
+        assert!(
+            gap.abs() < 0.05,
+            "separate heads saw no cue words under 'b': {gap}"
+        );
     }
 }
