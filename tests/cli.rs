@@ -212,6 +212,30 @@ fn eval_cv_and_split_write_reports() {
     let j: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     assert!(j["heads"][0]["roc_auc"].as_f64().unwrap() > 0.9);
+    // the documented layout (README, "Report JSON") that programs read
+    assert_eq!(j["schema"], "gavel.eval/1");
+    let head = j["heads"][0].as_object().unwrap();
+    for key in [
+        "name",
+        "kind",
+        "classes",
+        "accuracy",
+        "macro_f1",
+        "weighted_f1",
+        "roc_auc",
+        "pr_auc",
+        "log_loss",
+        "brier",
+        "f_avg",
+        "per_class",
+        "confusion",
+        "thresholds",
+        "precision_targets",
+        "by_target",
+    ] {
+        assert!(head.contains_key(key), "report.json head lacks '{key}'");
+    }
+    assert_eq!(head["thresholds"].as_array().unwrap().len(), 19);
     assert!(std::fs::read_to_string(out.join("report.md"))
         .unwrap()
         .contains("| roc_auc |"));

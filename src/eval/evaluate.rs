@@ -50,6 +50,8 @@ pub struct TargetSummary {
 /// A whole evaluation.
 #[derive(Clone, Debug, Serialize)]
 pub struct EvalReport {
+    /// "gavel.eval/1": the name and version of this JSON layout (README, "Report JSON")
+    pub schema: &'static str,
     pub data_file: String,
     pub rows: usize,
     pub heads: Vec<HeadReport>,
@@ -160,6 +162,7 @@ pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
         }
     };
     Ok(EvalReport {
+        schema: "gavel.eval/1",
         data_file: data.source.0.clone(),
         rows: data.texts.len(),
         heads,

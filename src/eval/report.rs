@@ -130,13 +130,22 @@ pub struct Spread {
     pub folds: Vec<f64>,
 }
 
+/// Cross-validated figures of one head.
+#[derive(Clone, Debug, Serialize)]
+pub struct CvHead {
+    pub name: String,
+    pub metrics: Vec<Spread>,
+}
+
 /// Cross-validated figures per head.
 #[derive(Clone, Debug, Serialize)]
 pub struct CvReport {
+    /// "gavel.cv/1": the name and version of this JSON layout (README, "Report JSON")
+    pub schema: &'static str,
     pub data_file: String,
     pub folds: usize,
     pub seed: u64,
-    pub heads: Vec<(String, Vec<Spread>)>,
+    pub heads: Vec<CvHead>,
 }
 
 /// Aggregates per-fold evaluations (same heads in each) into mean ± std (sample std).
@@ -166,10 +175,14 @@ pub fn cv_report(data_file: &str, seed: u64, folds: &[EvalReport]) -> CvReport {
                     folds: vals,
                 });
             }
-            heads.push((h.name.clone(), spreads));
+            heads.push(CvHead {
+                name: h.name.clone(),
+                metrics: spreads,
+            });
         }
     }
     CvReport {
+        schema: "gavel.cv/1",
         data_file: data_file.to_string(),
         folds: folds.len(),
         seed,
@@ -183,12 +196,13 @@ pub fn cv_markdown(r: &CvReport) -> String {
         "# {}-fold cross-validation\n\nData: `{}`, seed {}.\n\n",
         r.folds, r.data_file, r.seed
     );
-    for (name, spreads) in &r.heads {
+    for h in &r.heads {
         let _ = writeln!(
             s,
-            "## {name}\n\n| metric | mean ± std | folds |\n|---|---|---|"
+            "## {}\n\n| metric | mean ± std | folds |\n|---|---|---|",
+            h.name
         );
-        for sp in spreads {
+        for sp in &h.metrics {
             let folds: Vec<String> = sp.folds.iter().map(|v| format!("{v:.4}")).collect();
             let _ = writeln!(
                 s,
