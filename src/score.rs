@@ -113,7 +113,7 @@ pub fn score_stream(
         }
         let scored: Vec<Result<Vec<f64>, (String, String)>> = batch
             .par_iter()
-            .map_init(ScoreScratch::default, |sc, rec| {
+            .map(|rec| {
                 let text = &rec.fields[ti];
                 if text.trim().is_empty() {
                     return Err((text_col.clone(), "empty text".to_string()));
@@ -125,7 +125,7 @@ pub fn score_stream(
                     None => 0,
                 };
                 let mut out = vec![0.0; n_out];
-                model.score_into(text, t, sc, &mut out);
+                ScoreScratch::with(|sc| model.score_into(text, t, sc, &mut out));
                 Ok(out)
             })
             .collect();

@@ -1,5 +1,6 @@
 //! N-grams → numbers: the specified hash, sparse rows, and the TF-IDF vectorizer.
 
+pub mod cache;
 pub mod hashing;
 pub mod sparse;
 pub mod vectorizer;

@@ -41,6 +41,18 @@ pub struct ScoreScratch {
     val: Vec<f32>,
 }
 
+thread_local! {
+    static SCORE_SCRATCH: std::cell::RefCell<ScoreScratch> = Default::default();
+}
+
+impl ScoreScratch {
+    /// Runs `f` with this thread's scratch, whose word memo then lives as long as the thread
+    /// (rayon's workers), not one parallel task. `f` must not call `with` again.
+    pub fn with<R>(f: impl FnOnce(&mut ScoreScratch) -> R) -> R {
+        SCORE_SCRATCH.with(|s| f(&mut s.borrow_mut()))
+    }
+}
+
 impl Model {
     /// Assembles a model and checks that its parts agree.
     pub fn new(

@@ -85,64 +85,106 @@ impl Analyzer {
         &self.config
     }
 
-    /// Calls `emit` once for every n-gram occurrence of `text`.
+    /// Calls `emit` once for every n-gram occurrence of `text`: word n-grams of the stems,
+    /// then char n-grams of each word. [`Analyzer::tokenize`], [`Analyzer::stem_token`],
+    /// [`Analyzer::word_grams`] and [`Analyzer::char_grams`] are its steps, for callers that
+    /// memoise per-word work.
     pub fn analyze(&self, text: &str, sc: &mut Scratch, mut emit: impl FnMut(Family, &str)) {
+        self.tokenize(text, sc);
+        sc.stems.clear();
+        sc.stem_ends.clear();
+        for (kind, tok) in sc.tokens.iter() {
+            self.stem_token(kind, tok, &mut sc.stems);
+            sc.stem_ends.push(sc.stems.len());
+        }
+        self.word_grams(&sc.stems, &sc.stem_ends, &mut sc.gram, |g| {
+            emit(Family::Word, g)
+        });
+        for (kind, tok) in sc.tokens.iter() {
+            self.char_grams(kind, tok, &mut sc.gram, &mut sc.bounds, |g| {
+                emit(Family::Char, g)
+            });
+        }
+    }
+
+    /// Normalises and tokenizes `text` into `sc`; returns the tokens.
+    pub fn tokenize<'s>(&self, text: &str, sc: &'s mut Scratch) -> &'s Tokens {
         normalize_into(text, &mut sc.normalized);
         tokenize_into(
             &sc.normalized,
             self.config.squash_elongations,
             &mut sc.tokens,
         );
-        // stems of all tokens, end offsets in `stems`
-        sc.stems.clear();
-        sc.stem_ends.clear();
-        for (kind, tok) in sc.tokens.iter() {
-            if kind == TokenKind::Word {
-                self.stemmer.stem_into(tok, &mut sc.stems);
-            } else {
-                sc.stems.push_str(tok);
-            }
-            sc.stem_ends.push(sc.stems.len());
+        &sc.tokens
+    }
+
+    /// Appends the form of a token that word n-grams use: its stem for a word, else itself.
+    pub fn stem_token(&self, kind: TokenKind, tok: &str, out: &mut String) {
+        if kind == TokenKind::Word {
+            self.stemmer.stem_into(tok, out);
+        } else {
+            out.push_str(tok);
         }
+    }
+
+    /// Word n-grams over token forms `stems`, token `i` ending at byte `ends[i]`; stems are
+    /// joined by a space. `gram` is a buffer.
+    pub fn word_grams(
+        &self,
+        stems: &str,
+        ends: &[usize],
+        gram: &mut String,
+        mut emit: impl FnMut(&str),
+    ) {
         let (wlo, whi) = self.config.word_ngrams;
-        if wlo > 0 {
-            let n_tok = sc.stem_ends.len();
-            for start in 0..n_tok {
-                sc.gram.clear();
-                for n in 1..=whi.min(n_tok - start) {
-                    let idx = start + n - 1;
-                    let ts = if idx == 0 { 0 } else { sc.stem_ends[idx - 1] };
-                    if n > 1 {
-                        sc.gram.push(' ');
-                    }
-                    sc.gram.push_str(&sc.stems[ts..sc.stem_ends[idx]]);
-                    if n >= wlo {
-                        emit(Family::Word, &sc.gram);
-                    }
+        if wlo == 0 {
+            return;
+        }
+        let n_tok = ends.len();
+        for start in 0..n_tok {
+            gram.clear();
+            for n in 1..=whi.min(n_tok - start) {
+                let idx = start + n - 1;
+                let ts = if idx == 0 { 0 } else { ends[idx - 1] };
+                if n > 1 {
+                    gram.push(' ');
+                }
+                gram.push_str(&stems[ts..ends[idx]]);
+                if n >= wlo {
+                    emit(gram);
                 }
             }
         }
+    }
+
+    /// Char n-grams of one token inside `<…>` boundaries: words and hashtag bodies have them,
+    /// other tokens none. They depend on the token alone. `gram` and `bounds` are buffers.
+    pub fn char_grams(
+        &self,
+        kind: TokenKind,
+        tok: &str,
+        gram: &mut String,
+        bounds: &mut Vec<usize>,
+        mut emit: impl FnMut(&str),
+    ) {
         let (clo, chi) = self.config.char_ngrams;
-        if clo > 0 {
-            for (kind, tok) in sc.tokens.iter() {
-                let word = match kind {
-                    TokenKind::Word => tok,
-                    TokenKind::Hashtag => &tok[1..],
-                    _ => continue,
-                };
-                sc.gram.clear();
-                sc.gram.push('<');
-                sc.gram.push_str(word);
-                sc.gram.push('>');
-                sc.bounds.clear();
-                sc.bounds.extend(sc.gram.char_indices().map(|(i, _)| i));
-                sc.bounds.push(sc.gram.len());
-                let n_chars = sc.bounds.len() - 1;
-                for n in clo..=chi.min(n_chars) {
-                    for s in 0..=(n_chars - n) {
-                        emit(Family::Char, &sc.gram[sc.bounds[s]..sc.bounds[s + n]]);
-                    }
-                }
+        let word = match kind {
+            _ if clo == 0 => return,
+            TokenKind::Word => tok,
+            TokenKind::Hashtag => &tok[1..],
+            _ => return,
+        };
+        gram.clear();
+        gram.push('<');
+        gram.push_str(word);
+        gram.push('>');
+        bounds.clear();
+        bounds.extend(gram.char_indices().map(|(i, _)| i));
+        bounds.push(gram.len());
+        let n_chars = bounds.len() - 1;
+        for n in clo..=chi.min(n_chars) {
+            for s in 0..=(n_chars - n) {
+                emit(&gram[bounds[s]..bounds[s + n]]);
             }
         }
     }
