@@ -4,6 +4,7 @@ Shared by bench/anchors.py (scikit-learn vs gavel) and mirrored by tests/quality
 split is made by `gavel split` with a fixed seed, so both sides read the very same files.
 """
 import os
+import subprocess
 from pathlib import Path
 
 SEED = 42
@@ -28,3 +29,26 @@ DATASETS = {
         file="davidson2017/labeled_data.csv", text="tweet", label="class",
         stratify="class", metric="weighted_f1", ext="csv"),
 }
+
+# the other labelled sets, used by the speed bench (bench/bench.py) with the same kind of split
+MORE = {
+    "sst2": dict(
+        file="sst2/train.tsv", text="sentence", label="label",
+        stratify="label", metric="accuracy", ext="tsv"),
+    "fox_news": dict(
+        file="fox_news_comments/fox-news-comments.json", text="text", label="label",
+        stratify="label", metric="macro_f1", ext="jsonl"),
+}
+
+
+def split_files(name: str, ds: dict, gavel: Path, out: Path):
+    """Train and test files of a dataset: the official pair, or `gavel split` 80/20 (seed 42)."""
+    src = data_dir() / ds["file"]
+    if "test" in ds:
+        return src, data_dir() / ds["test"]
+    out.mkdir(parents=True, exist_ok=True)
+    tr, te = out / f"{name}.train.{ds['ext']}", out / f"{name}.test.{ds['ext']}"
+    subprocess.check_call([str(gavel), "-q", "split", "--data", str(src), "--format", ds["ext"],
+                           "--stratify", ds["stratify"], "--test", "0.2", "--seed", str(SEED),
+                           "--train-out", str(tr), "--test-out", str(te)])
+    return tr, te

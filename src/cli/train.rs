@@ -46,6 +46,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         conv.iter().map(|c| c.iterations).max().unwrap_or(0),
         cmd.output.display()
     ));
+    ui.detail(&format!(
+        "matrix: {} entries, {} bytes",
+        model.meta.matrix.nnz, model.meta.matrix.bytes
+    ));
     for (i, c) in conv.iter().enumerate() {
         ui.detail(&format!(
             "head {i}: {} Newton / {} CG iterations, loss {:.4}, |g|/|g0| {:.2e}",

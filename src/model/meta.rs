@@ -21,6 +21,17 @@ pub struct TrainingMeta {
     pub class_counts: Vec<(String, usize)>,
     /// one per head, in head order
     pub convergence: Vec<Convergence>,
+    /// entries and heap bytes of the sparse training matrix the solver read (with joint
+    /// target training, the augmented one)
+    #[serde(default)]
+    pub matrix: MatrixSize,
+}
+
+/// Size of a training matrix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MatrixSize {
+    pub nnz: usize,
+    pub bytes: usize,
 }
 
 /// Seconds since the Unix epoch of "now", or `SOURCE_DATE_EPOCH` when set.

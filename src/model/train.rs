@@ -1,7 +1,7 @@
 //! Training: labelled texts → vectorizer + one head per (target, label group) → [`Model`].
 
 use super::head::{fit_head, Head};
-use super::meta::{build_time, rfc3339, TrainingMeta};
+use super::meta::{build_time, rfc3339, MatrixSize, TrainingMeta};
 use super::objective::Link;
 use super::params::{TargetSharing, TrainParams};
 use super::solver::Convergence;
@@ -145,11 +145,19 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
     let per = spec.heads_per_target();
     let link = spec.link();
     let shared = groups.len() > 1 && cfg.params.targets == TargetSharing::Shared;
+    let mut matrix = MatrixSize {
+        nnz: x.nnz(),
+        bytes: x.heap_bytes(),
+    };
     let (heads, convergence): (Vec<Head>, Vec<Convergence>) = if shared {
         // one joint fit per label group over [shared copy | one copy per target], folded back
         // into one head per (target, group)
         let target_of = row_targets(&groups, x.n_rows());
         let (xa, own) = augment(&x, &target_of, groups.len());
+        matrix = MatrixSize {
+            nnz: xa.nnz(),
+            bytes: xa.heap_bytes(),
+        };
         let all: Vec<usize> = (0..x.n_rows()).collect();
         let fitted: Vec<_> = (0..per)
             .into_par_iter()
@@ -189,6 +197,7 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
         params: cfg.params,
         class_counts,
         convergence,
+        matrix,
     };
     Model::new(vectorizer, spec, heads, meta)
 }
