@@ -43,7 +43,7 @@ from sklearn.pipeline import make_pipeline, make_union  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 sys.path.insert(0, str(HERE))
-from datasets import DATASETS, SEED, data_dir  # noqa: E402
+from datasets import DATASETS, data_dir, split_files  # noqa: E402
 
 GAVEL = ROOT / "target" / "release" / "gavel"
 OUT = HERE / "out"
@@ -57,19 +57,6 @@ def read(path: Path, ext: str) -> pd.DataFrame:
     if ext == "tsv":
         return pd.read_csv(path, sep="\t", quoting=3, dtype=str, keep_default_na=False)
     return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def splits(name: str, ds: dict):
-    """Train and test files of a dataset: the official pair, or `gavel split` 80/20."""
-    src = data_dir() / ds["file"]
-    if "test" in ds:
-        return src, data_dir() / ds["test"]
-    d = OUT / "splits"
-    d.mkdir(parents=True, exist_ok=True)
-    tr, te = d / f"{name}.train.{ds['ext']}", d / f"{name}.test.{ds['ext']}"
-    subprocess.check_call([str(GAVEL), "-q", "split", "--data", str(src), "--stratify", ds["stratify"],
-                           "--test", "0.2", "--seed", str(SEED), "--train-out", str(tr), "--test-out", str(te)])
-    return tr, te
 
 
 def sklearn_pipeline(C: float, model: str = "lr"):
@@ -151,7 +138,7 @@ def main():
     failed = []
     print(f"{'dataset':20} {'metric':12} {'sklearn':>8} {'gavel':>8}  {'sk fit s':>8} {'gavel fit s':>11}")
     for name, ds in DATASETS.items():
-        tr, te = splits(name, ds)
+        tr, te = split_files(name, ds, GAVEL, OUT / "splits")
         best = None
         candidates = [("lr", C) for C in ([args.C] if args.C else [1.0, 4.0])]
         if "target" in ds:  # stance: the issue's floor is LogisticRegression / LinearSVC per target

@@ -18,6 +18,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -160,7 +161,8 @@ def worker(spec):
         rows = read_rows(Path(spec["train"]), "csv", "text", "abusive")
         m = Peer(spec["peer"], wd).fit([t for t, _, _ in rows], [y for _, y, _ in rows])
         size = m.save()
-        texts = [r[1] for r in csv.reader(open(spec["corpus"], encoding="utf-8", newline=""))][1:]
+        with open(spec["corpus"], encoding="utf-8", newline="") as f:
+            texts = [r["text"] for r in csv.DictReader(f)]
         bytes_ = sum(len(t.encode()) for t in texts)
         t0 = time.perf_counter()
         m.proba(texts)
@@ -201,21 +203,24 @@ def metrics(truth, probs, classes):
 
 # ---------------------------------------------------------------- parent side
 
-def run(cmd, **kw):
-    """Runs a command; returns (wall seconds, peak RSS bytes, stdout)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-    out = p.stdout.read()
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
+def run(cmd):
+    """Runs a command; returns (wall seconds, peak RSS bytes, stdout, stderr). stderr goes to a
+    file, so a chatty child cannot block on a full pipe while stdout is read."""
+    with tempfile.TemporaryFile() as errf:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf)
+        out = p.stdout.read()
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        errf.seek(0)
+        err = errf.read().decode(errors="replace")
     if status != 0:
-        sys.exit(f"failed ({status}): {' '.join(map(str, cmd))}\n{err.decode()[-2000:]}")
-    return wall, ru.ru_maxrss * 1024, out.decode()
+        sys.exit(f"failed ({status}): {' '.join(map(str, cmd))}\n{err[-2000:]}")
+    return wall, ru.ru_maxrss * 1024, out.decode(), err
 
 
 def peer_task(spec):
-    wall, rss, out = run([sys.executable, __file__, "worker", json.dumps(spec)])
+    _, rss, out, _ = run([sys.executable, __file__, "worker", json.dumps(spec)])
     r = json.loads(out.strip().splitlines()[-1])
     r["peak_rss_bytes"] = rss
     return r
@@ -223,7 +228,7 @@ def peer_task(spec):
 
 def median_of(runs, fn):
     rs = [fn() for _ in range(runs)]
-    keys = [k for k, v in rs[0].items() if isinstance(v, (int, float)) and v is not None]
+    keys = [k for k, v in rs[0].items() if isinstance(v, (int, float))]
     med = dict(rs[0])
     for k in keys:
         med[k] = statistics.median(r[k] for r in rs if r.get(k) is not None)
@@ -237,19 +242,11 @@ def gavel_fit_eval(name, ds, tr, te):
            "--label", ds["label"], "-o", str(model)]
     if ds.get("target"):
         cmd += ["--target", ds["target"]]
-    wall, rss, _ = run(cmd)
+    wall, rss, _, _ = run(cmd)
     run([str(GAVEL), "-q", "eval", "--model", str(model), "--data", str(te), "--format", ds["ext"], "--out", str(rep)])
     h = json.loads((rep / "report.json").read_text())["heads"][0]
     r = {k: h[k] for k in ("macro_f1", "weighted_f1", "accuracy", "roc_auc", "f_avg") if h.get(k) is not None}
     return {**r, "fit_seconds": wall, "peak_rss_bytes": rss, "model_bytes": model.stat().st_size}
-
-
-def gavel_matrix_bytes(train):
-    """The training matrix gavel needs, as `gavel train -v` reports it."""
-    err = subprocess.run([str(GAVEL), "-v", "train", "--data", str(train), "--text", "text", "--labels",
-                          "abusive", "-o", str(OUT / "scale.gavel")], capture_output=True, text=True).stderr
-    m = re.search(r"matrix: \d+ entries, (\d+) bytes", err)
-    return int(m.group(1)) if m else None
 
 
 def main():
@@ -286,12 +283,13 @@ def main():
     subprocess.check_call([sys.executable, str(ROOT / "models" / "prepare_abuse.py"), str(abuse)])
     corpus = OUT / f"score{n_score}.csv"
     subprocess.check_call([sys.executable, str(HERE / "corpus.py"), "score", str(n_score), str(corpus)])
-    text_bytes = sum(len(r[1].encode()) for r in csv.reader(open(corpus, encoding="utf-8", newline="")))
+    with open(corpus, encoding="utf-8", newline="") as f:
+        text_bytes = sum(len(r["text"].encode()) for r in csv.DictReader(f))
     model = ROOT / "models" / "abuse.gavel"  # the shipped default, trained on the same rows
 
     def gavel_score():
-        wall, rss, _ = run([str(GAVEL), "-q", "score", "--model", str(model), "--text", "text", str(corpus),
-                            "-o", str(OUT / "scored.csv")])
+        wall, rss, _, _ = run([str(GAVEL), "-q", "score", "--model", str(model), "--text", "text", str(corpus),
+                               "-o", str(OUT / "scored.csv")])
         return {"seconds": wall, "rows": n_score, "text_bytes": text_bytes, "peak_rss_bytes": rss,
                 "model_bytes": model.stat().st_size}
     res["scoring"]["gavel"] = median_of(args.runs, gavel_score)
@@ -318,19 +316,19 @@ def main():
         subprocess.check_call([sys.executable, str(HERE / "corpus.py"), "train", str(n), str(train)])
 
         def gavel_fit():
-            wall, rss, _ = run([str(GAVEL), "-q", "train", "--data", str(train), "--text", "text",
-                                "--labels", "abusive", "-o", str(OUT / "scale.gavel")])
-            return {"fit_seconds": wall, "peak_rss_bytes": rss}
+            wall, rss, _, err = run([str(GAVEL), "-v", "train", "--data", str(train), "--text", "text",
+                                     "--labels", "abusive", "-o", str(OUT / "scale.gavel")])
+            m = re.search(r"matrix: \d+ entries, (\d+) bytes", err)
+            return {"fit_seconds": wall, "peak_rss_bytes": rss, "matrix_bytes": int(m.group(1))}
         row = {"gavel": median_of(args.runs, gavel_fit)}
-        row["gavel"]["matrix_bytes"] = gavel_matrix_bytes(train)
         for p in peers:
             spec = {"task": "train_only", "peer": p, "train": str(train), "workdir": str(OUT / "work" / p)}
             row[p] = median_of(args.runs, lambda: peer_task(spec))
         res["scale"][n] = row
         print_scale(n, row, peers)
 
+    res["floors"] = floors(res, peers)
     (HERE / "results.json").write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
-    print_floors(res, peers)
     return 0
 
 
@@ -363,7 +361,8 @@ def print_scale(n, row, peers):
               f"peak RSS {fmt_mb(r['peak_rss_bytes'])}{extra}")
 
 
-def print_floors(res, peers):
+def floors(res, peers):
+    """Checks issue 3's floors, prints them, and returns them for results.json."""
     print("\nfloors (issue 3)")
     checks = []
     for name, row in res["datasets"].items():
@@ -391,8 +390,7 @@ def print_floors(res, peers):
         checks.append((f"cold start {m} < 50 ms", r["seconds"] < 0.05, f"{r['seconds'] * 1000:.1f} ms"))
     for what, ok, fig in checks:
         print(f"  {'ok  ' if ok else 'FAIL'} {what}: {fig}")
-    res["floors"] = [{"check": w, "ok": ok, "figure": f} for w, ok, f in checks]
-    (HERE / "results.json").write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
+    return [{"check": w, "ok": ok, "figure": f} for w, ok, f in checks]
 
 
 if __name__ == "__main__":

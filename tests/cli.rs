@@ -200,17 +200,7 @@ fn eval_cv_and_split_write_reports() {
     let m = trained(d.path());
     let data = toy_csv(d.path());
     let out = d.path().join("rep");
-    gavel()
-        .args(["eval", "--model"])
-        .arg(&m)
-        .arg("--data")
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let j: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let j = eval_report(&m, &data, &out);
     assert!(j["heads"][0]["roc_auc"].as_f64().unwrap() > 0.9);
     // the documented layout (README, "Report JSON") that programs read
     assert_eq!(j["schema"], "gavel.eval/1");

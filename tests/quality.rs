@@ -68,19 +68,7 @@ fn run(
         .arg(&m)
         .assert()
         .success();
-    let rep = d.path().join("rep");
-    gavel()
-        .args(["-q", "eval", "--model"])
-        .arg(&m)
-        .arg("--data")
-        .arg(&te)
-        .arg("--out")
-        .arg(&rep)
-        .assert()
-        .success();
-    let j: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(rep.join("report.json")).unwrap()).unwrap();
-    j["heads"][0].clone()
+    eval_report(&m, &te, &d.path().join("rep"))["heads"][0].clone()
 }
 
 fn at_least(name: &str, metric: &str, got: &serde_json::Value, slack: f64) {

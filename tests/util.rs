@@ -32,6 +32,20 @@ pub fn toy_csv(dir: &Path) -> PathBuf {
     p
 }
 
+/// Runs `gavel eval` of `model` on `data` into `out` and returns the parsed report.json.
+pub fn eval_report(model: &Path, data: &Path, out: &Path) -> serde_json::Value {
+    gavel()
+        .args(["-q", "eval", "--model"])
+        .arg(model)
+        .arg("--data")
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap()
+}
+
 pub fn data_dir() -> Option<PathBuf> {
     let d = std::env::var("GAVEL_DATA_DIR")
         .map(PathBuf::from)

@@ -157,10 +157,7 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
             grams.push((k, sign));
         }
     });
-    // merge equal keys in a dense accumulator, then list the touched keys in order
-    if acc.len() < n_keys {
-        acc.resize(n_keys, 0.0);
-    }
+    // merge equal keys in a dense accumulator (sized for `n_keys` when the owner changed)
     touched.clear();
     for &(k, v) in grams.iter() {
         let a = &mut acc[k as usize];
