@@ -376,16 +376,24 @@ def floors(res, peers):
                            f"{g['fit_seconds']:.2f} s vs {row['fasttext']['fit_seconds']:.2f} s"))
     sc = res["scoring"]
     best = max([(sc[p]["comments_per_second"], p) for p in peers if p in sc] or [(0, "-")])
-    ratio = sc["gavel"]["comments_per_second"] / best[0] if best[0] else float("inf")
-    checks.append(("scoring >= 3x fastest peer", ratio >= 3, f"{ratio:.2f}x {best[1]}"))
-    g = sc["gavel"]
-    checks.append(("scoring RSS <= model + 100 MB", g["peak_rss_bytes"] <= g["model_bytes"] + 100e6,
-                   f"{fmt_mb(g['peak_rss_bytes'])} for {g['rows']:,} rows"))
+    if best[0] and "gavel" in sc:
+        ratio = sc["gavel"]["comments_per_second"] / best[0]
+        checks.append(("scoring >= 3x fastest peer", ratio >= 3, f"{ratio:.2f}x {best[1]}"))
+    if "gavel" in sc:
+        g = sc["gavel"]
+        checks.append(("scoring RSS <= model + 100 MB", g["peak_rss_bytes"] <= g["model_bytes"] + 100e6,
+                       f"{fmt_mb(g['peak_rss_bytes'])} for {g['rows']:,} rows"))
     for n, row in res["scale"].items():
         r = row["gavel"]
         if r.get("matrix_bytes"):
             checks.append((f"train {n:,}: RSS <= 2x matrix", r["peak_rss_bytes"] <= 2 * r["matrix_bytes"],
                            f"{fmt_mb(r['peak_rss_bytes'])} vs matrix {fmt_mb(r['matrix_bytes'])}"))
+        if "sklearn" in row:
+            ratio = row["sklearn"]["fit_seconds"] / r["fit_seconds"]
+            checks.append((f"train {n:,}: fit >= 10x scikit-learn", ratio >= 10, f"{ratio:.1f}x"))
+        if "fasttext" in row:
+            checks.append((f"train {n:,}: fit <= fastText", r["fit_seconds"] <= row["fasttext"]["fit_seconds"],
+                           f"{r['fit_seconds']:.2f} s vs {row['fasttext']['fit_seconds']:.2f} s"))
     for m, r in res["cold_start"].items():
         checks.append((f"cold start {m} < 50 ms", r["seconds"] < 0.05, f"{r['seconds'] * 1000:.1f} ms"))
     for what, ok, fig in checks:

@@ -180,6 +180,16 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     grams
 }
 
+/// The matrix a fit learns from, with its columns renumbered by falling document frequency
+/// (ties in feature order): a solver touching the weights of frequent features then stays
+/// within a few cache-sized blocks instead of striding over the whole hash-ordered vector.
+pub struct TrainingMatrix {
+    /// one row per text; rows are increasing in the renumbered columns
+    pub x: Csr,
+    /// `order[c]`: the vectorizer's feature column of matrix column `c`
+    pub order: Vec<u32>,
+}
+
 /// A fitted vectorizer: text and feature config, the kept buckets and their IDF.
 pub struct Vectorizer {
     analyzer: Analyzer,
@@ -197,12 +207,13 @@ const ABSENT: u32 = u32::MAX;
 
 impl Vectorizer {
     /// Learns the kept buckets and IDF from `texts` and returns the vectorizer with the
-    /// training matrix (one row per text, same order). Deterministic for the same input.
+    /// training matrix (one row per text, same order; see [`TrainingMatrix`] for its columns).
+    /// Deterministic for the same input, whatever the number of threads.
     pub fn fit<T: AsRef<str> + Sync>(
         text: TextConfig,
         config: FeatureConfig,
         texts: &[T],
-    ) -> Result<(Vectorizer, Csr)> {
+    ) -> Result<(Vectorizer, TrainingMatrix)> {
         config.check()?;
         let analyzer = Analyzer::new(text)?;
         let bits = config.bits;
@@ -212,9 +223,15 @@ impl Vectorizer {
             sorted: true,
             key: Some,
         };
-        // pass 1: raw signed counts per document, in parallel, concatenated in order
+        // pass 1: raw signed counts per document, in parallel. A few large parts (rather than
+        // many small ones) are allocated and freed whole, so copying them into one matrix
+        // below gives their memory back as it goes instead of doubling the peak.
+        let chunk = texts
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1024);
         let parts: Vec<Csr> = texts
-            .par_chunks(1024)
+            .par_chunks(chunk)
             .map(|chunk| {
                 let mut m = Csr::new(1 << bits);
                 let mut idx = Vec::new();
@@ -232,57 +249,111 @@ impl Vectorizer {
                 m
             })
             .collect();
+        // one matrix, and the document frequency of every bucket
         let mut raw = Csr::new(1 << bits);
-        raw.indices
-            .reserve(parts.iter().map(|p| p.nnz()).sum::<usize>());
-        raw.values.reserve(raw.indices.capacity());
-        for p in &parts {
-            raw.append(p);
-        }
-        drop(parts);
-        // document frequencies and the kept buckets
+        let nnz = parts.iter().map(|p| p.nnz()).sum::<usize>();
+        raw.indices.reserve_exact(nnz);
+        raw.values.reserve_exact(nnz);
+        raw.indptr.reserve_exact(texts.len());
         let mut df = vec![0u32; 1 << bits];
-        for &b in &raw.indices {
-            df[b as usize] += 1;
+        for p in parts {
+            for &b in &p.indices {
+                df[b as usize] += 1;
+            }
+            raw.append(&p);
         }
         let n = texts.len() as f64;
         let mut buckets = Vec::new();
         let mut idf = Vec::new();
+        let mut col_df = Vec::new();
         for (b, &d) in df.iter().enumerate() {
             if d >= config.min_df {
                 buckets.push(b as u32);
                 idf.push(((1.0 + n) / (1.0 + d as f64)).ln() as f32 + 1.0);
+                col_df.push(d);
             }
         }
         drop(df);
         let v = Vectorizer::from_parts(analyzer.config().clone(), config, buckets, idf)?;
-        // pass 2: weigh rows in place (a weighed row is never longer than its raw row)
-        let mut out_idx = Vec::new();
-        let mut out_val = Vec::new();
-        let mut w = 0;
-        for i in 0..raw.n_rows() {
-            let (s, e) = (raw.indptr[i], raw.indptr[i + 1]);
-            v.weigh(
-                raw.indices[s..e]
-                    .iter()
-                    .zip(&raw.values[s..e])
-                    .filter_map(|(&b, &c)| v.column_of(b).map(|col| (col, c))),
-                &mut out_idx,
-                &mut out_val,
-            );
-            raw.indices[w..w + out_idx.len()].copy_from_slice(&out_idx);
-            raw.values[w..w + out_val.len()].copy_from_slice(&out_val);
-            raw.indptr[i] = w;
-            w += out_idx.len();
+        // matrix columns by falling document frequency
+        let mut order: Vec<u32> = (0..v.n_features() as u32).collect();
+        order.sort_by_key(|&c| (std::cmp::Reverse(col_df[c as usize]), c));
+        let mut rank = col_df; // reused: feature column → matrix column
+        for (m, &c) in order.iter().enumerate() {
+            rank[c as usize] = m as u32;
         }
-        let last = raw.n_rows();
-        raw.indptr[last] = w;
+        // pass 2, in parallel and in place: weigh each row, renumber and sort its columns
+        let lens = v.weigh_rows(&mut raw, &rank);
+        // close the gaps left by dropped buckets (min_df > 1)
+        let mut w = 0;
+        for (i, &len) in lens.iter().enumerate() {
+            let s = raw.indptr[i];
+            raw.indices.copy_within(s..s + len, w);
+            raw.values.copy_within(s..s + len, w);
+            raw.indptr[i] = w;
+            w += len;
+        }
+        raw.indptr[lens.len()] = w;
         raw.indices.truncate(w);
         raw.values.truncate(w);
         raw.indices.shrink_to_fit();
         raw.values.shrink_to_fit();
         raw.n_cols = v.n_features();
-        Ok((v, raw))
+        Ok((v, TrainingMatrix { x: raw, order }))
+    }
+
+    /// Turns every raw row of `m` (bucket, count) into TF-IDF weights over the matrix
+    /// columns `rank[feature column]`, increasing, in place at the start of the row; returns
+    /// each row's new length. Rows are split among threads in fixed blocks.
+    fn weigh_rows(&self, m: &mut Csr, rank: &[u32]) -> Vec<usize> {
+        const BLOCK: usize = 2048;
+        let n = m.n_rows();
+        let mut blocks: Vec<(usize, &mut [u32], &mut [f32])> = Vec::new();
+        let (mut idx, mut val): (&mut [u32], &mut [f32]) = (&mut m.indices, &mut m.values);
+        for first in (0..n).step_by(BLOCK) {
+            let last = (first + BLOCK).min(n);
+            let len = m.indptr[last] - m.indptr[first];
+            let (bi, ri) = std::mem::take(&mut idx).split_at_mut(len);
+            let (bv, rv) = std::mem::take(&mut val).split_at_mut(len);
+            blocks.push((first, bi, bv));
+            (idx, val) = (ri, rv);
+        }
+        let indptr = &m.indptr;
+        let lens: Vec<Vec<usize>> = blocks
+            .into_par_iter()
+            .map(|(first, bi, bv)| {
+                let (mut out_idx, mut out_val, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
+                let base = indptr[first];
+                let last = (first + BLOCK).min(n);
+                (first..last)
+                    .map(|i| {
+                        let (s, e) = (indptr[i] - base, indptr[i + 1] - base);
+                        self.weigh(
+                            bi[s..e]
+                                .iter()
+                                .zip(&bv[s..e])
+                                .filter_map(|(&b, &c)| self.column_of(b).map(|col| (col, c))),
+                            &mut out_idx,
+                            &mut out_val,
+                        );
+                        pairs.clear();
+                        pairs.extend(
+                            out_idx
+                                .iter()
+                                .zip(&out_val)
+                                .map(|(&c, &x)| (rank[c as usize], x)),
+                        );
+                        pairs.sort_unstable_by_key(|p| p.0);
+                        for (t, &(j, x)) in pairs.iter().enumerate() {
+                            bi[s + t] = j;
+                            bv[s + t] = x;
+                        }
+                        pairs.len()
+                    })
+                    .collect()
+            })
+            .collect();
+        lens.concat()
     }
 
     /// Rebuilds a fitted vectorizer from its stored parts (as read from a model file).
@@ -451,8 +522,24 @@ mod tests {
     use super::*;
     use crate::features::Row;
 
+    /// The fitted vectorizer and its training matrix in feature columns.
     fn fit(texts: &[&str]) -> (Vectorizer, Csr) {
-        Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), texts).unwrap()
+        let (v, t) =
+            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), texts).unwrap();
+        let mut x = Csr::new(v.n_features());
+        for i in 0..t.x.n_rows() {
+            let r = t.x.row(i);
+            let mut p: Vec<(u32, f32)> = r
+                .indices
+                .iter()
+                .map(|&c| t.order[c as usize])
+                .zip(r.values.iter().copied())
+                .collect();
+            p.sort_by_key(|e| e.0);
+            let (i, v): (Vec<u32>, Vec<f32>) = p.into_iter().unzip();
+            x.push_row(&i, &v);
+        }
+        (v, x)
     }
 
     #[test]
@@ -526,6 +613,29 @@ mod tests {
         }
         let unseen = v.transform_batch(&["qqqq zzzz"]);
         assert_eq!(unseen.nnz(), 0);
+    }
+
+    #[test]
+    fn training_columns_fall_in_document_frequency() {
+        let texts = [
+            "you idiot",
+            "idiot",
+            "what an idiot you are",
+            "lovely day",
+            "idiot day",
+        ];
+        let (v, t) =
+            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &texts).unwrap();
+        let mut count = vec![0usize; t.x.n_cols];
+        for i in 0..t.x.n_rows() {
+            let r = t.x.row(i);
+            assert!(r.indices.windows(2).all(|w| w[0] < w[1]));
+            r.indices.iter().for_each(|&c| count[c as usize] += 1);
+        }
+        assert!(count.windows(2).all(|w| w[0] >= w[1]), "{count:?}");
+        let mut seen = t.order.clone();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..v.n_features() as u32).collect::<Vec<_>>());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! `f(W) = ½‖W‖² + Σᵢ cᵢ · loss(xᵢW + b, yᵢ)`, intercept `b` unpenalised. Parameters are laid
 //! out feature-major: `W[j*K + k]`, then the K intercepts.
 
-use crate::features::Csr;
+use crate::features::{Csr, Row};
 use rayon::prelude::*;
 
 /// What the solver needs of a twice-differentiable objective.
@@ -83,20 +83,12 @@ impl<'a> Logistic<'a> {
 
     /// `out[i*K + k] = xᵢ · W[:, k] + b[k]` for every row, in parallel.
     fn forward(x: &Csr, k: usize, w: &[f64], out: &mut [f64]) {
-        let d = x.n_cols;
-        let bias = &w[d * k..];
+        let bias = &w[x.n_cols * k..];
         out.par_chunks_mut(k * 256)
             .enumerate()
             .for_each(|(c, chunk)| {
                 for (r, z) in chunk.chunks_mut(k).enumerate() {
-                    let row = x.row(c * 256 + r);
-                    z.copy_from_slice(bias);
-                    for (&j, &v) in row.indices.iter().zip(row.values) {
-                        let wj = &w[j as usize * k..j as usize * k + k];
-                        for (zk, &wk) in z.iter_mut().zip(wj) {
-                            *zk += v as f64 * wk;
-                        }
-                    }
+                    gather(x.row(c * 256 + r), w, bias, z);
                 }
             });
     }
@@ -122,14 +114,7 @@ impl<'a> Logistic<'a> {
             let lo = (part * per).min(n);
             let hi = ((part + 1) * per).min(n);
             for i in lo..hi {
-                let row = x.row(i);
-                let ri = &r[i * k..i * k + k];
-                for (&j, &v) in row.indices.iter().zip(row.values) {
-                    let s = &mut sink[j as usize * k..j as usize * k + k];
-                    for (sk, &rk) in s.iter_mut().zip(ri) {
-                        *sk += v as f64 * rk;
-                    }
-                }
+                scatter(x.row(i), &r[i * k..i * k + k], sink);
             }
         });
         drop(sinks);
@@ -177,6 +162,90 @@ pub fn softmax_into(z: &[f64], p: &mut [f64]) -> f64 {
         *pk /= s;
     }
     m + s.ln()
+}
+
+/// `z = b + x · W` for one row, `W` feature-major with `z.len()` outputs. One output, the
+/// common case, sums in four independent lanes so the adds do not wait on each other; small
+/// class counts get a loop the compiler unrolls.
+#[inline]
+fn gather(x: Row, w: &[f64], b: &[f64], z: &mut [f64]) {
+    match z.len() {
+        1 => {
+            let mut acc = [0.0f64; 4];
+            let (ic, vc) = (x.indices.chunks_exact(4), x.values.chunks_exact(4));
+            let (ir, vr) = (ic.remainder(), vc.remainder());
+            for (i4, v4) in ic.zip(vc) {
+                for t in 0..4 {
+                    acc[t] += v4[t] as f64 * w[i4[t] as usize];
+                }
+            }
+            for (t, (&j, &v)) in ir.iter().zip(vr).enumerate() {
+                acc[t] += v as f64 * w[j as usize];
+            }
+            z[0] = b[0] + ((acc[0] + acc[1]) + (acc[2] + acc[3]));
+        }
+        2 => gather_k::<2>(x, w, b, z),
+        3 => gather_k::<3>(x, w, b, z),
+        4 => gather_k::<4>(x, w, b, z),
+        k => {
+            z.copy_from_slice(b);
+            for (&j, &v) in x.indices.iter().zip(x.values) {
+                let wj = &w[j as usize * k..j as usize * k + k];
+                for (a, &wk) in z.iter_mut().zip(wj) {
+                    *a += v as f64 * wk;
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn gather_k<const K: usize>(x: Row, w: &[f64], b: &[f64], z: &mut [f64]) {
+    let mut acc = [0.0f64; K];
+    acc.copy_from_slice(b);
+    for (&j, &v) in x.indices.iter().zip(x.values) {
+        let wj = &w[j as usize * K..j as usize * K + K];
+        for t in 0..K {
+            acc[t] += v as f64 * wj[t];
+        }
+    }
+    z.copy_from_slice(&acc);
+}
+
+/// `sink[j*K..j*K+K] += x_j · r` for every entry of one row, `K = r.len()`.
+#[inline]
+fn scatter(x: Row, r: &[f64], sink: &mut [f64]) {
+    match r.len() {
+        1 => {
+            let r0 = r[0];
+            for (&j, &v) in x.indices.iter().zip(x.values) {
+                sink[j as usize] += v as f64 * r0;
+            }
+        }
+        2 => scatter_k::<2>(x, r, sink),
+        3 => scatter_k::<3>(x, r, sink),
+        4 => scatter_k::<4>(x, r, sink),
+        k => {
+            for (&j, &v) in x.indices.iter().zip(x.values) {
+                let s = &mut sink[j as usize * k..j as usize * k + k];
+                for (sk, &rk) in s.iter_mut().zip(r) {
+                    *sk += v as f64 * rk;
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn scatter_k<const K: usize>(x: Row, r: &[f64], sink: &mut [f64]) {
+    let mut rr = [0.0f64; K];
+    rr.copy_from_slice(r);
+    for (&j, &v) in x.indices.iter().zip(x.values) {
+        let s = &mut sink[j as usize * K..j as usize * K + K];
+        for t in 0..K {
+            s[t] += v as f64 * rr[t];
+        }
+    }
 }
 
 impl Objective for Logistic<'_> {
@@ -232,28 +301,62 @@ impl Objective for Logistic<'_> {
         self.u = r;
     }
 
+    /// One pass over the rows: each row's `xᵢ·v` is scaled by the Hessian's row block and
+    /// scattered back while the row is in cache (rows split as in [`Logistic::backward`], so
+    /// the sums, and the result, are the same as a forward pass followed by a backward one).
     fn hess_vec(&mut self, v: &[f64], out: &mut [f64]) {
+        let x = self.x;
         let k = self.k();
-        let d = self.x.n_cols * k;
+        let n = x.n_rows();
+        let d = x.n_cols * k;
+        let per = n.div_ceil(PARTS).max(1);
+        let (cost, p, link) = (&self.cost, &self.p, self.link);
+        let bias = &v[d..];
         let mut u = std::mem::take(&mut self.u);
-        Self::forward(self.x, k, v, &mut u);
-        for i in 0..self.y.len() {
-            let c = self.cost[i];
-            let p = &self.p[i * k..i * k + k];
-            let ui = &mut u[i * k..i * k + k];
-            match self.link {
-                Link::Sigmoid => ui[0] *= c * p[0] * (1.0 - p[0]),
-                Link::Softmax(_) => {
-                    let pu: f64 = p.iter().zip(ui.iter()).map(|(a, b)| a * b).sum();
-                    for (uk, &pk) in ui.iter_mut().zip(p) {
-                        *uk = c * pk * (*uk - pu);
+        let (first, rest) = out.split_at_mut(d);
+        first.copy_from_slice(&v[..d]);
+        rest.iter_mut().for_each(|x| *x = 0.0);
+        let mut sinks: Vec<&mut [f64]> = Vec::with_capacity(PARTS);
+        sinks.push(first);
+        for s in self.partial.iter_mut() {
+            s.iter_mut().for_each(|v| *v = 0.0);
+            sinks.push(s);
+        }
+        let mut blocks: Vec<&mut [f64]> = u.chunks_mut(per * k).collect();
+        blocks.resize_with(PARTS, Default::default);
+        sinks
+            .par_iter_mut()
+            .zip(blocks.par_iter_mut())
+            .enumerate()
+            .for_each(|(part, (sink, ub))| {
+                let lo = (part * per).min(n);
+                for (r, ui) in ub.chunks_mut(k).enumerate() {
+                    let i = lo + r;
+                    let row = x.row(i);
+                    gather(row, v, bias, ui);
+                    let c = cost[i];
+                    let pi = &p[i * k..i * k + k];
+                    match link {
+                        Link::Sigmoid => ui[0] *= c * pi[0] * (1.0 - pi[0]),
+                        Link::Softmax(_) => {
+                            let pu: f64 = pi.iter().zip(ui.iter()).map(|(a, b)| a * b).sum();
+                            for (uk, &pk) in ui.iter_mut().zip(pi) {
+                                *uk = c * pk * (*uk - pu);
+                            }
+                        }
                     }
+                    scatter(row, ui, sink);
                 }
+            });
+        drop(sinks);
+        for s in &self.partial {
+            for (o, v) in out[..d].iter_mut().zip(s) {
+                *o += v;
             }
         }
-        out[..d].copy_from_slice(&v[..d]);
-        out[d..].iter_mut().for_each(|x| *x = 0.0);
-        self.backward(&u, out);
+        for (kk, b) in out[d..].iter_mut().enumerate() {
+            *b += (0..n).map(|i| u[i * k + kk]).sum::<f64>();
+        }
         self.u = u;
     }
 }
@@ -313,5 +416,62 @@ mod tests {
     #[test]
     fn softmax_derivatives() {
         check(Link::Softmax(3), &data().1);
+    }
+
+    /// Two and four classes take unrolled kernels, five the general loop.
+    #[test]
+    fn softmax_derivatives_for_every_kernel() {
+        check(Link::Softmax(2), &[1, 0, 0, 1]);
+        check(Link::Softmax(4), &[3, 0, 2, 1]);
+        check(Link::Softmax(5), &[4, 0, 2, 1]);
+    }
+
+    /// The fused Hessian pass equals a forward pass, the Hessian's row blocks and a backward
+    /// pass done one after the other.
+    #[test]
+    fn fused_hessian_pass_matches_two_passes() {
+        let mut x = Csr::new(7);
+        for i in 0..40u32 {
+            let cols: Vec<u32> = (0..7).filter(|c| (i * 3 + c * 5) % 4 != 0).collect();
+            let vals: Vec<f32> = cols
+                .iter()
+                .map(|&c| ((i + c) % 5) as f32 * 0.3 - 0.5)
+                .collect();
+            x.push_row(&cols, &vals);
+        }
+        let y: Vec<u32> = (0..40).map(|i| i % 3).collect();
+        for link in [Link::Sigmoid, Link::Softmax(3)] {
+            let y: Vec<u32> = y.iter().map(|&c| c % link.k().max(2) as u32).collect();
+            let k = link.k();
+            let mut f = Logistic::new(&x, &y, vec![1.5; 40], link);
+            let n = f.dim();
+            let w: Vec<f64> = (0..n).map(|i| (i % 7) as f64 * 0.1 - 0.3).collect();
+            let v: Vec<f64> = (0..n).map(|i| (i % 5) as f64 * 0.2 - 0.4).collect();
+            f.value(&w);
+            let mut g = vec![0.0; n];
+            f.gradient(&w, &mut g);
+            let mut fused = vec![0.0; n];
+            f.hess_vec(&v, &mut fused);
+            let mut u = vec![0.0; 40 * k];
+            Logistic::forward(&x, k, &v, &mut u);
+            for i in 0..40 {
+                let p = &f.p[i * k..i * k + k];
+                let ui = &mut u[i * k..i * k + k];
+                let pu: f64 = p.iter().zip(ui.iter()).map(|(a, b)| a * b).sum();
+                for (uk, &pk) in ui.iter_mut().zip(p) {
+                    *uk = if k == 1 {
+                        1.5 * pk * (1.0 - pk) * *uk
+                    } else {
+                        1.5 * pk * (*uk - pu)
+                    };
+                }
+            }
+            let mut two = v.clone();
+            two[7 * k..].iter_mut().for_each(|b| *b = 0.0);
+            f.backward(&u, &mut two);
+            for (a, b) in fused.iter().zip(&two) {
+                assert!((a - b).abs() < 1e-12, "{link:?}: {a} vs {b}");
+            }
+        }
     }
 }

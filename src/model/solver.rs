@@ -63,6 +63,10 @@ fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     }
 }
 
+/// Largest forcing term: chosen on the six labelled sets of the bench, where it needed about 8%
+/// fewer passes over the data than liblinear's fixed 0.1 (README, "Design").
+const ETA_MAX: f64 = 0.3;
+
 /// Minimises `f` from `w` (updated in place).
 pub fn minimize(f: &mut dyn Objective, w: &mut [f64], cfg: &SolverConfig) -> Convergence {
     const ETA0: f64 = 1e-4;
@@ -88,7 +92,10 @@ pub fn minimize(f: &mut dyn Objective, w: &mut [f64], cfg: &SolverConfig) -> Con
     let mut cg_total = 0;
     let done = |gn: f64| gn <= cfg.tol * gnorm0 || gn == 0.0;
     while iter < cfg.max_iter && !done(gnorm) {
-        cg_total += trcg(f, delta, &g, &mut s, &mut r, &mut d, &mut hd);
+        // forcing term of the inexact Newton step (Eisenstat & Walker 1996): loose while far
+        // from the optimum, tighter as the gradient shrinks
+        let eta = (gnorm / gnorm0).sqrt().min(ETA_MAX);
+        cg_total += trcg(f, delta, eta, &g, &mut s, &mut r, &mut d, &mut hd);
         w_new.copy_from_slice(w);
         axpy(1.0, &s, &mut w_new);
         let gs = dot(&g, &s);
@@ -139,10 +146,13 @@ pub fn minimize(f: &mut dyn Objective, w: &mut [f64], cfg: &SolverConfig) -> Con
     }
 }
 
-/// Approximately solves `H s = -g` within `‖s‖ ≤ delta`; leaves the residual in `r`.
+/// Approximately solves `H s = -g` within `‖s‖ ≤ delta`, to `‖H s + g‖ ≤ eta ‖g‖`; leaves the
+/// residual in `r`.
+#[allow(clippy::too_many_arguments)]
 fn trcg(
     f: &mut dyn Objective,
     delta: f64,
+    eta: f64,
     g: &[f64],
     s: &mut [f64],
     r: &mut [f64],
@@ -154,7 +164,7 @@ fn trcg(
         r[i] = -g[i];
         d[i] = r[i];
     }
-    let cgtol = 0.1 * norm(g);
+    let cgtol = eta * norm(g);
     let mut rtr = dot(r, r);
     let mut it = 0;
     loop {
@@ -168,8 +178,13 @@ fn trcg(
             break;
         }
         let alpha = rtr / dhd;
-        axpy(alpha, d, s);
-        if norm(s) > delta {
+        // s += αd, with ‖s‖² in the same pass
+        let mut sts = 0.0;
+        for (si, &di) in s.iter_mut().zip(d.iter()) {
+            *si += alpha * di;
+            sts += *si * *si;
+        }
+        if sts.sqrt() > delta {
             axpy(-alpha, d, s);
             let std = dot(s, d);
             let sts = dot(s, s);
@@ -185,8 +200,12 @@ fn trcg(
             axpy(-a, hd, r);
             break;
         }
-        axpy(-alpha, hd, r);
-        let rnew = dot(r, r);
+        // r -= αHd, with rᵀr in the same pass
+        let mut rnew = 0.0;
+        for (ri, &hi) in r.iter_mut().zip(hd.iter()) {
+            *ri -= alpha * hi;
+            rnew += *ri * *ri;
+        }
         let beta = rnew / rtr;
         for i in 0..d.len() {
             d[i] = r[i] + beta * d[i];
