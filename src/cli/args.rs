@@ -130,7 +130,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 100)]
     pub max_iter: usize,
     /// Relative gradient tolerance of the solver
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = 1e-3)]
     pub tol: f64,
 }
 

@@ -6,4 +6,4 @@ pub mod sparse;
 pub mod vectorizer;
 
 pub use sparse::{Csr, Row};
-pub use vectorizer::{FeatureConfig, TrainingMatrix, VecScratch, Vectorizer};
+pub use vectorizer::{FeatureConfig, VecScratch, Vectorizer};

@@ -180,24 +180,20 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     grams
 }
 
-/// The matrix a fit learns from, with its columns renumbered by falling document frequency
-/// (ties in feature order): a solver touching the weights of frequent features then stays
-/// within a few cache-sized blocks instead of striding over the whole hash-ordered vector.
-pub struct TrainingMatrix {
-    /// one row per text; rows are increasing in the renumbered columns
-    pub x: Csr,
-    /// `order[c]`: the vectorizer's feature column of matrix column `c`
-    pub order: Vec<u32>,
-}
-
 /// A fitted vectorizer: text and feature config, the kept buckets and their IDF.
+///
+/// Feature columns are numbered word family first, then char family, each by falling
+/// document frequency in training (ties in bucket order). Frequent features thus sit together
+/// at the start of each family: the per-column arrays that training and scoring touch for
+/// every n-gram (weights, IDF, counts) stay within a few cache-sized blocks instead of striding
+/// over the whole hash-ordered range.
 pub struct Vectorizer {
     analyzer: Analyzer,
     config: FeatureConfig,
     buckets: Vec<u32>,
     idf: Vec<f32>,
     lookup: Vec<u32>,
-    /// first char-family column (columns follow bucket order, word buckets first)
+    /// first char-family column (word-family columns come first)
     first_char: u32,
     /// ties per-thread word memos to this vectorizer
     id: u64,
@@ -207,13 +203,13 @@ const ABSENT: u32 = u32::MAX;
 
 impl Vectorizer {
     /// Learns the kept buckets and IDF from `texts` and returns the vectorizer with the
-    /// training matrix (one row per text, same order; see [`TrainingMatrix`] for its columns).
-    /// Deterministic for the same input, whatever the number of threads.
+    /// training matrix (one row per text, same order). Deterministic for the same input,
+    /// whatever the number of threads.
     pub fn fit<T: AsRef<str> + Sync>(
         text: TextConfig,
         config: FeatureConfig,
         texts: &[T],
-    ) -> Result<(Vectorizer, TrainingMatrix)> {
+    ) -> Result<(Vectorizer, Csr)> {
         config.check()?;
         let analyzer = Analyzer::new(text)?;
         let bits = config.bits;
@@ -262,28 +258,21 @@ impl Vectorizer {
             }
             raw.append(&p);
         }
+        // kept buckets in column order: word family first, each by falling frequency
+        let mut kept: Vec<u32> = (0..1u32 << bits)
+            .filter(|&b| df[b as usize] >= config.min_df)
+            .collect();
+        let half = 1u32 << (bits - 1);
+        kept.sort_by_key(|&b| (b >= half, std::cmp::Reverse(df[b as usize]), b));
         let n = texts.len() as f64;
-        let mut buckets = Vec::new();
-        let mut idf = Vec::new();
-        let mut col_df = Vec::new();
-        for (b, &d) in df.iter().enumerate() {
-            if d >= config.min_df {
-                buckets.push(b as u32);
-                idf.push(((1.0 + n) / (1.0 + d as f64)).ln() as f32 + 1.0);
-                col_df.push(d);
-            }
-        }
+        let idf = kept
+            .iter()
+            .map(|&b| ((1.0 + n) / (1.0 + df[b as usize] as f64)).ln() as f32 + 1.0)
+            .collect();
         drop(df);
-        let v = Vectorizer::from_parts(analyzer.config().clone(), config, buckets, idf)?;
-        // matrix columns by falling document frequency
-        let mut order: Vec<u32> = (0..v.n_features() as u32).collect();
-        order.sort_by_key(|&c| (std::cmp::Reverse(col_df[c as usize]), c));
-        let mut rank = col_df; // reused: feature column → matrix column
-        for (m, &c) in order.iter().enumerate() {
-            rank[c as usize] = m as u32;
-        }
-        // pass 2, in parallel and in place: weigh each row, renumber and sort its columns
-        let lens = v.weigh_rows(&mut raw, &rank);
+        let v = Vectorizer::from_parts(analyzer.config().clone(), config, kept, idf)?;
+        // pass 2, in parallel and in place: weigh each row and sort its columns
+        let lens = v.weigh_rows(&mut raw);
         // close the gaps left by dropped buckets (min_df > 1)
         let mut w = 0;
         for (i, &len) in lens.iter().enumerate() {
@@ -299,13 +288,13 @@ impl Vectorizer {
         raw.indices.shrink_to_fit();
         raw.values.shrink_to_fit();
         raw.n_cols = v.n_features();
-        Ok((v, TrainingMatrix { x: raw, order }))
+        Ok((v, raw))
     }
 
-    /// Turns every raw row of `m` (bucket, count) into TF-IDF weights over the matrix
-    /// columns `rank[feature column]`, increasing, in place at the start of the row; returns
-    /// each row's new length. Rows are split among threads in fixed blocks.
-    fn weigh_rows(&self, m: &mut Csr, rank: &[u32]) -> Vec<usize> {
+    /// Turns every raw row of `m` (bucket, count) into TF-IDF weights over increasing
+    /// feature columns, in place at the start of the row; returns each row's new length. Rows
+    /// are split among threads in fixed blocks.
+    fn weigh_rows(&self, m: &mut Csr) -> Vec<usize> {
         const BLOCK: usize = 2048;
         let n = m.n_rows();
         let mut blocks: Vec<(usize, &mut [u32], &mut [f32])> = Vec::new();
@@ -337,12 +326,7 @@ impl Vectorizer {
                             &mut out_val,
                         );
                         pairs.clear();
-                        pairs.extend(
-                            out_idx
-                                .iter()
-                                .zip(&out_val)
-                                .map(|(&c, &x)| (rank[c as usize], x)),
-                        );
+                        pairs.extend(out_idx.iter().copied().zip(out_val.iter().copied()));
                         pairs.sort_unstable_by_key(|p| p.0);
                         for (t, &(j, x)) in pairs.iter().enumerate() {
                             bi[s + t] = j;
@@ -368,20 +352,24 @@ impl Vectorizer {
         if buckets.len() != idf.len() {
             return Err(Error::Data("bucket and idf lists differ in length".into()));
         }
-        let mut lookup = vec![ABSENT; 1 << config.bits];
-        let mut prev = None;
-        for (col, &b) in buckets.iter().enumerate() {
-            if b as usize >= lookup.len() || prev.is_some_and(|p| p >= b) {
-                return Err(Error::Data(format!(
-                    "bucket list is not increasing within 2^{}",
-                    config.bits
-                )));
-            }
-            prev = Some(b);
-            lookup[b as usize] = col as u32;
-        }
+        // any order with the word family first; format 1 files had increasing buckets
         let half = 1u32 << (config.bits - 1);
         let first_char = buckets.partition_point(|&b| b < half) as u32;
+        let mut lookup = vec![ABSENT; 1 << config.bits];
+        for (col, &b) in buckets.iter().enumerate() {
+            let slot = lookup.get_mut(b as usize).ok_or_else(|| {
+                Error::Data(format!("bucket {b} is outside 2^{} buckets", config.bits))
+            })?;
+            if *slot != ABSENT {
+                return Err(Error::Data(format!("bucket {b} is listed twice")));
+            }
+            if (b >= half) != (col as u32 >= first_char) {
+                return Err(Error::Data(
+                    "bucket list does not put the word family before the char family".into(),
+                ));
+            }
+            *slot = col as u32;
+        }
         Ok(Vectorizer {
             analyzer,
             config,
@@ -522,24 +510,8 @@ mod tests {
     use super::*;
     use crate::features::Row;
 
-    /// The fitted vectorizer and its training matrix in feature columns.
     fn fit(texts: &[&str]) -> (Vectorizer, Csr) {
-        let (v, t) =
-            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), texts).unwrap();
-        let mut x = Csr::new(v.n_features());
-        for i in 0..t.x.n_rows() {
-            let r = t.x.row(i);
-            let mut p: Vec<(u32, f32)> = r
-                .indices
-                .iter()
-                .map(|&c| t.order[c as usize])
-                .zip(r.values.iter().copied())
-                .collect();
-            p.sort_by_key(|e| e.0);
-            let (i, v): (Vec<u32>, Vec<f32>) = p.into_iter().unzip();
-            x.push_row(&i, &v);
-        }
-        (v, x)
+        Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), texts).unwrap()
     }
 
     #[test]
@@ -616,7 +588,7 @@ mod tests {
     }
 
     #[test]
-    fn training_columns_fall_in_document_frequency() {
+    fn columns_fall_in_document_frequency_within_each_family() {
         let texts = [
             "you idiot",
             "idiot",
@@ -624,18 +596,47 @@ mod tests {
             "lovely day",
             "idiot day",
         ];
-        let (v, t) =
-            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &texts).unwrap();
-        let mut count = vec![0usize; t.x.n_cols];
-        for i in 0..t.x.n_rows() {
-            let r = t.x.row(i);
-            assert!(r.indices.windows(2).all(|w| w[0] < w[1]));
-            r.indices.iter().for_each(|&c| count[c as usize] += 1);
+        let (v, x) = fit(&texts);
+        let mut count = vec![0usize; x.n_cols];
+        for i in 0..x.n_rows() {
+            x.row(i)
+                .indices
+                .iter()
+                .for_each(|&c| count[c as usize] += 1);
         }
-        assert!(count.windows(2).all(|w| w[0] >= w[1]), "{count:?}");
-        let mut seen = t.order.clone();
-        seen.sort_unstable();
-        assert_eq!(seen, (0..v.n_features() as u32).collect::<Vec<_>>());
+        let fc = v.first_char as usize;
+        assert!(fc > 0 && fc < count.len());
+        for family in [&count[..fc], &count[fc..]] {
+            assert!(family.windows(2).all(|w| w[0] >= w[1]), "{family:?}");
+        }
+        // the model file's bucket list round-trips, and a bad one is refused
+        let again = Vectorizer::from_parts(
+            v.text_config().clone(),
+            v.feature_config().clone(),
+            v.buckets().to_vec(),
+            v.idf().to_vec(),
+        )
+        .unwrap();
+        assert_eq!(again.transform_batch(&texts), v.transform_batch(&texts));
+        let mut swapped = v.buckets().to_vec();
+        swapped.swap(0, fc);
+        let idf = v.idf().to_vec();
+        assert!(Vectorizer::from_parts(
+            TextConfig::default(),
+            FeatureConfig::default(),
+            swapped,
+            idf.clone()
+        )
+        .is_err());
+        let mut twice = v.buckets().to_vec();
+        twice[1] = twice[0];
+        assert!(Vectorizer::from_parts(
+            TextConfig::default(),
+            FeatureConfig::default(),
+            twice,
+            idf
+        )
+        .is_err());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! version    u32 LE   FORMAT_VERSION
 //! header_len u32 LE   then that many bytes of JSON: text and feature config, label spec,
 //!                     heads (link, outputs), feature count, training metadata
-//! buckets    u32 LE × n_features      the hash bucket of each feature column, increasing
+//! buckets    u32 LE × n_features      the hash bucket of each feature column: word family
+//!                                     first, each by falling training frequency (format 1:
+//!                                     increasing, which format 2 readers also accept)
 //! idf        f32 LE × n_features
 //! per head:  f32 LE × n_features·K    weights, feature-major; then f32 LE × K intercepts
 //! crc32      u32 LE   CRC-32 (IEEE) of every byte before it
@@ -21,7 +23,9 @@ use std::io::Write;
 use std::path::Path;
 
 pub const MAGIC: &[u8; 8] = b"GAVELMDL";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// Oldest format this gavel reads.
+pub const OLDEST_FORMAT: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
 struct HeadMeta {
@@ -133,10 +137,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
         return Err("it does not start with the gavel magic bytes (wrong file?)".into());
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-    if version != FORMAT_VERSION {
+    if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&version) {
         return Err(format!(
-            "format version {version}, this gavel reads version {FORMAT_VERSION}; \
-             retrain the model or use a matching gavel"
+            "format version {version}, this gavel reads versions {OLDEST_FORMAT} to \
+             {FORMAT_VERSION}; retrain the model or use a matching gavel"
         ));
     }
     let (body, tail) = bytes.split_at(bytes.len() - 4);

@@ -51,21 +51,6 @@ impl Head {
     }
 }
 
-impl Head {
-    /// The head over the vectorizer's feature columns, from one fitted on a
-    /// [`TrainingMatrix`](crate::features::TrainingMatrix) with that matrix's `order`.
-    pub fn in_original_columns(mut self, order: &[u32]) -> Head {
-        let k = self.k();
-        let mut w = vec![0.0f32; self.weights.len()];
-        for (c, &j) in order.iter().enumerate() {
-            let j = j as usize;
-            w[j * k..j * k + k].copy_from_slice(&self.weights[c * k..c * k + k]);
-        }
-        self.weights = w;
-        self
-    }
-}
-
 fn link_into(link: Link, z: &[f64], p: &mut [f64]) {
     match link {
         Link::Sigmoid => p[0] = sigmoid(z[0]),

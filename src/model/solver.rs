@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 /// Stopping rules of the solver.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SolverConfig {
-    /// Stop when `‖∇f‖ ≤ tol · ‖∇f(w₀)‖`. Default 1e-4.
+    /// Stop when `‖∇f‖ ≤ tol · ‖∇f(w₀)‖`. Default 1e-3: on the six labelled sets of the bench
+    /// every quality figure was equal to or above that at 1e-4, with a third fewer passes
+    /// (README, "Design"). liblinear's default for this loss, `0.01 · min(pos, neg) / n`, is
+    /// of the same order.
     pub tol: f64,
     /// Most Newton iterations. Default 100.
     pub max_iter: usize,
@@ -17,7 +20,7 @@ pub struct SolverConfig {
 impl Default for SolverConfig {
     fn default() -> Self {
         SolverConfig {
-            tol: 1e-4,
+            tol: 1e-3,
             max_iter: 100,
         }
     }
@@ -246,10 +249,14 @@ mod tests {
     fn solves_a_quadratic() {
         let mut q = Quad(vec![1.0, 2.0, 3.0, 4.0], vec![1.0, 1.0, 1.0, 1.0]);
         let mut w = vec![0.0; 4];
-        let c = minimize(&mut q, &mut w, &SolverConfig::default());
-        assert!(c.converged);
+        let cfg = SolverConfig {
+            tol: 1e-7,
+            ..SolverConfig::default()
+        };
+        let c = minimize(&mut q, &mut w, &cfg);
+        assert!(c.converged && c.relative_gradient <= 1e-7, "{c:?}");
         for (i, wi) in w.iter().enumerate() {
-            assert!((wi - 1.0 / (i as f64 + 1.0)).abs() < 1e-4);
+            assert!((wi - 1.0 / (i as f64 + 1.0)).abs() < 1e-6);
         }
     }
 }

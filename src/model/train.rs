@@ -8,7 +8,7 @@ use super::solver::Convergence;
 use super::spec::{LabelSpec, Spec, TargetSpec};
 use super::Model;
 use crate::error::{Error, Result};
-use crate::features::{Csr, FeatureConfig, TrainingMatrix, Vectorizer};
+use crate::features::{Csr, FeatureConfig, Vectorizer};
 use crate::text::TextConfig;
 use rayon::prelude::*;
 
@@ -131,9 +131,7 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
         target,
     };
 
-    // the solver works on columns in frequency order; its heads are mapped back at the end
-    let (vectorizer, TrainingMatrix { x, order }) =
-        Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &data.texts)?;
+    let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &data.texts)?;
 
     // rows of each target group
     let groups: Vec<Vec<usize>> = match (&spec.target, &data.targets) {
@@ -189,10 +187,6 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
             .unzip()
     };
 
-    let heads = heads
-        .into_iter()
-        .map(|h| h.in_original_columns(&order))
-        .collect();
     let class_counts = class_counts(&spec, &data.labels);
     let meta = TrainingMeta {
         gavel_version: env!("CARGO_PKG_VERSION").to_string(),
