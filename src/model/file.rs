@@ -210,3 +210,81 @@ impl Reader<'_> {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::train::{train, Labels, TrainConfig, TrainingData};
+    use crate::model::ScoreScratch;
+
+    fn small_model() -> Model {
+        let texts: Vec<String> = (0..30)
+            .map(|i| match i % 3 {
+                0 => format!("you are an idiot {i}"),
+                1 => format!("what a lovely day {i}"),
+                _ => format!("idiots everywhere, shut up {i}"),
+            })
+            .collect();
+        let values: Vec<bool> = (0..30).map(|i| i % 3 != 1).collect();
+        let data = TrainingData {
+            text_column: "text".into(),
+            lines: (2..32).collect(),
+            texts,
+            labels: Labels::Multi {
+                columns: vec!["abusive".into()],
+                values: values.into_iter().map(|v| vec![v]).collect(),
+            },
+            targets: None,
+            source: ("mem".into(), String::new()),
+        };
+        train(&data, &TrainConfig::default()).unwrap()
+    }
+
+    fn score(m: &Model, text: &str) -> f64 {
+        let mut out = vec![0.0];
+        m.score_into(text, 0, &mut ScoreScratch::default(), &mut out);
+        out[0]
+    }
+
+    /// Format 1 stored the columns in increasing bucket order; such files still load and score
+    /// as the same model does in format 2.
+    #[test]
+    fn format_1_files_still_load() {
+        let m = small_model();
+        let v = &m.vectorizer;
+        let mut cols: Vec<usize> = (0..v.n_features()).collect();
+        cols.sort_by_key(|&c| v.buckets()[c]);
+        let pick = |x: &[f32]| cols.iter().map(|&c| x[c]).collect::<Vec<f32>>();
+        let buckets = cols.iter().map(|&c| v.buckets()[c]).collect();
+        let v1 = Vectorizer::from_parts(
+            v.text_config().clone(),
+            v.feature_config().clone(),
+            buckets,
+            pick(v.idf()),
+        )
+        .unwrap();
+        let heads = m
+            .heads
+            .iter()
+            .map(|h| Head {
+                weights: pick(&h.weights),
+                ..h.clone()
+            })
+            .collect();
+        let old = Model::new(v1, m.spec.clone(), heads, m.meta.clone()).unwrap();
+        let mut bytes = to_bytes(&old).unwrap();
+        bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+        let n = bytes.len() - 4;
+        let crc = crc32fast::hash(&bytes[..n]);
+        bytes[n..].copy_from_slice(&crc.to_le_bytes());
+        let loaded = from_bytes(&bytes).unwrap();
+        for t in ["you idiot", "lovely day", "shut up, idiots"] {
+            assert!((score(&loaded, t) - score(&m, t)).abs() < 1e-9, "{t}");
+        }
+        bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
+        match from_bytes(&bytes) {
+            Err(e) => assert!(e.contains("format version 3"), "{e}"),
+            Ok(_) => panic!("a format from the future was read"),
+        }
+    }
+}
