@@ -98,69 +98,145 @@ pub fn score_stream(
 
     let name = reader.name().to_string();
     let n_out = model.n_outputs();
-    let mut summary = ScoreSummary::default();
-    let mut batch: Vec<Record> = Vec::with_capacity(opts.batch);
-    loop {
-        batch.clear();
-        while batch.len() < opts.batch.max(1) {
-            match reader.next_record()? {
-                Some(r) => batch.push(r),
-                None => break,
-            }
+    let size = opts.batch.max(1);
+    let score_one = |rec: &Record| -> Scored {
+        let text = &rec.fields[ti];
+        if text.trim().is_empty() {
+            return Err((text_col.clone(), "empty text".to_string()));
         }
-        if batch.is_empty() {
+        let t = match &target {
+            Some((i, col)) => model
+                .target_index(Some(rec.fields[*i].trim()))
+                .map_err(|m| (col.clone(), m))?,
+            None => 0,
+        };
+        let mut out = vec![0.0; n_out];
+        ScoreScratch::with(|sc| model.score_into(text, t, sc, &mut out));
+        Ok(out)
+    };
+    // Reading and writing overlap scoring without threads of their own: the pool scores batch
+    // k while one of its workers writes batch k-1 and reads batch k+1, then joins the scoring.
+    // Rows are written in input order; a bad record stops the run after the rows before it.
+    let mut summary = ScoreSummary::default();
+    let (mut cur, mut fail) = read_batch(reader, size);
+    let mut done: Option<(Vec<Record>, Vec<Scored>)> = None;
+    loop {
+        let last = fail.is_some() || cur.len() < size;
+        let ((wrote, next), scored) = rayon::join(
+            || {
+                let wrote = match done.take() {
+                    Some((batch, scored)) => batch.iter().zip(scored).try_for_each(|(rec, res)| {
+                        write_row(
+                            writer,
+                            rec,
+                            res,
+                            &kept,
+                            &added,
+                            n_out,
+                            model,
+                            opts,
+                            &name,
+                            &mut summary,
+                        )
+                    }),
+                    None => Ok(()),
+                };
+                let next = match last || wrote.is_err() {
+                    true => (Vec::new(), None),
+                    false => read_batch(reader, size),
+                };
+                (wrote, next)
+            },
+            || cur.par_iter().map(score_one).collect::<Vec<Scored>>(),
+        );
+        wrote?;
+        done = Some((cur, scored));
+        if last {
             break;
         }
-        let scored: Vec<Result<Vec<f64>, (String, String)>> = batch
-            .par_iter()
-            .map(|rec| {
-                let text = &rec.fields[ti];
-                if text.trim().is_empty() {
-                    return Err((text_col.clone(), "empty text".to_string()));
-                }
-                let t = match &target {
-                    Some((i, col)) => model
-                        .target_index(Some(rec.fields[*i].trim()))
-                        .map_err(|m| (col.clone(), m))?,
-                    None => 0,
-                };
-                let mut out = vec![0.0; n_out];
-                ScoreScratch::with(|sc| model.score_into(text, t, sc, &mut out));
-                Ok(out)
-            })
-            .collect();
+        (cur, fail) = next;
+    }
+    if let Some((batch, scored)) = done {
         for (rec, res) in batch.iter().zip(scored) {
-            let fields: Vec<&str> = kept.iter().map(|&i| rec.fields[i].as_str()).collect();
-            let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
-            match res {
-                Ok(p) => {
-                    for (name, &v) in added.iter().zip(&p) {
-                        extra.push((name, Cell::Num(v)));
-                    }
-                    if let Some(c) = model.spec.predicted_class(&p) {
-                        extra.push((&added[n_out], Cell::Text(c.to_string())));
-                    }
-                    if opts.on_error == OnError::Skip {
-                        extra.push(("error", Cell::Empty));
-                    }
-                }
-                Err((col, msg)) => {
-                    if opts.on_error == OnError::Stop {
-                        return Err(Error::input(&name, rec.line, Some(&col), msg));
-                    }
-                    summary.errors += 1;
-                    for a in &added[..added.len() - 1] {
-                        extra.push((a, Cell::Empty));
-                    }
-                    extra.push((
-                        "error",
-                        Cell::Text(format!("line {}, column '{col}': {msg}", rec.line)),
-                    ));
-                }
-            }
-            writer.write_row(&fields, rec.json.as_ref(), &extra)?;
-            summary.rows += 1;
+            write_row(
+                writer,
+                rec,
+                res,
+                &kept,
+                &added,
+                n_out,
+                model,
+                opts,
+                &name,
+                &mut summary,
+            )?;
         }
     }
-    Ok(summary)
+    match fail {
+        Some(e) => Err(e),
+        None => Ok(summary),
+    }
+}
+
+/// Up to `size` records, and the error that cut the batch short, if any.
+fn read_batch(reader: &mut RecordReader, size: usize) -> (Vec<Record>, Option<Error>) {
+    let mut batch = Vec::with_capacity(size);
+    while batch.len() < size {
+        match reader.next_record() {
+            Ok(Some(r)) => batch.push(r),
+            Ok(None) => break,
+            Err(e) => return (batch, Some(e)),
+        }
+    }
+    (batch, None)
+}
+
+/// A row's scores, or the column and reason it could not be scored.
+type Scored = std::result::Result<Vec<f64>, (String, String)>;
+
+/// Writes one input row with its scores (or its error cell).
+#[allow(clippy::too_many_arguments)]
+fn write_row(
+    writer: &mut RecordWriter,
+    rec: &Record,
+    res: Scored,
+    kept: &[usize],
+    added: &[String],
+    n_out: usize,
+    model: &Model,
+    opts: &ScoreOptions,
+    name: &str,
+    summary: &mut ScoreSummary,
+) -> Result<()> {
+    let fields: Vec<&str> = kept.iter().map(|&i| rec.fields[i].as_str()).collect();
+    let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
+    match res {
+        Ok(p) => {
+            for (name, &v) in added.iter().zip(&p) {
+                extra.push((name, Cell::Num(v)));
+            }
+            if let Some(c) = model.spec.predicted_class(&p) {
+                extra.push((&added[n_out], Cell::Text(c.to_string())));
+            }
+            if opts.on_error == OnError::Skip {
+                extra.push(("error", Cell::Empty));
+            }
+        }
+        Err((col, msg)) => {
+            if opts.on_error == OnError::Stop {
+                return Err(Error::input(name, rec.line, Some(&col), msg));
+            }
+            summary.errors += 1;
+            for a in &added[..added.len() - 1] {
+                extra.push((a, Cell::Empty));
+            }
+            extra.push((
+                "error",
+                Cell::Text(format!("line {}, column '{col}': {msg}", rec.line)),
+            ));
+        }
+    }
+    writer.write_row(&fields, rec.json.as_ref(), &extra)?;
+    summary.rows += 1;
+    Ok(())
 }
