@@ -129,14 +129,34 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         touched,
         ..
     } = sc;
-    grams.clear();
     stems.clear();
     ends.clear();
+    touched.clear();
+    // counts are summed straight into a dense accumulator (sized for `n_keys` when the owner
+    // changed); `touched` lists its non-zero keys in order of first occurrence
+    let mut add = |k: u32, v: f32| {
+        let a = &mut acc[k as usize];
+        if *a == 0.0 {
+            touched.push(k);
+        }
+        *a += v;
+    };
+    // a word's unigram is memoised with its char n-grams; other tokens' unigrams and every
+    // longer n-gram are hashed here
+    let uni = analyzer.word_unigrams();
+    let word_gram = |g: &str| {
+        let (b, sign) = bucket(g.as_bytes(), false, bits);
+        key(b).map(|k| (k, sign))
+    };
     for (kind, tok) in analyzer.tokenize(text, ts).iter() {
         match kind {
             TokenKind::Word | TokenKind::Hashtag => {
                 let (stem, feats) = cache.get(tok, |stem, feats| {
+                    let s0 = stem.len();
                     analyzer.stem_token(kind, tok, stem);
+                    if uni {
+                        feats.extend(word_gram(&stem[s0..]));
+                    }
                     analyzer.char_grams(kind, tok, gram, bounds, |g| {
                         let (b, sign) = bucket(g.as_bytes(), true, bits);
                         if let Some(k) = key(b) {
@@ -145,27 +165,23 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
                     });
                 });
                 stems.push_str(stem);
-                grams.extend_from_slice(feats);
+                feats.iter().for_each(|&(k, v)| add(k, v));
             }
-            _ => analyzer.stem_token(kind, tok, stems),
+            _ => {
+                let s0 = stems.len();
+                analyzer.stem_token(kind, tok, stems);
+                if let Some((k, v)) = word_gram(&stems[s0..]).filter(|_| uni) {
+                    add(k, v);
+                }
+            }
         }
         ends.push(stems.len());
     }
-    analyzer.word_grams(stems, ends, gram, |g| {
-        let (b, sign) = bucket(g.as_bytes(), false, bits);
-        if let Some(k) = key(b) {
-            grams.push((k, sign));
+    analyzer.word_grams(stems, ends, 2, gram, |g| {
+        if let Some((k, v)) = word_gram(g) {
+            add(k, v);
         }
     });
-    // merge equal keys in a dense accumulator (sized for `n_keys` when the owner changed)
-    touched.clear();
-    for &(k, v) in grams.iter() {
-        let a = &mut acc[k as usize];
-        if *a == 0.0 {
-            touched.push(k);
-        }
-        *a += v;
-    }
     if sorted {
         touched.sort_unstable();
     }
@@ -485,10 +501,10 @@ impl Vectorizer {
         // squared norms of the word part and the char part, summed in entry order
         let mut sq = [0.0f64; 2];
         for (col, c) in raw {
-            let tf = if self.config.sublinear_tf {
+            let tf = if self.config.sublinear_tf && c.abs() != 1.0 {
                 c.signum() * (1.0 + c.abs().ln())
             } else {
-                c
+                c // 1 + ln 1 = 1: most counts skip the logarithm
             };
             let v = tf * self.idf[col as usize];
             sq[(col >= self.first_char) as usize] += (v as f64) * (v as f64);

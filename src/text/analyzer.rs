@@ -97,7 +97,7 @@ impl Analyzer {
             self.stem_token(kind, tok, &mut sc.stems);
             sc.stem_ends.push(sc.stems.len());
         }
-        self.word_grams(&sc.stems, &sc.stem_ends, &mut sc.gram, |g| {
+        self.word_grams(&sc.stems, &sc.stem_ends, 1, &mut sc.gram, |g| {
             emit(Family::Word, g)
         });
         for (kind, tok) in sc.tokens.iter() {
@@ -118,6 +118,11 @@ impl Analyzer {
         &sc.tokens
     }
 
+    /// Whether word unigrams are features.
+    pub fn word_unigrams(&self) -> bool {
+        self.config.word_ngrams.0 == 1
+    }
+
     /// Appends the form of a token that word n-grams use: its stem for a word, else itself.
     pub fn stem_token(&self, kind: TokenKind, tok: &str, out: &mut String) {
         if kind == TokenKind::Word {
@@ -128,11 +133,13 @@ impl Analyzer {
     }
 
     /// Word n-grams over token forms `stems`, token `i` ending at byte `ends[i]`; stems are
-    /// joined by a space. `gram` is a buffer.
+    /// joined by a space; only n-grams of `from` tokens or more (callers that handle
+    /// unigrams themselves pass 2). `gram` is a buffer.
     pub fn word_grams(
         &self,
         stems: &str,
         ends: &[usize],
+        from: usize,
         gram: &mut String,
         mut emit: impl FnMut(&str),
     ) {
@@ -140,6 +147,7 @@ impl Analyzer {
         if wlo == 0 {
             return;
         }
+        let wlo = wlo.max(from);
         let n_tok = ends.len();
         for start in 0..n_tok {
             gram.clear();
