@@ -99,7 +99,8 @@ pub fn score_stream(
     let name = reader.name().to_string();
     let n_out = model.n_outputs();
     let size = opts.batch.max(1);
-    let score_one = |rec: &Record| -> Scored {
+    // each row's scores go to its slice of one flat buffer per batch (no allocation per row)
+    let score_one = |rec: &Record, out: &mut [f64]| -> Status {
         let text = &rec.fields[ti];
         if text.trim().is_empty() {
             return Err((text_col.clone(), "empty text".to_string()));
@@ -110,44 +111,45 @@ pub fn score_stream(
                 .map_err(|m| (col.clone(), m))?,
             None => 0,
         };
-        let mut out = vec![0.0; n_out];
-        ScoreScratch::with(|sc| model.score_into(text, t, sc, &mut out));
-        Ok(out)
+        ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
+        Ok(())
+    };
+    let score_batch = |batch: &[Record]| -> Scored {
+        let mut flat = vec![0.0; batch.len() * n_out];
+        let status = batch
+            .par_iter()
+            .zip(flat.par_chunks_mut(n_out))
+            .map(|(rec, out)| score_one(rec, out))
+            .collect();
+        Scored { flat, status }
     };
     // Reading and writing overlap scoring without threads of their own: the pool scores batch
     // k while one of its workers writes batch k-1 and reads batch k+1, then joins the scoring.
     // Rows are written in input order; a bad record stops the run after the rows before it.
-    let mut summary = ScoreSummary::default();
+    let mut out = Output {
+        writer,
+        kept: &kept,
+        added: &added,
+        n_out,
+        model,
+        opts,
+        name: &name,
+        summary: ScoreSummary::default(),
+    };
     let (mut cur, mut fail) = read_batch(reader, size);
-    let mut done: Option<(Vec<Record>, Vec<Scored>)> = None;
+    let mut done: Option<(Vec<Record>, Scored)> = None;
     loop {
         let last = fail.is_some() || cur.len() < size;
         let ((wrote, next), scored) = rayon::join(
             || {
-                let wrote = match done.take() {
-                    Some((batch, scored)) => batch.iter().zip(scored).try_for_each(|(rec, res)| {
-                        write_row(
-                            writer,
-                            rec,
-                            res,
-                            &kept,
-                            &added,
-                            n_out,
-                            model,
-                            opts,
-                            &name,
-                            &mut summary,
-                        )
-                    }),
-                    None => Ok(()),
-                };
+                let wrote = done.take().map_or(Ok(()), |d| out.write_batch(d));
                 let next = match last || wrote.is_err() {
                     true => (Vec::new(), None),
                     false => read_batch(reader, size),
                 };
                 (wrote, next)
             },
-            || cur.par_iter().map(score_one).collect::<Vec<Scored>>(),
+            || score_batch(&cur),
         );
         wrote?;
         done = Some((cur, scored));
@@ -156,25 +158,12 @@ pub fn score_stream(
         }
         (cur, fail) = next;
     }
-    if let Some((batch, scored)) = done {
-        for (rec, res) in batch.iter().zip(scored) {
-            write_row(
-                writer,
-                rec,
-                res,
-                &kept,
-                &added,
-                n_out,
-                model,
-                opts,
-                &name,
-                &mut summary,
-            )?;
-        }
+    if let Some(d) = done {
+        out.write_batch(d)?;
     }
     match fail {
         Some(e) => Err(e),
-        None => Ok(summary),
+        None => Ok(out.summary),
     }
 }
 
@@ -191,52 +180,75 @@ fn read_batch(reader: &mut RecordReader, size: usize) -> (Vec<Record>, Option<Er
     (batch, None)
 }
 
-/// A row's scores, or the column and reason it could not be scored.
-type Scored = std::result::Result<Vec<f64>, (String, String)>;
+/// Whether a row was scored, or the column and reason it could not be.
+type Status = std::result::Result<(), (String, String)>;
 
-/// Writes one input row with its scores (or its error cell).
-#[allow(clippy::too_many_arguments)]
-fn write_row(
-    writer: &mut RecordWriter,
-    rec: &Record,
-    res: Scored,
-    kept: &[usize],
-    added: &[String],
+/// A batch's scores: row `i`'s outputs at `flat[i * n_out..]`, if `status[i]` is `Ok`.
+struct Scored {
+    flat: Vec<f64>,
+    status: Vec<Status>,
+}
+
+/// Where scored rows go, and what writing them needs.
+struct Output<'a> {
+    writer: &'a mut RecordWriter,
+    kept: &'a [usize],
+    added: &'a [String],
     n_out: usize,
-    model: &Model,
-    opts: &ScoreOptions,
-    name: &str,
-    summary: &mut ScoreSummary,
-) -> Result<()> {
-    let fields: Vec<&str> = kept.iter().map(|&i| rec.fields[i].as_str()).collect();
-    let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
-    match res {
-        Ok(p) => {
-            for (name, &v) in added.iter().zip(&p) {
-                extra.push((name, Cell::Num(v)));
-            }
-            if let Some(c) = model.spec.predicted_class(&p) {
-                extra.push((&added[n_out], Cell::Text(c.to_string())));
-            }
-            if opts.on_error == OnError::Skip {
-                extra.push(("error", Cell::Empty));
-            }
-        }
-        Err((col, msg)) => {
-            if opts.on_error == OnError::Stop {
-                return Err(Error::input(name, rec.line, Some(&col), msg));
-            }
-            summary.errors += 1;
-            for a in &added[..added.len() - 1] {
-                extra.push((a, Cell::Empty));
-            }
-            extra.push((
-                "error",
-                Cell::Text(format!("line {}, column '{col}': {msg}", rec.line)),
-            ));
-        }
+    model: &'a Model,
+    opts: &'a ScoreOptions,
+    name: &'a str,
+    summary: ScoreSummary,
+}
+
+impl Output<'_> {
+    /// Writes a batch of input rows with their scores, in order.
+    fn write_batch(&mut self, (batch, scored): (Vec<Record>, Scored)) -> Result<()> {
+        let n = self.n_out;
+        batch
+            .iter()
+            .zip(scored.status)
+            .zip(scored.flat.chunks(n))
+            .try_for_each(|((rec, status), p)| self.write_row(rec, status.map(|()| p)))
     }
-    writer.write_row(&fields, rec.json.as_ref(), &extra)?;
-    summary.rows += 1;
-    Ok(())
+
+    /// Writes one input row with its scores (or its error cell).
+    fn write_row(
+        &mut self,
+        rec: &Record,
+        res: std::result::Result<&[f64], (String, String)>,
+    ) -> Result<()> {
+        let fields: Vec<&str> = self.kept.iter().map(|&i| rec.fields[i].as_str()).collect();
+        let added = self.added;
+        let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
+        match res {
+            Ok(p) => {
+                for (name, &v) in added.iter().zip(p) {
+                    extra.push((name, Cell::Num(v)));
+                }
+                if let Some(c) = self.model.spec.predicted_class(p) {
+                    extra.push((&added[self.n_out], Cell::Text(c.to_string())));
+                }
+                if self.opts.on_error == OnError::Skip {
+                    extra.push(("error", Cell::Empty));
+                }
+            }
+            Err((col, msg)) => {
+                if self.opts.on_error == OnError::Stop {
+                    return Err(Error::input(self.name, rec.line, Some(&col), msg));
+                }
+                self.summary.errors += 1;
+                for a in &added[..added.len() - 1] {
+                    extra.push((a, Cell::Empty));
+                }
+                extra.push((
+                    "error",
+                    Cell::Text(format!("line {}, column '{col}': {msg}", rec.line)),
+                ));
+            }
+        }
+        self.writer.write_row(&fields, rec.json.as_ref(), &extra)?;
+        self.summary.rows += 1;
+        Ok(())
+    }
 }

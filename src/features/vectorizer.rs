@@ -470,6 +470,46 @@ impl Vectorizer {
         self.weigh(g.iter().copied(), idx, val);
     }
 
+    /// Visits every feature of `text` as `(column, family, TF-IDF weight before
+    /// normalisation)`, family 0 for word and 1 for char n-grams, in no particular order, and
+    /// returns the two families' L2 norms: the feature's value in the row of
+    /// [`Vectorizer::transform_into`] is the weight over its family's norm. Scoring takes its
+    /// dot products this way without building the row.
+    pub fn visit_weights(
+        &self,
+        text: &str,
+        sc: &mut VecScratch,
+        mut visit: impl FnMut(u32, usize, f32),
+    ) -> [f64; 2] {
+        let lookup = &self.lookup;
+        let key = |b: u32| Some(lookup[b as usize]).filter(|&c| c != ABSENT);
+        let keys = Keys {
+            owner: self.id,
+            n_keys: self.n_features(),
+            sorted: false,
+            key,
+        };
+        let mut sq = [0.0f64; 2];
+        for &(col, c) in keyed_counts(&self.analyzer, self.config.bits, &keys, text, sc) {
+            let v = self.tfidf(col, c);
+            let fam = (col >= self.first_char) as usize;
+            sq[fam] += (v as f64) * (v as f64);
+            visit(col, fam, v);
+        }
+        sq.map(f64::sqrt)
+    }
+
+    /// The TF-IDF weight of a signed count of column `col`, before normalisation.
+    #[inline]
+    fn tfidf(&self, col: u32, c: f32) -> f32 {
+        let tf = if self.config.sublinear_tf && c.abs() != 1.0 {
+            c.signum() * (1.0 + c.abs().ln())
+        } else {
+            c // 1 + ln 1 = 1: most counts skip the logarithm
+        };
+        tf * self.idf[col as usize]
+    }
+
     /// Vectorizes many texts in parallel; rows keep the input order.
     pub fn transform_batch<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Csr {
         let parts: Vec<Csr> = texts
@@ -501,12 +541,7 @@ impl Vectorizer {
         // squared norms of the word part and the char part, summed in entry order
         let mut sq = [0.0f64; 2];
         for (col, c) in raw {
-            let tf = if self.config.sublinear_tf && c.abs() != 1.0 {
-                c.signum() * (1.0 + c.abs().ln())
-            } else {
-                c // 1 + ln 1 = 1: most counts skip the logarithm
-            };
-            let v = tf * self.idf[col as usize];
+            let v = self.tfidf(col, c);
             sq[(col >= self.first_char) as usize] += (v as f64) * (v as f64);
             idx.push(col);
             val.push(v);

@@ -67,6 +67,13 @@ impl Head {
     }
 }
 
+impl Head {
+    /// Probabilities from logits `z` (length K) into `p`.
+    pub fn link_into(&self, z: &[f64], p: &mut [f64]) {
+        link_into(self.link, z, p);
+    }
+}
+
 fn link_into(link: Link, z: &[f64], p: &mut [f64]) {
     match link {
         Link::Sigmoid => p[0] = sigmoid(z[0]),

@@ -37,8 +37,8 @@ pub struct Model {
 #[derive(Default)]
 pub struct ScoreScratch {
     vec: VecScratch,
-    idx: Vec<u32>,
-    val: Vec<f32>,
+    /// per family, head and output: the sum of weight × feature weight
+    sums: Vec<f64>,
 }
 
 thread_local! {
@@ -113,10 +113,68 @@ impl Model {
     }
 
     /// Scores one text for head group `target` into `out` (length [`Model::n_outputs`]).
+    /// The row is never built: each feature's weight is multiplied into every head's sums for
+    /// its family as it is visited, and the sums are divided by the family norms at the end
+    /// (the same logits as [`Model::score_row`] on the vectorized row, up to rounding).
     pub fn score_into(&self, text: &str, target: usize, sc: &mut ScoreScratch, out: &mut [f64]) {
-        self.vectorizer
-            .transform_into(text, &mut sc.vec, &mut sc.idx, &mut sc.val);
-        self.score_row(&sc.idx, &sc.val, target, out);
+        let per = self.spec.heads_per_target();
+        let k = self.spec.link().k();
+        let heads = &self.heads[target * per..target * per + per];
+        let n = per * k;
+        // sums[f * n + g * k + o]: family f, head g, output o
+        sc.sums.clear();
+        sc.sums.resize(2 * n, 0.0);
+        let sums = &mut sc.sums;
+        let norms = if n == 1 {
+            // one sigmoid head, the common case: two running sums
+            let (w, mut two) = (&heads[0].weights, [0.0f64; 2]);
+            let norms = self
+                .vectorizer
+                .visit_weights(text, &mut sc.vec, |col, fam, v| {
+                    two[fam] += v as f64 * w[col as usize] as f64;
+                });
+            sums.copy_from_slice(&two);
+            norms
+        } else {
+            self.vectorizer
+                .visit_weights(text, &mut sc.vec, |col, fam, v| {
+                    let (c, v) = (col as usize, v as f64);
+                    let s = &mut sums[fam * n..fam * n + n];
+                    if k == 1 {
+                        for (sg, h) in s.iter_mut().zip(heads) {
+                            *sg += v * h.weights[c] as f64;
+                        }
+                    } else {
+                        for (sg, h) in s.chunks_mut(k).zip(heads) {
+                            for (so, &w) in sg.iter_mut().zip(&h.weights[c * k..c * k + k]) {
+                                *so += v * w as f64;
+                            }
+                        }
+                    }
+                })
+        };
+        let mut z = [0.0f64; 64];
+        let mut big = Vec::new();
+        let z = if k <= z.len() {
+            &mut z[..k]
+        } else {
+            big.resize(k, 0.0);
+            &mut big[..]
+        };
+        for (g, h) in heads.iter().enumerate() {
+            for (o, zo) in z.iter_mut().enumerate() {
+                let i = g * k + o;
+                let part = |f: usize| {
+                    if norms[f] > 0.0 {
+                        sums[f * n + i] / norms[f]
+                    } else {
+                        0.0
+                    }
+                };
+                *zo = h.bias[o] as f64 + part(0) + part(1);
+            }
+            h.link_into(z, &mut out[g * k..g * k + k]);
+        }
     }
 
     /// Scores an already vectorized row.

@@ -453,3 +453,56 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod scoring_tests {
+    use super::*;
+    use crate::features::VecScratch;
+    use crate::model::ScoreScratch;
+
+    /// The scoring path (dot products taken while the features are visited) gives the
+    /// probabilities of the vectorized row, for one sigmoid head and for softmax heads.
+    #[test]
+    fn fused_scoring_matches_the_vectorized_row() {
+        let words = [
+            "idiot", "lovely", "shut", "up", "great", "day", "awful", "#proud",
+        ];
+        let texts: Vec<String> = (0..60)
+            .map(|i| {
+                format!(
+                    "{} {} {} you {i}",
+                    words[i % 8],
+                    words[(i * 3) % 8],
+                    words[(i * 5) % 8]
+                )
+            })
+            .collect();
+        for classes in [2, 3] {
+            let values = (0..60).map(|i| format!("c{}", i % classes)).collect();
+            let data = TrainingData {
+                text_column: "text".into(),
+                lines: (2..62).collect(),
+                texts: texts.clone(),
+                labels: Labels::Classes {
+                    column: "label".into(),
+                    values,
+                },
+                targets: None,
+                source: ("mem".into(), String::new()),
+            };
+            let m = train(&data, &TrainConfig::default()).unwrap();
+            let (mut idx, mut val) = (vec![], vec![]);
+            for t in ["you idiot, shut up", "lovely great day #proud", "qqq"] {
+                let mut fused = vec![0.0; m.n_outputs()];
+                m.score_into(t, 0, &mut ScoreScratch::default(), &mut fused);
+                m.vectorizer
+                    .transform_into(t, &mut VecScratch::default(), &mut idx, &mut val);
+                let mut row = vec![0.0; m.n_outputs()];
+                m.score_row(&idx, &val, 0, &mut row);
+                for (a, b) in fused.iter().zip(&row) {
+                    assert!((a - b).abs() < 1e-6, "{classes} classes, {t}: {a} vs {b}");
+                }
+            }
+        }
+    }
+}
