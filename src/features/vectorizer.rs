@@ -232,7 +232,7 @@ impl Vectorizer {
         let keys = Keys {
             owner: next_id(),
             n_keys: 1 << bits,
-            sorted: true,
+            sorted: false, // raw rows need no order: pass 2 sorts each weighed row
             key: Some,
         };
         // pass 1: raw signed counts per document, in parallel. A few large parts (rather than
@@ -245,17 +245,15 @@ impl Vectorizer {
         let parts: Vec<Csr> = texts
             .par_chunks(chunk)
             .map(|chunk| {
+                // raw rows, buckets in order of first occurrence (not a valid `Csr` row order,
+                // hence the direct pushes)
                 let mut m = Csr::new(1 << bits);
-                let mut idx = Vec::new();
-                let mut val = Vec::new();
                 VecScratch::with(|sc| {
                     for t in chunk {
                         let g = keyed_counts(&analyzer, bits, &keys, t.as_ref(), sc);
-                        idx.clear();
-                        val.clear();
-                        idx.extend(g.iter().map(|x| x.0));
-                        val.extend(g.iter().map(|x| x.1));
-                        m.push_row(&idx, &val);
+                        m.indices.extend(g.iter().map(|x| x.0));
+                        m.values.extend(g.iter().map(|x| x.1));
+                        m.indptr.push(m.indices.len());
                     }
                 });
                 m
