@@ -2,7 +2,8 @@
 //! IDF (learned at training) → L2 per n-gram family → a compact sparse row.
 //!
 //! Only buckets seen in training (document frequency ≥ `min_df`) are kept; they are numbered
-//! `0..n_features()` in bucket order, and those numbers are the model's weight columns.
+//! `0..n_features()` (see [`Vectorizer`] for the order), and those numbers are the model's
+//! weight columns.
 
 use super::cache::WordCache;
 use super::hashing::bucket;
@@ -425,8 +426,7 @@ impl Vectorizer {
     }
 
     /// Vectorizes one text into `(idx, val)` (cleared first): TF-IDF, each family
-    /// L2-normalised, columns in order of first occurrence (a dot product needs no order;
-    /// skipping the sort is a tenth of scoring time).
+    /// L2-normalised, columns in order of first occurrence (a dot product needs no order).
     pub fn transform_into(
         &self,
         text: &str,
@@ -456,16 +456,26 @@ impl Vectorizer {
         idx: &mut Vec<u32>,
         val: &mut Vec<f32>,
     ) {
+        let counts = self.column_counts(text, sorted, sc);
+        self.weigh(counts.iter().copied(), idx, val);
+    }
+
+    /// The merged `(feature column, signed count)` list of `text`, in column order when
+    /// `sorted`; n-grams of buckets not kept at training are dropped.
+    fn column_counts<'s>(
+        &self,
+        text: &str,
+        sorted: bool,
+        sc: &'s mut VecScratch,
+    ) -> &'s [(u32, f32)] {
         let lookup = &self.lookup;
-        let key = |b: u32| Some(lookup[b as usize]).filter(|&c| c != ABSENT);
         let keys = Keys {
             owner: self.id,
             n_keys: self.n_features(),
             sorted,
-            key,
+            key: |b: u32| Some(lookup[b as usize]).filter(|&c| c != ABSENT),
         };
-        let g = keyed_counts(&self.analyzer, self.config.bits, &keys, text, sc);
-        self.weigh(g.iter().copied(), idx, val);
+        keyed_counts(&self.analyzer, self.config.bits, &keys, text, sc)
     }
 
     /// Visits every feature of `text` as `(column, family, TF-IDF weight before
@@ -479,16 +489,8 @@ impl Vectorizer {
         sc: &mut VecScratch,
         mut visit: impl FnMut(u32, usize, f32),
     ) -> [f64; 2] {
-        let lookup = &self.lookup;
-        let key = |b: u32| Some(lookup[b as usize]).filter(|&c| c != ABSENT);
-        let keys = Keys {
-            owner: self.id,
-            n_keys: self.n_features(),
-            sorted: false,
-            key,
-        };
         let mut sq = [0.0f64; 2];
-        for &(col, c) in keyed_counts(&self.analyzer, self.config.bits, &keys, text, sc) {
+        for &(col, c) in self.column_counts(text, false, sc) {
             let v = self.tfidf(col, c);
             let fam = (col >= self.first_char) as usize;
             sq[fam] += (v as f64) * (v as f64);

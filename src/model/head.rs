@@ -24,22 +24,6 @@ impl Head {
     /// Raw scores `x · W + b` into `z` (length K).
     pub fn logits_into(&self, idx: &[u32], val: &[f32], z: &mut [f64]) {
         let k = self.k();
-        if k == 1 {
-            // four independent sums, so the adds do not wait on each other
-            let mut acc = [0.0f64; 4];
-            let (ic, vc) = (idx.chunks_exact(4), val.chunks_exact(4));
-            let (ir, vr) = (ic.remainder(), vc.remainder());
-            for (i4, v4) in ic.zip(vc) {
-                for t in 0..4 {
-                    acc[t] += v4[t] as f64 * self.weights[i4[t] as usize] as f64;
-                }
-            }
-            for (t, (&j, &v)) in ir.iter().zip(vr).enumerate() {
-                acc[t] += v as f64 * self.weights[j as usize] as f64;
-            }
-            z[0] = self.bias[0] as f64 + ((acc[0] + acc[1]) + (acc[2] + acc[3]));
-            return;
-        }
         for (zk, &b) in z.iter_mut().zip(&self.bias) {
             *zk = b as f64;
         }
@@ -58,27 +42,21 @@ impl Head {
         let k = self.k();
         if k <= z.len() {
             self.logits_into(idx, val, &mut z[..k]);
-            link_into(self.link, &z[..k], p);
+            self.link_into(&z[..k], p);
         } else {
             let mut z = vec![0.0; k];
             self.logits_into(idx, val, &mut z);
-            link_into(self.link, &z, p);
+            self.link_into(&z, p);
         }
     }
-}
 
-impl Head {
     /// Probabilities from logits `z` (length K) into `p`.
     pub fn link_into(&self, z: &[f64], p: &mut [f64]) {
-        link_into(self.link, z, p);
-    }
-}
-
-fn link_into(link: Link, z: &[f64], p: &mut [f64]) {
-    match link {
-        Link::Sigmoid => p[0] = sigmoid(z[0]),
-        Link::Softmax(_) => {
-            softmax_into(z, p);
+        match self.link {
+            Link::Sigmoid => p[0] = sigmoid(z[0]),
+            Link::Softmax(_) => {
+                softmax_into(z, p);
+            }
         }
     }
 }

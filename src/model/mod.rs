@@ -39,6 +39,8 @@ pub struct ScoreScratch {
     vec: VecScratch,
     /// per family, head and output: the sum of weight × feature weight
     sums: Vec<f64>,
+    /// one head's logits
+    z: Vec<f64>,
 }
 
 thread_local! {
@@ -140,27 +142,15 @@ impl Model {
                 .visit_weights(text, &mut sc.vec, |col, fam, v| {
                     let (c, v) = (col as usize, v as f64);
                     let s = &mut sums[fam * n..fam * n + n];
-                    if k == 1 {
-                        for (sg, h) in s.iter_mut().zip(heads) {
-                            *sg += v * h.weights[c] as f64;
-                        }
-                    } else {
-                        for (sg, h) in s.chunks_mut(k).zip(heads) {
-                            for (so, &w) in sg.iter_mut().zip(&h.weights[c * k..c * k + k]) {
-                                *so += v * w as f64;
-                            }
+                    for (sg, h) in s.chunks_mut(k).zip(heads) {
+                        for (so, &w) in sg.iter_mut().zip(&h.weights[c * k..c * k + k]) {
+                            *so += v * w as f64;
                         }
                     }
                 })
         };
-        let mut z = [0.0f64; 64];
-        let mut big = Vec::new();
-        let z = if k <= z.len() {
-            &mut z[..k]
-        } else {
-            big.resize(k, 0.0);
-            &mut big[..]
-        };
+        let z = &mut sc.z;
+        z.resize(k, 0.0);
         for (g, h) in heads.iter().enumerate() {
             for (o, zo) in z.iter_mut().enumerate() {
                 let i = g * k + o;

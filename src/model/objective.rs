@@ -98,18 +98,10 @@ impl<'a> Logistic<'a> {
         let x = self.x;
         let k = self.k();
         let n = x.n_rows();
-        let dk = x.n_cols * k;
         let per = n.div_ceil(PARTS).max(1);
-        for (kk, b) in out[dk..].iter_mut().enumerate() {
-            *b += (0..n).map(|i| r[i * k + kk]).sum::<f64>();
-        }
-        let first = &mut out[..dk];
-        let mut sinks: Vec<&mut [f64]> = Vec::with_capacity(PARTS);
-        sinks.push(first);
-        for p in self.partial.iter_mut() {
-            p.iter_mut().for_each(|v| *v = 0.0);
-            sinks.push(p);
-        }
+        let (weights, intercepts) = out.split_at_mut(x.n_cols * k);
+        add_intercepts(r, intercepts);
+        let mut sinks = sinks(weights, &mut self.partial);
         sinks.par_iter_mut().enumerate().for_each(|(part, sink)| {
             let lo = (part * per).min(n);
             let hi = ((part + 1) * per).min(n);
@@ -118,11 +110,36 @@ impl<'a> Logistic<'a> {
             }
         });
         drop(sinks);
-        for p in &self.partial {
-            for (o, v) in out[..dk].iter_mut().zip(p) {
-                *o += v;
-            }
+        add_partials(&self.partial, weights);
+    }
+}
+
+/// One sink per part for the parallel `Xᵀr`: the output's weights for the first part, the
+/// zeroed partial vectors for the others.
+fn sinks<'s>(first: &'s mut [f64], partial: &'s mut [Vec<f64>]) -> Vec<&'s mut [f64]> {
+    let mut sinks: Vec<&mut [f64]> = Vec::with_capacity(PARTS);
+    sinks.push(first);
+    for p in partial.iter_mut() {
+        p.iter_mut().for_each(|v| *v = 0.0);
+        sinks.push(p);
+    }
+    sinks
+}
+
+/// Adds the partial `Xᵀr` of every part after the first, in order.
+fn add_partials(partial: &[Vec<f64>], weights: &mut [f64]) {
+    for p in partial {
+        for (o, v) in weights.iter_mut().zip(p) {
+            *o += v;
         }
+    }
+}
+
+/// `intercepts[k] += Σᵢ r[i*K + k]`.
+fn add_intercepts(r: &[f64], intercepts: &mut [f64]) {
+    let k = intercepts.len();
+    for (kk, b) in intercepts.iter_mut().enumerate() {
+        *b += r.iter().skip(kk).step_by(k).sum::<f64>();
     }
 }
 
@@ -313,15 +330,10 @@ impl Objective for Logistic<'_> {
         let (cost, p, link) = (&self.cost, &self.p, self.link);
         let bias = &v[d..];
         let mut u = std::mem::take(&mut self.u);
-        let (first, rest) = out.split_at_mut(d);
-        first.copy_from_slice(&v[..d]);
-        rest.iter_mut().for_each(|x| *x = 0.0);
-        let mut sinks: Vec<&mut [f64]> = Vec::with_capacity(PARTS);
-        sinks.push(first);
-        for s in self.partial.iter_mut() {
-            s.iter_mut().for_each(|v| *v = 0.0);
-            sinks.push(s);
-        }
+        let (weights, intercepts) = out.split_at_mut(d);
+        weights.copy_from_slice(&v[..d]);
+        intercepts.iter_mut().for_each(|x| *x = 0.0);
+        let mut sinks = sinks(weights, &mut self.partial);
         let mut blocks: Vec<&mut [f64]> = u.chunks_mut(per * k).collect();
         blocks.resize_with(PARTS, Default::default);
         sinks
@@ -349,14 +361,8 @@ impl Objective for Logistic<'_> {
                 }
             });
         drop(sinks);
-        for s in &self.partial {
-            for (o, v) in out[..d].iter_mut().zip(s) {
-                *o += v;
-            }
-        }
-        for (kk, b) in out[d..].iter_mut().enumerate() {
-            *b += (0..n).map(|i| u[i * k + kk]).sum::<f64>();
-        }
+        add_partials(&self.partial, weights);
+        add_intercepts(&u, intercepts);
         self.u = u;
     }
 }
