@@ -266,11 +266,21 @@ impl Vectorizer {
         raw.indices.reserve_exact(nnz);
         raw.values.reserve_exact(nnz);
         raw.indptr.reserve_exact(texts.len());
+        // document frequencies, each thread counting one range of buckets over every part
+        // (its counters stay in its own cache)
         let mut df = vec![0u32; 1 << bits];
-        for p in parts {
-            for &b in &p.indices {
-                df[b as usize] += 1;
+        let span = (1usize << bits).div_ceil(rayon::current_num_threads()).max(1);
+        df.par_chunks_mut(span).enumerate().for_each(|(t, d)| {
+            let lo = (t * span) as u32;
+            for p in &parts {
+                for &b in &p.indices {
+                    if let Some(c) = d.get_mut(b.wrapping_sub(lo) as usize) {
+                        *c += 1;
+                    }
+                }
             }
+        });
+        for p in parts {
             raw.append(&p);
         }
         // kept buckets in column order: word family first, each by falling frequency
