@@ -120,6 +120,16 @@ fn invalid_utf8_and_missing_columns_are_named() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("missing column 'body'"));
+    // a missing file is named once, with its cause once
+    let out = gavel()
+        .args(["score", "--model"])
+        .arg(&m)
+        .arg(d.path().join("nowhere.csv"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("nowhere.csv"), "{err}");
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
 }
 
 #[test]
