@@ -238,12 +238,12 @@ def median_of(runs, fn):
 
 def gavel_fit_eval(name, ds, tr, te):
     model, rep = OUT / f"{name}.gavel", OUT / f"{name}.report"
-    cmd = [str(GAVEL), "-q", "train", "--data", str(tr), "--format", ds["ext"], "--text", ds["text"],
+    cmd = [str(GAVEL), "-q", "train", "--data", str(tr), "--data-format", ds["ext"], "--text", ds["text"],
            "--label", ds["label"], "-o", str(model)]
     if ds.get("target"):
         cmd += ["--target", ds["target"]]
     wall, rss, _, _ = run(cmd)
-    run([str(GAVEL), "-q", "eval", "--model", str(model), "--data", str(te), "--format", ds["ext"], "--out", str(rep)])
+    run([str(GAVEL), "-q", "eval", "--model", str(model), "--data", str(te), "--data-format", ds["ext"], "--out", str(rep)])
     h = json.loads((rep / "report.json").read_text())["heads"][0]
     r = {k: h[k] for k in ("macro_f1", "weighted_f1", "accuracy", "roc_auc", "f_avg") if h.get(k) is not None}
     return {**r, "fit_seconds": wall, "peak_rss_bytes": rss, "model_bytes": model.stat().st_size}

@@ -48,7 +48,7 @@ def split_files(name: str, ds: dict, gavel: Path, out: Path):
         return src, data_dir() / ds["test"]
     out.mkdir(parents=True, exist_ok=True)
     tr, te = out / f"{name}.train.{ds['ext']}", out / f"{name}.test.{ds['ext']}"
-    subprocess.check_call([str(gavel), "-q", "split", "--data", str(src), "--format", ds["ext"],
+    subprocess.check_call([str(gavel), "-q", "split", "--data", str(src), "--data-format", ds["ext"],
                            "--stratify", ds["stratify"], "--test", "0.2", "--seed", str(SEED),
                            "--train-out", str(tr), "--test-out", str(te)])
     return tr, te

@@ -2,11 +2,13 @@
 //!
 //! The data flow, one module each: [`text`] (normalise, tokenize, stem, n-grams) →
 //! [`features`] (hashing, TF-IDF, sparse rows) → [`model`] (logistic heads, solver, file) →
-//! [`eval`] (metrics, splits, reports); [`io`] reads and writes CSV/TSV/JSONL.
+//! [`explain`] (each score split into n-gram contributions) → [`eval`] (metrics, curves,
+//! splits, reports); [`io`] reads and writes CSV/TSV/JSONL.
 
 pub mod dataset;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod features;
 pub mod io;
 pub mod model;

@@ -58,6 +58,18 @@ pub fn score_stream(
     writer: &mut RecordWriter,
     opts: &ScoreOptions,
 ) -> Result<ScoreSummary> {
+    score_stream_with(model, reader, writer, opts, &mut |_, _| {})
+}
+
+/// [`score_stream`], calling `progress(rows written so far, input bytes read)` after every
+/// batch.
+pub fn score_stream_with(
+    model: &Model,
+    reader: &mut RecordReader,
+    writer: &mut RecordWriter,
+    opts: &ScoreOptions,
+    progress: &mut dyn FnMut(&ScoreSummary, u64),
+) -> Result<ScoreSummary> {
     let text_col = opts
         .text_column
         .clone()
@@ -152,6 +164,7 @@ pub fn score_stream(
             || score_batch(&cur),
         );
         wrote?;
+        progress(&out.summary, reader.bytes_read());
         done = Some((cur, scored));
         if last {
             break;

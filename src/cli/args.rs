@@ -16,9 +16,9 @@ pub struct DataArgs {
     /// Labelled data file (.csv, .tsv, .jsonl)
     #[arg(long)]
     pub data: PathBuf,
-    /// Force the input format: csv, tsv or jsonl (default: from the extension)
+    /// Force the data file's format: csv, tsv or jsonl (default: from the extension)
     #[arg(long)]
-    pub format: Option<String>,
+    pub data_format: Option<String>,
     /// Honour "quotes" in TSV files (off by default: TSV fields are taken literally)
     #[arg(long)]
     pub tsv_quoting: bool,
@@ -26,7 +26,11 @@ pub struct DataArgs {
 
 impl DataArgs {
     pub fn read_options(&self) -> Result<ReadOptions> {
-        read_options(self.format.as_deref(), Some(&self.data), self.tsv_quoting)
+        read_options(
+            self.data_format.as_deref(),
+            Some(&self.data),
+            self.tsv_quoting,
+        )
     }
 }
 
@@ -176,30 +180,74 @@ impl TrainArgs {
     }
 }
 
-/// Writes `report.md` and `report.json` into `out`, or prints the Markdown when `out` is None.
-pub fn emit_report(
-    out: Option<&Path>,
-    md: &str,
-    json: &impl serde::Serialize,
-    ui: &super::Ui,
-) -> Result<()> {
-    match out {
-        Some(dir) => {
-            write_report(dir, md, json)?;
-            ui.info(&format!(
-                "wrote {}/report.md and report.json",
-                dir.display()
-            ));
+/// Where a report goes and in which formats.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Report formats, comma-separated: md, json, html (default: md on stdout; md,json,html
+    /// with --out)
+    #[arg(long, value_delimiter = ',')]
+    pub format: Vec<String>,
+    /// Folder for report.md, report.json and report.html; without it the one format goes to
+    /// stdout
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// A report's renderings; each is only produced when asked for.
+pub struct Renderings<'a> {
+    pub md: &'a dyn Fn() -> String,
+    pub json: &'a dyn Fn() -> Result<Vec<u8>>,
+    pub html: &'a dyn Fn() -> Result<String>,
+}
+
+/// Writes `report.<format>` for every asked format into `--out` (atomically), or prints the
+/// one asked format when there is no `--out`.
+pub fn emit_report(args: &ReportArgs, r: &Renderings, ui: &super::Ui) -> Result<()> {
+    let mut formats = args.format.clone();
+    if formats.is_empty() {
+        formats = match args.out {
+            Some(_) => vec!["md".into(), "json".into(), "html".into()],
+            None => vec!["md".into()],
+        };
+    }
+    for f in &formats {
+        if !["md", "json", "html"].contains(&f.as_str()) {
+            bail!("--format '{f}': use md, json or html (comma-separated for several)");
         }
-        None => print!("{md}"),
+    }
+    formats.dedup();
+    let render = |f: &str| -> Result<Vec<u8>> {
+        Ok(match f {
+            "md" => (r.md)().into_bytes(),
+            "json" => (r.json)()?,
+            _ => (r.html)()?.into_bytes(),
+        })
+    };
+    match &args.out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            for f in &formats {
+                let path = dir.join(format!("report.{f}"));
+                gavel::model::file::write_atomic(&path, &render(f)?)?;
+                ui.info(&format!("wrote {}", path.display()));
+            }
+        }
+        None => {
+            if formats.len() > 1 {
+                bail!("several report formats need --out DIR");
+            }
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&render(&formats[0])?)?;
+            out.flush()?;
+        }
     }
     Ok(())
 }
 
-fn write_report(dir: &Path, md: &str, json: &impl serde::Serialize) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let j = serde_json::to_vec_pretty(json)?;
-    gavel::model::file::write_atomic(&dir.join("report.md"), md.as_bytes())?;
-    gavel::model::file::write_atomic(&dir.join("report.json"), &j)?;
-    Ok(())
+/// Pretty JSON of a report.
+pub fn json(v: &impl serde::Serialize) -> Result<Vec<u8>> {
+    let mut j = serde_json::to_vec_pretty(v)?;
+    j.push(b'\n');
+    Ok(j)
 }

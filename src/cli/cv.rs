@@ -1,12 +1,15 @@
-//! `gavel cv`: k-fold cross-validated figures for a training file (stratified, seeded).
+//! `gavel cv`: k-fold cross-validation of a training configuration (stratified, seeded): the
+//! spread of every metric over the folds, and the report of the pooled out-of-fold
+//! predictions.
 
-use super::args::{emit_report, ColumnArgs, DataArgs, TrainArgs};
+use super::args::{emit_report, json, ColumnArgs, DataArgs, Renderings, ReportArgs, TrainArgs};
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::eval::{evaluate, report, split};
+use gavel::eval::evaluate::{metrics_report, row_targets};
+use gavel::eval::{html, predict, report, split};
+use gavel::explain::explain;
 use gavel::model::train;
-use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct Cmd {
@@ -22,9 +25,8 @@ pub struct Cmd {
     /// Seed of the fold assignment
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Folder for report.md and report.json; without it the Markdown goes to stdout
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
@@ -38,15 +40,51 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         &cmd.columns.columns()?,
     )?;
     let folds = split::k_fold(&data.strata(), cmd.folds, cmd.seed);
-    let mut reports = Vec::new();
+    let progress = ui.bar(cmd.folds as u64, "folds");
+    let (mut models, mut reports) = (Vec::new(), Vec::new());
+    let mut pooled: Vec<Vec<f64>> = vec![vec![]; data.texts.len()];
     for k in 0..cmd.folds {
         let tr: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] != k).collect();
         let te: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] == k).collect();
         let model = train(&data.subset(&tr), &cfg)?;
-        reports.push(evaluate(&model, &data.subset(&te))?);
-        ui.info(&format!("fold {}/{} done", k + 1, cmd.folds));
+        if let Some(first) = models.first() {
+            let first: &gavel::model::Model = first;
+            if first.spec != model.spec {
+                bail!(
+                    "fold {}'s training rows have other classes or targets than fold 1's; use fewer folds",
+                    k + 1
+                );
+            }
+        }
+        let test = data.subset(&te);
+        let probs = predict(&model, &test)?;
+        reports.push(metrics_report(&model.spec, &test, &probs)?);
+        for (&i, p) in te.iter().zip(probs) {
+            pooled[i] = p;
+        }
+        models.push(model);
+        progress.inc(1);
+        ui.detail(&format!("fold {}/{} done", k + 1, cmd.folds));
     }
-    let rep = report::cv_report(&cmd.data.data.display().to_string(), cmd.seed, &reports);
-    let md = report::cv_markdown(&rep);
-    emit_report(cmd.out.as_deref(), &md, &rep, ui)
+    progress.finish_and_clear();
+    // every row explained by the model that did not see it
+    let targets = row_targets(&models[0], &data)?;
+    let all = gavel::eval::report(&models[0].spec, &data, &pooled, |i| {
+        explain(&models[folds[i]], &data.texts[i], targets[i])
+    })?;
+    let rep = report::cv_report(
+        &cmd.data.data.display().to_string(),
+        cmd.seed,
+        &reports,
+        all,
+    );
+    emit_report(
+        &cmd.report,
+        &Renderings {
+            md: &|| report::cv_markdown(&rep),
+            json: &|| json(&rep),
+            html: &|| Ok(html::cv_html(&rep)?),
+        },
+        ui,
+    )
 }

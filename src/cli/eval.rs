@@ -1,42 +1,96 @@
-//! `gavel eval`: a model on a labelled file → metrics report (Markdown + JSON).
+//! `gavel eval`: a model on a labelled file → report (Markdown, JSON, HTML); or two models
+//! side by side with `--compare A B`.
 
-use super::args::{emit_report, DataArgs};
+use super::args::{emit_report, json, DataArgs, Renderings, ReportArgs};
 use super::Ui;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::Args;
 use gavel::dataset::{Columns, LabelColumns};
-use gavel::eval::{evaluate, report};
-use gavel::model::{file, LabelSpec};
-use std::path::PathBuf;
+use gavel::eval::compare::{compare, Bootstrap};
+use gavel::eval::{evaluate, html, report};
+use gavel::model::{file, LabelSpec, Model};
+use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct Cmd {
     /// Model file
-    #[arg(long)]
-    pub model: PathBuf,
+    #[arg(long, required_unless_present = "compare", conflicts_with = "compare")]
+    pub model: Option<PathBuf>,
+    /// Compare two models on the same data: A B
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub compare: Option<Vec<PathBuf>>,
     #[command(flatten)]
     pub data: DataArgs,
     /// Text column (default: the model's)
     #[arg(long)]
     pub text: Option<String>,
-    /// Folder for report.md and report.json; without it the Markdown goes to stdout
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Bootstrap resamples for the intervals of --compare
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }
 
-pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
-    let model = file::load(&cmd.model)?;
+/// The columns a model reads.
+fn columns(model: &Model, text: &Option<String>) -> Columns {
     let spec = &model.spec;
-    let cols = Columns {
-        text: cmd.text.clone().unwrap_or_else(|| spec.text_column.clone()),
+    Columns {
+        text: text.clone().unwrap_or_else(|| spec.text_column.clone()),
         labels: match &spec.labels {
             LabelSpec::Classes { column, .. } => LabelColumns::Single(column.clone()),
             LabelSpec::MultiLabel { columns } => LabelColumns::Multi(columns.clone()),
         },
         target: spec.target.as_ref().map(|t| t.column.clone()),
+    }
+}
+
+pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
+    if let Some(pair) = &cmd.compare {
+        return run_compare(cmd, &pair[0], &pair[1], ui);
+    }
+    let Some(path) = &cmd.model else {
+        bail!("name a model: --model FILE, or --compare A B");
     };
-    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
+    let model = file::load(path)?;
+    let data = gavel::dataset::load(
+        &cmd.data.data,
+        cmd.data.read_options()?,
+        &columns(&model, &cmd.text),
+    )?;
     let rep = evaluate(&model, &data)?;
-    let md = report::eval_markdown(&rep, &cmd.model.display().to_string());
-    emit_report(cmd.out.as_deref(), &md, &rep, ui)
+    let name = path.display().to_string();
+    emit_report(
+        &cmd.report,
+        &Renderings {
+            md: &|| report::eval_markdown(&rep, &name),
+            json: &|| json(&rep),
+            html: &|| Ok(html::eval_html(&rep, &name)?),
+        },
+        ui,
+    )
+}
+
+fn run_compare(cmd: &Cmd, a: &Path, b: &Path, ui: &Ui) -> Result<()> {
+    let (ma, mb) = (file::load(a)?, file::load(b)?);
+    let cols = columns(&ma, &cmd.text);
+    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
+    let names = [a.display().to_string(), b.display().to_string()];
+    let boot = Bootstrap {
+        resamples: cmd.bootstrap,
+        seed: cmd.seed,
+        ..Bootstrap::default()
+    };
+    let rep = compare([&names[0], &names[1]], &ma, &mb, &data, boot)?;
+    emit_report(
+        &cmd.report,
+        &Renderings {
+            md: &|| report::compare_markdown(&rep),
+            json: &|| json(&rep),
+            html: &|| Ok(html::compare_html(&rep)?),
+        },
+        ui,
+    )
 }

@@ -9,6 +9,7 @@ pub mod split;
 pub mod train;
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 /// gavel: score reader comments for abuse and stance, offline, and say why.
 #[derive(Parser, Debug)]
@@ -45,6 +46,52 @@ pub struct Ui {
 }
 
 impl Ui {
+    /// Whether progress bars are drawn: on a terminal, unless `--quiet` (pipes, files and CI
+    /// logs get none).
+    fn live(&self) -> bool {
+        use std::io::IsTerminal;
+        !self.quiet && std::io::stderr().is_terminal()
+    }
+
+    /// A bar over `len` steps of `unit`, with rate and ETA.
+    pub fn bar(&self, len: u64, unit: &str) -> ProgressBar {
+        if !self.live() {
+            return ProgressBar::hidden();
+        }
+        let style = ProgressStyle::with_template(&format!(
+            "{{spinner}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{per_sec}}, ETA {{eta}}) {{msg}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        ProgressBar::new(len).with_style(style)
+    }
+
+    /// A bar over `len` bytes of input, with throughput and ETA.
+    pub fn bytes_bar(&self, len: u64) -> ProgressBar {
+        if !self.live() {
+            return ProgressBar::hidden();
+        }
+        let style = ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, ETA {eta}) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        ProgressBar::new(len).with_style(style)
+    }
+
+    /// A spinner with elapsed time, for steps of unknown length.
+    pub fn spinner(&self, msg: &str) -> ProgressBar {
+        if !self.live() {
+            return ProgressBar::hidden();
+        }
+        let style = ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let pb = ProgressBar::new_spinner().with_style(style);
+        pb.set_message(msg.to_string());
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    }
+
     pub fn info(&self, msg: &str) {
         if !self.quiet {
             eprintln!("gavel: {msg}");

@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use gavel::io::{Format, RecordReader, RecordWriter};
 use gavel::model::file;
-use gavel::score::{score_stream, OnError, ScoreOptions};
+use gavel::score::{score_stream_with, OnError, ScoreOptions};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -19,9 +19,9 @@ pub struct Cmd {
     /// Output file (written atomically); standard output when absent or '-'
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Force the input format: csv, tsv or jsonl
+    /// Force the input format: csv, tsv or jsonl (default: from the extension; csv on stdin)
     #[arg(long)]
-    pub format: Option<String>,
+    pub input_format: Option<String>,
     /// Output format (default: from --output's extension, else the input's)
     #[arg(long)]
     pub output_format: Option<String>,
@@ -53,7 +53,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         o => bail!("--on-error '{o}': use stop or skip"),
     };
     let model = file::load(&cmd.model)?;
-    let ropts = read_options(cmd.format.as_deref(), cmd.input.as_deref(), cmd.tsv_quoting)?;
+    let ropts = read_options(
+        cmd.input_format.as_deref(),
+        cmd.input.as_deref(),
+        cmd.tsv_quoting,
+    )?;
     let mut reader = RecordReader::open(cmd.input.as_deref(), ropts)?;
     let out_format = match (&cmd.output_format, &cmd.output) {
         (Some(f), _) => Format::parse(f)?,
@@ -69,7 +73,22 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         batch: cmd.batch,
     };
     let t0 = std::time::Instant::now();
-    let summary = score_stream(&model, &mut reader, &mut writer, &opts)?;
+    // a bar over the input file's bytes (standard input has no known length)
+    let size = cmd
+        .input
+        .as_deref()
+        .filter(|p| p.as_os_str() != "-")
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len());
+    let bar = match size {
+        Some(n) => ui.bytes_bar(n),
+        None => ui.spinner("scoring"),
+    };
+    let summary = score_stream_with(&model, &mut reader, &mut writer, &opts, &mut |s, bytes| {
+        bar.set_position(bytes);
+        bar.set_message(format!("{} rows", s.rows));
+    })?;
+    bar.finish_and_clear();
     writer.finish()?;
     let secs = t0.elapsed().as_secs_f64();
     ui.info(&format!(

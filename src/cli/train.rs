@@ -24,18 +24,25 @@ pub struct Cmd {
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let cfg = cmd.train.config()?;
     let t0 = Instant::now();
+    let spin = ui.spinner(&format!("reading {}", cmd.data.data.display()));
     let data = gavel::dataset::load(
         &cmd.data.data,
         cmd.data.read_options()?,
         &cmd.columns.columns()?,
     )?;
+    spin.finish_and_clear();
     ui.info(&format!(
         "read {} rows from {}",
         data.texts.len(),
         cmd.data.data.display()
     ));
+    let spin = ui.spinner(&format!(
+        "vectorizing {} rows and fitting the heads",
+        data.texts.len()
+    ));
     let model = train(&data, &cfg)?;
     file::save(&model, &cmd.output)?;
+    spin.finish_and_clear();
     let conv = &model.meta.convergence;
     let not_conv = conv.iter().filter(|c| !c.converged).count();
     ui.info(&format!(

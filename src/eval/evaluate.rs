@@ -1,8 +1,10 @@
 //! Scores a labelled set with a model and computes every metric per head, pooled and per
 //! target.
 
+use super::curves::{head_curves, Curves};
 use super::metrics::*;
 use crate::error::{Error, Result};
+use crate::explain::{explain, HeadExplanation};
 use crate::model::{LabelSpec, Labels, Model, TrainingData};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -35,7 +37,34 @@ pub struct HeadReport {
     pub precision_targets: Vec<PrecisionTarget>,
     /// per target value (per-target models only)
     pub by_target: Vec<TargetSummary>,
+    /// ROC, precision–recall, reliability and histogram data
+    pub curves: Curves,
+    /// the worst errors with the n-grams that drove them (empty for cross-validation folds)
+    pub errors: Vec<ErrorCase>,
 }
+
+/// A misclassified row, with what pushed the model there.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorCase {
+    /// "false positive", "false negative" (binary heads) or "confident error" (multiclass)
+    pub kind: String,
+    /// the row's line in the data file
+    pub line: u64,
+    pub text: String,
+    pub truth: String,
+    pub predicted: String,
+    /// binary: P(positive class); multiclass: the probability of the predicted class
+    pub score: f64,
+    /// strongest n-gram columns towards the wrong answer: `(n-grams, contribution to the logit)`
+    pub drivers: Vec<(String, f64)>,
+}
+
+/// Rows per error kind in a report.
+pub const ERRORS_SHOWN: usize = 10;
+/// Drivers per error.
+pub const DRIVERS_SHOWN: usize = 5;
+/// Longest text kept in an error case, in chars.
+const ERROR_TEXT_CHARS: usize = 600;
 
 /// The headline figures of one target's rows.
 #[derive(Clone, Debug, Serialize)]
@@ -50,17 +79,16 @@ pub struct TargetSummary {
 /// A whole evaluation.
 #[derive(Clone, Debug, Serialize)]
 pub struct EvalReport {
-    /// "gavel.eval/1": the name and version of this JSON layout (README, "Report JSON")
+    /// [`SCHEMA`]: the name and version of this JSON layout (README, "Report JSON")
     pub schema: &'static str,
     pub data_file: String,
     pub rows: usize,
     pub heads: Vec<HeadReport>,
 }
 
-/// Probabilities of every row, `rows × n_outputs`, in row order.
-pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
-    let x = model.vectorizer.transform_batch(&data.texts);
-    let targets: Vec<usize> = match &data.targets {
+/// The head group of every row (see [`Model::target_index`]).
+pub fn row_targets(model: &Model, data: &TrainingData) -> Result<Vec<usize>> {
+    match &data.targets {
         Some((col, vals)) => vals
             .iter()
             .enumerate()
@@ -69,14 +97,20 @@ pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
                     .target_index(Some(v))
                     .map_err(|m| Error::input(&data.source.0, data.lines[i], Some(col), m))
             })
-            .collect::<Result<_>>()?,
+            .collect(),
         None => {
             model
                 .target_index(None)
                 .map_err(|m| Error::Data(format!("{}: {m}", data.source.0)))?;
-            vec![0; data.texts.len()]
+            Ok(vec![0; data.texts.len()])
         }
-    };
+    }
+}
+
+/// Probabilities of every row, `rows × n_outputs`, in row order.
+pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
+    let targets = row_targets(model, data)?;
+    let x = model.vectorizer.transform_batch(&data.texts);
     Ok((0..x.n_rows())
         .into_par_iter()
         .map(|i| {
@@ -88,10 +122,28 @@ pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
         .collect())
 }
 
-/// Evaluates `model` on labelled `data` (its label columns must be the model's).
-pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
-    let probs = predict(model, data)?;
-    let heads = match (&model.spec.labels, &data.labels) {
+/// One head's true classes and per-class probabilities, before any metric.
+#[derive(Clone, Debug)]
+pub struct HeadScores {
+    pub name: String,
+    pub classes: Vec<String>,
+    pub truth: Vec<usize>,
+    /// `probs[row][class]`
+    pub probs: Vec<Vec<f64>>,
+    /// the positive class of a binary head
+    pub positive: Option<usize>,
+    /// which head of an explanation this is, and its output for the positive class (binary)
+    pub explained: (usize, usize),
+}
+
+/// Splits model outputs `probs` (from [`predict`]) into per-head class probabilities and
+/// checks every true label against the model's classes.
+pub fn head_scores(
+    spec: &crate::model::Spec,
+    data: &TrainingData,
+    probs: &[Vec<f64>],
+) -> Result<Vec<HeadScores>> {
+    match (&spec.labels, &data.labels) {
         (
             LabelSpec::Classes {
                 column,
@@ -117,56 +169,182 @@ pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
                     })
                 })
                 .collect::<Result<_>>()?;
-            // probability of each class per row
-            let class_probs: Vec<Vec<f64>> = match positive {
-                Some(pos) => {
-                    let pi = classes.iter().position(|c| c == pos).unwrap_or(1);
-                    probs
-                        .iter()
-                        .map(|p| {
-                            let mut v = vec![1.0 - p[0]; 2];
-                            v[pi] = p[0];
-                            v
-                        })
-                        .collect()
-                }
-                None => probs,
-            };
             let pos_index = positive
                 .as_ref()
                 .and_then(|p| classes.iter().position(|c| c == p));
-            let targets = data.targets.as_ref().map(|t| &t.1);
-            vec![head_report(
-                column,
-                classes,
-                &truth,
-                &class_probs,
-                pos_index,
-                targets,
-            )]
+            // probability of each class per row
+            let class_probs: Vec<Vec<f64>> = match pos_index {
+                Some(pi) => probs
+                    .iter()
+                    .map(|p| {
+                        let mut v = vec![1.0 - p[0]; 2];
+                        v[pi] = p[0];
+                        v
+                    })
+                    .collect(),
+                None => probs.to_vec(),
+            };
+            Ok(vec![HeadScores {
+                name: column.clone(),
+                classes: classes.clone(),
+                truth,
+                probs: class_probs,
+                positive: pos_index,
+                explained: (0, 0),
+            }])
         }
-        (LabelSpec::MultiLabel { columns }, Labels::Multi { values, .. }) => columns
+        (LabelSpec::MultiLabel { columns }, Labels::Multi { values, .. }) => Ok(columns
             .iter()
             .enumerate()
-            .map(|(l, c)| {
-                let truth: Vec<usize> = values.iter().map(|r| r[l] as usize).collect();
-                let cp: Vec<Vec<f64>> = probs.iter().map(|p| vec![1.0 - p[l], p[l]]).collect();
-                let targets = data.targets.as_ref().map(|t| &t.1);
-                head_report(c, &["0".into(), "1".into()], &truth, &cp, Some(1), targets)
+            .map(|(l, c)| HeadScores {
+                name: c.clone(),
+                classes: vec!["0".into(), "1".into()],
+                truth: values.iter().map(|r| r[l] as usize).collect(),
+                probs: probs.iter().map(|p| vec![1.0 - p[l], p[l]]).collect(),
+                positive: Some(1),
+                explained: (l, 0),
             })
-            .collect(),
-        _ => {
-            return Err(Error::Data(
-                "the data's label columns do not match the model's".into(),
-            ))
-        }
-    };
+            .collect()),
+        _ => Err(Error::Data(
+            "the data's label columns do not match the model's".into(),
+        )),
+    }
+}
+
+/// Evaluates `model` on labelled `data` (its label columns must be the model's), with the
+/// worst errors explained.
+pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
+    let targets = row_targets(model, data)?;
+    let probs = predict(model, data)?;
+    report(&model.spec, data, &probs, |i| {
+        explain(model, &data.texts[i], targets[i])
+    })
+}
+
+/// The report of `data` scored as `probs` (rows × the spec's outputs); `explain_row(i)`
+/// explains row `i` for the error cases.
+pub fn report(
+    spec: &crate::model::Spec,
+    data: &TrainingData,
+    probs: &[Vec<f64>],
+    explain_row: impl Fn(usize) -> Vec<HeadExplanation> + Sync,
+) -> Result<EvalReport> {
+    let targets = data.targets.as_ref().map(|t| &t.1);
+    let heads = head_scores(spec, data, probs)?
+        .iter()
+        .map(|h| {
+            let mut r = head_report(&h.name, &h.classes, &h.truth, &h.probs, h.positive, targets);
+            r.errors = error_cases(h, data, &explain_row);
+            r
+        })
+        .collect();
     Ok(EvalReport {
-        schema: "gavel.eval/1",
+        schema: SCHEMA,
         data_file: data.source.0.clone(),
         rows: data.texts.len(),
         heads,
     })
+}
+
+/// The metrics and curves of `data` scored as `probs`, without error cases (a
+/// cross-validation fold's figures).
+pub fn metrics_report(
+    spec: &crate::model::Spec,
+    data: &TrainingData,
+    probs: &[Vec<f64>],
+) -> Result<EvalReport> {
+    let mut r = report(spec, data, probs, |_| vec![])?;
+    r.heads.iter_mut().for_each(|h| h.errors.clear());
+    Ok(r)
+}
+
+/// The JSON layout's name and version (README, "Report JSON").
+pub const SCHEMA: &str = "gavel.eval/2";
+
+/// The worst errors of a head: binary, the [`ERRORS_SHOWN`] highest-scored negatives and
+/// lowest-scored positives; multiclass, the most confident wrong predictions.
+fn error_cases(
+    h: &HeadScores,
+    data: &TrainingData,
+    explain_row: &(impl Fn(usize) -> Vec<HeadExplanation> + Sync),
+) -> Vec<ErrorCase> {
+    let pred = predictions(&h.probs, h.positive);
+    let n = h.truth.len();
+    let wrong = |i: &usize| pred[*i] != h.truth[*i];
+    // the rows shown: (kind, row, score, output explained, drivers towards that output?)
+    let mut picked: Vec<(&str, usize, f64, usize, bool)> = vec![];
+    // the `ERRORS_SHOWN` rows with the highest `key`
+    let top = |mut rows: Vec<usize>, key: &dyn Fn(usize) -> f64| {
+        rows.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+        rows.truncate(ERRORS_SHOWN);
+        rows
+    };
+    match h.positive {
+        Some(pi) => {
+            let out = h.explained.1;
+            let p = |i: usize| h.probs[i][pi];
+            let fp = (0..n).filter(wrong).filter(|&i| pred[i] == pi).collect();
+            for i in top(fp, &p) {
+                picked.push(("false positive", i, p(i), out, true));
+            }
+            let fneg = (0..n).filter(wrong).filter(|&i| pred[i] != pi).collect();
+            for i in top(fneg, &|i| -p(i)) {
+                picked.push(("false negative", i, p(i), out, false));
+            }
+        }
+        None => {
+            let conf = |i: usize| h.probs[i][pred[i]];
+            for i in top((0..n).filter(wrong).collect(), &conf) {
+                picked.push(("confident error", i, conf(i), pred[i], true));
+            }
+        }
+    }
+    picked
+        .into_par_iter()
+        .map(|(kind, i, score, o, up)| {
+            let e = explain_row(i);
+            let drivers = e
+                .get(h.explained.0)
+                .map(|he| {
+                    he.top(o, DRIVERS_SHOWN, up)
+                        .into_iter()
+                        .map(|d| (d.grams.join(" | "), d.contribution[o]))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let text = &data.texts[i];
+            ErrorCase {
+                kind: kind.to_string(),
+                line: data.lines[i],
+                text: match text.char_indices().nth(ERROR_TEXT_CHARS) {
+                    Some((cut, _)) => format!("{}…", &text[..cut]),
+                    None => text.clone(),
+                },
+                truth: h.classes[h.truth[i]].clone(),
+                predicted: h.classes[pred[i]].clone(),
+                score,
+                drivers,
+            }
+        })
+        .collect()
+}
+
+/// The predicted class of every row: the positive class at P ≥ 0.5 for binary heads, else
+/// the most probable class (the first on ties).
+pub fn predictions(probs: &[Vec<f64>], positive: Option<usize>) -> Vec<usize> {
+    probs
+        .iter()
+        .map(|p| match positive {
+            Some(pi) => {
+                if p[pi] >= 0.5 {
+                    pi
+                } else {
+                    1 - pi
+                }
+            }
+            None => argmax(p),
+        })
+        .collect()
 }
 
 /// All metrics of one head from per-class probabilities.
@@ -179,19 +357,7 @@ pub fn head_report(
     targets: Option<&Vec<String>>,
 ) -> HeadReport {
     let k = classes.len();
-    let pred: Vec<usize> = probs
-        .iter()
-        .map(|p| match positive {
-            Some(pi) => {
-                if p[pi] >= 0.5 {
-                    pi
-                } else {
-                    1 - pi
-                }
-            }
-            None => argmax(p),
-        })
-        .collect();
+    let pred = predictions(probs, positive);
     let conf = confusion(truth, &pred, k);
     let n = truth.len();
     let mut per_class = Vec::new();
@@ -296,6 +462,8 @@ pub fn head_report(
         thresholds,
         precision_targets: precision_targets_,
         by_target,
+        curves: head_curves(name, classes, truth, probs, positive),
+        errors: vec![],
     }
 }
 

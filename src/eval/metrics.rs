@@ -32,10 +32,9 @@ pub fn roc_auc(scores: &[f64], truth: &[bool]) -> Option<f64> {
     Some(u / (n_pos as f64 * n_neg as f64))
 }
 
-/// Points of the precision–recall curve at every distinct score, highest first:
-/// `(threshold, precision, recall)`.
-pub fn pr_curve(scores: &[f64], truth: &[bool]) -> Vec<(f64, f64, f64)> {
-    let n_pos = truth.iter().filter(|&&t| t).count() as f64;
+/// Cumulative counts at every distinct score, highest first: `(score, true positives, false
+/// positives)` among the rows scored at least `score`.
+pub fn cumulative_counts(scores: &[f64], truth: &[bool]) -> Vec<(f64, f64, f64)> {
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let (mut tp, mut fp) = (0.0, 0.0);
@@ -51,10 +50,22 @@ pub fn pr_curve(scores: &[f64], truth: &[bool]) -> Vec<(f64, f64, f64)> {
             }
             i += 1;
         }
-        let recall = if n_pos > 0.0 { tp / n_pos } else { 0.0 };
-        out.push((s, tp / (tp + fp), recall));
+        out.push((s, tp, fp));
     }
     out
+}
+
+/// Points of the precision–recall curve at every distinct score, highest first:
+/// `(threshold, precision, recall)`.
+pub fn pr_curve(scores: &[f64], truth: &[bool]) -> Vec<(f64, f64, f64)> {
+    let n_pos = truth.iter().filter(|&&t| t).count() as f64;
+    cumulative_counts(scores, truth)
+        .into_iter()
+        .map(|(s, tp, fp)| {
+            let recall = if n_pos > 0.0 { tp / n_pos } else { 0.0 };
+            (s, tp / (tp + fp), recall)
+        })
+        .collect()
 }
 
 /// Average precision (scikit-learn's step-wise PR-AUC). `None` without positives.

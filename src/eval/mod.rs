@@ -1,8 +1,12 @@
 //! Evaluation: metrics, seeded splits, scoring a labelled set, and reports.
 
+pub mod compare;
+pub mod curves;
 pub mod evaluate;
+pub mod html;
 pub mod metrics;
+pub mod plots;
 pub mod report;
 pub mod split;
 
-pub use evaluate::{evaluate, predict, EvalReport, HeadReport};
+pub use evaluate::{evaluate, predict, report, EvalReport, HeadReport, HeadScores};

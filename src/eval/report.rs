@@ -43,6 +43,11 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
     }
     let _ = writeln!(
         s,
+        "| expected calibration error ({}) | {:.4} |",
+        h.curves.reliability.of, h.curves.reliability.ece
+    );
+    let _ = writeln!(
+        s,
         "\n| class | precision | recall | F1 | support | ROC-AUC | PR-AUC |\n|---|---|---|---|---|---|---|"
     );
     for c in &h.per_class {
@@ -118,7 +123,73 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
             );
         }
     }
+    if !h.errors.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nWorst errors (n-gram columns and their contributions to the logit):\n\n| kind | line | truth | predicted | score | comment | driven by |\n|---|---|---|---|---|---|---|"
+        );
+        for e in &h.errors {
+            let drivers: Vec<String> = e
+                .drivers
+                .iter()
+                .map(|(g, c)| format!("`{}` {c:+.3}", g.replace('`', "'")))
+                .collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {:.3} | {} | {} |",
+                e.kind,
+                e.line,
+                e.truth,
+                e.predicted,
+                e.score,
+                md_cell(&e.text),
+                md_cell(&drivers.join(", "))
+            );
+        }
+    }
     let _ = writeln!(s);
+}
+
+/// Text made safe for one Markdown table cell.
+fn md_cell(t: &str) -> String {
+    t.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+/// Markdown of a comparison.
+pub fn compare_markdown(r: &super::compare::CompareReport) -> String {
+    let mut s = format!(
+        "# Comparison: `{}` (A) against `{}` (B)\n\nData: `{}`, {} rows. Intervals: paired bootstrap, {} resamples, seed {}, {:.0}%.\n\n",
+        r.models[0],
+        r.models[1],
+        r.data_file,
+        r.rows,
+        r.bootstrap.resamples,
+        r.bootstrap.seed,
+        r.bootstrap.confidence * 100.0
+    );
+    for h in &r.heads {
+        let _ = writeln!(
+            s,
+            "## {}\n\n| metric | A | B | B − A | interval of B − A |\n|---|---|---|---|---|",
+            h.name
+        );
+        for m in &h.metrics {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                m.metric,
+                opt(m.a),
+                opt(m.b),
+                m.diff.map_or("–".into(), |d| format!("{d:+.4}")),
+                m.interval
+                    .map_or(String::new(), |(lo, hi)| format!("[{lo:+.4}, {hi:+.4}]"))
+            );
+        }
+        let _ = writeln!(s);
+    }
+    s
 }
 
 /// Mean and spread of one metric over folds.
@@ -140,16 +211,20 @@ pub struct CvHead {
 /// Cross-validated figures per head.
 #[derive(Clone, Debug, Serialize)]
 pub struct CvReport {
-    /// "gavel.cv/1": the name and version of this JSON layout (README, "Report JSON")
+    /// "gavel.cv/2": the name and version of this JSON layout (README, "Report JSON")
     pub schema: &'static str,
     pub data_file: String,
     pub folds: usize,
     pub seed: u64,
+    /// each metric's spread over the folds
     pub heads: Vec<CvHead>,
+    /// the report of every row's out-of-fold prediction: curves, thresholds, worst errors
+    pub pooled: EvalReport,
 }
 
-/// Aggregates per-fold evaluations (same heads in each) into mean ± std (sample std).
-pub fn cv_report(data_file: &str, seed: u64, folds: &[EvalReport]) -> CvReport {
+/// Aggregates per-fold evaluations (same heads in each) into mean ± std (sample std), with
+/// the pooled out-of-fold report.
+pub fn cv_report(data_file: &str, seed: u64, folds: &[EvalReport], pooled: EvalReport) -> CvReport {
     let mut heads = Vec::new();
     if let Some(first) = folds.first() {
         for (hi, h) in first.heads.iter().enumerate() {
@@ -182,11 +257,12 @@ pub fn cv_report(data_file: &str, seed: u64, folds: &[EvalReport]) -> CvReport {
         }
     }
     CvReport {
-        schema: "gavel.cv/1",
+        schema: "gavel.cv/2",
         data_file: data_file.to_string(),
         folds: folds.len(),
         seed,
         heads,
+        pooled,
     }
 }
 
@@ -214,6 +290,10 @@ pub fn cv_markdown(r: &CvReport) -> String {
             );
         }
         let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "# Pooled out-of-fold predictions\n");
+    for h in &r.pooled.heads {
+        head_markdown(&mut s, h);
     }
     s
 }

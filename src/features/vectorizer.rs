@@ -269,7 +269,9 @@ impl Vectorizer {
         // document frequencies, each thread counting one range of buckets over every part
         // (its counters stay in its own cache)
         let mut df = vec![0u32; 1 << bits];
-        let span = (1usize << bits).div_ceil(rayon::current_num_threads()).max(1);
+        let span = (1usize << bits)
+            .div_ceil(rayon::current_num_threads())
+            .max(1);
         df.par_chunks_mut(span).enumerate().for_each(|(t, d)| {
             let lo = (t * span) as u32;
             for p in &parts {

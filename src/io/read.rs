@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How to read a file.
@@ -46,6 +47,22 @@ pub struct RecordReader {
     headers: Vec<String>,
     format: Format,
     inner: Inner,
+    /// bytes taken from the source so far (read ahead by buffering), for progress
+    consumed: Arc<AtomicU64>,
+}
+
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 impl RecordReader {
@@ -67,6 +84,11 @@ impl RecordReader {
         src: Box<dyn Read + Send>,
         opts: ReadOptions,
     ) -> Result<RecordReader> {
+        let consumed = Arc::new(AtomicU64::new(0));
+        let src: Box<dyn Read + Send> = Box::new(Counting {
+            inner: src,
+            count: consumed.clone(),
+        });
         match opts.format {
             Format::Csv | Format::Tsv => {
                 let mut b = csv::ReaderBuilder::new();
@@ -106,6 +128,7 @@ impl RecordReader {
                     headers: names,
                     format: opts.format,
                     inner: Inner::Delimited(rdr, csv::ByteRecord::new(), lines),
+                    consumed,
                 })
             }
             Format::Jsonl => {
@@ -118,6 +141,7 @@ impl RecordReader {
                         line: 0,
                         first: None,
                     },
+                    consumed,
                 };
                 // the first object's keys are the columns
                 if let Some(first) = r.next_json_object()? {
@@ -133,6 +157,11 @@ impl RecordReader {
     }
 
     /// The file name used in messages.
+    /// Bytes read from the source so far (a little ahead of the records returned).
+    pub fn bytes_read(&self) -> u64 {
+        self.consumed.load(Ordering::Relaxed)
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }

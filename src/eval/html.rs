@@ -1,0 +1,355 @@
+//! Reports as one self-contained HTML file: inline CSS and SVG charts, no script, nothing
+//! fetched. Every chart sits in a `<figure class="chart" data-chart="…">`.
+
+use super::compare::CompareReport;
+use super::curves::Series;
+use super::evaluate::{EvalReport, HeadReport};
+use super::plots;
+use super::report::{headline, CvReport};
+use crate::error::Result;
+use std::fmt::Write;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const STYLE: &str = "
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1400px;
+ padding:0 1rem;color:#222;line-height:1.4}
+h1{font-size:1.6rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
+table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.92rem}
+th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:right;vertical-align:top}
+th{background:#f4f4f4}td.text,th.text{text-align:left;max-width:44rem;white-space:pre-wrap;
+ word-break:break-word}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}
+figure.chart{margin:0;border:1px solid #e4e4e4;border-radius:4px;background:#fff}
+.pos{color:#b00}.neg{color:#06c}.muted{color:#777;font-size:.9rem}
+code{background:#f4f4f4;padding:0 .2rem;border-radius:3px}
+";
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n\
+         <p class=\"muted\">Written by gavel {}.</p>\n</body>\n</html>\n",
+        esc(title),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn figure(kind: &str, svg: &str) -> String {
+    format!("<figure class=\"chart\" data-chart=\"{kind}\">{svg}</figure>\n")
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or("–".into(), |x| format!("{x:.4}"))
+}
+
+/// The charts of one head: ROC, precision–recall, reliability, histogram, confusion.
+fn charts(h: &HeadReport) -> Result<String> {
+    let c = &h.curves;
+    let mut s = String::from("<div class=\"charts\">\n");
+    s += &figure(
+        "roc",
+        &plots::lines(
+            &format!("ROC (AUC {})", opt(h.roc_auc)),
+            "false positive rate",
+            "true positive rate",
+            &c.roc,
+            Some(((0.0, 0.0), (1.0, 1.0))),
+        )?,
+    );
+    s += &figure(
+        "pr",
+        &plots::lines(
+            &format!("Precision–recall (AP {})", opt(h.pr_auc)),
+            "recall",
+            "precision",
+            &c.pr,
+            None,
+        )?,
+    );
+    s += &figure("reliability", &plots::reliability(&c.reliability)?);
+    s += &figure("histogram", &plots::histogram(&c.histogram, &h.name)?);
+    s += &figure("confusion", &plots::confusion(&h.classes, &h.confusion)?);
+    s += "</div>\n";
+    Ok(s)
+}
+
+/// Number of charts each head section shows (the browser test counts them).
+pub const CHARTS_PER_HEAD: usize = 5;
+
+fn head_section(h: &HeadReport) -> Result<String> {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<section class=\"head\" id=\"head-{0}\">\n<h2>{0} <span class=\"muted\">({1}, {2} rows)</span></h2>",
+        esc(&h.name),
+        esc(&h.kind),
+        h.rows
+    );
+    s += "<table><tr><th class=\"text\">metric</th><th>value</th></tr>\n";
+    for (k, v) in headline(h) {
+        if v.is_some() {
+            let _ = writeln!(s, "<tr><td class=\"text\">{k}</td><td>{}</td></tr>", opt(v));
+        }
+    }
+    let _ = writeln!(
+        s,
+        "<tr><td class=\"text\">expected calibration error</td><td>{:.4}</td></tr></table>",
+        h.curves.reliability.ece
+    );
+    s += &charts(h)?;
+    s += "<h3>Per class</h3>\n<table><tr><th class=\"text\">class</th><th>precision</th><th>recall</th>\
+          <th>F1</th><th>support</th><th>ROC-AUC</th><th>PR-AUC</th></tr>\n";
+    for c in &h.per_class {
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"text\">{}</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.class),
+            c.precision,
+            c.recall,
+            c.f1,
+            c.support,
+            opt(c.roc_auc),
+            opt(c.pr_auc)
+        );
+    }
+    s += "</table>\n";
+    if !h.thresholds.is_empty() {
+        let _ = writeln!(
+            s,
+            "<h3>Thresholds</h3>\n<p>Flagging comments whose P({} = {}) is at least the threshold.</p>\n\
+             <table><tr><th>threshold</th><th>precision</th><th>recall</th><th>F1</th><th>flagged per 1,000</th></tr>",
+            esc(&h.name),
+            esc(h.classes.get(1).map_or("", |c| c.as_str()))
+        );
+        for t in &h.thresholds {
+            let _ = writeln!(
+                s,
+                "<tr><td>{:.2}</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td><td>{:.1}</td></tr>",
+                t.threshold, t.precision, t.recall, t.f1, t.flagged_per_1000
+            );
+        }
+        s += "</table>\n";
+        for p in &h.precision_targets {
+            let _ = writeln!(
+                s,
+                "<p>Precision ≥ {:.0}%: threshold {}, recall {}.</p>",
+                p.target_precision * 100.0,
+                opt(p.threshold),
+                opt(p.recall)
+            );
+        }
+    }
+    if !h.by_target.is_empty() {
+        s += "<h3>By target</h3>\n<table><tr><th class=\"text\">target</th><th>rows</th><th>accuracy</th>\
+              <th>macro-F1</th><th>F_avg</th></tr>\n";
+        for t in &h.by_target {
+            let _ = writeln!(
+                s,
+                "<tr><td class=\"text\">{}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td><td>{}</td></tr>",
+                esc(&t.target),
+                t.rows,
+                t.accuracy,
+                t.macro_f1,
+                opt(t.f_avg)
+            );
+        }
+        s += "</table>\n";
+    }
+    s += &errors(h);
+    s += "</section>\n";
+    Ok(s)
+}
+
+fn errors(h: &HeadReport) -> String {
+    if h.errors.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "<h3>Worst errors</h3>\n<p class=\"muted\">Each n-gram column's contribution to the logit \
+         (weight × TF-IDF value); n-grams sharing a column are listed together. Word n-grams are of stems.</p>\n\
+         <table><tr><th class=\"text\">kind</th><th>line</th><th>truth</th><th>predicted</th><th>score</th>\
+         <th class=\"text\">comment</th><th class=\"text\">driven by</th></tr>\n",
+    );
+    for e in &h.errors {
+        let drivers: Vec<String> = e
+            .drivers
+            .iter()
+            .map(|(g, c)| {
+                let cls = if *c > 0.0 { "pos" } else { "neg" };
+                format!(
+                    "<code>{}</code> <span class=\"{cls}\">{c:+.3}</span>",
+                    esc(g)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
+            esc(&e.kind),
+            e.line,
+            esc(&e.truth),
+            esc(&e.predicted),
+            e.score,
+            esc(&e.text),
+            drivers.join("<br>")
+        );
+    }
+    s += "</table>\n";
+    s
+}
+
+/// HTML of one evaluation.
+pub fn eval_html(r: &EvalReport, model_name: &str) -> Result<String> {
+    let mut body = format!(
+        "<h1>Evaluation of <code>{}</code></h1>\n<p>Data: <code>{}</code>, {} rows.</p>\n",
+        esc(model_name),
+        esc(&r.data_file),
+        r.rows
+    );
+    for h in &r.heads {
+        body += &head_section(h)?;
+    }
+    Ok(page(&format!("gavel: {model_name}"), &body))
+}
+
+/// HTML of a cross-validation: fold spread, then the pooled out-of-fold report.
+pub fn cv_html(r: &CvReport) -> Result<String> {
+    let mut body = format!(
+        "<h1>{}-fold cross-validation</h1>\n<p>Data: <code>{}</code>, seed {}. Charts and tables below \
+         pool every row's out-of-fold prediction.</p>\n",
+        r.folds,
+        esc(&r.data_file),
+        r.seed
+    );
+    for h in &r.heads {
+        let _ = writeln!(
+            body,
+            "<h2>{} across folds</h2>\n<table><tr><th class=\"text\">metric</th><th>mean ± std</th><th class=\"text\">folds</th></tr>",
+            esc(&h.name)
+        );
+        for sp in &h.metrics {
+            let folds: Vec<String> = sp.folds.iter().map(|v| format!("{v:.4}")).collect();
+            let _ = writeln!(
+                body,
+                "<tr><td class=\"text\">{}</td><td>{:.4} ± {:.4}</td><td class=\"text\">{}</td></tr>",
+                sp.metric,
+                sp.mean,
+                sp.std,
+                folds.join(", ")
+            );
+        }
+        body += "</table>\n";
+    }
+    for h in &r.pooled.heads {
+        body += &head_section(h)?;
+    }
+    Ok(page("gavel: cross-validation", &body))
+}
+
+/// HTML of a comparison of two models on the same data.
+pub fn compare_html(r: &CompareReport) -> Result<String> {
+    let mut body = format!(
+        "<h1>Comparison: <code>{}</code> (A) against <code>{}</code> (B)</h1>\n\
+         <p>Data: <code>{}</code>, {} rows. Intervals: paired bootstrap, {} resamples of the rows, \
+         seed {}, {:.0}%.</p>\n",
+        esc(&r.models[0]),
+        esc(&r.models[1]),
+        esc(&r.data_file),
+        r.rows,
+        r.bootstrap.resamples,
+        r.bootstrap.seed,
+        r.bootstrap.confidence * 100.0
+    );
+    for h in &r.heads {
+        let _ = writeln!(
+            body,
+            "<section class=\"head\"><h2>{}</h2>\n<table><tr><th class=\"text\">metric</th><th>A</th><th>B</th>\
+             <th>B − A</th><th>interval of B − A</th></tr>",
+            esc(&h.name)
+        );
+        for m in &h.metrics {
+            let ci = m
+                .interval
+                .map_or("".into(), |(lo, hi)| format!("[{lo:+.4}, {hi:+.4}]"));
+            let _ = writeln!(
+                body,
+                "<tr><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
+                m.metric,
+                opt(m.a),
+                opt(m.b),
+                m.diff.map_or("–".into(), |d| format!("{d:+.4}"))
+            );
+        }
+        body += "</table>\n<div class=\"charts\">\n";
+        let both = |f: &dyn Fn(&HeadReport) -> &Vec<Series>| -> Vec<Series> {
+            [("A", &h.a), ("B", &h.b)]
+                .iter()
+                .flat_map(|(tag, hr)| {
+                    f(hr).iter().map(move |s| Series {
+                        label: format!("{tag}: {}", s.label),
+                        points: s.points.clone(),
+                    })
+                })
+                .collect()
+        };
+        body += &figure(
+            "roc",
+            &plots::lines(
+                "ROC",
+                "false positive rate",
+                "true positive rate",
+                &both(&|x| &x.curves.roc),
+                Some(((0.0, 0.0), (1.0, 1.0))),
+            )?,
+        );
+        body += &figure(
+            "pr",
+            &plots::lines(
+                "Precision–recall",
+                "recall",
+                "precision",
+                &both(&|x| &x.curves.pr),
+                None,
+            )?,
+        );
+        body += &figure(
+            "confusion",
+            &plots::confusion(&h.a.classes, &h.a.confusion)?,
+        );
+        body += &figure(
+            "confusion",
+            &plots::confusion(&h.b.classes, &h.b.confusion)?,
+        );
+        body += "</div>\n<p class=\"muted\">Confusion matrices: A, then B.</p>\n</section>\n";
+    }
+    Ok(page("gavel: comparison", &body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("<b>\"x\" & 'y'</b>"),
+            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"
+        );
+    }
+}

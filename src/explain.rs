@@ -1,0 +1,166 @@
+//! Why a comment got its scores: each head's logit split into its intercept and one exact
+//! contribution per feature column (weight × feature value), with the n-grams of the text that
+//! landed in that column. Several n-grams in one column are a hash collision, or one n-gram's
+//! repeats: all are listed, never hidden.
+
+use crate::features::{bucket, VecScratch};
+use crate::model::Model;
+use crate::text::{Family, Scratch};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One feature column of the text and what it added to each output's logit.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Driver {
+    /// "word" or "char"
+    pub family: &'static str,
+    /// the text's n-grams in this column (word n-grams are of stems), in order of appearance
+    pub grams: Vec<String>,
+    pub column: u32,
+    /// the feature's TF-IDF value in the row
+    pub value: f64,
+    /// `weight × value` per output of the head
+    pub contribution: Vec<f64>,
+}
+
+/// One head's logits, split exactly: `logit[o] = bias[o] + Σ drivers[·].contribution[o]`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HeadExplanation {
+    /// the head's output names (probability columns)
+    pub outputs: Vec<String>,
+    pub bias: Vec<f64>,
+    pub logits: Vec<f64>,
+    pub probs: Vec<f64>,
+    /// every feature of the text, strongest (largest |contribution|, summed over outputs) first
+    pub drivers: Vec<Driver>,
+}
+
+impl HeadExplanation {
+    /// The `n` drivers that pushed output `o` furthest towards (`up`) or away from it.
+    pub fn top(&self, o: usize, n: usize, up: bool) -> Vec<&Driver> {
+        let mut d: Vec<&Driver> = self
+            .drivers
+            .iter()
+            .filter(|d| (d.contribution[o] > 0.0) == up && d.contribution[o] != 0.0)
+            .collect();
+        d.sort_by(|a, b| {
+            let (x, y) = (a.contribution[o].abs(), b.contribution[o].abs());
+            y.total_cmp(&x).then(a.column.cmp(&b.column))
+        });
+        d.truncate(n);
+        d
+    }
+}
+
+/// Explains `text` under head group `target` (see [`Model::target_index`]): one entry per
+/// head of the group.
+pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation> {
+    let v = &model.vectorizer;
+    let (mut idx, mut val) = (Vec::new(), Vec::new());
+    VecScratch::with(|sc| v.transform_into(text, sc, &mut idx, &mut val));
+    // the n-grams behind each column
+    let bits = v.feature_config().bits;
+    let mut grams: BTreeMap<u32, (Family, Vec<String>)> = BTreeMap::new();
+    let mut sc = Scratch::default();
+    v.analyzer().analyze(text, &mut sc, |fam, g| {
+        let (b, _) = bucket(g.as_bytes(), fam == Family::Char, bits);
+        if let Some(col) = v.column_of(b) {
+            let e = grams.entry(col).or_insert((fam, Vec::new()));
+            if !e.1.iter().any(|x| x == g) {
+                e.1.push(g.to_string());
+            }
+        }
+    });
+    let per = model.spec.heads_per_target();
+    let k = model.spec.link().k();
+    let names = model.output_names();
+    (0..per)
+        .map(|g| {
+            let h = &model.heads[target * per + g];
+            let bias: Vec<f64> = h.bias.iter().map(|&b| b as f64).collect();
+            let mut logits = bias.clone();
+            let mut drivers: Vec<Driver> = idx
+                .iter()
+                .zip(&val)
+                .map(|(&col, &x)| {
+                    let w = &h.weights[col as usize * k..col as usize * k + k];
+                    let contribution: Vec<f64> = w.iter().map(|&wk| wk as f64 * x as f64).collect();
+                    for (z, c) in logits.iter_mut().zip(&contribution) {
+                        *z += c;
+                    }
+                    let (fam, gs) = grams.get(&col).cloned().unwrap_or((Family::Word, vec![]));
+                    Driver {
+                        family: match fam {
+                            Family::Word => "word",
+                            Family::Char => "char",
+                        },
+                        grams: gs,
+                        column: col,
+                        value: x as f64,
+                        contribution,
+                    }
+                })
+                .collect();
+            drivers.sort_by(|a, b| {
+                let s = |d: &Driver| d.contribution.iter().map(|c| c.abs()).sum::<f64>();
+                s(b).total_cmp(&s(a)).then(a.column.cmp(&b.column))
+            });
+            let mut probs = vec![0.0; k];
+            h.link_into(&logits, &mut probs);
+            HeadExplanation {
+                outputs: names[g * k..g * k + k].to_vec(),
+                bias,
+                logits,
+                probs,
+                drivers,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{train, Labels, TrainConfig, TrainingData};
+
+    fn toy() -> Model {
+        let mut texts = vec![];
+        let mut y = vec![];
+        for i in 0..30 {
+            texts.push(format!("you stupid idiot {i}"));
+            y.push("1".to_string());
+            texts.push(format!("thank you for the report {i}"));
+            y.push("0".to_string());
+        }
+        let data = TrainingData {
+            texts,
+            labels: Labels::Classes {
+                column: "insult".into(),
+                values: y,
+            },
+            targets: None,
+            text_column: "text".into(),
+            source: ("toy".into(), String::new()),
+            lines: (2..62).collect(),
+        };
+        train(&data, &TrainConfig::default()).unwrap()
+    }
+
+    #[test]
+    fn contributions_sum_to_the_logit_and_match_the_score() {
+        let m = toy();
+        let text = "you idiot, thank you";
+        let e = &explain(&m, text, 0)[0];
+        let sum: f64 = e.bias[0] + e.drivers.iter().map(|d| d.contribution[0]).sum::<f64>();
+        assert!((sum - e.logits[0]).abs() < 1e-9);
+        let mut p = [0.0];
+        crate::model::ScoreScratch::with(|sc| m.score_into(text, 0, sc, &mut p));
+        assert!((p[0] - e.probs[0]).abs() < 1e-5, "{} {}", p[0], e.probs[0]);
+        // the insult pushes the score up, and reads as words
+        let up = e.top(0, 3, true);
+        assert!(up
+            .iter()
+            .any(|d| d.grams.iter().any(|g| g.contains("idiot"))));
+        assert!(e.drivers.iter().all(|d| !d.grams.is_empty()));
+    }
+}
