@@ -3,11 +3,9 @@
 //! landed in that column. Several n-grams in one column are a hash collision, or one n-gram's
 //! repeats: all are listed, never hidden.
 
-use crate::features::{bucket, VecScratch};
 use crate::model::Model;
-use crate::text::{Family, Scratch};
+use crate::text::Family;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One feature column of the text and what it added to each output's logit.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -55,22 +53,7 @@ impl HeadExplanation {
 /// Explains `text` under head group `target` (see [`Model::target_index`]): one entry per
 /// head of the group.
 pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation> {
-    let v = &model.vectorizer;
-    let (mut idx, mut val) = (Vec::new(), Vec::new());
-    VecScratch::with(|sc| v.transform_into(text, sc, &mut idx, &mut val));
-    // the n-grams behind each column
-    let bits = v.feature_config().bits;
-    let mut grams: BTreeMap<u32, (Family, Vec<String>)> = BTreeMap::new();
-    let mut sc = Scratch::default();
-    v.analyzer().analyze(text, &mut sc, |fam, g| {
-        let (b, _) = bucket(g.as_bytes(), fam == Family::Char, bits);
-        if let Some(col) = v.column_of(b) {
-            let e = grams.entry(col).or_insert((fam, Vec::new()));
-            if !e.1.iter().any(|x| x == g) {
-                e.1.push(g.to_string());
-            }
-        }
-    });
+    let row = model.vectorizer.explain_row(text);
     let per = model.spec.heads_per_target();
     let k = model.spec.link().k();
     let names = model.output_names();
@@ -79,24 +62,25 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
             let h = &model.heads[target * per + g];
             let bias: Vec<f64> = h.bias.iter().map(|&b| b as f64).collect();
             let mut logits = bias.clone();
-            let mut drivers: Vec<Driver> = idx
+            let mut drivers: Vec<Driver> = row
                 .iter()
-                .zip(&val)
-                .map(|(&col, &x)| {
-                    let w = &h.weights[col as usize * k..col as usize * k + k];
-                    let contribution: Vec<f64> = w.iter().map(|&wk| wk as f64 * x as f64).collect();
+                .map(|f| {
+                    let c = f.column as usize;
+                    let contribution: Vec<f64> = h.weights[c * k..c * k + k]
+                        .iter()
+                        .map(|&w| w as f64 * f.value as f64)
+                        .collect();
                     for (z, c) in logits.iter_mut().zip(&contribution) {
                         *z += c;
                     }
-                    let (fam, gs) = grams.get(&col).cloned().unwrap_or((Family::Word, vec![]));
                     Driver {
-                        family: match fam {
+                        family: match f.family {
                             Family::Word => "word",
                             Family::Char => "char",
                         },
-                        grams: gs,
-                        column: col,
-                        value: x as f64,
+                        grams: f.grams.clone(),
+                        column: f.column,
+                        value: f.value as f64,
                         contribution,
                     }
                 })

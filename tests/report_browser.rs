@@ -28,8 +28,9 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-/// Headless Chromium with the flags this closed network needs, a fresh profile each run.
-fn browser(bin: &Path, profile: &Path) -> Command {
+/// Runs headless Chromium with the flags this closed network needs and a fresh profile,
+/// plus `extra`; returns its stdout, failing the test if it fails.
+fn browser(bin: &Path, profile: &Path, extra: &[String]) -> Vec<u8> {
     let mut c = Command::new(bin);
     c.args([
         "--headless",
@@ -43,8 +44,15 @@ fn browser(bin: &Path, profile: &Path) -> Command {
         "--hide-scrollbars",
         "--virtual-time-budget=5000",
     ])
-    .arg(format!("--user-data-dir={}", profile.display()));
-    c
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .args(extra);
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 /// Records script errors from the first moment, and on load writes what it found into the
@@ -106,17 +114,12 @@ fn report_renders_in_chromium_with_every_chart() {
         html.replacen("<head>", &format!("<head>\n{CHECKER}"), 1),
     )
     .unwrap();
-    let out = browser(&bin, &dir.join("profile-dom"))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", checked.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = browser(
+        &bin,
+        &dir.join("profile-dom"),
+        &["--dump-dom".into(), format!("file://{}", checked.display())],
     );
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let dom = String::from_utf8_lossy(&out);
     let tag = "<pre id=\"gavel-check\">";
     let start = dom.find(tag).expect("the checker ran") + tag.len();
     let end = start + dom[start..].find("</pre>").unwrap();
@@ -132,16 +135,14 @@ fn report_renders_in_chromium_with_every_chart() {
 
     // the screenshot, for a person
     let png = dir.join("report.png");
-    let out = browser(&bin, &dir.join("profile-shot"))
-        .arg("--window-size=1400,2600")
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    browser(
+        &bin,
+        &dir.join("profile-shot"),
+        &[
+            "--window-size=1400,2600".into(),
+            format!("--screenshot={}", png.display()),
+            format!("file://{}", page.display()),
+        ],
     );
     let bytes = std::fs::read(&png).unwrap();
     assert!(

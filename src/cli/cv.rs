@@ -6,7 +6,7 @@ use super::args::{emit_report, json, ColumnArgs, DataArgs, Renderings, ReportArg
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::eval::evaluate::{metrics_report, row_targets};
+use gavel::eval::evaluate::row_targets;
 use gavel::eval::{html, predict, report, split};
 use gavel::explain::explain;
 use gavel::model::train;
@@ -58,7 +58,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         }
         let test = data.subset(&te);
         let probs = predict(&model, &test)?;
-        reports.push(metrics_report(&model.spec, &test, &probs)?);
+        reports.push(gavel::eval::report(&model.spec, &test, &probs, None)?);
         for (&i, p) in te.iter().zip(probs) {
             pooled[i] = p;
         }
@@ -69,9 +69,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     progress.finish_and_clear();
     // every row explained by the model that did not see it
     let targets = row_targets(&models[0], &data)?;
-    let all = gavel::eval::report(&models[0].spec, &data, &pooled, |i| {
-        explain(&models[folds[i]], &data.texts[i], targets[i])
-    })?;
+    let explain_row = |i: usize| explain(&models[folds[i]], &data.texts[i], targets[i]);
+    let all = gavel::eval::report(&models[0].spec, &data, &pooled, Some(&explain_row))?;
     let rep = report::cv_report(
         &cmd.data.data.display().to_string(),
         cmd.seed,

@@ -53,42 +53,39 @@ impl Ui {
         !self.quiet && std::io::stderr().is_terminal()
     }
 
-    /// A bar over `len` steps of `unit`, with rate and ETA.
-    pub fn bar(&self, len: u64, unit: &str) -> ProgressBar {
+    /// `bar` drawn with `template`, or a hidden bar when nothing is drawn.
+    fn styled(&self, bar: ProgressBar, template: &str) -> ProgressBar {
         if !self.live() {
             return ProgressBar::hidden();
         }
-        let style = ProgressStyle::with_template(&format!(
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        bar.with_style(style)
+    }
+
+    /// A bar over `len` steps of `unit`, with rate and ETA.
+    pub fn bar(&self, len: u64, unit: &str) -> ProgressBar {
+        let template = format!(
             "{{spinner}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{per_sec}}, ETA {{eta}}) {{msg}}"
-        ))
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        ProgressBar::new(len).with_style(style)
+        );
+        self.styled(ProgressBar::new(len), &template)
     }
 
     /// A bar over `len` bytes of input, with throughput and ETA.
     pub fn bytes_bar(&self, len: u64) -> ProgressBar {
-        if !self.live() {
-            return ProgressBar::hidden();
-        }
-        let style = ProgressStyle::with_template(
-            "{spinner} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, ETA {eta}) {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        ProgressBar::new(len).with_style(style)
+        let template =
+            "{spinner} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, ETA {eta}) {msg}";
+        self.styled(ProgressBar::new(len), template)
     }
 
     /// A spinner with elapsed time, for steps of unknown length.
     pub fn spinner(&self, msg: &str) -> ProgressBar {
-        if !self.live() {
-            return ProgressBar::hidden();
-        }
-        let style = ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner());
-        let pb = ProgressBar::new_spinner().with_style(style);
+        let pb = self.styled(ProgressBar::new_spinner(), "{spinner} {msg} ({elapsed})");
         pb.set_message(msg.to_string());
-        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        if !pb.is_hidden() {
+            pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
         pb
     }
 

@@ -2,10 +2,13 @@
 //! intervals for the differences in ROC-AUC and macro-F1 (both models scored on the same
 //! resampled rows).
 
-use super::evaluate::{evaluate, head_scores, predict, predictions, EvalReport, HeadReport};
+use super::evaluate::{
+    head_scores, predict_for, predictions, report_heads, row_targets, HeadReport, HeadScores,
+};
 use super::metrics::prf;
-use super::report::headline;
+use super::tables::headline;
 use crate::error::{Error, Result};
+use crate::explain::explain;
 use crate::model::{Model, TrainingData};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -78,9 +81,10 @@ pub fn compare(
             "the bootstrap needs at least 10 resamples and a confidence in (0, 1)".into(),
         ));
     }
-    let (ra, rb): (EvalReport, EvalReport) = (evaluate(a, data)?, evaluate(b, data)?);
-    let sa = head_scores(&a.spec, data, &predict(a, data)?)?;
-    let sb = head_scores(&b.spec, data, &predict(b, data)?)?;
+    // each model scores the rows once; its report and the bootstrap share the scores
+    let (ta, tb) = (row_targets(a, data)?, row_targets(b, data)?);
+    let sa = head_scores(&a.spec, data, &predict_for(a, data, &ta))?;
+    let sb = head_scores(&b.spec, data, &predict_for(b, data, &tb))?;
     let same = sa.len() == sb.len()
         && sa
             .iter()
@@ -92,6 +96,10 @@ pub fn compare(
             names[0], names[1]
         )));
     }
+    let explain_a = |i: usize| explain(a, &data.texts[i], ta[i]);
+    let explain_b = |i: usize| explain(b, &data.texts[i], tb[i]);
+    let ra = report_heads(&sa, data, Some(&explain_a));
+    let rb = report_heads(&sb, data, Some(&explain_b));
     let heads = sa
         .iter()
         .zip(&sb)
@@ -136,12 +144,7 @@ pub fn compare(
 /// Per resample, `b − a` of ROC-AUC (index 0; resamples where it is undefined are left out)
 /// and of macro-F1 (index 1). Resample `r` draws its rows from its own seeded stream, so the
 /// result does not depend on the number of threads.
-fn paired_bootstrap(
-    a: &super::HeadScores,
-    b: &super::HeadScores,
-    boot: Bootstrap,
-    head: u64,
-) -> [Vec<f64>; 2] {
+fn paired_bootstrap(a: &HeadScores, b: &HeadScores, boot: Bootstrap, head: u64) -> [Vec<f64>; 2] {
     let n = a.truth.len();
     let k = a.classes.len();
     let shown: Vec<usize> = match a.positive {
@@ -149,7 +152,7 @@ fn paired_bootstrap(
         None => (0..k).collect(),
     };
     // per model and class: rows in increasing score order
-    let orders = |h: &super::HeadScores| -> Vec<Vec<usize>> {
+    let orders = |h: &HeadScores| -> Vec<Vec<usize>> {
         shown
             .iter()
             .map(|&c| {
@@ -172,7 +175,7 @@ fn paired_bootstrap(
             for _ in 0..n {
                 w[rng.gen_range(0..n)] += 1;
             }
-            let auc = |h: &super::HeadScores, orders: &[Vec<usize>]| -> Option<f64> {
+            let auc = |h: &HeadScores, orders: &[Vec<usize>]| -> Option<f64> {
                 let v: Vec<f64> = shown
                     .iter()
                     .zip(orders)

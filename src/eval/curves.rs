@@ -2,7 +2,7 @@
 //! expected calibration error, and score histograms by true class. Plots and notebooks read
 //! them from the JSON.
 
-use super::metrics::{cumulative_counts, pr_curve};
+use super::metrics::{argmax, cumulative_counts, pr_curve};
 use serde::Serialize;
 
 /// Most points kept per curve: enough to draw it, small enough for the JSON.
@@ -198,12 +198,8 @@ pub fn head_curves(
             // each row gives its true class
             let (mut conf, mut right, mut p_true) = (vec![], vec![], vec![]);
             for (p, &y) in probs.iter().zip(truth) {
-                let (am, &mx) = p
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-                    .unwrap_or((0, &0.0));
-                conf.push(mx);
+                let am = argmax(p);
+                conf.push(p[am]);
                 right.push(am == y);
                 p_true.push(p[y]);
             }

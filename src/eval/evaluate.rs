@@ -17,6 +17,8 @@ pub struct HeadReport {
     /// "binary" or "multiclass"
     pub kind: String,
     pub classes: Vec<String>,
+    /// the positive class of a binary head (the thresholds' class)
+    pub positive: Option<String>,
     pub rows: usize,
     pub accuracy: f64,
     pub macro_f1: f64,
@@ -109,9 +111,13 @@ pub fn row_targets(model: &Model, data: &TrainingData) -> Result<Vec<usize>> {
 
 /// Probabilities of every row, `rows × n_outputs`, in row order.
 pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
-    let targets = row_targets(model, data)?;
+    Ok(predict_for(model, data, &row_targets(model, data)?))
+}
+
+/// [`predict`] with the rows' head groups already known (from [`row_targets`]).
+pub fn predict_for(model: &Model, data: &TrainingData, targets: &[usize]) -> Vec<Vec<f64>> {
     let x = model.vectorizer.transform_batch(&data.texts);
-    Ok((0..x.n_rows())
+    (0..x.n_rows())
         .into_par_iter()
         .map(|i| {
             let r = x.row(i);
@@ -119,7 +125,7 @@ pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
             model.score_row(r.indices, r.values, targets[i], &mut out);
             out
         })
-        .collect())
+        .collect()
 }
 
 /// One head's true classes and per-class probabilities, before any metric.
@@ -132,8 +138,8 @@ pub struct HeadScores {
     pub probs: Vec<Vec<f64>>,
     /// the positive class of a binary head
     pub positive: Option<usize>,
-    /// which head of an explanation this is, and its output for the positive class (binary)
-    pub explained: (usize, usize),
+    /// this head's place in an explanation (see [`crate::explain::explain`])
+    pub explained: usize,
 }
 
 /// Splits model outputs `probs` (from [`predict`]) into per-head class probabilities and
@@ -190,7 +196,7 @@ pub fn head_scores(
                 truth,
                 probs: class_probs,
                 positive: pos_index,
-                explained: (0, 0),
+                explained: 0,
             }])
         }
         (LabelSpec::MultiLabel { columns }, Labels::Multi { values, .. }) => Ok(columns
@@ -202,7 +208,7 @@ pub fn head_scores(
                 truth: values.iter().map(|r| r[l] as usize).collect(),
                 probs: probs.iter().map(|p| vec![1.0 - p[l], p[l]]).collect(),
                 positive: Some(1),
-                explained: (l, 0),
+                explained: l,
             })
             .collect()),
         _ => Err(Error::Data(
@@ -211,51 +217,56 @@ pub fn head_scores(
     }
 }
 
+/// Explains row `i` of the evaluated data, for the error cases.
+pub type Explainer<'a> = &'a (dyn Fn(usize) -> Vec<HeadExplanation> + Sync);
+
 /// Evaluates `model` on labelled `data` (its label columns must be the model's), with the
 /// worst errors explained.
 pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
     let targets = row_targets(model, data)?;
-    let probs = predict(model, data)?;
-    report(&model.spec, data, &probs, |i| {
-        explain(model, &data.texts[i], targets[i])
-    })
+    let probs = predict_for(model, data, &targets);
+    let explain_row = |i: usize| explain(model, &data.texts[i], targets[i]);
+    report(&model.spec, data, &probs, Some(&explain_row))
 }
 
-/// The report of `data` scored as `probs` (rows × the spec's outputs); `explain_row(i)`
-/// explains row `i` for the error cases.
+/// The report of `data` scored as `probs` (rows × the spec's outputs), with the worst errors
+/// when there is an explainer (cross-validation folds have none).
 pub fn report(
     spec: &crate::model::Spec,
     data: &TrainingData,
     probs: &[Vec<f64>],
-    explain_row: impl Fn(usize) -> Vec<HeadExplanation> + Sync,
+    explain_row: Option<Explainer>,
 ) -> Result<EvalReport> {
+    Ok(report_heads(
+        &head_scores(spec, data, probs)?,
+        data,
+        explain_row,
+    ))
+}
+
+/// [`report`] of heads already split by [`head_scores`].
+pub fn report_heads(
+    heads: &[HeadScores],
+    data: &TrainingData,
+    explain_row: Option<Explainer>,
+) -> EvalReport {
     let targets = data.targets.as_ref().map(|t| &t.1);
-    let heads = head_scores(spec, data, probs)?
+    let heads = heads
         .iter()
         .map(|h| {
             let mut r = head_report(&h.name, &h.classes, &h.truth, &h.probs, h.positive, targets);
-            r.errors = error_cases(h, data, &explain_row);
+            if let Some(e) = explain_row {
+                r.errors = error_cases(h, data, e);
+            }
             r
         })
         .collect();
-    Ok(EvalReport {
+    EvalReport {
         schema: SCHEMA,
         data_file: data.source.0.clone(),
         rows: data.texts.len(),
         heads,
-    })
-}
-
-/// The metrics and curves of `data` scored as `probs`, without error cases (a
-/// cross-validation fold's figures).
-pub fn metrics_report(
-    spec: &crate::model::Spec,
-    data: &TrainingData,
-    probs: &[Vec<f64>],
-) -> Result<EvalReport> {
-    let mut r = report(spec, data, probs, |_| vec![])?;
-    r.heads.iter_mut().for_each(|h| h.errors.clear());
-    Ok(r)
+    }
 }
 
 /// The JSON layout's name and version (README, "Report JSON").
@@ -263,11 +274,7 @@ pub const SCHEMA: &str = "gavel.eval/2";
 
 /// The worst errors of a head: binary, the [`ERRORS_SHOWN`] highest-scored negatives and
 /// lowest-scored positives; multiclass, the most confident wrong predictions.
-fn error_cases(
-    h: &HeadScores,
-    data: &TrainingData,
-    explain_row: &(impl Fn(usize) -> Vec<HeadExplanation> + Sync),
-) -> Vec<ErrorCase> {
+fn error_cases(h: &HeadScores, data: &TrainingData, explain_row: Explainer) -> Vec<ErrorCase> {
     let pred = predictions(&h.probs, h.positive);
     let n = h.truth.len();
     let wrong = |i: &usize| pred[*i] != h.truth[*i];
@@ -281,7 +288,7 @@ fn error_cases(
     };
     match h.positive {
         Some(pi) => {
-            let out = h.explained.1;
+            let out = 0; // a binary head's one output: P(positive)
             let p = |i: usize| h.probs[i][pi];
             let fp = (0..n).filter(wrong).filter(|&i| pred[i] == pi).collect();
             for i in top(fp, &p) {
@@ -304,7 +311,7 @@ fn error_cases(
         .map(|(kind, i, score, o, up)| {
             let e = explain_row(i);
             let drivers = e
-                .get(h.explained.0)
+                .get(h.explained)
                 .map(|he| {
                     he.top(o, DRIVERS_SHOWN, up)
                         .into_iter()
@@ -448,6 +455,7 @@ pub fn head_report(
         }
         .into(),
         classes: classes.to_vec(),
+        positive: positive.map(|p| classes[p].clone()),
         rows: n,
         accuracy,
         macro_f1,
@@ -471,12 +479,6 @@ pub fn head_report(
 fn f_avg(classes: &[String], f1: &[f64]) -> Option<f64> {
     let find = |n: &str| classes.iter().position(|c| c.eq_ignore_ascii_case(n));
     Some((f1[find("FAVOR")?] + f1[find("AGAINST")?]) / 2.0)
-}
-
-fn argmax(p: &[f64]) -> usize {
-    (0..p.len())
-        .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))
-        .unwrap_or(0)
 }
 
 fn mean_some(v: impl Iterator<Item = Option<f64>>) -> Option<f64> {

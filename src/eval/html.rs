@@ -5,7 +5,8 @@ use super::compare::CompareReport;
 use super::curves::Series;
 use super::evaluate::{EvalReport, HeadReport};
 use super::plots;
-use super::report::{headline, CvReport};
+use super::report::CvReport;
+use super::tables::{self, opt};
 use crate::error::Result;
 use std::fmt::Write;
 
@@ -54,10 +55,6 @@ fn figure(kind: &str, svg: &str) -> String {
     format!("<figure class=\"chart\" data-chart=\"{kind}\">{svg}</figure>\n")
 }
 
-fn opt(v: Option<f64>) -> String {
-    v.map_or("–".into(), |x| format!("{x:.4}"))
-}
-
 /// The charts of one head: ROC, precision–recall, reliability, histogram, confusion.
 fn charts(h: &HeadReport) -> Result<String> {
     let c = &h.curves;
@@ -101,75 +98,25 @@ fn head_section(h: &HeadReport) -> Result<String> {
         esc(&h.kind),
         h.rows
     );
-    s += "<table><tr><th class=\"text\">metric</th><th>value</th></tr>\n";
-    for (k, v) in headline(h) {
-        if v.is_some() {
-            let _ = writeln!(s, "<tr><td class=\"text\">{k}</td><td>{}</td></tr>", opt(v));
-        }
-    }
-    let _ = writeln!(
-        s,
-        "<tr><td class=\"text\">expected calibration error</td><td>{:.4}</td></tr></table>",
-        h.curves.reliability.ece
-    );
+    s += &tables::metrics(h).html();
     s += &charts(h)?;
-    s += "<h3>Per class</h3>\n<table><tr><th class=\"text\">class</th><th>precision</th><th>recall</th>\
-          <th>F1</th><th>support</th><th>ROC-AUC</th><th>PR-AUC</th></tr>\n";
-    for c in &h.per_class {
+    s += "<h3>Per class</h3>\n";
+    s += &tables::per_class(h).html();
+    if let Some(t) = tables::thresholds(h) {
         let _ = writeln!(
             s,
-            "<tr><td class=\"text\">{}</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&c.class),
-            c.precision,
-            c.recall,
-            c.f1,
-            c.support,
-            opt(c.roc_auc),
-            opt(c.pr_auc)
-        );
-    }
-    s += "</table>\n";
-    if !h.thresholds.is_empty() {
-        let _ = writeln!(
-            s,
-            "<h3>Thresholds</h3>\n<p>Flagging comments whose P({} = {}) is at least the threshold.</p>\n\
-             <table><tr><th>threshold</th><th>precision</th><th>recall</th><th>F1</th><th>flagged per 1,000</th></tr>",
+            "<h3>Thresholds</h3>\n<p>Flagging comments whose P({} = {}) is at least the threshold.</p>",
             esc(&h.name),
-            esc(h.classes.get(1).map_or("", |c| c.as_str()))
+            esc(h.positive.as_deref().unwrap_or(""))
         );
-        for t in &h.thresholds {
-            let _ = writeln!(
-                s,
-                "<tr><td>{:.2}</td><td>{:.4}</td><td>{:.4}</td><td>{:.4}</td><td>{:.1}</td></tr>",
-                t.threshold, t.precision, t.recall, t.f1, t.flagged_per_1000
-            );
-        }
-        s += "</table>\n";
-        for p in &h.precision_targets {
-            let _ = writeln!(
-                s,
-                "<p>Precision ≥ {:.0}%: threshold {}, recall {}.</p>",
-                p.target_precision * 100.0,
-                opt(p.threshold),
-                opt(p.recall)
-            );
+        s += &t.html();
+        for line in tables::precision_targets(h) {
+            let _ = writeln!(s, "<p>{}</p>", esc(&line));
         }
     }
-    if !h.by_target.is_empty() {
-        s += "<h3>By target</h3>\n<table><tr><th class=\"text\">target</th><th>rows</th><th>accuracy</th>\
-              <th>macro-F1</th><th>F_avg</th></tr>\n";
-        for t in &h.by_target {
-            let _ = writeln!(
-                s,
-                "<tr><td class=\"text\">{}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td><td>{}</td></tr>",
-                esc(&t.target),
-                t.rows,
-                t.accuracy,
-                t.macro_f1,
-                opt(t.f_avg)
-            );
-        }
-        s += "</table>\n";
+    if let Some(t) = tables::by_target(h) {
+        s += "<h3>By target</h3>\n";
+        s += &t.html();
     }
     s += &errors(h);
     s += "</section>\n";
@@ -238,23 +185,8 @@ pub fn cv_html(r: &CvReport) -> Result<String> {
         r.seed
     );
     for h in &r.heads {
-        let _ = writeln!(
-            body,
-            "<h2>{} across folds</h2>\n<table><tr><th class=\"text\">metric</th><th>mean ± std</th><th class=\"text\">folds</th></tr>",
-            esc(&h.name)
-        );
-        for sp in &h.metrics {
-            let folds: Vec<String> = sp.folds.iter().map(|v| format!("{v:.4}")).collect();
-            let _ = writeln!(
-                body,
-                "<tr><td class=\"text\">{}</td><td>{:.4} ± {:.4}</td><td class=\"text\">{}</td></tr>",
-                sp.metric,
-                sp.mean,
-                sp.std,
-                folds.join(", ")
-            );
-        }
-        body += "</table>\n";
+        let _ = writeln!(body, "<h2>{} across folds</h2>", esc(&h.name));
+        body += &tables::spread(&h.metrics).html();
     }
     for h in &r.pooled.heads {
         body += &head_section(h)?;
@@ -277,26 +209,9 @@ pub fn compare_html(r: &CompareReport) -> Result<String> {
         r.bootstrap.confidence * 100.0
     );
     for h in &r.heads {
-        let _ = writeln!(
-            body,
-            "<section class=\"head\"><h2>{}</h2>\n<table><tr><th class=\"text\">metric</th><th>A</th><th>B</th>\
-             <th>B − A</th><th>interval of B − A</th></tr>",
-            esc(&h.name)
-        );
-        for m in &h.metrics {
-            let ci = m
-                .interval
-                .map_or("".into(), |(lo, hi)| format!("[{lo:+.4}, {hi:+.4}]"));
-            let _ = writeln!(
-                body,
-                "<tr><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ci}</td></tr>",
-                m.metric,
-                opt(m.a),
-                opt(m.b),
-                m.diff.map_or("–".into(), |d| format!("{d:+.4}"))
-            );
-        }
-        body += "</table>\n<div class=\"charts\">\n";
+        let _ = writeln!(body, "<section class=\"head\"><h2>{}</h2>", esc(&h.name));
+        body += &tables::differences(&h.metrics).html();
+        body += "<div class=\"charts\">\n";
         let both = |f: &dyn Fn(&HeadReport) -> &Vec<Series>| -> Vec<Series> {
             [("A", &h.a), ("B", &h.b)]
                 .iter()

@@ -8,5 +8,6 @@ pub mod metrics;
 pub mod plots;
 pub mod report;
 pub mod split;
+pub mod tables;
 
 pub use evaluate::{evaluate, predict, report, EvalReport, HeadReport, HeadScores};

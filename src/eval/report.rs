@@ -1,26 +1,9 @@
 //! Reports for people (Markdown) and programs (JSON) from an evaluation or a cross-validation.
 
 use super::evaluate::{EvalReport, HeadReport};
+use super::tables::{self, headline, md_cell, Table};
 use serde::Serialize;
 use std::fmt::Write;
-
-fn opt(v: Option<f64>) -> String {
-    v.map_or("–".into(), |x| format!("{x:.4}"))
-}
-
-/// The headline metrics of a head, by name, as the JSON and cross-validation use them.
-pub fn headline(h: &HeadReport) -> Vec<(&'static str, Option<f64>)> {
-    vec![
-        ("accuracy", Some(h.accuracy)),
-        ("macro_f1", Some(h.macro_f1)),
-        ("weighted_f1", Some(h.weighted_f1)),
-        ("roc_auc", h.roc_auc),
-        ("pr_auc", h.pr_auc),
-        ("log_loss", Some(h.log_loss)),
-        ("brier", Some(h.brier)),
-        ("f_avg", h.f_avg),
-    ]
-}
 
 /// Markdown for one evaluation.
 pub fn eval_markdown(r: &EvalReport, model_name: &str) -> String {
@@ -35,92 +18,41 @@ pub fn eval_markdown(r: &EvalReport, model_name: &str) -> String {
 
 fn head_markdown(s: &mut String, h: &HeadReport) {
     let _ = writeln!(s, "## {} ({}, {} rows)\n", h.name, h.kind, h.rows);
-    let _ = writeln!(s, "| metric | value |\n|---|---|");
-    for (k, v) in headline(h) {
-        if v.is_some() {
-            let _ = writeln!(s, "| {k} | {} |", opt(v));
-        }
-    }
+    let _ = writeln!(s, "{}", tables::metrics(h).markdown());
+    let _ = writeln!(s, "{}", tables::per_class(h).markdown());
     let _ = writeln!(
         s,
-        "| expected calibration error ({}) | {:.4} |",
-        h.curves.reliability.of, h.curves.reliability.ece
+        "Confusion matrix (rows: true class, columns: predicted):\n"
     );
-    let _ = writeln!(
-        s,
-        "\n| class | precision | recall | F1 | support | ROC-AUC | PR-AUC |\n|---|---|---|---|---|---|---|"
-    );
-    for c in &h.per_class {
-        let _ = writeln!(
+    let mut header = vec!["true \\ predicted".to_string()];
+    header.extend(h.classes.iter().cloned());
+    let confusion = Table {
+        header,
+        rows: h
+            .classes
+            .iter()
+            .zip(&h.confusion)
+            .map(|(c, row)| {
+                std::iter::once(c.clone())
+                    .chain(row.iter().map(|v| v.to_string()))
+                    .collect()
+            })
+            .collect(),
+        text_cols: 1,
+    };
+    let _ = write!(s, "{}", confusion.markdown());
+    if let Some(t) = tables::by_target(h) {
+        let _ = write!(s, "\nBy target:\n\n{}", t.markdown());
+    }
+    if let Some(t) = tables::thresholds(h) {
+        let _ = write!(
             s,
-            "| {} | {:.4} | {:.4} | {:.4} | {} | {} | {} |",
-            c.class,
-            c.precision,
-            c.recall,
-            c.f1,
-            c.support,
-            opt(c.roc_auc),
-            opt(c.pr_auc)
+            "\nThresholds (positive class `{}`):\n\n{}",
+            h.positive.as_deref().unwrap_or(""),
+            t.markdown()
         );
-    }
-    let _ = writeln!(
-        s,
-        "\nConfusion matrix (rows: true class, columns: predicted):\n"
-    );
-    let _ = write!(s, "| true \\ predicted |");
-    for c in &h.classes {
-        let _ = write!(s, " {c} |");
-    }
-    let _ = write!(s, "\n|---|");
-    for _ in &h.classes {
-        let _ = write!(s, "---|");
-    }
-    let _ = writeln!(s);
-    for (c, row) in h.classes.iter().zip(&h.confusion) {
-        let _ = write!(s, "| {c} |");
-        for v in row {
-            let _ = write!(s, " {v} |");
-        }
-        let _ = writeln!(s);
-    }
-    if !h.by_target.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nBy target:\n\n| target | rows | accuracy | macro-F1 | F_avg |\n|---|---|---|---|---|"
-        );
-        for t in &h.by_target {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {:.4} | {:.4} | {} |",
-                t.target,
-                t.rows,
-                t.accuracy,
-                t.macro_f1,
-                opt(t.f_avg)
-            );
-        }
-    }
-    if !h.thresholds.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nThresholds (positive class `{}`):\n\n| threshold | precision | recall | F1 | flagged per 1,000 |\n|---|---|---|---|---|",
-            h.classes.get(1).map_or("", |c| c.as_str())
-        );
-        for t in &h.thresholds {
-            let _ = writeln!(
-                s,
-                "| {:.2} | {:.4} | {:.4} | {:.4} | {:.1} |",
-                t.threshold, t.precision, t.recall, t.f1, t.flagged_per_1000
-            );
-        }
-        for p in &h.precision_targets {
-            let _ = writeln!(
-                s,
-                "\nPrecision ≥ {:.0}%: threshold {}, recall {}.",
-                p.target_precision * 100.0,
-                opt(p.threshold),
-                opt(p.recall)
-            );
+        for line in tables::precision_targets(h) {
+            let _ = writeln!(s, "\n{line}");
         }
     }
     if !h.errors.is_empty() {
@@ -150,13 +82,6 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
     let _ = writeln!(s);
 }
 
-/// Text made safe for one Markdown table cell.
-fn md_cell(t: &str) -> String {
-    t.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
-
 /// Markdown of a comparison.
 pub fn compare_markdown(r: &super::compare::CompareReport) -> String {
     let mut s = format!(
@@ -172,22 +97,10 @@ pub fn compare_markdown(r: &super::compare::CompareReport) -> String {
     for h in &r.heads {
         let _ = writeln!(
             s,
-            "## {}\n\n| metric | A | B | B − A | interval of B − A |\n|---|---|---|---|---|",
-            h.name
+            "## {}\n\n{}",
+            h.name,
+            tables::differences(&h.metrics).markdown()
         );
-        for m in &h.metrics {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} |",
-                m.metric,
-                opt(m.a),
-                opt(m.b),
-                m.diff.map_or("–".into(), |d| format!("{d:+.4}")),
-                m.interval
-                    .map_or(String::new(), |(lo, hi)| format!("[{lo:+.4}, {hi:+.4}]"))
-            );
-        }
-        let _ = writeln!(s);
     }
     s
 }
@@ -275,21 +188,10 @@ pub fn cv_markdown(r: &CvReport) -> String {
     for h in &r.heads {
         let _ = writeln!(
             s,
-            "## {}\n\n| metric | mean ± std | folds |\n|---|---|---|",
-            h.name
+            "## {}\n\n{}",
+            h.name,
+            tables::spread(&h.metrics).markdown()
         );
-        for sp in &h.metrics {
-            let folds: Vec<String> = sp.folds.iter().map(|v| format!("{v:.4}")).collect();
-            let _ = writeln!(
-                s,
-                "| {} | {:.4} ± {:.4} | {} |",
-                sp.metric,
-                sp.mean,
-                sp.std,
-                folds.join(", ")
-            );
-        }
-        let _ = writeln!(s);
     }
     let _ = writeln!(s, "# Pooled out-of-fold predictions\n");
     for h in &r.pooled.heads {

@@ -5,6 +5,5 @@ pub mod hashing;
 pub mod sparse;
 pub mod vectorizer;
 
-pub use hashing::bucket;
 pub use sparse::{Csr, Row};
-pub use vectorizer::{FeatureConfig, VecScratch, Vectorizer};
+pub use vectorizer::{ExplainedFeature, FeatureConfig, VecScratch, Vectorizer};

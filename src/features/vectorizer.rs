@@ -10,7 +10,7 @@ use super::hashing::bucket;
 use super::sparse::Csr;
 use crate::error::{Error, Result};
 use crate::text::tokenize::TokenKind;
-use crate::text::{Analyzer, Scratch, TextConfig};
+use crate::text::{Analyzer, Family, Scratch, TextConfig};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -195,6 +195,17 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         }
     }
     grams
+}
+
+/// One feature of an explained row: its column, family, value, and the n-grams behind it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplainedFeature {
+    pub column: u32,
+    pub family: Family,
+    /// the TF-IDF value in the row
+    pub value: f32,
+    /// the text's n-grams in this column, in order of appearance (word n-grams are of stems)
+    pub grams: Vec<String>,
 }
 
 /// A fitted vectorizer: text and feature config, the kept buckets and their IDF.
@@ -522,6 +533,49 @@ impl Vectorizer {
         tf * self.idf[col as usize]
     }
 
+    /// Vectorizes `text` and says which of its n-grams make each feature, in one pass of the
+    /// analyzer: one entry per column of the row of [`Vectorizer::transform_into`], in order of
+    /// first occurrence, with the same values (up to rounding of the norms). Several n-grams in
+    /// one column are a hash collision, or one n-gram repeated in another form.
+    pub fn explain_row(&self, text: &str) -> Vec<ExplainedFeature> {
+        let mut feats: Vec<ExplainedFeature> = Vec::new();
+        let mut counts: Vec<f32> = Vec::new();
+        let mut at: rustc_hash::FxHashMap<u32, usize> = Default::default();
+        let mut sc = Scratch::default();
+        self.analyzer.analyze(text, &mut sc, |family, g| {
+            let (b, sign) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);
+            let Some(column) = self.column_of(b) else {
+                return;
+            };
+            let i = *at.entry(column).or_insert_with(|| {
+                feats.push(ExplainedFeature {
+                    column,
+                    family,
+                    value: 0.0,
+                    grams: Vec::new(),
+                });
+                counts.push(0.0);
+                feats.len() - 1
+            });
+            counts[i] += sign;
+            if !feats[i].grams.iter().any(|x| x == g) {
+                feats[i].grams.push(g.to_string());
+            }
+        });
+        // a column whose signed count came to zero is not in the row
+        let kept: Vec<(ExplainedFeature, f32)> = feats
+            .into_iter()
+            .zip(counts)
+            .filter(|(_, c)| *c != 0.0)
+            .collect();
+        let (mut idx, mut val) = (Vec::new(), Vec::new());
+        self.weigh(kept.iter().map(|(f, c)| (f.column, *c)), &mut idx, &mut val);
+        kept.into_iter()
+            .zip(val)
+            .map(|((f, _), value)| ExplainedFeature { value, ..f })
+            .collect()
+    }
+
     /// Vectorizes many texts in parallel; rows keep the input order.
     pub fn transform_batch<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Csr {
         let parts: Vec<Csr> = texts
@@ -599,6 +653,28 @@ mod tests {
                 "{wn} {cn}"
             );
         }
+    }
+
+    #[test]
+    fn explained_row_is_the_transformed_row_with_its_grams() {
+        let texts = ["you are an idiot", "idiot idiot, what a day"];
+        let (v, _) = fit(&texts);
+        let (mut sc, mut idx, mut val) = (VecScratch::default(), vec![], vec![]);
+        v.transform_into(texts[1], &mut sc, &mut idx, &mut val);
+        let mut want: Vec<(u32, f32)> = idx.into_iter().zip(val).collect();
+        want.sort_by_key(|x| x.0);
+        let e = v.explain_row(texts[1]);
+        let mut got: Vec<(u32, f32)> = e.iter().map(|f| (f.column, f.value)).collect();
+        got.sort_by_key(|x| x.0);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.0, w.0);
+            assert!((g.1 - w.1).abs() < 1e-6);
+        }
+        assert!(e.iter().all(|f| !f.grams.is_empty()));
+        assert!(e
+            .iter()
+            .any(|f| f.family == Family::Word && f.grams.iter().any(|g| g == "idiot")));
     }
 
     #[test]

@@ -1,0 +1,231 @@
+//! The tables of a head's report, built once and rendered as Markdown or HTML, so both
+//! formats always show the same figures.
+
+use super::compare::MetricDiff;
+use super::evaluate::HeadReport;
+use super::html::esc;
+use super::report::Spread;
+
+/// A table of preformatted cells; the first `text_cols` columns hold text, the rest figures.
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub text_cols: usize,
+}
+
+/// A figure with four decimals, or a dash when undefined.
+pub fn opt(v: Option<f64>) -> String {
+    v.map_or("–".into(), |x| format!("{x:.4}"))
+}
+
+fn table(header: &[&str], rows: Vec<Vec<String>>, text_cols: usize) -> Table {
+    Table {
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows,
+        text_cols,
+    }
+}
+
+/// The headline metrics of a head, by name, as the JSON and cross-validation use them.
+pub fn headline(h: &HeadReport) -> Vec<(&'static str, Option<f64>)> {
+    vec![
+        ("accuracy", Some(h.accuracy)),
+        ("macro_f1", Some(h.macro_f1)),
+        ("weighted_f1", Some(h.weighted_f1)),
+        ("roc_auc", h.roc_auc),
+        ("pr_auc", h.pr_auc),
+        ("log_loss", Some(h.log_loss)),
+        ("brier", Some(h.brier)),
+        ("f_avg", h.f_avg),
+    ]
+}
+
+/// Headline metrics and the expected calibration error.
+pub fn metrics(h: &HeadReport) -> Table {
+    let mut rows: Vec<Vec<String>> = headline(h)
+        .into_iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, v)| vec![k.to_string(), opt(v)])
+        .collect();
+    let r = &h.curves.reliability;
+    rows.push(vec![
+        format!("expected calibration error ({})", r.of),
+        format!("{:.4}", r.ece),
+    ]);
+    table(&["metric", "value"], rows, 1)
+}
+
+/// Precision, recall, F1, support and one-vs-rest AUCs per class.
+pub fn per_class(h: &HeadReport) -> Table {
+    let rows = h
+        .per_class
+        .iter()
+        .map(|c| {
+            vec![
+                c.class.clone(),
+                format!("{:.4}", c.precision),
+                format!("{:.4}", c.recall),
+                format!("{:.4}", c.f1),
+                c.support.to_string(),
+                opt(c.roc_auc),
+                opt(c.pr_auc),
+            ]
+        })
+        .collect();
+    let header = [
+        "class",
+        "precision",
+        "recall",
+        "F1",
+        "support",
+        "ROC-AUC",
+        "PR-AUC",
+    ];
+    table(&header, rows, 1)
+}
+
+/// Figures per target value (per-target models), if any.
+pub fn by_target(h: &HeadReport) -> Option<Table> {
+    if h.by_target.is_empty() {
+        return None;
+    }
+    let rows = h
+        .by_target
+        .iter()
+        .map(|t| {
+            vec![
+                t.target.clone(),
+                t.rows.to_string(),
+                format!("{:.4}", t.accuracy),
+                format!("{:.4}", t.macro_f1),
+                opt(t.f_avg),
+            ]
+        })
+        .collect();
+    let header = ["target", "rows", "accuracy", "macro-F1", "F_avg"];
+    Some(table(&header, rows, 1))
+}
+
+/// Precision, recall, F1 and flag rate by threshold (binary heads), if any.
+pub fn thresholds(h: &HeadReport) -> Option<Table> {
+    if h.thresholds.is_empty() {
+        return None;
+    }
+    let rows = h
+        .thresholds
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{:.2}", t.threshold),
+                format!("{:.4}", t.precision),
+                format!("{:.4}", t.recall),
+                format!("{:.4}", t.f1),
+                format!("{:.1}", t.flagged_per_1000),
+            ]
+        })
+        .collect();
+    let header = [
+        "threshold",
+        "precision",
+        "recall",
+        "F1",
+        "flagged per 1,000",
+    ];
+    Some(table(&header, rows, 0))
+}
+
+/// One sentence per precision target: the threshold that reaches it and the recall there.
+pub fn precision_targets(h: &HeadReport) -> Vec<String> {
+    h.precision_targets
+        .iter()
+        .map(|p| {
+            format!(
+                "Precision ≥ {:.0}%: threshold {}, recall {}.",
+                p.target_precision * 100.0,
+                opt(p.threshold),
+                opt(p.recall)
+            )
+        })
+        .collect()
+}
+
+/// Mean ± std of every metric over cross-validation folds, with each fold's value.
+pub fn spread(metrics: &[Spread]) -> Table {
+    let rows = metrics
+        .iter()
+        .map(|sp| {
+            let folds: Vec<String> = sp.folds.iter().map(|v| format!("{v:.4}")).collect();
+            vec![
+                sp.metric.clone(),
+                format!("{:.4} ± {:.4}", sp.mean, sp.std),
+                folds.join(", "),
+            ]
+        })
+        .collect();
+    table(&["metric", "mean ± std", "folds"], rows, 1)
+}
+
+/// Two models' metrics, their difference and its bootstrap interval.
+pub fn differences(metrics: &[MetricDiff]) -> Table {
+    let rows = metrics
+        .iter()
+        .map(|m| {
+            vec![
+                m.metric.clone(),
+                opt(m.a),
+                opt(m.b),
+                m.diff.map_or("–".into(), |d| format!("{d:+.4}")),
+                m.interval
+                    .map_or(String::new(), |(lo, hi)| format!("[{lo:+.4}, {hi:+.4}]")),
+            ]
+        })
+        .collect();
+    table(&["metric", "A", "B", "B − A", "interval of B − A"], rows, 1)
+}
+
+/// Text made safe for one Markdown table cell.
+pub fn md_cell(t: &str) -> String {
+    t.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+impl Table {
+    /// A Markdown table (text cells escaped).
+    pub fn markdown(&self) -> String {
+        let mut s = format!("| {} |\n|", self.header.join(" | "));
+        s += &"---|".repeat(self.header.len());
+        s.push('\n');
+        for r in &self.rows {
+            let cells: Vec<String> = r.iter().map(|c| md_cell(c)).collect();
+            s += &format!("| {} |\n", cells.join(" | "));
+        }
+        s
+    }
+
+    /// An HTML table (cells escaped; text columns left-aligned).
+    pub fn html(&self) -> String {
+        let cell = |tag: &str, i: usize, c: &str| {
+            let class = if i < self.text_cols {
+                " class=\"text\""
+            } else {
+                ""
+            };
+            format!("<{tag}{class}>{}</{tag}>", esc(c))
+        };
+        let mut s = String::from("<table><tr>");
+        for (i, h) in self.header.iter().enumerate() {
+            s += &cell("th", i, h);
+        }
+        s += "</tr>\n";
+        for r in &self.rows {
+            s += "<tr>";
+            for (i, c) in r.iter().enumerate() {
+                s += &cell("td", i, c);
+            }
+            s += "</tr>\n";
+        }
+        s += "</table>\n";
+        s
+    }
+}
