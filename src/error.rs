@@ -23,7 +23,9 @@ impl std::fmt::Display for Location {
 /// Everything the library can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
+    /// the cause is the error's `source()`, which reporters print after the path (`{:#}` in
+    /// anyhow gives `path: cause`)
+    #[error("{path}")]
     Io {
         path: PathBuf,
         #[source]

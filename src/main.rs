@@ -15,24 +15,7 @@ fn main() {
         if broken_pipe {
             std::process::exit(0);
         }
-        eprintln!("gavel: error: {}", message(&e));
+        eprintln!("gavel: error: {e:#}");
         std::process::exit(2);
     }
-}
-
-/// The error and its causes, `a: b: c`, leaving out a cause whose text its parent already
-/// shows (the library's I/O errors print their cause themselves).
-fn message(e: &anyhow::Error) -> String {
-    let mut out = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if out.contains(&text) {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str(": ");
-        }
-        out.push_str(&text);
-    }
-    out
 }
