@@ -3,7 +3,7 @@
 //! landed in that column. Several n-grams in one column are a hash collision, or one n-gram's
 //! repeats: all are listed, never hidden.
 
-use crate::model::Model;
+use crate::model::{Calibration, Model};
 use crate::text::Family;
 use serde::Serialize;
 
@@ -28,6 +28,8 @@ pub struct HeadExplanation {
     pub outputs: Vec<String>,
     pub bias: Vec<f64>,
     pub logits: Vec<f64>,
+    /// `probs = link(a · logits + b)` when the head is calibrated, else `link(logits)`
+    pub calibration: Option<Calibration>,
     pub probs: Vec<f64>,
     /// every feature of the text, strongest (largest |contribution|, summed over outputs) first
     pub drivers: Vec<Driver>,
@@ -95,6 +97,7 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
                 outputs: names[g * k..g * k + k].to_vec(),
                 bias,
                 logits,
+                calibration: h.calibration,
                 probs,
                 drivers,
             }
@@ -127,7 +130,11 @@ mod tests {
             source: ("toy".into(), String::new()),
             lines: (2..62).collect(),
         };
-        train(&data, &TrainConfig::default()).unwrap()
+        let cfg = TrainConfig {
+            calibration_folds: 3,
+            ..TrainConfig::default()
+        };
+        train(&data, &cfg).unwrap()
     }
 
     #[test]
@@ -140,6 +147,10 @@ mod tests {
         let mut p = [0.0];
         crate::model::ScoreScratch::with(|sc| m.score_into(text, 0, sc, &mut p));
         assert!((p[0] - e.probs[0]).abs() < 1e-5, "{} {}", p[0], e.probs[0]);
+        // the probability is the calibrated logit through the sigmoid
+        let c = e.calibration.expect("the toy model is calibrated");
+        let calibrated = crate::model::objective::sigmoid(c.a * e.logits[0] + c.b);
+        assert!((calibrated - e.probs[0]).abs() < 1e-12);
         // the insult pushes the score up, and reads as words
         let up = e.top(0, 3, true);
         assert!(up

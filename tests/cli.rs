@@ -213,7 +213,7 @@ fn eval_cv_and_split_write_reports() {
     let j = eval_report(&m, &data, &out);
     assert!(j["heads"][0]["roc_auc"].as_f64().unwrap() > 0.9);
     // the documented layout (README, "Report JSON") that programs read
-    assert_eq!(j["schema"], "gavel.eval/2");
+    assert_eq!(j["schema"], "gavel.eval/3");
     let head = j["heads"][0].as_object().unwrap();
     for key in [
         "name",
@@ -233,6 +233,7 @@ fn eval_cv_and_split_write_reports() {
         "precision_targets",
         "by_target",
         "curves",
+        "calibration",
         "errors",
     ] {
         assert!(head.contains_key(key), "report.json head lacks '{key}'");

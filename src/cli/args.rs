@@ -136,6 +136,10 @@ pub struct TrainArgs {
     /// Relative gradient tolerance of the solver
     #[arg(long, default_value_t = 1e-3)]
     pub tol: f64,
+    /// Calibrate every head (Platt scaling; temperature for multiclass heads) on out-of-fold
+    /// scores from this many folds; 0 leaves the scores uncalibrated
+    #[arg(long, default_value_t = 3)]
+    pub calibration_folds: usize,
 }
 
 impl TrainArgs {
@@ -172,6 +176,10 @@ impl TrainArgs {
                 targets,
             },
             positive: self.positive.clone(),
+            calibration_folds: match self.calibration_folds {
+                1 => bail!("--calibration-folds 1 cannot hold rows out: use 0 (off) or 2 or more"),
+                n => n,
+            },
         };
         cfg.params.check()?;
         cfg.text.check()?;

@@ -7,7 +7,7 @@ use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
 use gavel::eval::evaluate::row_targets;
-use gavel::eval::{html, predict, report, split};
+use gavel::eval::{html, predict, report, split, Predicted};
 use gavel::explain::explain;
 use gavel::model::train;
 
@@ -42,7 +42,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let folds = split::k_fold(&data.strata(), cmd.folds, cmd.seed);
     let progress = ui.bar(cmd.folds as u64, "folds");
     let (mut models, mut reports) = (Vec::new(), Vec::new());
-    let mut pooled: Vec<Vec<f64>> = vec![vec![]; data.texts.len()];
+    let mut pooled = Predicted::with_rows(data.texts.len());
     for k in 0..cmd.folds {
         let tr: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] != k).collect();
         let te: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] == k).collect();
@@ -57,11 +57,9 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             }
         }
         let test = data.subset(&te);
-        let probs = predict(&model, &test)?;
-        reports.push(gavel::eval::report(&model.spec, &test, &probs, None)?);
-        for (&i, p) in te.iter().zip(probs) {
-            pooled[i] = p;
-        }
+        let pred = predict(&model, &test)?;
+        reports.push(gavel::eval::report(&model.spec, &test, &pred, None)?);
+        pooled.put(&te, pred);
         models.push(model);
         progress.inc(1);
         ui.detail(&format!("fold {}/{} done", k + 1, cmd.folds));

@@ -63,6 +63,18 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             c.iterations, c.cg_iterations, c.loss, c.relative_gradient
         ));
     }
+    for (i, h) in model.heads.iter().enumerate() {
+        match h.calibration {
+            Some(c) => ui.detail(&format!(
+                "head {i}: calibration a = {:.4}, b = {:.4}",
+                c.a, c.b
+            )),
+            None if cfg.calibration_folds >= 2 => ui.warn(&format!(
+                "head {i} is not calibrated: its out-of-fold rows are too few or of one class"
+            )),
+            None => {}
+        }
+    }
     if not_conv > 0 {
         ui.warn(&format!(
             "{not_conv} head(s) stopped at --max-iter {} before reaching --tol; raise --max-iter",

@@ -164,8 +164,8 @@ fn paired_bootstrap(a: &HeadScores, b: &HeadScores, boot: Bootstrap, head: u64) 
     };
     let (oa, ob) = (orders(a), orders(b));
     let (pa, pb) = (
-        predictions(&a.probs, a.positive),
-        predictions(&b.probs, b.positive),
+        predictions(&a.probs, a.positive, &a.cut),
+        predictions(&b.probs, b.positive, &b.cut),
     );
     let draws: Vec<(Option<f64>, f64)> = (0..boot.resamples)
         .into_par_iter()

@@ -157,6 +157,33 @@ pub struct Curves {
     pub histogram: Histogram,
 }
 
+/// The reliability of a head: of P(positive) for a binary head; for a multiclass head, the
+/// confidence of the predicted class against how often it is right.
+pub fn head_reliability(
+    name: &str,
+    classes: &[String],
+    truth: &[usize],
+    probs: &[Vec<f64>],
+    positive: Option<usize>,
+) -> Reliability {
+    match positive {
+        Some(p) => {
+            let s: Vec<f64> = probs.iter().map(|v| v[p]).collect();
+            let e: Vec<bool> = truth.iter().map(|&y| y == p).collect();
+            reliability(&format!("P({name} = {})", classes[p]), &s, &e, 10)
+        }
+        None => {
+            let (mut conf, mut right) = (vec![], vec![]);
+            for (p, &y) in probs.iter().zip(truth) {
+                let am = argmax(p);
+                conf.push(p[am]);
+                right.push(am == y);
+            }
+            reliability("confidence of the predicted class", &conf, &right, 10)
+        }
+    }
+}
+
 /// The curves of a head from per-class probabilities and true classes.
 pub fn head_curves(
     name: &str,
@@ -186,25 +213,17 @@ pub fn head_curves(
     let (reliability, histogram) = match positive {
         Some(p) => {
             let s: Vec<f64> = probs.iter().map(|v| v[p]).collect();
-            let e: Vec<bool> = truth.iter().map(|&y| y == p).collect();
             let of = format!("P({name} = {})", classes[p]);
             (
-                reliability(&of, &s, &e, 10),
+                head_reliability(name, classes, truth, probs, positive),
                 histogram(&of, &s, truth, classes, 20),
             )
         }
         None => {
-            // confidence of the argmax class against how often it is right; the probability
-            // each row gives its true class
-            let (mut conf, mut right, mut p_true) = (vec![], vec![], vec![]);
-            for (p, &y) in probs.iter().zip(truth) {
-                let am = argmax(p);
-                conf.push(p[am]);
-                right.push(am == y);
-                p_true.push(p[y]);
-            }
+            // the probability each row gives its true class
+            let p_true: Vec<f64> = probs.iter().zip(truth).map(|(p, &y)| p[y]).collect();
             (
-                reliability("confidence of the predicted class", &conf, &right, 10),
+                head_reliability(name, classes, truth, probs, positive),
                 histogram("probability of the true class", &p_true, truth, classes, 20),
             )
         }

@@ -1,7 +1,7 @@
 //! Scores a labelled set with a model and computes every metric per head, pooled and per
 //! target.
 
-use super::curves::{head_curves, Curves};
+use super::curves::{head_curves, head_reliability, Curves, Reliability};
 use super::metrics::*;
 use crate::error::{Error, Result};
 use crate::explain::{explain, HeadExplanation};
@@ -41,8 +41,19 @@ pub struct HeadReport {
     pub by_target: Vec<TargetSummary>,
     /// ROC, precision–recall, reliability and histogram data
     pub curves: Curves,
+    /// the same scores before calibration, for a calibrated model
+    pub calibration: Option<CalibrationCheck>,
     /// the worst errors with the n-grams that drove them (empty for cross-validation folds)
     pub errors: Vec<ErrorCase>,
+}
+
+/// How well the scores were calibrated before the model's calibration (after it:
+/// `curves.reliability`, `log_loss`, `brier`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CalibrationCheck {
+    pub before: Reliability,
+    pub log_loss_before: f64,
+    pub brier_before: f64,
 }
 
 /// A misclassified row, with what pushed the model there.
@@ -109,23 +120,77 @@ pub fn row_targets(model: &Model, data: &TrainingData) -> Result<Vec<usize>> {
     }
 }
 
-/// Probabilities of every row, `rows × n_outputs`, in row order.
-pub fn predict(model: &Model, data: &TrainingData) -> Result<Vec<Vec<f64>>> {
+/// A model's outputs on the rows of a labelled set, in row order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Predicted {
+    /// rows × outputs: the probabilities the model writes (calibrated when its heads are)
+    pub probs: Vec<Vec<f64>>,
+    /// rows × outputs: the same before calibration
+    pub raw: Vec<Vec<f64>>,
+    /// rows × heads of the row's group: each one-output head's decision threshold
+    /// ([`crate::model::Head::threshold`])
+    pub cuts: Vec<Vec<f64>>,
+    /// whether some head was calibrated
+    pub calibrated: bool,
+}
+
+impl Predicted {
+    /// Room for `n` rows, to be filled by [`Predicted::put`].
+    pub fn with_rows(n: usize) -> Predicted {
+        Predicted {
+            probs: vec![vec![]; n],
+            raw: vec![vec![]; n],
+            cuts: vec![vec![]; n],
+            calibrated: false,
+        }
+    }
+
+    /// Puts row `j` of `part` at row `rows[j]` (pooling cross-validation folds).
+    pub fn put(&mut self, rows: &[usize], part: Predicted) {
+        self.calibrated |= part.calibrated;
+        let parts = part.probs.into_iter().zip(part.raw).zip(part.cuts);
+        for (&i, ((p, r), c)) in rows.iter().zip(parts) {
+            (self.probs[i], self.raw[i], self.cuts[i]) = (p, r, c);
+        }
+    }
+}
+
+/// Outputs of every row, in row order.
+pub fn predict(model: &Model, data: &TrainingData) -> Result<Predicted> {
     Ok(predict_for(model, data, &row_targets(model, data)?))
 }
 
 /// [`predict`] with the rows' head groups already known (from [`row_targets`]).
-pub fn predict_for(model: &Model, data: &TrainingData, targets: &[usize]) -> Vec<Vec<f64>> {
+pub fn predict_for(model: &Model, data: &TrainingData, targets: &[usize]) -> Predicted {
     let x = model.vectorizer.transform_batch(&data.texts);
-    (0..x.n_rows())
+    let per = model.spec.heads_per_target();
+    let k = model.spec.link().k();
+    let rows: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = (0..x.n_rows())
         .into_par_iter()
         .map(|i| {
             let r = x.row(i);
-            let mut out = vec![0.0; model.n_outputs()];
-            model.score_row(r.indices, r.values, targets[i], &mut out);
-            out
+            let (mut p, mut raw, mut cut) = (vec![0.0; per * k], vec![0.0; per * k], vec![]);
+            let mut z = vec![0.0; k];
+            for g in 0..per {
+                let h = &model.heads[targets[i] * per + g];
+                h.logits_into(r.indices, r.values, &mut z);
+                h.link_into(&z, &mut p[g * k..g * k + k]);
+                h.raw_link_into(&z, &mut raw[g * k..g * k + k]);
+                cut.push(h.threshold());
+            }
+            (p, raw, cut)
         })
-        .collect()
+        .collect();
+    let mut out = Predicted {
+        calibrated: model.heads.iter().any(|h| h.calibration.is_some()),
+        ..Predicted::default()
+    };
+    for (p, r, c) in rows {
+        out.probs.push(p);
+        out.raw.push(r);
+        out.cuts.push(c);
+    }
+    out
 }
 
 /// One head's true classes and per-class probabilities, before any metric.
@@ -136,19 +201,25 @@ pub struct HeadScores {
     pub truth: Vec<usize>,
     /// `probs[row][class]`
     pub probs: Vec<Vec<f64>>,
+    /// the same before calibration, when the model is calibrated
+    pub raw: Option<Vec<Vec<f64>>>,
+    /// per row, the decision threshold of P(positive) (binary heads; 0.5 uncalibrated)
+    pub cut: Vec<f64>,
     /// the positive class of a binary head
     pub positive: Option<usize>,
     /// this head's place in an explanation (see [`crate::explain::explain`])
     pub explained: usize,
 }
 
-/// Splits model outputs `probs` (from [`predict`]) into per-head class probabilities and
-/// checks every true label against the model's classes.
+/// Splits model outputs (from [`predict`]) into per-head class probabilities and checks
+/// every true label against the model's classes.
 pub fn head_scores(
     spec: &crate::model::Spec,
     data: &TrainingData,
-    probs: &[Vec<f64>],
+    pred: &Predicted,
 ) -> Result<Vec<HeadScores>> {
+    let raw = |v: Vec<Vec<f64>>| pred.calibrated.then_some(v);
+    let cut = |g: usize| pred.cuts.iter().map(|c| c[g]).collect::<Vec<f64>>();
     match (&spec.labels, &data.labels) {
         (
             LabelSpec::Classes {
@@ -179,22 +250,26 @@ pub fn head_scores(
                 .as_ref()
                 .and_then(|p| classes.iter().position(|c| c == p));
             // probability of each class per row
-            let class_probs: Vec<Vec<f64>> = match pos_index {
-                Some(pi) => probs
-                    .iter()
-                    .map(|p| {
-                        let mut v = vec![1.0 - p[0]; 2];
-                        v[pi] = p[0];
-                        v
-                    })
-                    .collect(),
-                None => probs.to_vec(),
+            let class_probs = |probs: &[Vec<f64>]| -> Vec<Vec<f64>> {
+                match pos_index {
+                    Some(pi) => probs
+                        .iter()
+                        .map(|p| {
+                            let mut v = vec![1.0 - p[0]; 2];
+                            v[pi] = p[0];
+                            v
+                        })
+                        .collect(),
+                    None => probs.to_vec(),
+                }
             };
             Ok(vec![HeadScores {
                 name: column.clone(),
                 classes: classes.clone(),
                 truth,
-                probs: class_probs,
+                probs: class_probs(&pred.probs),
+                raw: raw(class_probs(&pred.raw)),
+                cut: cut(0),
                 positive: pos_index,
                 explained: 0,
             }])
@@ -206,7 +281,9 @@ pub fn head_scores(
                 name: c.clone(),
                 classes: vec!["0".into(), "1".into()],
                 truth: values.iter().map(|r| r[l] as usize).collect(),
-                probs: probs.iter().map(|p| vec![1.0 - p[l], p[l]]).collect(),
+                probs: pred.probs.iter().map(|p| vec![1.0 - p[l], p[l]]).collect(),
+                raw: raw(pred.raw.iter().map(|p| vec![1.0 - p[l], p[l]]).collect()),
+                cut: cut(l),
                 positive: Some(1),
                 explained: l,
             })
@@ -224,21 +301,21 @@ pub type Explainer<'a> = &'a (dyn Fn(usize) -> Vec<HeadExplanation> + Sync);
 /// worst errors explained.
 pub fn evaluate(model: &Model, data: &TrainingData) -> Result<EvalReport> {
     let targets = row_targets(model, data)?;
-    let probs = predict_for(model, data, &targets);
+    let pred = predict_for(model, data, &targets);
     let explain_row = |i: usize| explain(model, &data.texts[i], targets[i]);
-    report(&model.spec, data, &probs, Some(&explain_row))
+    report(&model.spec, data, &pred, Some(&explain_row))
 }
 
-/// The report of `data` scored as `probs` (rows × the spec's outputs), with the worst errors
-/// when there is an explainer (cross-validation folds have none).
+/// The report of `data` scored as `pred`, with the worst errors when there is an explainer
+/// (cross-validation folds have none).
 pub fn report(
     spec: &crate::model::Spec,
     data: &TrainingData,
-    probs: &[Vec<f64>],
+    pred: &Predicted,
     explain_row: Option<Explainer>,
 ) -> Result<EvalReport> {
     Ok(report_heads(
-        &head_scores(spec, data, probs)?,
+        &head_scores(spec, data, pred)?,
         data,
         explain_row,
     ))
@@ -254,7 +331,7 @@ pub fn report_heads(
     let heads = heads
         .iter()
         .map(|h| {
-            let mut r = head_report(&h.name, &h.classes, &h.truth, &h.probs, h.positive, targets);
+            let mut r = head_report(h, targets);
             if let Some(e) = explain_row {
                 r.errors = error_cases(h, data, e);
             }
@@ -270,12 +347,12 @@ pub fn report_heads(
 }
 
 /// The JSON layout's name and version (README, "Report JSON").
-pub const SCHEMA: &str = "gavel.eval/2";
+pub const SCHEMA: &str = "gavel.eval/3";
 
 /// The worst errors of a head: binary, the [`ERRORS_SHOWN`] highest-scored negatives and
 /// lowest-scored positives; multiclass, the most confident wrong predictions.
 fn error_cases(h: &HeadScores, data: &TrainingData, explain_row: Explainer) -> Vec<ErrorCase> {
-    let pred = predictions(&h.probs, h.positive);
+    let pred = predictions(&h.probs, h.positive, &h.cut);
     let n = h.truth.len();
     let wrong = |i: &usize| pred[*i] != h.truth[*i];
     // the rows shown: (kind, row, score, output explained, drivers towards that output?)
@@ -336,14 +413,15 @@ fn error_cases(h: &HeadScores, data: &TrainingData, explain_row: Explainer) -> V
         .collect()
 }
 
-/// The predicted class of every row: the positive class at P ≥ 0.5 for binary heads, else
-/// the most probable class (the first on ties).
-pub fn predictions(probs: &[Vec<f64>], positive: Option<usize>) -> Vec<usize> {
+/// The predicted class of every row: for binary heads the positive class at P ≥ the row's
+/// threshold `cut[i]`, else the most probable class (the first on ties).
+pub fn predictions(probs: &[Vec<f64>], positive: Option<usize>, cut: &[f64]) -> Vec<usize> {
     probs
         .iter()
-        .map(|p| match positive {
+        .enumerate()
+        .map(|(i, p)| match positive {
             Some(pi) => {
-                if p[pi] >= 0.5 {
+                if p[pi] >= cut.get(i).copied().unwrap_or(0.5) {
                     pi
                 } else {
                     1 - pi
@@ -354,17 +432,12 @@ pub fn predictions(probs: &[Vec<f64>], positive: Option<usize>) -> Vec<usize> {
         .collect()
 }
 
-/// All metrics of one head from per-class probabilities.
-pub fn head_report(
-    name: &str,
-    classes: &[String],
-    truth: &[usize],
-    probs: &[Vec<f64>],
-    positive: Option<usize>,
-    targets: Option<&Vec<String>>,
-) -> HeadReport {
+/// All metrics of one head from its scores.
+pub fn head_report(h: &HeadScores, targets: Option<&Vec<String>>) -> HeadReport {
+    let (name, classes, truth, probs, positive) =
+        (&h.name, &h.classes, &h.truth, &h.probs, h.positive);
     let k = classes.len();
-    let pred = predictions(probs, positive);
+    let pred = predictions(probs, positive, &h.cut);
     let conf = confusion(truth, &pred, k);
     let n = truth.len();
     let mut per_class = Vec::new();
@@ -396,18 +469,7 @@ pub fn head_report(
             mean_some(per_class.iter().map(|c| c.pr_auc)),
         ),
     };
-    let brier = probs
-        .iter()
-        .zip(truth)
-        .map(|(p, &y)| {
-            p.iter()
-                .enumerate()
-                .map(|(c, &v)| (v - (c == y) as u8 as f64).powi(2))
-                .sum::<f64>()
-        })
-        .sum::<f64>()
-        / n.max(1) as f64
-        / if positive.is_some() { 2.0 } else { 1.0 };
+    let brier = brier_score(probs, truth, positive.is_some());
     let (thresholds, precision_targets_) = match positive {
         Some(pi) => {
             let s: Vec<f64> = probs.iter().map(|v| v[pi]).collect();
@@ -471,8 +533,29 @@ pub fn head_report(
         precision_targets: precision_targets_,
         by_target,
         curves: head_curves(name, classes, truth, probs, positive),
+        calibration: h.raw.as_ref().map(|raw| CalibrationCheck {
+            before: head_reliability(name, classes, truth, raw, positive),
+            log_loss_before: log_loss(raw.iter().zip(truth).map(|(p, &y)| p[y])),
+            brier_before: brier_score(raw, truth, positive.is_some()),
+        }),
         errors: vec![],
     }
+}
+
+/// Mean squared error of the probability vector (of P(positive) alone for a binary head).
+fn brier_score(probs: &[Vec<f64>], truth: &[usize], binary: bool) -> f64 {
+    probs
+        .iter()
+        .zip(truth)
+        .map(|(p, &y)| {
+            p.iter()
+                .enumerate()
+                .map(|(c, &v)| (v - (c == y) as u8 as f64).powi(2))
+                .sum::<f64>()
+        })
+        .sum::<f64>()
+        / truth.len().max(1) as f64
+        / if binary { 2.0 } else { 1.0 }
 }
 
 /// SemEval's F_avg when the classes include FAVOR and AGAINST (any case).

@@ -79,7 +79,8 @@ fn charts(h: &HeadReport) -> Result<String> {
             None,
         )?,
     );
-    s += &figure("reliability", &plots::reliability(&c.reliability)?);
+    let before = h.calibration.as_ref().map(|k| &k.before);
+    s += &figure("reliability", &plots::reliability(&c.reliability, before)?);
     s += &figure("histogram", &plots::histogram(&c.histogram, &h.name)?);
     s += &figure("confusion", &plots::confusion(&h.classes, &h.confusion)?);
     s += "</div>\n";

@@ -10,4 +10,4 @@ pub mod report;
 pub mod split;
 pub mod tables;
 
-pub use evaluate::{evaluate, predict, report, EvalReport, HeadReport, HeadScores};
+pub use evaluate::{evaluate, predict, report, EvalReport, HeadReport, HeadScores, Predicted};

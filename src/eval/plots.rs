@@ -110,11 +110,19 @@ pub fn lines(
 
 /// Reliability diagram: observed frequency against mean predicted probability per bin, bars
 /// of the bin's share of rows underneath, and the diagonal of perfect calibration.
-pub fn reliability(r: &Reliability) -> Result<String> {
+/// With `before` (the scores before calibration), its curve is drawn too, and the caption
+/// gives both errors.
+pub fn reliability(r: &Reliability, before: Option<&Reliability>) -> Result<String> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, SIZE).into_drawing_area();
-        let caption = format!("Reliability (ECE {:.3})", r.ece);
+        let caption = match before {
+            Some(b) => format!(
+                "Reliability (ECE {:.3}, before calibration {:.3})",
+                r.ece, b.ece
+            ),
+            None => format!("Reliability (ECE {:.3})", r.ece),
+        };
         let mut chart = frame(&root, caption, 48, 0f64..1f64, 0f64..1.02f64)?;
         chart
             .configure_mesh()
@@ -148,6 +156,21 @@ pub fn reliability(r: &Reliability) -> Result<String> {
                 RGBColor(150, 150, 150).into(),
             ))
             .map_err(err)?;
+        if let Some(b) = before {
+            let c = color(1);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    b.bins.iter().map(|b| (b.mean_score, b.observed)),
+                    6,
+                    3,
+                    c.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label("before calibration")
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
+                });
+        }
         let c = color(0);
         chart
             .draw_series(LineSeries::new(
@@ -155,7 +178,11 @@ pub fn reliability(r: &Reliability) -> Result<String> {
                 c.stroke_width(2),
             ))
             .map_err(err)?
-            .label("observed")
+            .label(if before.is_some() {
+                "calibrated"
+            } else {
+                "observed"
+            })
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
         chart
             .draw_series(

@@ -52,6 +52,20 @@ pub fn metrics(h: &HeadReport) -> Table {
         format!("expected calibration error ({})", r.of),
         format!("{:.4}", r.ece),
     ]);
+    if let Some(c) = &h.calibration {
+        rows.push(vec![
+            "expected calibration error before calibration".into(),
+            format!("{:.4}", c.before.ece),
+        ]);
+        rows.push(vec![
+            "log_loss before calibration".into(),
+            format!("{:.4}", c.log_loss_before),
+        ]);
+        rows.push(vec![
+            "brier before calibration".into(),
+            format!("{:.4}", c.brier_before),
+        ]);
+    }
     table(&["metric", "value"], rows, 1)
 }
 

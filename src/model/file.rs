@@ -4,7 +4,8 @@
 //! magic      8 bytes  "GAVELMDL"
 //! version    u32 LE   FORMAT_VERSION
 //! header_len u32 LE   then that many bytes of JSON: text and feature config, label spec,
-//!                     heads (link, outputs), feature count, training metadata
+//!                     heads (link, outputs, calibration from format 3), feature count,
+//!                     training metadata
 //! buckets    u32 LE × n_features      the hash bucket of each feature column: word family
 //!                                     first, each by falling training frequency (format 1:
 //!                                     increasing, which format 2 readers also accept)
@@ -14,6 +15,7 @@
 //! ```
 //! Little-endian raw arrays load with one copy; the JSON header can be read by any tool.
 
+use super::calibrate::Calibration;
 use super::{Head, Link, Model, Spec, TrainingMeta};
 use crate::error::{Error, Result};
 use crate::features::{FeatureConfig, Vectorizer};
@@ -23,7 +25,9 @@ use std::io::Write;
 use std::path::Path;
 
 pub const MAGIC: &[u8; 8] = b"GAVELMDL";
-pub const FORMAT_VERSION: u32 = 2;
+/// 3 added each head's calibration: an older gavel must refuse such a file rather than
+/// ignore the field and write uncalibrated scores.
+pub const FORMAT_VERSION: u32 = 3;
 /// Oldest format this gavel reads.
 pub const OLDEST_FORMAT: u32 = 1;
 
@@ -32,6 +36,8 @@ struct HeadMeta {
     /// "sigmoid" or "softmax"
     link: String,
     outputs: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    calibration: Option<Calibration>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -60,6 +66,7 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
                     Link::Softmax(_) => "softmax".into(),
                 },
                 outputs: h.k(),
+                calibration: h.calibration,
             })
             .collect(),
         meta: m.meta.clone(),
@@ -172,6 +179,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
             n_features: nf,
             weights,
             bias,
+            calibration: hm.calibration,
         });
     }
     if !r.b.is_empty() {
@@ -237,7 +245,23 @@ mod tests {
             targets: None,
             source: ("mem".into(), String::new()),
         };
-        train(&data, &TrainConfig::default()).unwrap()
+        let cfg = TrainConfig {
+            calibration_folds: 3,
+            ..TrainConfig::default()
+        };
+        train(&data, &cfg).unwrap()
+    }
+
+    /// A calibrated model comes back with the same heads, calibration included, and the same
+    /// bytes when written again.
+    #[test]
+    fn calibrated_models_round_trip() {
+        let m = small_model();
+        assert!(m.heads[0].calibration.is_some());
+        let bytes = to_bytes(&m).unwrap();
+        let back = from_bytes(&bytes).unwrap();
+        assert_eq!(back.heads, m.heads);
+        assert_eq!(to_bytes(&back).unwrap(), bytes);
     }
 
     fn score(m: &Model, text: &str) -> f64 {
@@ -247,7 +271,7 @@ mod tests {
     }
 
     /// Format 1 stored the columns in increasing bucket order; such files still load and score
-    /// as the same model does in format 2.
+    /// as the same model does in the current format.
     #[test]
     fn format_1_files_still_load() {
         let m = small_model();
@@ -281,9 +305,10 @@ mod tests {
         for t in ["you idiot", "lovely day", "shut up, idiots"] {
             assert!((score(&loaded, t) - score(&m, t)).abs() < 1e-9, "{t}");
         }
-        bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
+        let future = FORMAT_VERSION + 1;
+        bytes[8..12].copy_from_slice(&future.to_le_bytes());
         match from_bytes(&bytes) {
-            Err(e) => assert!(e.contains("format version 3"), "{e}"),
+            Err(e) => assert!(e.contains(&format!("format version {future}")), "{e}"),
             Ok(_) => panic!("a format from the future was read"),
         }
     }

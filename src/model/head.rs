@@ -1,6 +1,7 @@
 //! One linear head: weights over the feature columns, intercepts, and a link (sigmoid or
 //! softmax) that turns a sparse row into probabilities; and its fit.
 
+use super::calibrate::Calibration;
 use super::objective::{sigmoid, softmax_into, Link, Logistic};
 use super::params::{ClassWeight, TrainParams};
 use super::solver::{minimize, Convergence};
@@ -13,6 +14,8 @@ pub struct Head {
     pub n_features: usize,
     pub weights: Vec<f32>,
     pub bias: Vec<f32>,
+    /// applied to the logits before the link; `None` leaves the raw probabilities
+    pub calibration: Option<Calibration>,
 }
 
 impl Head {
@@ -50,13 +53,43 @@ impl Head {
         }
     }
 
-    /// Probabilities from logits `z` (length K) into `p`.
+    /// Probabilities from raw logits `z` (length K) into `p`, calibrated when the head is.
     pub fn link_into(&self, z: &[f64], p: &mut [f64]) {
+        match self.calibration {
+            Some(c) => {
+                let mut zc = [0.0f64; 64];
+                if z.len() <= zc.len() {
+                    let zc = &mut zc[..z.len()];
+                    zc.copy_from_slice(z);
+                    c.apply(zc);
+                    self.raw_link_into(zc, p);
+                } else {
+                    let mut zc = z.to_vec();
+                    c.apply(&mut zc);
+                    self.raw_link_into(&zc, p);
+                }
+            }
+            None => self.raw_link_into(z, p),
+        }
+    }
+
+    /// Probabilities from logits `z` without calibration.
+    pub fn raw_link_into(&self, z: &[f64], p: &mut [f64]) {
         match self.link {
             Link::Sigmoid => p[0] = sigmoid(z[0]),
             Link::Softmax(_) => {
                 softmax_into(z, p);
             }
+        }
+    }
+
+    /// The probability at which a one-output head calls the positive class: where its raw
+    /// logit is 0, the boundary training drew (0.5 uncalibrated; `σ(b)` after Platt scaling,
+    /// so that calibration changes the scores, never the decisions).
+    pub fn threshold(&self) -> f64 {
+        match self.calibration {
+            Some(c) => sigmoid(c.b),
+            None => 0.5,
         }
     }
 }
@@ -93,6 +126,7 @@ pub fn fit_head(x: &Csr, y: &[u32], link: Link, params: &TrainParams) -> (Head, 
         n_features: x.n_cols,
         weights: w[..d].iter().map(|&v| v as f32).collect(),
         bias: w[d..].iter().map(|&v| v as f32).collect(),
+        calibration: None,
     };
     (head, conv)
 }

@@ -25,6 +25,9 @@ pub struct TrainingMeta {
     /// target training, the augmented one)
     #[serde(default)]
     pub matrix: MatrixSize,
+    /// folds of the cross-fitting that calibrated the heads (0: not calibrated)
+    #[serde(default)]
+    pub calibration_folds: usize,
 }
 
 /// Size of a training matrix.

@@ -1,6 +1,7 @@
 //! Sparse rows → probabilities: logistic heads, their objective and solver, training, and
 //! the model file.
 
+pub mod calibrate;
 pub mod file;
 pub mod head;
 pub mod linfa_api;
@@ -12,6 +13,7 @@ pub mod solver;
 pub mod spec;
 pub mod train;
 
+pub use calibrate::Calibration;
 pub use head::Head;
 pub use meta::TrainingMeta;
 pub use objective::Link;

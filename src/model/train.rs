@@ -46,6 +46,9 @@ pub struct TrainConfig {
     pub params: TrainParams,
     /// the positive class of a two-class column; default: the second in sorted order
     pub positive: Option<String>,
+    /// folds of the cross-fitting that calibrates each head (0 or 1: no calibration; the
+    /// library's default is 0, `gavel train`'s is 3)
+    pub calibration_folds: usize,
 }
 
 /// Sorted distinct values; numeric order when every value is a number.
@@ -133,59 +136,11 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
 
     let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &data.texts)?;
 
-    // rows of each target group
-    let groups: Vec<Vec<usize>> = match (&spec.target, &data.targets) {
-        (Some(t), Some((_, vals))) => t
-            .values
-            .iter()
-            .map(|v| (0..vals.len()).filter(|&i| &vals[i] == v).collect())
-            .collect(),
-        _ => vec![(0..data.texts.len()).collect()],
-    };
-    let per = spec.heads_per_target();
-    let link = spec.link();
-    let shared = groups.len() > 1 && cfg.params.targets == TargetSharing::Shared;
-    let mut matrix = MatrixSize {
-        nnz: x.nnz(),
-        bytes: x.heap_bytes(),
-    };
-    let (heads, convergence): (Vec<Head>, Vec<Convergence>) = if shared {
-        // one joint fit per label group over [shared copy | one copy per target], folded back
-        // into one head per (target, group)
-        let target_of = row_targets(&groups, x.n_rows());
-        let (xa, own) = augment(&x, &target_of, groups.len());
-        matrix = MatrixSize {
-            nnz: xa.nnz(),
-            bytes: xa.heap_bytes(),
-        };
-        let all: Vec<usize> = (0..x.n_rows()).collect();
-        let fitted: Vec<_> = (0..per)
-            .into_par_iter()
-            .map(|g| {
-                let y = head_targets(&spec, &data.labels, &all, g, link);
-                fit_head(&xa, &y, link, &cfg.params)
-            })
-            .collect();
-        (0..groups.len())
-            .flat_map(|t| (0..per).map(move |g| (t, g)))
-            .map(|(t, g)| (fold(&fitted[g].0, &own[t]), fitted[g].1))
-            .unzip()
-    } else {
-        let jobs: Vec<(usize, usize)> = (0..groups.len())
-            .flat_map(|t| (0..per).map(move |g| (t, g)))
-            .collect();
-        jobs.par_iter()
-            .map(|&(t, g)| {
-                let rows = &groups[t];
-                let sub: Option<Csr> = (groups.len() > 1).then(|| x.select(rows));
-                let xs = sub.as_ref().unwrap_or(&x);
-                let y = head_targets(&spec, &data.labels, rows, g, link);
-                fit_head(xs, &y, link, &cfg.params)
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .unzip()
-    };
+    let all: Vec<usize> = (0..data.texts.len()).collect();
+    let (mut heads, convergence, matrix) = fit_heads(&spec, data, &x, &all, &cfg.params);
+    if cfg.calibration_folds >= 2 {
+        calibrate_heads(&spec, data, &x, cfg, &mut heads);
+    }
 
     let class_counts = class_counts(&spec, &data.labels);
     let meta = TrainingMeta {
@@ -198,8 +153,127 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
         class_counts,
         convergence,
         matrix,
+        calibration_folds: cfg.calibration_folds,
     };
     Model::new(vectorizer, spec, heads, meta)
+}
+
+/// One head per (target, label group), in model order, fitted on the rows `rows` of `data`,
+/// whose matrix is `x` (row `l` of `x` is row `rows[l]` of `data`). Also returns the size of
+/// the matrix the solver read.
+fn fit_heads(
+    spec: &Spec,
+    data: &TrainingData,
+    x: &Csr,
+    rows: &[usize],
+    params: &TrainParams,
+) -> (Vec<Head>, Vec<Convergence>, MatrixSize) {
+    // rows of each target group, as positions in `rows`
+    let groups: Vec<Vec<usize>> = match (&spec.target, &data.targets) {
+        (Some(t), Some((_, vals))) => t
+            .values
+            .iter()
+            .map(|v| (0..rows.len()).filter(|&l| &vals[rows[l]] == v).collect())
+            .collect(),
+        _ => vec![(0..rows.len()).collect()],
+    };
+    let global = |local: &[usize]| local.iter().map(|&l| rows[l]).collect::<Vec<usize>>();
+    let per = spec.heads_per_target();
+    let link = spec.link();
+    let shared = groups.len() > 1 && params.targets == TargetSharing::Shared;
+    let mut matrix = MatrixSize {
+        nnz: x.nnz(),
+        bytes: x.heap_bytes(),
+    };
+    let (heads, convergence) = if shared {
+        // one joint fit per label group over [shared copy | one copy per target], folded back
+        // into one head per (target, group)
+        let target_of = row_targets(&groups, x.n_rows());
+        let (xa, own) = augment(x, &target_of, groups.len());
+        matrix = MatrixSize {
+            nnz: xa.nnz(),
+            bytes: xa.heap_bytes(),
+        };
+        let fitted: Vec<_> = (0..per)
+            .into_par_iter()
+            .map(|g| {
+                let y = head_targets(spec, &data.labels, rows, g, link);
+                fit_head(&xa, &y, link, params)
+            })
+            .collect();
+        (0..groups.len())
+            .flat_map(|t| (0..per).map(move |g| (t, g)))
+            .map(|(t, g)| (fold(&fitted[g].0, &own[t]), fitted[g].1))
+            .unzip()
+    } else {
+        let jobs: Vec<(usize, usize)> = (0..groups.len())
+            .flat_map(|t| (0..per).map(move |g| (t, g)))
+            .collect();
+        jobs.par_iter()
+            .map(|&(t, g)| {
+                let local = &groups[t];
+                let sub: Option<Csr> = (groups.len() > 1).then(|| x.select(local));
+                let xs = sub.as_ref().unwrap_or(x);
+                let y = head_targets(spec, &data.labels, &global(local), g, link);
+                fit_head(xs, &y, link, params)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .unzip()
+    };
+    (heads, convergence, matrix)
+}
+
+/// Seed of the calibration folds (fixed: the same data gives the same model bytes).
+const CALIBRATION_SEED: u64 = 0x0067_6176_656c;
+
+/// Cross-fitting: splits the rows into `cfg.calibration_folds` stratified folds, fits the
+/// heads on all folds but one and takes the raw logits of the held-out fold, then fits each
+/// head's calibration on its out-of-fold logits. The heads' weights are those of the fit on
+/// every row; only their calibration comes from the folds.
+fn calibrate_heads(
+    spec: &Spec,
+    data: &TrainingData,
+    x: &Csr,
+    cfg: &TrainConfig,
+    heads: &mut [Head],
+) {
+    let n = data.texts.len();
+    let folds = crate::eval::split::k_fold(&data.strata(), cfg.calibration_folds, CALIBRATION_SEED);
+    let per = spec.heads_per_target();
+    let link = spec.link();
+    let k = link.k();
+    let all: Vec<usize> = (0..n).collect();
+    let y: Vec<Vec<u32>> = (0..per)
+        .map(|g| head_targets(spec, &data.labels, &all, g, link))
+        .collect();
+    let target_of: Vec<usize> = match (&spec.target, &data.targets) {
+        (Some(t), Some((_, vals))) => vals
+            .iter()
+            .map(|v| t.values.iter().position(|x| x == v).unwrap_or(0))
+            .collect(),
+        _ => vec![0; n],
+    };
+    // per head: out-of-fold logits (K per row) and classes
+    let mut z: Vec<Vec<f64>> = vec![Vec::new(); heads.len()];
+    let mut yh: Vec<Vec<u32>> = vec![Vec::new(); heads.len()];
+    for f in 0..cfg.calibration_folds {
+        let tr: Vec<usize> = (0..n).filter(|&i| folds[i] != f).collect();
+        let (fh, _, _) = fit_heads(spec, data, &x.select(&tr), &tr, &cfg.params);
+        let mut zi = vec![0.0; k];
+        for i in (0..n).filter(|&i| folds[i] == f) {
+            let r = x.row(i);
+            for (g, yg) in y.iter().enumerate() {
+                let h = target_of[i] * per + g;
+                fh[h].logits_into(r.indices, r.values, &mut zi);
+                z[h].extend_from_slice(&zi);
+                yh[h].push(yg[i]);
+            }
+        }
+    }
+    for (h, head) in heads.iter_mut().enumerate() {
+        head.calibration = super::calibrate::fit(link, &z[h], &yh[h]);
+    }
 }
 
 /// The target group of every row.
@@ -275,6 +349,7 @@ fn fold(joint: &Head, own: &[u32]) -> Head {
         n_features: n,
         weights,
         bias: joint.bias.clone(),
+        calibration: None,
     }
 }
 
@@ -382,6 +457,7 @@ mod tests {
                 .map(|i| ((i * 7919) % 13) as f32 / 5.0 - 1.2)
                 .collect(),
             bias: vec![0.1, -0.2, 0.3],
+            calibration: None,
         };
         for (i, &t) in target_of.iter().enumerate() {
             let (ra, r) = (xa.row(i), x.row(i));
