@@ -105,6 +105,40 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
         .collect()
 }
 
+/// The `n` n-gram columns that pushed each of `outputs` (indices into the model's outputs)
+/// up, as `p_x: idiot (+1.92), stupid (+0.85); p_y: …`; collided n-grams are joined by " | ".
+pub fn drivers_text(
+    model: &Model,
+    text: &str,
+    target: usize,
+    outputs: &[usize],
+    n: usize,
+) -> String {
+    let k = model.spec.link().k();
+    let names = model.output_names();
+    let outputs: Vec<usize> = outputs
+        .iter()
+        .copied()
+        .filter(|&o| o < names.len())
+        .collect();
+    if outputs.is_empty() {
+        return String::new();
+    }
+    let e = explain(model, text, target);
+    outputs
+        .iter()
+        .map(|&o| {
+            let top: Vec<String> = e[o / k]
+                .top(o % k, n, true)
+                .iter()
+                .map(|d| format!("{} ({:+.2})", d.grams.join(" | "), d.contribution[o % k]))
+                .collect();
+            format!("{}: {}", names[o], top.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,9 @@
 //!
 //! The data flow, one module each: [`text`] (normalise, tokenize, stem, n-grams) →
 //! [`features`] (hashing, TF-IDF, sparse rows) → [`model`] (logistic heads, solver, file) →
-//! [`explain`] (each score split into n-gram contributions) → [`eval`] (metrics, curves,
-//! splits, reports); [`io`] reads and writes CSV/TSV/JSONL.
+//! [`explain`] (each score split into n-gram contributions) → [`policy`] (scores to
+//! approve / review / reject, with the reason) → [`eval`] (metrics, curves, splits, reports);
+//! [`io`] reads and writes CSV/TSV/JSONL.
 
 pub mod dataset;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod explain;
 pub mod features;
 pub mod io;
 pub mod model;
+pub mod policy;
 pub mod score;
 pub mod text;
 

@@ -4,8 +4,10 @@
 //! `error` cell.
 
 use crate::error::{Error, Result};
+use crate::explain::drivers_text;
 use crate::io::{Cell, Record, RecordReader, RecordWriter};
 use crate::model::{Model, ScoreScratch};
+use crate::policy::{Action, BoundPolicy};
 use rayon::prelude::*;
 
 /// What to do with a row that cannot be scored.
@@ -29,6 +31,10 @@ pub struct ScoreOptions {
     pub on_error: OnError,
     /// rows per parallel batch (memory is bounded by this). Default 8192.
     pub batch: usize,
+    /// adds `decision` and `reason` columns
+    pub policy: Option<BoundPolicy>,
+    /// adds an `explain` column with this many n-grams per flagged output (0: none)
+    pub explain: usize,
 }
 
 impl Default for ScoreOptions {
@@ -39,6 +45,8 @@ impl Default for ScoreOptions {
             keep: None,
             on_error: OnError::Stop,
             batch: 8192,
+            policy: None,
+            explain: 0,
         }
     }
 }
@@ -93,6 +101,12 @@ pub fn score_stream_with(
     if let Some(p) = model.spec.prediction_name() {
         added.push(p);
     }
+    if opts.policy.is_some() {
+        added.extend(["decision".into(), "reason".into()]);
+    }
+    if opts.explain > 0 {
+        added.push("explain".into());
+    }
     if opts.on_error == OnError::Skip {
         added.push("error".into());
     }
@@ -124,7 +138,25 @@ pub fn score_stream_with(
             None => 0,
         };
         ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
-        Ok(())
+        let mut cells = Vec::new();
+        // the outputs whose scores flag the row: the policy's deciding rules, else the
+        // model's own decisions
+        let flagged = match &opts.policy {
+            Some(p) => {
+                let d = p.decide(out, None);
+                cells.push(d.action.to_string());
+                cells.push(d.reason);
+                match d.action {
+                    Action::Approve => vec![],
+                    _ => d.outputs,
+                }
+            }
+            None => model.flagged_outputs(out, t),
+        };
+        if opts.explain > 0 {
+            cells.push(drivers_text(model, text, t, &flagged, opts.explain));
+        }
+        Ok(RowOut { target: t, cells })
     };
     let score_batch = |batch: &[Record]| -> Scored {
         let mut flat = vec![0.0; batch.len() * n_out];
@@ -193,8 +225,16 @@ fn read_batch(reader: &mut RecordReader, size: usize) -> (Vec<Record>, Option<Er
     (batch, None)
 }
 
-/// Whether a row was scored, or the column and reason it could not be.
-type Status = std::result::Result<(), (String, String)>;
+/// What a scored row adds besides its probabilities.
+struct RowOut {
+    /// the head group that scored it
+    target: usize,
+    /// decision, reason and explanation, as asked
+    cells: Vec<String>,
+}
+
+/// A scored row, or the column and reason it could not be scored.
+type Status = std::result::Result<RowOut, (String, String)>;
 
 /// A batch's scores: row `i`'s outputs at `flat[i * n_out..]`, if `status[i]` is `Ok`.
 struct Scored {
@@ -222,25 +262,32 @@ impl Output<'_> {
             .iter()
             .zip(scored.status)
             .zip(scored.flat.chunks(n))
-            .try_for_each(|((rec, status), p)| self.write_row(rec, status.map(|()| p)))
+            .try_for_each(|((rec, status), p)| self.write_row(rec, status.map(|r| (p, r))))
     }
 
     /// Writes one input row with its scores (or its error cell).
     fn write_row(
         &mut self,
         rec: &Record,
-        res: std::result::Result<&[f64], (String, String)>,
+        res: std::result::Result<(&[f64], RowOut), (String, String)>,
     ) -> Result<()> {
         let fields: Vec<&str> = self.kept.iter().map(|&i| rec.fields[i].as_str()).collect();
         let added = self.added;
         let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
         match res {
-            Ok(p) => {
+            Ok((p, row)) => {
                 for (name, &v) in added.iter().zip(p) {
                     extra.push((name, Cell::Num(v)));
                 }
-                if let Some(c) = self.model.spec.predicted_class(p) {
-                    extra.push((&added[self.n_out], Cell::Text(c.to_string())));
+                let mut next = self.n_out;
+                let cut =
+                    self.model.heads[row.target * self.model.spec.heads_per_target()].threshold();
+                if let Some(c) = self.model.spec.predicted_class(p, cut) {
+                    extra.push((&added[next], Cell::Text(c.to_string())));
+                    next += 1;
+                }
+                for (name, cell) in added[next..].iter().zip(row.cells) {
+                    extra.push((name, Cell::Text(cell)));
                 }
                 if self.opts.on_error == OnError::Skip {
                     extra.push(("error", Cell::Empty));

@@ -7,7 +7,10 @@ use anyhow::{bail, Result};
 use clap::Args;
 use gavel::dataset::{Columns, LabelColumns};
 use gavel::eval::compare::{compare, Bootstrap};
-use gavel::eval::{evaluate, html, report};
+use gavel::eval::evaluate::{head_scores, predict_for, row_targets};
+use gavel::eval::suggest::{suggest, Targets};
+use gavel::eval::{html, report};
+use gavel::explain::explain;
 use gavel::model::{file, LabelSpec, Model};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +35,17 @@ pub struct Cmd {
     /// Seed of the bootstrap
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Also write a moderation policy (TOML) for the binary heads to this file: reject where
+    /// the rejected rows reach --reject-precision, review where the flagged rows reach
+    /// --review-recall
+    #[arg(long, value_name = "FILE")]
+    pub suggest_policy: Option<PathBuf>,
+    /// Precision the suggested 'reject' rules reach on the data
+    #[arg(long, default_value_t = 0.9)]
+    pub reject_precision: f64,
+    /// Recall the suggested 'review' rules (with 'reject') reach on the data
+    #[arg(long, default_value_t = 0.9)]
+    pub review_recall: f64,
 }
 
 /// The columns a model reads.
@@ -60,8 +74,33 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         cmd.data.read_options()?,
         &columns(&model, &cmd.text),
     )?;
-    let rep = evaluate(&model, &data)?;
     let name = path.display().to_string();
+    let targets = row_targets(&model, &data)?;
+    let pred = predict_for(&model, &data, &targets);
+    if let Some(out) = &cmd.suggest_policy {
+        let t = Targets {
+            reject_precision: cmd.reject_precision,
+            review_recall: cmd.review_recall,
+        };
+        for v in [t.reject_precision, t.review_recall] {
+            if !(v > 0.0 && v <= 1.0) {
+                bail!("--reject-precision and --review-recall must be in (0, 1]");
+            }
+        }
+        let heads = head_scores(&model.spec, &data, &pred)?;
+        let sg = suggest(&heads, &model.output_names(), t);
+        let toml = sg.to_toml(&data.source.0, &name);
+        gavel::model::file::write_atomic(out, toml.as_bytes())?;
+        ui.info(&format!(
+            "wrote {}: per 1,000 comments approve {:.0}, review {:.0}, reject {:.0}",
+            out.display(),
+            sg.per_1000[0],
+            sg.per_1000[1],
+            sg.per_1000[2]
+        ));
+    }
+    let explain_row = |i: usize| explain(&model, &data.texts[i], targets[i]);
+    let rep = gavel::eval::report(&model.spec, &data, &pred, Some(&explain_row))?;
     emit_report(
         &cmd.report,
         &Renderings {

@@ -6,6 +6,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use gavel::io::{Format, RecordReader, RecordWriter};
 use gavel::model::file;
+use gavel::policy::{Policy, ON_TOPIC};
 use gavel::score::{score_stream_with, OnError, ScoreOptions};
 use std::path::PathBuf;
 
@@ -44,6 +45,13 @@ pub struct Cmd {
     /// Rows per parallel batch
     #[arg(long, default_value_t = 8192)]
     pub batch: usize,
+    /// Moderation policy (TOML): adds 'decision' (approve, review, reject) and 'reason'
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Add an 'explain' column: the N n-grams that pushed each flagged score up (flagged: by
+    /// the policy's deciding rules, else by the model's own decision)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub explain: usize,
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
@@ -53,6 +61,19 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         o => bail!("--on-error '{o}': use stop or skip"),
     };
     let model = file::load(&cmd.model)?;
+    let policy = match &cmd.policy {
+        Some(p) => {
+            let pol = Policy::load(p)?;
+            if pol.uses_on_topic() {
+                bail!(
+                    "{}: a rule reads '{ON_TOPIC}', which needs the comment's article",
+                    p.display()
+                );
+            }
+            Some(pol.bind(&model.output_names(), &p.display().to_string())?)
+        }
+        None => None,
+    };
     let ropts = read_options(
         cmd.input_format.as_deref(),
         cmd.input.as_deref(),
@@ -71,6 +92,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         keep: cmd.keep.clone(),
         on_error,
         batch: cmd.batch,
+        policy,
+        explain: cmd.explain,
     };
     let t0 = std::time::Instant::now();
     // a bar over the input file's bytes (standard input has no known length)

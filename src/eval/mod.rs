@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod plots;
 pub mod report;
 pub mod split;
+pub mod suggest;
 pub mod tables;
 
 pub use evaluate::{evaluate, predict, report, EvalReport, HeadReport, HeadScores, Predicted};

@@ -169,6 +169,26 @@ impl Model {
         }
     }
 
+    /// The outputs that the model's own decisions flag in scores `p` of head group `target`:
+    /// each one-output head at or above its threshold, each softmax head's most probable
+    /// class.
+    pub fn flagged_outputs(&self, p: &[f64], target: usize) -> Vec<usize> {
+        let per = self.spec.heads_per_target();
+        let k = self.spec.link().k();
+        let heads = &self.heads[target * per..target * per + per];
+        heads
+            .iter()
+            .enumerate()
+            .filter_map(|(g, h)| match k {
+                1 => (p[g] >= h.threshold()).then_some(g),
+                _ => {
+                    let ps = &p[g * k..g * k + k];
+                    Some(g * k + crate::eval::metrics::argmax(ps))
+                }
+            })
+            .collect()
+    }
+
     /// Scores an already vectorized row.
     pub fn score_row(&self, idx: &[u32], val: &[f32], target: usize, out: &mut [f64]) {
         let per = self.spec.heads_per_target();

@@ -91,16 +91,17 @@ impl Spec {
         }
     }
 
-    /// The predicted class for the probabilities `p` of a class-column model (threshold 0.5
-    /// for two classes, the most probable class otherwise).
-    pub fn predicted_class<'a>(&'a self, p: &[f64]) -> Option<&'a str> {
+    /// The predicted class for the probabilities `p` of a class-column model: for two
+    /// classes the positive one at `p[0] ≥ cut` (the head's threshold), the most probable
+    /// class otherwise.
+    pub fn predicted_class<'a>(&'a self, p: &[f64], cut: f64) -> Option<&'a str> {
         match &self.labels {
             LabelSpec::Classes {
                 classes, positive, ..
             } => Some(match positive {
                 Some(pos) => {
                     let neg = classes.iter().find(|c| *c != pos).unwrap_or(pos);
-                    if p[0] >= 0.5 {
+                    if p[0] >= cut {
                         pos
                     } else {
                         neg
@@ -165,10 +166,11 @@ mod tests {
         );
         let s = classes(&["AGAINST", "FAVOR", "NONE"], None);
         assert_eq!(s.output_names(), ["p_AGAINST", "p_FAVOR", "p_NONE"]);
-        assert_eq!(s.predicted_class(&[0.2, 0.5, 0.3]), Some("FAVOR"));
+        assert_eq!(s.predicted_class(&[0.2, 0.5, 0.3], 0.5), Some("FAVOR"));
         let b = classes(&["NOT", "OFF"], Some("OFF"));
-        assert_eq!(b.predicted_class(&[0.7]), Some("OFF"));
-        assert_eq!(b.predicted_class(&[0.2]), Some("NOT"));
+        assert_eq!(b.predicted_class(&[0.7], 0.5), Some("OFF"));
+        assert_eq!(b.predicted_class(&[0.2], 0.5), Some("NOT"));
+        assert_eq!(b.predicted_class(&[0.2], 0.15), Some("OFF"));
     }
 
     #[test]

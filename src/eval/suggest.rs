@@ -1,0 +1,234 @@
+//! `eval --suggest-policy`: thresholds that reach a target precision for `reject` and a target
+//! recall for `review` on labelled data, and what the resulting policy does to those rows.
+
+use super::evaluate::HeadScores;
+use crate::policy::{Action, Policy, Rule};
+use serde::Serialize;
+
+/// What the suggestion aims for.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Targets {
+    /// `reject` where at least this share of the rejected rows are positive
+    pub reject_precision: f64,
+    /// `review` (or `reject`) at least this share of the positive rows
+    pub review_recall: f64,
+}
+
+/// One head's suggested thresholds and how they do on the evaluated rows.
+#[derive(Clone, Debug, Serialize)]
+pub struct HeadSuggestion {
+    pub output: String,
+    /// lowest threshold whose flagged rows reach the target precision (none: no threshold does)
+    pub reject_at: Option<f64>,
+    pub reject_precision: Option<f64>,
+    pub reject_recall: Option<f64>,
+    /// highest threshold whose flagged rows reach the target recall, when below `reject_at`
+    pub review_at: Option<f64>,
+    pub review_precision: Option<f64>,
+    pub review_recall: Option<f64>,
+}
+
+/// A suggested policy and its effect on the evaluated rows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Suggestion {
+    pub targets: Targets,
+    pub rows: usize,
+    pub heads: Vec<HeadSuggestion>,
+    /// multiclass heads, which get no rule
+    pub skipped: Vec<String>,
+    /// comments per 1,000 that the policy approves, reviews and rejects on these rows
+    pub per_1000: [f64; 3],
+    #[serde(skip)]
+    pub policy: Policy,
+}
+
+/// Thresholds are searched on this grid (0.001 … 0.999), so they read cleanly and the
+/// figures shown are exactly those of the printed thresholds.
+const GRID: usize = 1000;
+
+/// (precision, recall) of flagging rows with score ≥ `t`; precision is None when no row is.
+fn at(scores: &[f64], truth: &[bool], t: f64) -> (Option<f64>, f64) {
+    let (mut tp, mut fp) = (0usize, 0usize);
+    for (&s, &y) in scores.iter().zip(truth) {
+        if s >= t {
+            if y {
+                tp += 1;
+            } else {
+                fp += 1;
+            }
+        }
+    }
+    let pos = truth.iter().filter(|&&y| y).count().max(1);
+    let prec = (tp + fp > 0).then(|| tp as f64 / (tp + fp) as f64);
+    (prec, tp as f64 / pos as f64)
+}
+
+/// Suggests a policy for the binary heads `heads` (one-output heads; `outputs[h.explained]`
+/// names each head's probability column).
+pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Suggestion {
+    let mut rules = Vec::new();
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
+    let grid: Vec<f64> = (1..GRID).map(|i| i as f64 / GRID as f64).collect();
+    for h in heads {
+        let Some(pi) = h.positive else {
+            skipped.push(h.name.clone());
+            continue;
+        };
+        let output = outputs[h.explained].clone();
+        let s: Vec<f64> = h.probs.iter().map(|p| p[pi]).collect();
+        let t: Vec<bool> = h.truth.iter().map(|&y| y == pi).collect();
+        let reject_at = grid.iter().copied().find(|&x| {
+            at(&s, &t, x)
+                .0
+                .is_some_and(|p| p >= targets.reject_precision)
+        });
+        let review_at = grid
+            .iter()
+            .rev()
+            .copied()
+            .find(|&x| at(&s, &t, x).1 >= targets.review_recall)
+            .filter(|&x| reject_at.is_none_or(|r| x < r));
+        let mut hs = HeadSuggestion {
+            output: output.clone(),
+            reject_at,
+            reject_precision: None,
+            reject_recall: None,
+            review_at,
+            review_precision: None,
+            review_recall: None,
+        };
+        if let Some(x) = reject_at {
+            let (p, r) = at(&s, &t, x);
+            (hs.reject_precision, hs.reject_recall) = (p, Some(r));
+            rules.push(Rule {
+                output: output.clone(),
+                at_least: Some(x),
+                below: None,
+                action: Action::Reject,
+            });
+        }
+        if let Some(x) = review_at {
+            let (p, r) = at(&s, &t, x);
+            (hs.review_precision, hs.review_recall) = (p, Some(r));
+            rules.push(Rule {
+                output,
+                at_least: Some(x),
+                below: None,
+                action: Action::Review,
+            });
+        }
+        found.push(hs);
+    }
+    let policy = Policy { rules };
+    // the whole policy on every row: the most severe action of any head
+    let rows = heads.first().map_or(0, |h| h.truth.len());
+    let mut counts = [0usize; 3];
+    for i in 0..rows {
+        let mut action = Action::Approve;
+        for h in heads {
+            let Some(pi) = h.positive else { continue };
+            let out = &outputs[h.explained];
+            for r in policy.rules.iter().filter(|r| &r.output == out) {
+                if r.at_least.is_some_and(|x| h.probs[i][pi] >= x) {
+                    action = action.max(r.action);
+                }
+            }
+        }
+        counts[action as usize] += 1;
+    }
+    let per = |c: usize| 1000.0 * c as f64 / rows.max(1) as f64;
+    Suggestion {
+        targets,
+        rows,
+        heads: found,
+        skipped,
+        per_1000: [per(counts[0]), per(counts[1]), per(counts[2])],
+        policy,
+    }
+}
+
+impl Suggestion {
+    /// The policy as a TOML file whose comments say where it came from and what it does.
+    pub fn to_toml(&self, data_file: &str, model: &str) -> String {
+        let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.3}"));
+        let mut s = format!(
+            "# Suggested by `gavel eval --suggest-policy` for {model} on {data_file} ({} rows):\n\
+             # reject at precision >= {}, review at recall >= {}.\n\
+             # On those rows, per 1,000 comments: approve {:.0}, review {:.0}, reject {:.0}.\n",
+            self.rows,
+            self.targets.reject_precision,
+            self.targets.review_recall,
+            self.per_1000[0],
+            self.per_1000[1],
+            self.per_1000[2]
+        );
+        for h in &self.heads {
+            s += &format!(
+                "# {}: reject at {} (precision {}, recall {}); review at {} (precision {}, recall {})\n",
+                h.output,
+                f(h.reject_at),
+                f(h.reject_precision),
+                f(h.reject_recall),
+                f(h.review_at),
+                f(h.review_precision),
+                f(h.review_recall)
+            );
+        }
+        for name in &self.skipped {
+            s += &format!("# {name}: multiclass, no rule suggested\n");
+        }
+        s += "\n";
+        s += &self.policy.to_toml();
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(scores: &[f64], truth: &[usize]) -> HeadScores {
+        HeadScores {
+            name: "abusive".into(),
+            classes: vec!["0".into(), "1".into()],
+            truth: truth.to_vec(),
+            probs: scores.iter().map(|&s| vec![1.0 - s, s]).collect(),
+            raw: None,
+            cut: vec![0.5; scores.len()],
+            positive: Some(1),
+            explained: 0,
+        }
+    }
+
+    #[test]
+    fn thresholds_reach_their_targets_and_counts_add_up() {
+        // 10 rows: positives score high, with one negative among them at 0.8
+        let s = [0.95, 0.9, 0.8, 0.85, 0.6, 0.4, 0.3, 0.2, 0.1, 0.05];
+        let y = [1, 1, 0, 1, 1, 0, 1, 0, 0, 0];
+        let t = Targets {
+            reject_precision: 0.99,
+            review_recall: 0.8,
+        };
+        let sg = suggest(&[head(&s, &y)], &["p_abusive".into()], t);
+        let h = &sg.heads[0];
+        // only 0.85 and above is pure: 3 of the 5 positives
+        assert_eq!(h.reject_at, Some(0.801));
+        assert_eq!(
+            (h.reject_precision, h.reject_recall),
+            (Some(1.0), Some(0.6))
+        );
+        // 4 of 5 positives needs everything at 0.6 or above
+        assert_eq!(h.review_at, Some(0.6));
+        assert_eq!(h.review_recall, Some(0.8));
+        // rejected: 0.95, 0.9, 0.85; reviewed: 0.8, 0.6; approved: the other 5
+        assert_eq!(sg.per_1000, [500.0, 200.0, 300.0]);
+        let toml = sg.to_toml("test.csv", "m.gavel");
+        let back = Policy::parse(&toml, "suggested").unwrap();
+        assert_eq!(back, sg.policy);
+        assert!(
+            toml.contains("approve 500, review 200, reject 300"),
+            "{toml}"
+        );
+    }
+}

@@ -1,0 +1,263 @@
+//! Moderation policy: turns a comment's scores into a decision (`approve`, `review`,
+//! `reject`) and the reason for it. A policy is a small TOML file of rules:
+//!
+//! ```toml
+//! [[rule]]
+//! output = "p_abusive"   # a probability column of the model, or "on_topic"
+//! at_least = 0.85        # fires at or above this score (or `below = x`: under it)
+//! action = "reject"
+//! ```
+//!
+//! The decision is the most severe action among the rules that fire (reject > review >
+//! approve); with none, `approve`. The reason lists the rules behind the decision.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::Path;
+
+/// What happens to a comment, least severe first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Approve,
+    Review,
+    Reject,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Approve => "approve",
+            Action::Review => "review",
+            Action::Reject => "reject",
+        })
+    }
+}
+
+/// The name a rule uses for the comment's similarity to its article.
+pub const ON_TOPIC: &str = "on_topic";
+
+/// One rule: `output` at or above `at_least`, or below `below`, leads to `action`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub output: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    pub action: Action,
+}
+
+/// A policy file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(rename = "rule", default)]
+    pub rules: Vec<Rule>,
+}
+
+impl Policy {
+    /// Parses policy TOML; `name` (the file) goes into error messages.
+    pub fn parse(text: &str, name: &str) -> Result<Policy> {
+        let p: Policy = toml::from_str(text).map_err(|e| {
+            // toml's message starts with "TOML parse error at line L, column C"
+            Error::Data(format!("{name}: {}", e.to_string().trim_end()))
+        })?;
+        for (i, r) in p.rules.iter().enumerate() {
+            let bad = |m: String| Error::Data(format!("{name}: rule {}: {m}", i + 1));
+            let limit = match (r.at_least, r.below) {
+                (Some(t), None) | (None, Some(t)) => t,
+                _ => return Err(bad("give exactly one of at_least or below".into())),
+            };
+            if !(0.0..=1.0).contains(&limit) {
+                return Err(bad(format!("threshold {limit} is not in [0, 1]")));
+            }
+        }
+        Ok(p)
+    }
+
+    /// Reads a policy file.
+    pub fn load(path: &Path) -> Result<Policy> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Policy::parse(&text, &path.display().to_string())
+    }
+
+    /// Whether some rule reads the on-topic score.
+    pub fn uses_on_topic(&self) -> bool {
+        self.rules.iter().any(|r| r.output == ON_TOPIC)
+    }
+
+    /// Resolves each rule's output against a model's probability columns (`outputs`), so
+    /// that scoring looks scores up by index. `on_topic` is index `outputs.len()`.
+    pub fn bind(&self, outputs: &[String], name: &str) -> Result<BoundPolicy> {
+        let rules = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let index = if r.output == ON_TOPIC {
+                    outputs.len()
+                } else {
+                    outputs.iter().position(|o| o == &r.output).ok_or_else(|| {
+                        Error::Data(format!(
+                            "{name}: rule {}: the model has no output '{}' (it has: {}, {ON_TOPIC})",
+                            i + 1,
+                            r.output,
+                            outputs.join(", ")
+                        ))
+                    })?
+                };
+                Ok((index, r.clone()))
+            })
+            .collect::<Result<_>>()?;
+        Ok(BoundPolicy { rules })
+    }
+
+    /// The policy as TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A policy whose rules point at score indices.
+#[derive(Clone, Debug)]
+pub struct BoundPolicy {
+    rules: Vec<(usize, Rule)>,
+}
+
+/// A comment's decision under a policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub action: Action,
+    /// the rules of that action that fired, as `output score >= threshold`, joined by "; "
+    pub reason: String,
+    /// the outputs of those rules (`on_topic` is index `outputs.len()`)
+    pub outputs: Vec<usize>,
+}
+
+impl BoundPolicy {
+    /// The decision for one comment's scores (`scores[i]` for output `i`; `on_topic` when
+    /// known).
+    pub fn decide(&self, scores: &[f64], on_topic: Option<f64>) -> Decision {
+        let mut fired: Vec<(&Rule, f64, usize)> = Vec::new();
+        for (i, r) in &self.rules {
+            let v = match scores.get(*i) {
+                Some(&v) => v,
+                None => match on_topic {
+                    Some(v) => v,
+                    None => continue,
+                },
+            };
+            let fires = match (r.at_least, r.below) {
+                (Some(t), _) => v >= t,
+                (_, Some(t)) => v < t,
+                _ => false,
+            };
+            if fires {
+                fired.push((r, v, *i));
+            }
+        }
+        let action = fired
+            .iter()
+            .map(|(r, _, _)| r.action)
+            .max()
+            .unwrap_or(Action::Approve);
+        fired.retain(|(r, _, _)| r.action == action);
+        let reason = fired
+            .iter()
+            .map(|(r, v, _)| match (r.at_least, r.below) {
+                (Some(t), _) => format!("{} {v:.2} >= {t}", r.output),
+                (_, t) => format!("{} {v:.2} < {}", r.output, t.unwrap_or(0.0)),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut outputs: Vec<usize> = fired.iter().map(|f| f.2).collect();
+        outputs.dedup();
+        Decision {
+            action,
+            reason,
+            outputs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: &str = r#"
+        [[rule]]
+        output = "p_abusive"
+        at_least = 0.85
+        action = "reject"
+
+        [[rule]]
+        output = "p_abusive"
+        at_least = 0.4
+        action = "review"
+
+        [[rule]]
+        output = "on_topic"
+        below = 0.05
+        action = "review"
+    "#;
+
+    #[test]
+    fn the_most_severe_rule_decides_and_is_the_reason() {
+        let p = Policy::parse(P, "p.toml")
+            .unwrap()
+            .bind(&["p_abusive".into()], "p.toml")
+            .unwrap();
+        let d = |s: f64, t: Option<f64>| {
+            let d = p.decide(&[s], t);
+            (d.action, d.reason, d.outputs)
+        };
+        assert_eq!(
+            d(0.9, Some(0.5)),
+            (Action::Reject, "p_abusive 0.90 >= 0.85".into(), vec![0])
+        );
+        assert_eq!(
+            d(0.5, Some(0.01)),
+            (
+                Action::Review,
+                "p_abusive 0.50 >= 0.4; on_topic 0.01 < 0.05".into(),
+                vec![0, 1]
+            )
+        );
+        assert_eq!(d(0.1, Some(0.3)), (Action::Approve, String::new(), vec![]));
+        // without an article, on-topic rules never fire
+        assert_eq!(d(0.1, None).0, Action::Approve);
+    }
+
+    #[test]
+    fn bad_policies_are_refused_with_the_place() {
+        let e = Policy::parse("[[rule]]\noutput = 3", "p.toml").unwrap_err();
+        assert!(
+            e.to_string().contains("p.toml") && e.to_string().contains("line 2"),
+            "{e}"
+        );
+        let e = Policy::parse(
+            "[[rule]]\noutput = \"x\"\naction = \"reject\"\nat_least = 0.5\nbelow = 0.2",
+            "p.toml",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("rule 1: give exactly one"), "{e}");
+        let e = Policy::parse(
+            "[[rule]]\noutput = \"x\"\naction = \"ban\"\nat_least = 0.5",
+            "p.toml",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("ban"), "{e}");
+        let p = Policy::parse(P, "p.toml").unwrap();
+        let e = p.bind(&["p_OFF".into()], "p.toml").unwrap_err();
+        assert!(e.to_string().contains("no output 'p_abusive'"), "{e}");
+    }
+
+    #[test]
+    fn policies_round_trip_through_toml() {
+        let p = Policy::parse(P, "p.toml").unwrap();
+        assert_eq!(Policy::parse(&p.to_toml(), "again").unwrap(), p);
+    }
+}
