@@ -14,6 +14,9 @@ pub struct Driver {
     pub family: &'static str,
     /// the text's n-grams in this column (word n-grams are of stems), in order of appearance
     pub grams: Vec<String>,
+    /// other frequent training n-grams in this column (from the model's reverse dictionary):
+    /// a hash collision the weight also learned from
+    pub shared_with: Vec<String>,
     pub column: u32,
     /// the feature's TF-IDF value in the row
     pub value: f64,
@@ -81,6 +84,14 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
                             Family::Char => "char",
                         },
                         grams: f.grams.clone(),
+                        shared_with: model
+                            .vocab
+                            .grams(f.column)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter(|g| !f.grams.contains(g))
+                            .cloned()
+                            .collect(),
                         column: f.column,
                         value: f.value as f64,
                         contribution,

@@ -11,6 +11,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod features;
+pub mod inspect;
 pub mod io;
 pub mod model;
 pub mod policy;

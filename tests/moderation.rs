@@ -147,3 +147,84 @@ fn suggested_policy_reaches_its_precision_on_the_data() {
         "{right}/{rejected}"
     );
 }
+
+/// `gavel explain --json`: each head's intercept plus its columns' contributions is its
+/// logit, the calibrated logit gives the probability `score` writes, and the insult leads.
+#[test]
+fn explanation_contributions_sum_to_the_logit_and_give_the_score() {
+    let text = "shut up you stupid idiot";
+    let out = gavel()
+        .args(["explain", "--json", "--model"])
+        .arg(shipped("abuse.gavel"))
+        .arg(text)
+        .assert()
+        .success();
+    let heads: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let h = &heads[0];
+    let sum: f64 = h["bias"][0].as_f64().unwrap()
+        + h["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["contribution"][0].as_f64().unwrap())
+            .sum::<f64>();
+    let logit = h["logits"][0].as_f64().unwrap();
+    assert!((sum - logit).abs() < 1e-9, "{sum} vs {logit}");
+    let (a, b) = (
+        h["calibration"]["a"].as_f64().unwrap(),
+        h["calibration"]["b"].as_f64().unwrap(),
+    );
+    let p = 1.0 / (1.0 + (-(a * logit + b)).exp());
+    assert!((p - h["probs"][0].as_f64().unwrap()).abs() < 1e-9);
+    // the same probability as batch scoring writes (6 decimals)
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("one.csv");
+    std::fs::write(&input, format!("text\n{text}\n")).unwrap();
+    let scored = gavel()
+        .args(["-q", "score", "--model"])
+        .arg(shipped("abuse.gavel"))
+        .arg(&input)
+        .assert()
+        .success();
+    let line = String::from_utf8(scored.get_output().stdout.clone()).unwrap();
+    let written: f64 = line
+        .lines()
+        .nth(1)
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((written - p).abs() < 1e-5, "{written} vs {p}");
+    let top = h["drivers"][0]["grams"].to_string();
+    assert!(
+        ["idiot", "stupid", "shut"].iter().any(|w| top.contains(w)),
+        "{top}"
+    );
+}
+
+/// `gavel inspect --json` names the strongest columns by their training n-grams.
+#[test]
+fn inspect_names_the_strongest_ngrams() {
+    let out = gavel()
+        .args(["inspect", "--json", "--top", "20"])
+        .arg(shipped("abuse.gavel"))
+        .assert()
+        .success();
+    let m: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(m["outputs"][0], "p_abusive");
+    assert!(m["named_columns"].as_u64().unwrap() > 1000);
+    let up = m["heads"][0]["outputs"][0]["up"].as_array().unwrap();
+    assert_eq!(up.len(), 20);
+    assert!(up
+        .iter()
+        .all(|w| !w["grams"].as_array().unwrap().is_empty()));
+    assert!(m["heads"][0]["calibration"]["a"].as_f64().unwrap() > 0.0);
+    gavel()
+        .args(["inspect"])
+        .arg(shipped("abuse.gavel"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("strongest n-grams"));
+}

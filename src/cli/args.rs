@@ -140,6 +140,10 @@ pub struct TrainArgs {
     /// scores from this many folds; 0 leaves the scores uncalibrated
     #[arg(long, default_value_t = 3)]
     pub calibration_folds: usize,
+    /// Name this many feature columns (those of the largest weights) in the model by their
+    /// most frequent training n-grams, for explanations and inspect; 0: none
+    #[arg(long, default_value_t = 20_000)]
+    pub vocab: usize,
 }
 
 impl TrainArgs {
@@ -180,6 +184,7 @@ impl TrainArgs {
                 1 => bail!("--calibration-folds 1 cannot hold rows out: use 0 (off) or 2 or more"),
                 n => n,
             },
+            vocab_columns: self.vocab,
         };
         cfg.params.check()?;
         cfg.text.check()?;

@@ -4,6 +4,8 @@
 pub mod args;
 pub mod cv;
 pub mod eval;
+pub mod explain;
+pub mod inspect;
 pub mod score;
 pub mod split;
 pub mod train;
@@ -37,6 +39,10 @@ pub enum Command {
     Cv(cv::Cmd),
     /// Seeded, stratified train/test split of a data file
     Split(split::Cmd),
+    /// Explain one comment's scores: each n-gram column's exact contribution
+    Explain(explain::Cmd),
+    /// Show what a model holds: config, labels, training record, strongest n-grams
+    Inspect(inspect::Cmd),
 }
 
 /// Messages for people, on stderr.
@@ -119,5 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval(c) => eval::run(c, &ui),
         Command::Cv(c) => cv::run(c, &ui),
         Command::Split(c) => split::run(c, &ui),
+        Command::Explain(c) => explain::run(c),
+        Command::Inspect(c) => inspect::run(c),
     }
 }

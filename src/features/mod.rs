@@ -4,6 +4,8 @@ pub mod cache;
 pub mod hashing;
 pub mod sparse;
 pub mod vectorizer;
+pub mod vocab;
 
 pub use sparse::{Csr, Row};
 pub use vectorizer::{ExplainedFeature, FeatureConfig, VecScratch, Vectorizer};
+pub use vocab::Vocab;

@@ -533,6 +533,26 @@ impl Vectorizer {
         tf * self.idf[col as usize]
     }
 
+    /// The n-gram family of feature column `col`.
+    pub fn family_of(&self, col: u32) -> Family {
+        if col >= self.first_char {
+            Family::Char
+        } else {
+            Family::Word
+        }
+    }
+
+    /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at
+    /// training (word n-grams are of stems; char n-grams carry `<` `>` at word edges).
+    pub fn visit_grams(&self, text: &str, sc: &mut Scratch, mut visit: impl FnMut(u32, &str)) {
+        self.analyzer.analyze(text, sc, |family, g| {
+            let (b, _) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);
+            if let Some(column) = self.column_of(b) {
+                visit(column, g);
+            }
+        });
+    }
+
     /// Vectorizes `text` and says which of its n-grams make each feature, in one pass of the
     /// analyzer: one entry per column of the row of [`Vectorizer::transform_into`], in order of
     /// first occurrence, with the same values (up to rounding of the norms). Several n-grams in

@@ -11,6 +11,7 @@
 //!                                     increasing, which format 2 readers also accept)
 //! idf        f32 LE × n_features
 //! per head:  f32 LE × n_features·K    weights, feature-major; then f32 LE × K intercepts
+//! vocab      (format 4) the reverse n-gram dictionary, see [`crate::features::Vocab::write`]
 //! crc32      u32 LE   CRC-32 (IEEE) of every byte before it
 //! ```
 //! Little-endian raw arrays load with one copy; the JSON header can be read by any tool.
@@ -18,16 +19,16 @@
 use super::calibrate::Calibration;
 use super::{Head, Link, Model, Spec, TrainingMeta};
 use crate::error::{Error, Result};
-use crate::features::{FeatureConfig, Vectorizer};
+use crate::features::{FeatureConfig, Vectorizer, Vocab};
 use crate::text::TextConfig;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
 
 pub const MAGIC: &[u8; 8] = b"GAVELMDL";
-/// 3 added each head's calibration: an older gavel must refuse such a file rather than
-/// ignore the field and write uncalibrated scores.
-pub const FORMAT_VERSION: u32 = 3;
+/// 3 added each head's calibration (an older gavel must refuse such a file rather than
+/// ignore the field and write uncalibrated scores); 4 the reverse n-gram dictionary.
+pub const FORMAT_VERSION: u32 = 4;
 /// Oldest format this gavel reads.
 pub const OLDEST_FORMAT: u32 = 1;
 
@@ -90,6 +91,7 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
             out.extend_from_slice(&v.to_le_bytes());
         }
     }
+    m.vocab.write(&mut out);
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     Ok(out)
@@ -182,11 +184,20 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
             calibration: hm.calibration,
         });
     }
+    let vocab = if version >= 4 {
+        let (vocab, rest) = Vocab::read(r.b, nf)?;
+        r.b = rest;
+        vocab
+    } else {
+        Vocab::default()
+    };
     if !r.b.is_empty() {
         return Err(format!("{} unexpected bytes after the weights", r.b.len()));
     }
     let v = Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
-    Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())
+    let mut m = Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())?;
+    m.vocab = vocab;
+    Ok(m)
 }
 
 struct Reader<'a> {

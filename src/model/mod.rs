@@ -23,7 +23,7 @@ pub use spec::{LabelSpec, Spec, TargetSpec};
 pub use train::{train, Labels, TrainConfig, TrainingData};
 
 use crate::error::{Error, Result};
-use crate::features::{VecScratch, Vectorizer};
+use crate::features::{VecScratch, Vectorizer, Vocab};
 
 /// A trained model: the vectorizer that rebuilds training's features, the label spec, one
 /// head per (target, label group), and training metadata.
@@ -33,6 +33,8 @@ pub struct Model {
     /// `heads[t * spec.heads_per_target() + g]`
     pub heads: Vec<Head>,
     pub meta: TrainingMeta,
+    /// the training n-grams of the strongest columns (empty for models without one)
+    pub vocab: Vocab,
 }
 
 /// Per-thread buffers for scoring.
@@ -89,6 +91,7 @@ impl Model {
             spec,
             heads,
             meta,
+            vocab: Vocab::default(),
         })
     }
 
@@ -187,6 +190,31 @@ impl Model {
                 }
             })
             .collect()
+    }
+
+    /// The `n` columns with the largest absolute weight in any head and output, strongest
+    /// first (ties by column): the ones a reverse dictionary should name.
+    pub fn strongest_columns(&self, n: usize) -> Vec<u32> {
+        let nf = self.vectorizer.n_features();
+        let mut strength = vec![0f32; nf];
+        for h in &self.heads {
+            let k = h.k();
+            for (j, s) in strength.iter_mut().enumerate() {
+                for w in &h.weights[j * k..j * k + k] {
+                    *s = s.max(w.abs());
+                }
+            }
+        }
+        let mut cols: Vec<u32> = (0..nf as u32)
+            .filter(|&j| strength[j as usize] > 0.0)
+            .collect();
+        cols.sort_by(|&a, &b| {
+            strength[b as usize]
+                .total_cmp(&strength[a as usize])
+                .then(a.cmp(&b))
+        });
+        cols.truncate(n);
+        cols
     }
 
     /// Scores an already vectorized row.

@@ -8,7 +8,7 @@ use super::solver::Convergence;
 use super::spec::{LabelSpec, Spec, TargetSpec};
 use super::Model;
 use crate::error::{Error, Result};
-use crate::features::{Csr, FeatureConfig, Vectorizer};
+use crate::features::{Csr, FeatureConfig, Vectorizer, Vocab};
 use crate::text::TextConfig;
 use rayon::prelude::*;
 
@@ -49,6 +49,9 @@ pub struct TrainConfig {
     /// folds of the cross-fitting that calibrates each head (0 or 1: no calibration; the
     /// library's default is 0, `gavel train`'s is 3)
     pub calibration_folds: usize,
+    /// columns named in the reverse n-gram dictionary, strongest weights first (0: none; the
+    /// library's default is 0, `gavel train`'s 20,000)
+    pub vocab_columns: usize,
 }
 
 /// Sorted distinct values; numeric order when every value is a number.
@@ -155,7 +158,12 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
         matrix,
         calibration_folds: cfg.calibration_folds,
     };
-    Model::new(vectorizer, spec, heads, meta)
+    let mut model = Model::new(vectorizer, spec, heads, meta)?;
+    if cfg.vocab_columns > 0 {
+        let cols = model.strongest_columns(cfg.vocab_columns);
+        model.vocab = Vocab::build(&model.vectorizer, &data.texts, &cols);
+    }
+    Ok(model)
 }
 
 /// One head per (target, label group), in model order, fitted on the rows `rows` of `data`,

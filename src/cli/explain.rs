@@ -1,0 +1,137 @@
+//! `gavel explain`: one comment's scores, split into the exact contribution of each n-gram
+//! column, with collisions shown.
+
+use super::args::json;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use gavel::explain::{explain, Driver, HeadExplanation};
+use gavel::model::{file, Model};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct Cmd {
+    /// Model file
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The comment to explain
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub text: Option<String>,
+    /// Read the comment from this file (all of it is one comment)
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Target of per-target models (the value of the model's target column)
+    #[arg(long)]
+    pub target: Option<String>,
+    /// N-gram columns shown per direction
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Print JSON (every column, exact contributions) instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(cmd: &Cmd) -> Result<()> {
+    let model = file::load(&cmd.model)?;
+    let text = match (&cmd.text, &cmd.file) {
+        (Some(t), _) => t.clone(),
+        (None, Some(f)) => {
+            let bytes = std::fs::read(f).with_context(|| f.display().to_string())?;
+            String::from_utf8(bytes)
+                .map_err(|e| anyhow::anyhow!("{}: not UTF-8 ({e})", f.display()))?
+        }
+        (None, None) => bail!("give the comment, or --file FILE"),
+    };
+    if text.trim().is_empty() {
+        bail!("the comment is empty");
+    }
+    let target = model
+        .target_index(cmd.target.as_deref())
+        .map_err(|m| anyhow::anyhow!("{m} (give it with --target)"))?;
+    let heads = explain(&model, &text, target);
+    let out = if cmd.json {
+        String::from_utf8(json(&heads)?)?
+    } else {
+        render(&model, &heads, target, cmd.top)
+    };
+    print!("{out}");
+    Ok(())
+}
+
+/// The explanation as text: per head the scores, the logit's parts, and the columns that
+/// pushed the shown output up and down.
+fn render(model: &Model, heads: &[HeadExplanation], target: usize, top: usize) -> String {
+    let mut s = String::new();
+    let per = model.spec.heads_per_target();
+    for (g, h) in heads.iter().enumerate() {
+        let scores: Vec<String> = h
+            .outputs
+            .iter()
+            .zip(&h.probs)
+            .map(|(o, p)| format!("{o} = {p:.3}"))
+            .collect();
+        let _ = writeln!(s, "{}", scores.join(", "));
+        // the output explained: a one-output head's, else the most probable class
+        let o = (0..h.probs.len())
+            .max_by(|&a, &b| h.probs[a].total_cmp(&h.probs[b]).then(b.cmp(&a)))
+            .unwrap_or(0);
+        let from: f64 = h.drivers.iter().map(|d| d.contribution[o]).sum();
+        let _ = writeln!(
+            s,
+            "  {}: logit {:.3} = intercept {:.3} + {:.3} from {} n-gram columns",
+            h.outputs[o],
+            h.logits[o],
+            h.bias[o],
+            from,
+            h.drivers.len()
+        );
+        if let Some(c) = h.calibration {
+            let _ = writeln!(
+                s,
+                "  calibrated: {}({:.3} × logit{})",
+                if h.probs.len() == 1 { "σ" } else { "softmax" },
+                c.a,
+                if c.b != 0.0 {
+                    format!(" {:+.3}", c.b)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        if h.probs.len() == 1 {
+            let _ = writeln!(
+                s,
+                "  decision threshold: {:.3}",
+                model.heads[target * per + g].threshold()
+            );
+        }
+        for (up, title) in [(true, "pushed up"), (false, "pushed down")] {
+            let d = h.top(o, top, up);
+            if d.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "  {title}:");
+            for x in d {
+                let _ = writeln!(s, "    {}", driver_line(x, o));
+            }
+        }
+    }
+    s
+}
+
+/// `+0.550  word  you are | yo   (column also holds: …)`
+fn driver_line(d: &Driver, o: usize) -> String {
+    let mut line = format!(
+        "{:+.3}  {:4}  {}",
+        d.contribution[o],
+        d.family,
+        d.grams.join(" | ")
+    );
+    if d.grams.len() > 1 {
+        line += "   (hash collision in the comment)";
+    }
+    if !d.shared_with.is_empty() {
+        line += &format!("   (column also holds: {})", d.shared_with.join(", "));
+    }
+    line
+}

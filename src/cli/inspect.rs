@@ -1,0 +1,169 @@
+//! `gavel inspect`: what a model file holds, for people (or as JSON).
+
+use super::args::json;
+use anyhow::Result;
+use clap::Args;
+use gavel::inspect::{inspect, Inspection, Weighted};
+use gavel::model::{file, LabelSpec};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct Cmd {
+    /// Model file
+    pub model: PathBuf,
+    /// N-gram columns shown per output and direction
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(cmd: &Cmd) -> Result<()> {
+    let model = file::load(&cmd.model)?;
+    let bytes = std::fs::metadata(&cmd.model)?.len();
+    let ins = inspect(&model, cmd.top);
+    if cmd.json {
+        print!("{}", String::from_utf8(json(&ins)?)?);
+    } else {
+        print!("{}", render(&ins, &cmd.model.display().to_string(), bytes));
+    }
+    Ok(())
+}
+
+fn range((a, b): (usize, usize)) -> String {
+    if a == 0 && b == 0 {
+        "off".into()
+    } else {
+        format!("{a}–{b}")
+    }
+}
+
+fn render(m: &Inspection, path: &str, bytes: u64) -> String {
+    let mut s = String::new();
+    let t = &m.training;
+    let _ = writeln!(s, "model      {path} ({bytes} bytes)");
+    let _ = writeln!(
+        s,
+        "trained    {} by gavel {} on {} ({} rows, sha256 {})",
+        t.trained_at, t.gavel_version, t.data_file, t.rows, t.data_sha256
+    );
+    let labels = match &m.spec.labels {
+        LabelSpec::Classes {
+            column,
+            classes,
+            positive,
+        } => format!(
+            "column '{column}', classes {}{}",
+            classes.join(", "),
+            positive
+                .as_ref()
+                .map(|p| format!(" (positive: {p})"))
+                .unwrap_or_default()
+        ),
+        LabelSpec::MultiLabel { columns } => format!("0/1 columns {}", columns.join(", ")),
+    };
+    let _ = writeln!(
+        s,
+        "labels     {labels}; text column '{}'",
+        m.spec.text_column
+    );
+    if let Some(tg) = &m.spec.target {
+        let _ = writeln!(
+            s,
+            "targets    column '{}': {}",
+            tg.column,
+            tg.values.join(", ")
+        );
+    }
+    let _ = writeln!(s, "outputs    {}", m.outputs.join(", "));
+    let counts: Vec<String> = t
+        .class_counts
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    let _ = writeln!(s, "rows       {}", counts.join(", "));
+    let _ = writeln!(
+        s,
+        "text       stemming {}, word n-grams {}, char n-grams {}, elongations {}",
+        m.text.language,
+        range(m.text.word_ngrams),
+        range(m.text.char_ngrams),
+        if m.text.squash_elongations {
+            "squashed"
+        } else {
+            "kept"
+        }
+    );
+    let _ = writeln!(
+        s,
+        "features   2^{} buckets, min_df {}, {} tf: {} columns kept, {} named by the n-gram dictionary",
+        m.features.bits,
+        m.features.min_df,
+        if m.features.sublinear_tf { "sublinear" } else { "raw" },
+        m.n_features,
+        m.named_columns
+    );
+    let p = &t.params;
+    let _ = writeln!(
+        s,
+        "fit        C {}, class weights {:?}, tolerance {}, calibration folds {}; matrix {} entries",
+        p.c, p.class_weight, p.solver.tol, t.calibration_folds, t.matrix.nnz
+    );
+    for (i, (h, c)) in m.heads.iter().zip(&t.convergence).enumerate() {
+        let mut line = format!(
+            "head {i}{}: {} Newton / {} CG iterations, {}",
+            h.target
+                .as_ref()
+                .map(|x| format!(" (target {x})"))
+                .unwrap_or_default(),
+            c.iterations,
+            c.cg_iterations,
+            if c.converged {
+                "converged"
+            } else {
+                "NOT converged"
+            }
+        );
+        match h.calibration {
+            Some(k) => line += &format!("; calibrated a {:.3} b {:.3}", k.a, k.b),
+            None => line += "; not calibrated",
+        }
+        if let Some(th) = h.threshold {
+            line += &format!("; threshold {th:.3}");
+        }
+        let _ = writeln!(s, "{line}");
+    }
+    let _ = writeln!(
+        s,
+        "\nstrongest n-grams: family:n-grams of the column in training (several: a hash collision; \
+         #N: a column the dictionary does not name) and weight"
+    );
+    for h in &m.heads {
+        for o in &h.outputs {
+            let who = match &h.target {
+                Some(t) => format!("{} [{t}]", o.output),
+                None => o.output.clone(),
+            };
+            let _ = writeln!(s, "{who}");
+            let _ = writeln!(s, "  up:   {}", list(&o.up));
+            let _ = writeln!(s, "  down: {}", list(&o.down));
+        }
+    }
+    s
+}
+
+fn list(ws: &[Weighted]) -> String {
+    ws.iter()
+        .map(|w| {
+            let name = if w.grams.is_empty() {
+                format!("#{}", w.column)
+            } else {
+                w.grams.join(" | ")
+            };
+            format!("{}:{name} ({:+.2})", w.family, w.weight)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
