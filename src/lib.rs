@@ -17,5 +17,6 @@ pub mod model;
 pub mod policy;
 pub mod score;
 pub mod text;
+pub mod topic;
 
 pub use error::{Error, Result};

@@ -8,6 +8,20 @@ use crate::explain::drivers_text;
 use crate::io::{Cell, Record, RecordReader, RecordWriter};
 use crate::model::{Model, ScoreScratch};
 use crate::policy::{Action, BoundPolicy};
+use crate::topic::{Span, Topic, TopicVec};
+use std::collections::HashMap;
+
+/// The articles comments are scored against for the `on_topic` column.
+#[derive(Clone, Debug)]
+pub enum Articles {
+    /// every row is about this article
+    One(TopicVec),
+    /// row's article id in `column` → its article
+    ById {
+        column: String,
+        by_id: HashMap<String, TopicVec>,
+    },
+}
 use rayon::prelude::*;
 
 /// What to do with a row that cannot be scored.
@@ -35,6 +49,8 @@ pub struct ScoreOptions {
     pub policy: Option<BoundPolicy>,
     /// adds an `explain` column with this many n-grams per flagged output (0: none)
     pub explain: usize,
+    /// adds an `on_topic` column: the comment's similarity to its article
+    pub articles: Option<Articles>,
 }
 
 impl Default for ScoreOptions {
@@ -47,6 +63,7 @@ impl Default for ScoreOptions {
             batch: 8192,
             policy: None,
             explain: 0,
+            articles: None,
         }
     }
 }
@@ -101,6 +118,9 @@ pub fn score_stream_with(
     if let Some(p) = model.spec.prediction_name() {
         added.push(p);
     }
+    if opts.articles.is_some() {
+        added.push("on_topic".into());
+    }
     if opts.policy.is_some() {
         added.extend(["decision".into(), "reason".into()]);
     }
@@ -122,6 +142,27 @@ pub fn score_stream_with(
     header.extend(added.iter().cloned());
     writer.write_header(&header)?;
 
+    let article_col = match &opts.articles {
+        Some(Articles::ById { column, .. }) => Some(reader.column(column)?),
+        _ => None,
+    };
+    let topic = Topic::new(&model.vectorizer, Span::ModelColumns);
+    // the article of a record, or the column and reason it has none
+    let article_of = |rec: &Record| -> std::result::Result<Option<&TopicVec>, (String, String)> {
+        match (&opts.articles, article_col) {
+            (Some(Articles::One(a)), _) => Ok(Some(a)),
+            (Some(Articles::ById { column, by_id }), Some(i)) => {
+                let id = rec.fields[i].trim();
+                by_id.get(id).map(Some).ok_or_else(|| {
+                    (
+                        column.clone(),
+                        format!("no article with id '{id}' in the articles file"),
+                    )
+                })
+            }
+            _ => Ok(None),
+        }
+    };
     let name = reader.name().to_string();
     let n_out = model.n_outputs();
     let size = opts.batch.max(1);
@@ -137,13 +178,15 @@ pub fn score_stream_with(
                 .map_err(|m| (col.clone(), m))?,
             None => 0,
         };
+        let article = article_of(rec)?;
         ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
         let mut cells = Vec::new();
+        let on_topic = article.map(|a| topic.vector(text).similarity(a));
         // the outputs whose scores flag the row: the policy's deciding rules, else the
         // model's own decisions
         let flagged = match &opts.policy {
             Some(p) => {
-                let d = p.decide(out, None);
+                let d = p.decide(out, on_topic);
                 cells.push(d.action.to_string());
                 cells.push(d.reason);
                 match d.action {
@@ -156,7 +199,11 @@ pub fn score_stream_with(
         if opts.explain > 0 {
             cells.push(drivers_text(model, text, t, &flagged, opts.explain));
         }
-        Ok(RowOut { target: t, cells })
+        Ok(RowOut {
+            target: t,
+            on_topic,
+            cells,
+        })
     };
     let score_batch = |batch: &[Record]| -> Scored {
         let mut flat = vec![0.0; batch.len() * n_out];
@@ -229,6 +276,7 @@ fn read_batch(reader: &mut RecordReader, size: usize) -> (Vec<Record>, Option<Er
 struct RowOut {
     /// the head group that scored it
     target: usize,
+    on_topic: Option<f64>,
     /// decision, reason and explanation, as asked
     cells: Vec<String>,
 }
@@ -284,6 +332,10 @@ impl Output<'_> {
                     self.model.heads[row.target * self.model.spec.heads_per_target()].threshold();
                 if let Some(c) = self.model.spec.predicted_class(p, cut) {
                     extra.push((&added[next], Cell::Text(c.to_string())));
+                    next += 1;
+                }
+                if let Some(v) = row.on_topic {
+                    extra.push((&added[next], Cell::Num(v)));
                     next += 1;
                 }
                 for (name, cell) in added[next..].iter().zip(row.cells) {

@@ -11,19 +11,22 @@ fn shipped(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
+type Row = std::collections::HashMap<String, String>;
+
 /// Scores `csv` with the shipped model and policy; returns the rows as header → value maps.
-fn moderate(
-    dir: &Path,
-    csv: &str,
-    extra: &[&str],
-) -> Vec<std::collections::HashMap<String, String>> {
+fn moderate(dir: &Path, csv: &str, extra: &[&str]) -> Vec<Row> {
+    moderate_with(dir, csv, &shipped("policy.toml"), extra)
+}
+
+/// [`moderate`] under the policy `policy`.
+fn moderate_with(dir: &Path, csv: &str, policy: &Path, extra: &[&str]) -> Vec<Row> {
     let input = dir.join("in.csv");
     std::fs::write(&input, csv).unwrap();
     let out = gavel()
         .args(["-q", "score", "--model"])
         .arg(shipped("abuse.gavel"))
         .arg("--policy")
-        .arg(shipped("policy.toml"))
+        .arg(policy)
         .args(extra)
         .arg(&input)
         .assert()
@@ -227,4 +230,54 @@ fn inspect_names_the_strongest_ngrams() {
         .assert()
         .success()
         .stdout(predicates::str::contains("strongest n-grams"));
+}
+
+/// With the comments' articles, `on_topic` is written per row and a policy routes off-topic
+/// comments to review, saying so; a row whose article is unknown is an error with its place.
+#[test]
+fn off_topic_comments_go_to_review_with_the_reason() {
+    let d = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let rows = moderate_with(
+        d.path(),
+        "id,article,text\n\
+         1,sindh-floods,\"Relief camps in Badin still have no tents or clean water for the flood victims.\"\n\
+         2,sindh-floods,\"Cheap followers and likes, instant delivery, message me now\"\n\
+         3,haqqani-talks,\"Access to hideouts in North Waziristan is the real sticking point in these talks.\"\n",
+        &data.join("on_topic_policy.toml"),
+        &["--articles", data.join("articles.csv").to_str().unwrap()],
+    );
+    let topic: Vec<f64> = rows
+        .iter()
+        .map(|r| r["on_topic"].parse().unwrap())
+        .collect();
+    assert!(
+        topic[0] > 0.1 && topic[2] > 0.1 && topic[1] < 0.05,
+        "{topic:?}"
+    );
+    assert_eq!(rows[1]["decision"], "review");
+    assert!(
+        rows[1]["reason"].starts_with("on_topic 0.0"),
+        "{:?}",
+        rows[1]
+    );
+    assert_eq!(rows[0]["decision"], "approve");
+    assert_eq!(rows[2]["decision"], "approve");
+
+    let input = d.path().join("bad.csv");
+    std::fs::write(
+        &input,
+        "article,text\nsindh-floods,fine words\nno-such-story,more words\n",
+    )
+    .unwrap();
+    gavel()
+        .args(["score", "--model"])
+        .arg(shipped("abuse.gavel"))
+        .args(["--articles", data.join("articles.csv").to_str().unwrap()])
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "bad.csv:3, column 'article': no article with id 'no-such-story'",
+        ));
 }

@@ -2,12 +2,15 @@
 
 use super::args::read_options;
 use super::Ui;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 use gavel::io::{Format, RecordReader, RecordWriter};
 use gavel::model::file;
+use gavel::model::Model;
 use gavel::policy::{Policy, ON_TOPIC};
-use gavel::score::{score_stream_with, OnError, ScoreOptions};
+use gavel::score::{score_stream_with, Articles, OnError, ScoreOptions};
+use gavel::topic::{Span, Topic};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -52,6 +55,16 @@ pub struct Cmd {
     /// the policy's deciding rules, else by the model's own decision)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub explain: usize,
+    /// Add an 'on_topic' column: each comment's similarity to this article (a text file)
+    #[arg(long, conflicts_with = "articles")]
+    pub article: Option<PathBuf>,
+    /// Add an 'on_topic' column against each row's article: a CSV/TSV/JSONL file with 'id'
+    /// and 'text' columns (and 'title', if present), joined on --article-id
+    #[arg(long)]
+    pub articles: Option<PathBuf>,
+    /// The input column holding each comment's article id (with --articles)
+    #[arg(long, default_value = "article")]
+    pub article_id: String,
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
@@ -64,11 +77,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let policy = match &cmd.policy {
         Some(p) => {
             let pol = Policy::load(p)?;
-            if pol.uses_on_topic() {
-                bail!(
-                    "{}: a rule reads '{ON_TOPIC}', which needs the comment's article",
+            if pol.uses_on_topic() && cmd.article.is_none() && cmd.articles.is_none() {
+                ui.warn(&format!(
+                    "{}: rules on '{ON_TOPIC}' never fire without the comments' article (--article FILE or --articles FILE)",
                     p.display()
-                );
+                ));
             }
             Some(pol.bind(&model.output_names(), &p.display().to_string())?)
         }
@@ -94,6 +107,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         batch: cmd.batch,
         policy,
         explain: cmd.explain,
+        articles: articles(cmd, &model)?,
     };
     let t0 = std::time::Instant::now();
     // a bar over the input file's bytes (standard input has no known length)
@@ -127,4 +141,42 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The articles of `--article` or `--articles`, as topic vectors in the model's space.
+fn articles(cmd: &Cmd, model: &Model) -> Result<Option<Articles>> {
+    let topic = Topic::new(&model.vectorizer, Span::ModelColumns);
+    if let Some(p) = &cmd.article {
+        let text = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
+        if text.trim().is_empty() {
+            bail!("{}: the article is empty", p.display());
+        }
+        return Ok(Some(Articles::One(topic.vector(&text))));
+    }
+    let Some(p) = &cmd.articles else {
+        return Ok(None);
+    };
+    let ropts = read_options(None, Some(p), false)?;
+    let mut r = RecordReader::open(Some(p), ropts)?;
+    let (id, text) = (r.column("id")?, r.column("text")?);
+    let title = r.column("title").ok();
+    let mut by_id = HashMap::new();
+    while let Some(rec) = r.next_record()? {
+        let key = rec.fields[id].trim().to_string();
+        let body = match title {
+            Some(t) => format!("{}\n{}", rec.fields[t], rec.fields[text]),
+            None => rec.fields[text].clone(),
+        };
+        if by_id.insert(key.clone(), topic.vector(&body)).is_some() {
+            bail!(
+                "{}:{}: article id '{key}' appears twice",
+                p.display(),
+                rec.line
+            );
+        }
+    }
+    Ok(Some(Articles::ById {
+        column: cmd.article_id.clone(),
+        by_id,
+    }))
 }

@@ -542,6 +542,19 @@ impl Vectorizer {
         }
     }
 
+    /// Calls `visit(family, bucket, sign)` for every n-gram of `text`, kept at training or not.
+    pub fn visit_buckets(
+        &self,
+        text: &str,
+        sc: &mut Scratch,
+        mut visit: impl FnMut(Family, u32, f32),
+    ) {
+        self.analyzer.analyze(text, sc, |family, g| {
+            let (b, sign) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);
+            visit(family, b, sign);
+        });
+    }
+
     /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at
     /// training (word n-grams are of stems; char n-grams carry `<` `>` at word edges).
     pub fn visit_grams(&self, text: &str, sc: &mut Scratch, mut visit: impl FnMut(u32, &str)) {

@@ -1,0 +1,98 @@
+//! On-topic score: how close a comment is to the article it sits under, as the cosine of
+//! their vectors in the model's TF-IDF space (the model's own text pipeline, its kept columns
+//! and their training IDF). Each n-gram family is normalised apart and the score is the mean
+//! of the two families' cosines, in [0, 1] for these non-negative vectors.
+//!
+//! [`Span::AllBuckets`] is the alternative that was measured against it: every hash bucket,
+//! unseen ones at the largest training IDF, so that an article's names and places count even
+//! when the model never saw them. On the project's on-topic set it was no better (README,
+//! "Design"), so scoring uses the model's space.
+
+use crate::features::Vectorizer;
+use crate::text::{Family, Scratch};
+use rustc_hash::FxHashMap;
+
+/// Which buckets a topic vector spans (scoring uses [`Span::ModelColumns`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    /// only the columns kept at training: the model's own TF-IDF space
+    ModelColumns,
+    /// every bucket, unseen ones at the largest training IDF
+    AllBuckets,
+}
+
+/// A text's TF-IDF vector per family (word, char), each L2-normalised.
+#[derive(Clone, Debug, Default)]
+pub struct TopicVec {
+    fams: [FxHashMap<u32, f32>; 2],
+}
+
+/// Builds topic vectors with a model's vectorizer.
+pub struct Topic<'a> {
+    v: &'a Vectorizer,
+    span: Span,
+    unseen_idf: f32,
+}
+
+impl<'a> Topic<'a> {
+    pub fn new(v: &'a Vectorizer, span: Span) -> Topic<'a> {
+        let unseen_idf = v.idf().iter().cloned().fold(1.0f32, f32::max);
+        Topic {
+            v,
+            span,
+            unseen_idf,
+        }
+    }
+
+    /// The topic vector of `text` (sublinear TF, IDF as above, L2 per family).
+    pub fn vector(&self, text: &str) -> TopicVec {
+        let mut counts: [FxHashMap<u32, f32>; 2] = Default::default();
+        let mut sc = Scratch::default();
+        self.v.visit_buckets(text, &mut sc, |fam, b, _| {
+            let f = (fam == Family::Char) as usize;
+            *counts[f].entry(b).or_default() += 1.0;
+        });
+        let mut out = TopicVec::default();
+        for (f, c) in counts.into_iter().enumerate() {
+            let mut m: FxHashMap<u32, f32> = FxHashMap::default();
+            for (b, n) in c {
+                let idf = match self.v.column_of(b) {
+                    Some(col) => self.v.idf()[col as usize],
+                    None if self.span == Span::AllBuckets => self.unseen_idf,
+                    None => continue,
+                };
+                m.insert(b, (1.0 + n.ln()) * idf);
+            }
+            let norm = m.values().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                m.values_mut().for_each(|x| *x /= norm);
+            }
+            out.fams[f] = m;
+        }
+        out
+    }
+}
+
+impl TopicVec {
+    /// Mean over the two families of the cosine with `other` (a family empty in either text
+    /// counts 0).
+    pub fn similarity(&self, other: &TopicVec) -> f64 {
+        let [w, c] = self.cosines(other);
+        (w + c) / 2.0
+    }
+
+    /// The cosine with `other` per family: word, char.
+    pub fn cosines(&self, other: &TopicVec) -> [f64; 2] {
+        let cos = |a: &FxHashMap<u32, f32>, b: &FxHashMap<u32, f32>| -> f64 {
+            let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+            small
+                .iter()
+                .filter_map(|(k, x)| big.get(k).map(|y| (*x as f64) * (*y as f64)))
+                .sum()
+        };
+        [
+            cos(&self.fams[0], &other.fams[0]),
+            cos(&self.fams[1], &other.fams[1]),
+        ]
+    }
+}
