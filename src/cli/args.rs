@@ -130,6 +130,10 @@ pub struct TrainArgs {
     /// Keep letters repeated 3+ times as they are (default squashes "soooo" to "soo")
     #[arg(long)]
     pub no_squash: bool,
+    /// Leave obfuscation as written (default undoes look-alikes, accents, and leetspeak,
+    /// masks, split and repeated letters that spell a word of the abuse lexicon)
+    #[arg(long)]
+    pub no_deobfuscate: bool,
     /// Most Newton iterations per head
     #[arg(long, default_value_t = 100)]
     pub max_iter: usize,
@@ -164,6 +168,7 @@ impl TrainArgs {
                 word_ngrams: parse_range(&self.word_ngrams)?,
                 char_ngrams: parse_range(&self.char_ngrams)?,
                 squash_elongations: !self.no_squash,
+                deobfuscate: !self.no_deobfuscate,
             },
             features: FeatureConfig {
                 bits: self.bits,

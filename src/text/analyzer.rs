@@ -1,6 +1,7 @@
 //! The analyzer: normalise → tokenize → stem → word n-grams and char n-grams. Emits every
 //! n-gram as a `&str` to a callback; nothing is allocated per token once buffers are warm.
 
+use super::deobfuscate::deobfuscate_into;
 use super::normalize::normalize_into;
 use super::stem::Stemmer;
 use super::tokenize::{tokenize_into, TokenKind, Tokens};
@@ -20,6 +21,11 @@ pub struct TextConfig {
     pub char_ngrams: (usize, usize),
     /// Keep a letter repeated 3+ times only twice. Default true.
     pub squash_elongations: bool,
+    /// Undo obfuscation after normalising (look-alikes and accents in Latin words; leetspeak,
+    /// masks, split and repeated letters that spell a word of the abuse lexicon). Default
+    /// true; models written before it existed read as false, so they score as they did.
+    #[serde(default)]
+    pub deobfuscate: bool,
 }
 
 impl Default for TextConfig {
@@ -29,6 +35,7 @@ impl Default for TextConfig {
             word_ngrams: (1, 2),
             char_ngrams: (2, 5),
             squash_elongations: true,
+            deobfuscate: true,
         }
     }
 }
@@ -61,6 +68,7 @@ pub enum Family {
 #[derive(Default)]
 pub struct Scratch {
     normalized: String,
+    deobfuscated: String,
     tokens: Tokens,
     stems: String,
     stem_ends: Vec<usize>,
@@ -110,11 +118,13 @@ impl Analyzer {
     /// Normalises and tokenizes `text` into `sc`; returns the tokens.
     pub fn tokenize<'s>(&self, text: &str, sc: &'s mut Scratch) -> &'s Tokens {
         normalize_into(text, &mut sc.normalized);
-        tokenize_into(
-            &sc.normalized,
-            self.config.squash_elongations,
-            &mut sc.tokens,
-        );
+        let clean = if self.config.deobfuscate {
+            deobfuscate_into(&sc.normalized, &mut sc.deobfuscated);
+            &sc.deobfuscated
+        } else {
+            &sc.normalized
+        };
+        tokenize_into(clean, self.config.squash_elongations, &mut sc.tokens);
         &sc.tokens
     }
 
@@ -201,6 +211,15 @@ impl Analyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Models written before deobfuscation existed keep scoring without it; new ones use it.
+    #[test]
+    fn older_configs_read_deobfuscation_as_off() {
+        let old = r#"{"language":"english","word_ngrams":[1,2],"char_ngrams":[2,5],"squash_elongations":true}"#;
+        let c: TextConfig = serde_json::from_str(old).unwrap();
+        assert!(!c.deobfuscate);
+        assert!(TextConfig::default().deobfuscate);
+    }
 
     fn grams(cfg: TextConfig, text: &str) -> Vec<(Family, String)> {
         let a = Analyzer::new(cfg).unwrap();

@@ -1,6 +1,7 @@
 //! Text → n-grams: normalisation, tokenization, stemming, and the analyzer that chains them.
 
 pub mod analyzer;
+pub mod deobfuscate;
 pub mod normalize;
 pub mod stem;
 pub mod tokenize;

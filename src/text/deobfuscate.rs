@@ -1,0 +1,353 @@
+//! Undoing obfuscation, on normalised text: Cyrillic and Greek look-alikes and accents inside
+//! Latin words are folded always; leetspeak (`id1ot`, `a$$`), masks (`f*ck`, `sh#t`), letters
+//! split by spaces or dots (`i d i o t`, `f.u.c.k`) and repeated letters (`stuuupid`) are
+//! undone only when the result is a word of the abuse lexicon (`abuse_lexicon.txt`, with
+//! common endings), so ordinary text — numbers, names like `C3PO`, `2nd`, `mp3`, lists of
+//! single letters — is never rewritten.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Endings a lexicon word may carry.
+const ENDINGS: [&str; 8] = ["", "s", "es", "ed", "er", "ers", "ing", "y"];
+
+/// The lexicon: every word with every ending, and the same by "skeleton" (letters with runs
+/// collapsed to one) for repeat-tolerant lookup.
+struct Lexicon {
+    forms: Vec<Vec<char>>,
+    by_skeleton: HashMap<String, String>,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| {
+        let mut lex = Lexicon {
+            forms: Vec::new(),
+            by_skeleton: HashMap::new(),
+        };
+        let words = include_str!("abuse_lexicon.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'));
+        for w in words {
+            for e in ENDINGS {
+                let full = format!("{w}{e}");
+                lex.by_skeleton
+                    .entry(skeleton(&full))
+                    .or_insert_with(|| full.clone());
+                lex.forms.push(full.chars().collect());
+            }
+        }
+        lex
+    })
+}
+
+/// Letters with every run of one letter collapsed (`stuuupid` → `stupid`, `ass` → `as`).
+fn skeleton(w: &str) -> String {
+    let mut s = String::with_capacity(w.len());
+    let mut last = None;
+    for c in w.chars() {
+        if Some(c) != last {
+            s.push(c);
+        }
+        last = Some(c);
+    }
+    s
+}
+
+/// The Latin letter a Cyrillic or Greek look-alike (lower case) stands for.
+fn homoglyph(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ς' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ї' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'п' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ш' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'ø' => 'o',
+        'ł' => 'l',
+        'đ' => 'd',
+        _ => return None,
+    })
+}
+
+/// Folds look-alikes and accents in a word that has at least one ASCII letter (a word wholly
+/// in Cyrillic, Greek or another script is left as it is).
+fn fold_latin(word: &str, out: &mut String) {
+    if !word.chars().any(|c| c.is_ascii_alphabetic()) {
+        out.push_str(word);
+        return;
+    }
+    for c in word.chars() {
+        if let Some(l) = homoglyph(c) {
+            out.push(l);
+        } else if c.is_ascii() {
+            out.push(c);
+        } else {
+            // an accented Latin letter: its base letter without the marks
+            let mut base = None;
+            decompose_canonical(c, |d| {
+                if base.is_none() && !is_combining_mark(d) {
+                    base = Some(d);
+                }
+            });
+            match base {
+                Some(b) if b.is_ascii_alphabetic() => out.push(b),
+                _ if is_combining_mark(c) => {}
+                _ => out.push(c),
+            }
+        }
+    }
+}
+
+/// Stands for `i` or `l` in a candidate (`1` and `|` are written for both).
+const I_OR_L: char = '\u{1}';
+
+/// What a leetspeak character may stand for (`?` is a mask: any letter; [`I_OR_L`]).
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '|' => I_OR_L,
+        '!' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' | '+' => 't',
+        '8' => 'b',
+        '9' => 'g',
+        '*' | '#' => '?',
+        _ => return None,
+    })
+}
+
+/// The lexicon word (with its ending) that `cand` spells, if exactly one does: `cand` may hold
+/// `?` masks, [`I_OR_L`] and repeated letters (repeats only without masks).
+fn resolve(cand: &str) -> Option<String> {
+    let lex = lexicon();
+    if !cand.contains(['?', I_OR_L]) {
+        return lex.by_skeleton.get(&skeleton(cand)).cloned();
+    }
+    let pattern: Vec<char> = cand.chars().collect();
+    let mut found: Option<&Vec<char>> = None;
+    for f in &lex.forms {
+        let hit = f.len() == pattern.len()
+            && f.iter().zip(&pattern).all(|(a, p)| match *p {
+                '?' => true,
+                I_OR_L => matches!(a, 'i' | 'l'),
+                _ => a == p,
+            });
+        if hit {
+            if found.is_some_and(|x| x != f) {
+                return None; // ambiguous: leave it
+            }
+            found = Some(f);
+        }
+    }
+    found.map(|f| f.iter().collect())
+}
+
+/// The deobfuscated form of one whitespace-free token, if it is an obfuscated lexicon word.
+/// Punctuation around the word is kept.
+fn undo_token(tok: &str) -> Option<String> {
+    let trim = |c: char| {
+        matches!(
+            c,
+            '.' | ',' | ';' | ':' | '?' | '"' | '\'' | '(' | ')' | '!'
+        )
+    };
+    let core = tok.trim_matches(trim);
+    if core.chars().count() < 2 || core.starts_with(['@', '#']) {
+        return None; // a mention or hashtag, or too short to tell
+    }
+    let plain = core.chars().all(|c| c.is_alphabetic());
+    let repeats = has_triple(core);
+    if plain && !repeats {
+        return None; // the common case
+    }
+    let mut cand = String::with_capacity(core.len());
+    let mut letters = 0;
+    for c in core.chars() {
+        if c.is_alphabetic() {
+            cand.push(c);
+            letters += 1;
+        } else if let Some(l) = leet(c) {
+            cand.push(l);
+        } else if matches!(c, '.' | '-' | '_') {
+            continue; // f.u.c.k, f-u-c-k
+        } else {
+            return None;
+        }
+    }
+    if letters < 1 || cand == core {
+        return if repeats { resolve(&cand) } else { None };
+    }
+    let word = resolve(&cand)?;
+    let start = tok.find(core).unwrap_or(0);
+    Some(format!(
+        "{}{word}{}",
+        &tok[..start],
+        &tok[start + core.len()..]
+    ))
+}
+
+/// Deobfuscates normalised `text` into `out` (cleared first).
+pub fn deobfuscate_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut folded = String::with_capacity(text.len());
+    let toks: Vec<&str> = text.split(' ').collect();
+    let mut i = 0;
+    while i < toks.len() {
+        // a run of 3+ single letters (or letters with dots): try them joined
+        let mut j = i;
+        while j < toks.len() && is_single_letter(toks[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            let joined: String = toks[i..j]
+                .iter()
+                .flat_map(|t| t.chars().filter(|c| c.is_alphabetic()))
+                .collect();
+            if let Some(w) = resolve(&joined) {
+                push_sep(out);
+                out.push_str(&w);
+                i = j;
+                continue;
+            }
+        }
+        let t = toks[i];
+        push_sep(out);
+        i += 1;
+        if t.bytes().all(|b| b.is_ascii_lowercase()) && !has_triple(t) {
+            out.push_str(t); // the common case: a plain word
+            continue;
+        }
+        folded.clear();
+        fold_latin(t, &mut folded);
+        match undo_token(&folded) {
+            Some(w) => out.push_str(&w),
+            None => out.push_str(&folded),
+        }
+    }
+}
+
+/// Whether some byte repeats three times in a row (`stuuupid`).
+fn has_triple(s: &str) -> bool {
+    s.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == w[1] && w[1] == w[2])
+}
+
+fn push_sep(out: &mut String) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+}
+
+/// `i`, `d.` or `*`: one letter (or mask), with at most a trailing separator.
+fn is_single_letter(t: &str) -> bool {
+    let mut cs = t.chars();
+    match (cs.next(), cs.next(), cs.next()) {
+        (Some(c), None, _) => c.is_alphabetic() || c == '*',
+        (Some(c), Some(p), None) => c.is_alphabetic() && matches!(p, '.' | '-' | '_' | ','),
+        _ => false,
+    }
+}
+
+/// Convenience wrapper of [`deobfuscate_into`].
+pub fn deobfuscate(text: &str) -> String {
+    let mut out = String::new();
+    deobfuscate_into(text, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::normalize::normalize;
+
+    fn d(s: &str) -> String {
+        deobfuscate(&normalize(s))
+    }
+
+    #[test]
+    fn undoes_each_family() {
+        // leetspeak digits and symbols
+        assert_eq!(d("you id1ot"), "you idiot");
+        assert_eq!(d("sh1t happens"), "shit happens");
+        assert_eq!(d("what an a$$"), "what an ass");
+        assert_eq!(d("b!tch"), "bitch");
+        // masks
+        assert_eq!(d("f*ck off"), "fuck off");
+        assert_eq!(d("f**k"), "fuck");
+        assert_eq!(d("sh#t!"), "shit!");
+        // split letters
+        assert_eq!(d("you are an i d i o t"), "you are an idiot");
+        assert_eq!(d("f.u.c.k you"), "fuck you");
+        // repeated letters
+        assert_eq!(d("stuuuupid"), "stupid");
+        assert_eq!(d("fuuuuuck"), "fuck");
+        // look-alikes (Cyrillic і, о) and accents
+        assert_eq!(d("\u{456}d\u{456}\u{43e}t"), "idiot");
+        assert_eq!(d("ïdìøt"), "idiot");
+        // with endings
+        assert_eq!(d("id10ts"), "idiots");
+        assert_eq!(d("f*cking"), "fucking");
+        assert_eq!(d("1oser"), "loser");
+        assert_eq!(d("k1ll"), "kill");
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        for s in [
+            "c3po and r2d2 went to the 2nd floor at 4pm",
+            "covid19 cases fell 5% in q3, mp3 sales too",
+            "a b c d are the options",
+            "i am so soooo happy, goooood news",
+            "email me at someone@example.com or @editor",
+            "C# and F# are languages; 3*4 = 12",
+            "Москва и Київ",
+            "café naïve résumé",
+            "the 1st of may, 24/7 service",
+        ] {
+            let n = normalize(s);
+            let out = deobfuscate(&n);
+            // accents fold; nothing else changes
+            let folded: String = {
+                let mut f = String::new();
+                for (k, t) in n.split(' ').enumerate() {
+                    if k > 0 {
+                        f.push(' ');
+                    }
+                    fold_latin(t, &mut f);
+                }
+                f
+            };
+            assert_eq!(out, folded, "{s}");
+        }
+        assert_eq!(d("café naïve"), "cafe naive");
+        assert_eq!(d("Москва"), "москва");
+    }
+
+    #[test]
+    fn ambiguous_masks_are_left() {
+        // a mask that fits several lexicon words is left as it is
+        assert_eq!(d("*****"), "*****");
+        assert_eq!(d("d**k"), "dick");
+    }
+}
