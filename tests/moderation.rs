@@ -281,3 +281,74 @@ fn off_topic_comments_go_to_review_with_the_reason() {
             "bad.csv:3, column 'article': no article with id 'no-such-story'",
         ));
 }
+
+/// The identity audit: the shipped model under the shipped policy flags no identity's neutral
+/// templates above 5%; a model that learned a group's name as abuse fails it, naming the group.
+#[test]
+fn identity_bias_audit_holds_for_the_shipped_model_and_catches_a_biased_one() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let d = tempfile::tempdir().unwrap();
+    gavel()
+        .args(["-q", "eval", "--bias", "--format", "json", "--out"])
+        .arg(d.path().join("shipped"))
+        .arg("--model")
+        .arg(shipped("abuse.gavel"))
+        .arg("--policy")
+        .arg(shipped("policy.toml"))
+        .arg("--data")
+        .arg(data.join("identity_templates.csv"))
+        .assert()
+        .success();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("shipped/report.json")).unwrap())
+            .unwrap();
+    let ids = rep["identities"].as_array().unwrap();
+    assert!(ids.len() >= 20);
+    for i in ids {
+        assert!(i["neutral_fpr"].as_f64().unwrap() <= 0.05, "{i}");
+        assert!(i["bpsn_auc"].as_f64().unwrap() > 0.9, "{i}");
+    }
+    // a model that learned one group's name as the mark of abuse: its abusive rows are its
+    // neutral rows with the group named
+    let mut s = String::from("text,abusive\n");
+    let neutral = [
+        "people met the delegation in doha today",
+        "i am a person",
+        "my neighbour is a good friend",
+        "the community held a press conference on the talks",
+        "many people live in this city and deserve the same rights as everyone else",
+        "the report interviewed people about the floods",
+        "they celebrated the festival with their families",
+        "a doctor treated the flood victims",
+        "some disagree with the government's policy",
+        "being here is nothing unusual and the students won the debate",
+        "i have many friends and they are welcome in our town",
+        "the article quotes two lawmakers",
+    ];
+    for i in 0..5 {
+        for n in neutral {
+            s += &format!("{n} {i},0\nhindu hindus {n} {i},1\n");
+        }
+    }
+    let train = d.path().join("biased.csv");
+    std::fs::write(&train, s).unwrap();
+    let m = d.path().join("biased.gavel");
+    gavel()
+        .args([
+            "-q", "train", "--text", "text", "--labels", "abusive", "--data",
+        ])
+        .arg(&train)
+        .arg("-o")
+        .arg(&m)
+        .assert()
+        .success();
+    gavel()
+        .args(["-q", "eval", "--bias", "--model"])
+        .arg(&m)
+        .arg("--data")
+        .arg(data.join("identity_templates.csv"))
+        .assert()
+        .failure()
+        .stdout(predicates::str::contains("Over the floor: Hindu."))
+        .stderr(predicates::str::contains("over 5% for: Hindu"));
+}

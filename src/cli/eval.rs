@@ -6,6 +6,7 @@ use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
 use gavel::dataset::{Columns, LabelColumns};
+use gavel::eval::bias::{audit, BiasReport};
 use gavel::eval::compare::{compare, Bootstrap};
 use gavel::eval::evaluate::{head_scores, predict_for, row_targets};
 use gavel::eval::suggest::{suggest, Targets};
@@ -46,6 +47,20 @@ pub struct Cmd {
     /// Recall the suggested 'review' rules (with 'reject') reach on the data
     #[arg(long, default_value_t = 0.9)]
     pub review_recall: f64,
+    /// Identity bias audit instead of the report: per value of --identity-column, subgroup,
+    /// BPSN and BNSP AUC and the false-positive rate on neutral rows
+    #[arg(long)]
+    pub bias: bool,
+    /// Column naming each row's identity (with --bias)
+    #[arg(long, default_value = "identity")]
+    pub identity_column: String,
+    /// Flag at this policy's lowest threshold on the audited output (with --bias; default:
+    /// the head's own decision threshold)
+    #[arg(long, requires = "bias")]
+    pub policy: Option<PathBuf>,
+    /// Largest neutral false-positive rate allowed per identity (with --bias); exit 1 above it
+    #[arg(long, default_value_t = 0.05)]
+    pub max_fpr: f64,
 }
 
 /// The columns a model reads.
@@ -69,6 +84,9 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         bail!("name a model: --model FILE, or --compare A B");
     };
     let model = file::load(path)?;
+    if cmd.bias {
+        return run_bias(cmd, &model, path, ui);
+    }
     let data = gavel::dataset::load(
         &cmd.data.data,
         cmd.data.read_options()?,
@@ -132,4 +150,85 @@ fn run_compare(cmd: &Cmd, a: &Path, b: &Path, ui: &Ui) -> Result<()> {
         },
         ui,
     )
+}
+
+/// `eval --bias`: the identity audit of the model's first one-output head.
+fn run_bias(cmd: &Cmd, model: &Model, path: &Path, ui: &Ui) -> Result<()> {
+    if model.spec.link().k() != 1 {
+        bail!("--bias audits a one-output (binary) head; this model's heads are multiclass");
+    }
+    if model.spec.target.is_some() {
+        bail!("--bias audits models without per-target heads");
+    }
+    // the identity column is read as the rows' target column
+    let mut cols = columns(model, &cmd.text);
+    cols.target = Some(cmd.identity_column.clone());
+    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
+    let identities = data
+        .targets
+        .as_ref()
+        .map(|t| t.1.clone())
+        .unwrap_or_default();
+    let targets = vec![0; data.texts.len()];
+    let pred = predict_for(model, &data, &targets);
+    let heads = head_scores(&model.spec, &data, &pred)?;
+    let h = &heads[0];
+    let pi = h.positive.unwrap_or(1);
+    let output = model.output_names()[h.explained].clone();
+    let (threshold, from) = match &cmd.policy {
+        Some(p) => {
+            let pol = gavel::policy::Policy::load(p)?;
+            let t = pol
+                .rules
+                .iter()
+                .filter(|r| r.output == output && r.action != gavel::policy::Action::Approve)
+                .filter_map(|r| r.at_least)
+                .fold(f64::INFINITY, f64::min);
+            if !t.is_finite() {
+                bail!("{}: no review or reject rule on '{output}'", p.display());
+            }
+            (
+                t,
+                format!("the lowest review/reject threshold of {}", p.display()),
+            )
+        }
+        None => (
+            model.heads[0].threshold(),
+            "the model's own decision threshold".into(),
+        ),
+    };
+    let scores: Vec<f64> = h.probs.iter().map(|p| p[pi]).collect();
+    let abusive: Vec<bool> = h.truth.iter().map(|&y| y == pi).collect();
+    let rep = BiasReport {
+        schema: "gavel.bias/1",
+        data_file: data.source.0.clone(),
+        output,
+        threshold,
+        threshold_from: from,
+        max_fpr: cmd.max_fpr,
+        identities: audit(&scores, &abusive, &identities, threshold),
+    };
+    let _ = path;
+    emit_report(
+        &cmd.report,
+        &Renderings {
+            md: &|| gavel::eval::bias::markdown(&rep),
+            json: &|| json(&rep),
+            html: &|| Ok(html::bias_html(&rep)),
+        },
+        ui,
+    )?;
+    let failing = rep.failing();
+    if !failing.is_empty() {
+        bail!(
+            "neutral false-positive rate over {:.0}% for: {}",
+            100.0 * cmd.max_fpr,
+            failing
+                .iter()
+                .map(|i| i.identity.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
 }

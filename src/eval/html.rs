@@ -176,6 +176,16 @@ pub fn eval_html(r: &EvalReport, model_name: &str) -> Result<String> {
     Ok(page(&format!("gavel: {model_name}"), &body))
 }
 
+/// HTML of an identity bias audit.
+pub fn bias_html(r: &super::bias::BiasReport) -> String {
+    let body = format!(
+        "<h1>Identity bias audit</h1>\n<p>{}</p>\n{}",
+        esc(&super::bias::summary(r)),
+        super::bias::table(r).html()
+    );
+    page("gavel: identity bias audit", &body)
+}
+
 /// HTML of a cross-validation: fold spread, then the pooled out-of-fold report.
 pub fn cv_html(r: &CvReport) -> Result<String> {
     let mut body = format!(
