@@ -7,6 +7,7 @@ use gavel::dataset::{Columns, LabelColumns};
 use gavel::features::FeatureConfig;
 use gavel::io::{Format, ReadOptions};
 use gavel::model::{ClassWeight, SolverConfig, TargetSharing, TrainConfig, TrainParams};
+use gavel::model::{LabelSpec, Model};
 use gavel::text::TextConfig;
 use std::path::{Path, PathBuf};
 
@@ -268,4 +269,49 @@ pub fn json(v: &impl serde::Serialize) -> Result<Vec<u8>> {
     let mut j = serde_json::to_vec_pretty(v)?;
     j.push(b'\n');
     Ok(j)
+}
+
+/// The columns a model reads.
+pub fn model_columns(model: &Model, text: &Option<String>) -> Columns {
+    let spec = &model.spec;
+    Columns {
+        text: text.clone().unwrap_or_else(|| spec.text_column.clone()),
+        labels: match &spec.labels {
+            LabelSpec::Classes { column, .. } => LabelColumns::Single(column.clone()),
+            LabelSpec::MultiLabel { columns } => LabelColumns::Multi(columns.clone()),
+        },
+        target: spec.target.as_ref().map(|t| t.column.clone()),
+    }
+}
+
+/// The score at which a binary output counts as flagged: the lowest review/reject threshold a
+/// policy sets on it, or the model's first head's own decision threshold; and where it came
+/// from, for reports.
+pub fn flag_threshold(
+    model: &gavel::model::Model,
+    output: &str,
+    policy: Option<&std::path::Path>,
+) -> Result<(f64, String)> {
+    match policy {
+        Some(p) => {
+            let pol = gavel::policy::Policy::load(p)?;
+            let t = pol
+                .rules
+                .iter()
+                .filter(|r| r.output == output && r.action != gavel::policy::Action::Approve)
+                .filter_map(|r| r.at_least)
+                .fold(f64::INFINITY, f64::min);
+            if !t.is_finite() {
+                bail!("{}: no review or reject rule on '{output}'", p.display());
+            }
+            Ok((
+                t,
+                format!("the lowest review/reject threshold of {}", p.display()),
+            ))
+        }
+        None => Ok((
+            model.heads[0].threshold(),
+            "the model's own decision threshold".into(),
+        )),
+    }
 }

@@ -1,18 +1,19 @@
 //! `gavel eval`: a model on a labelled file → report (Markdown, JSON, HTML); or two models
 //! side by side with `--compare A B`.
 
-use super::args::{emit_report, json, DataArgs, Renderings, ReportArgs};
+use super::args::{
+    emit_report, flag_threshold, json, model_columns, DataArgs, Renderings, ReportArgs,
+};
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::dataset::{Columns, LabelColumns};
 use gavel::eval::bias::{audit, BiasReport};
 use gavel::eval::compare::{compare, Bootstrap};
 use gavel::eval::evaluate::{head_scores, predict_for, row_targets};
 use gavel::eval::suggest::{suggest, Targets};
 use gavel::eval::{html, report};
 use gavel::explain::explain;
-use gavel::model::{file, LabelSpec, Model};
+use gavel::model::{file, Model};
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -63,19 +64,6 @@ pub struct Cmd {
     pub max_fpr: f64,
 }
 
-/// The columns a model reads.
-fn columns(model: &Model, text: &Option<String>) -> Columns {
-    let spec = &model.spec;
-    Columns {
-        text: text.clone().unwrap_or_else(|| spec.text_column.clone()),
-        labels: match &spec.labels {
-            LabelSpec::Classes { column, .. } => LabelColumns::Single(column.clone()),
-            LabelSpec::MultiLabel { columns } => LabelColumns::Multi(columns.clone()),
-        },
-        target: spec.target.as_ref().map(|t| t.column.clone()),
-    }
-}
-
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if let Some(pair) = &cmd.compare {
         return run_compare(cmd, &pair[0], &pair[1], ui);
@@ -90,7 +78,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let data = gavel::dataset::load(
         &cmd.data.data,
         cmd.data.read_options()?,
-        &columns(&model, &cmd.text),
+        &model_columns(&model, &cmd.text),
     )?;
     let name = path.display().to_string();
     let targets = row_targets(&model, &data)?;
@@ -132,7 +120,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 
 fn run_compare(cmd: &Cmd, a: &Path, b: &Path, ui: &Ui) -> Result<()> {
     let (ma, mb) = (file::load(a)?, file::load(b)?);
-    let cols = columns(&ma, &cmd.text);
+    let cols = model_columns(&ma, &cmd.text);
     let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
     let names = [a.display().to_string(), b.display().to_string()];
     let boot = Bootstrap {
@@ -161,7 +149,7 @@ fn run_bias(cmd: &Cmd, model: &Model, path: &Path, ui: &Ui) -> Result<()> {
         bail!("--bias audits models without per-target heads");
     }
     // the identity column is read as the rows' target column
-    let mut cols = columns(model, &cmd.text);
+    let mut cols = model_columns(model, &cmd.text);
     cols.target = Some(cmd.identity_column.clone());
     let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
     let identities = data
@@ -175,28 +163,7 @@ fn run_bias(cmd: &Cmd, model: &Model, path: &Path, ui: &Ui) -> Result<()> {
     let h = &heads[0];
     let pi = h.positive.unwrap_or(1);
     let output = model.output_names()[h.explained].clone();
-    let (threshold, from) = match &cmd.policy {
-        Some(p) => {
-            let pol = gavel::policy::Policy::load(p)?;
-            let t = pol
-                .rules
-                .iter()
-                .filter(|r| r.output == output && r.action != gavel::policy::Action::Approve)
-                .filter_map(|r| r.at_least)
-                .fold(f64::INFINITY, f64::min);
-            if !t.is_finite() {
-                bail!("{}: no review or reject rule on '{output}'", p.display());
-            }
-            (
-                t,
-                format!("the lowest review/reject threshold of {}", p.display()),
-            )
-        }
-        None => (
-            model.heads[0].threshold(),
-            "the model's own decision threshold".into(),
-        ),
-    };
+    let (threshold, from) = flag_threshold(model, &output, cmd.policy.as_deref())?;
     let scores: Vec<f64> = h.probs.iter().map(|p| p[pi]).collect();
     let abusive: Vec<bool> = h.truth.iter().map(|&y| y == pi).collect();
     let rep = BiasReport {

@@ -2,6 +2,7 @@
 //! and calling the library.
 
 pub mod args;
+pub mod attack;
 pub mod cv;
 pub mod eval;
 pub mod explain;
@@ -39,6 +40,8 @@ pub enum Command {
     Cv(cv::Cmd),
     /// Seeded, stratified train/test split of a data file
     Split(split::Cmd),
+    /// Obfuscate a labelled set's abusive comments, family by family, and compare with clean
+    Attack(attack::Cmd),
     /// Explain one comment's scores: each n-gram column's exact contribution
     Explain(explain::Cmd),
     /// Show what a model holds: config, labels, training record, strongest n-grams
@@ -125,6 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval(c) => eval::run(c, &ui),
         Command::Cv(c) => cv::run(c, &ui),
         Command::Split(c) => split::run(c, &ui),
+        Command::Attack(c) => attack::run(c, &ui),
         Command::Explain(c) => explain::run(c),
         Command::Inspect(c) => inspect::run(c),
     }

@@ -176,6 +176,16 @@ pub fn eval_html(r: &EvalReport, model_name: &str) -> Result<String> {
     Ok(page(&format!("gavel: {model_name}"), &body))
 }
 
+/// HTML of an attack run.
+pub fn attack_html(r: &super::attack::AttackReport) -> String {
+    let body = format!(
+        "<h1>Attack suite</h1>\n<p>{}</p>\n{}",
+        esc(&super::attack::summary(r)),
+        super::attack::table(r).html()
+    );
+    page("gavel: attack suite", &body)
+}
+
 /// HTML of an identity bias audit.
 pub fn bias_html(r: &super::bias::BiasReport) -> String {
     let body = format!(

@@ -1,5 +1,6 @@
 //! Evaluation: metrics, seeded splits, scoring a labelled set, and reports.
 
+pub mod attack;
 pub mod bias;
 pub mod compare;
 pub mod curves;

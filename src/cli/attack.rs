@@ -1,0 +1,174 @@
+//! `gavel attack`: the model on a labelled set whose abusive comments are obfuscated, one
+//! family of tricks at a time, against the clean set.
+
+use super::args::{
+    emit_report, flag_threshold, json, model_columns, DataArgs, Renderings, ReportArgs,
+};
+use super::Ui;
+use anyhow::{bail, Result};
+use clap::Args;
+use gavel::eval::attack::{
+    abusive_vocabulary, markdown, perturb, AttackReport, FamilyResult, FAMILIES, MIN_LETTERS,
+};
+use gavel::eval::evaluate::{head_scores, predict_for};
+use gavel::eval::metrics::roc_auc;
+use gavel::io::{Cell, Format, RecordWriter};
+use gavel::model::{file, Model, TrainingData};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct Cmd {
+    /// Model file (one binary head)
+    #[arg(long)]
+    pub model: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Text column (default: the model's)
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Count recall at this policy's lowest review/reject threshold (default: the head's own)
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Largest ROC-AUC drop allowed per family; exit 1 above it
+    #[arg(long, default_value_t = 0.02)]
+    pub max_drop: f64,
+    /// Obfuscate every word of 4+ letters of the abusive rows, not only the set's abusive
+    /// vocabulary (words at least e times likelier in its abusive rows, in 5 or more of them)
+    #[arg(long)]
+    pub all_words: bool,
+    /// Also write each family's perturbed set as DIR/<family>.csv (text and label), for
+    /// other tools to score
+    #[arg(long, value_name = "DIR")]
+    pub write_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// P(positive) of every row, and which rows are positive.
+fn scores(model: &Model, data: &TrainingData) -> Result<(Vec<f64>, Vec<bool>)> {
+    let pred = predict_for(model, data, &vec![0; data.texts.len()]);
+    let heads = head_scores(&model.spec, data, &pred)?;
+    let h = &heads[0];
+    let pi = h.positive.unwrap_or(1);
+    Ok((
+        h.probs.iter().map(|p| p[pi]).collect(),
+        h.truth.iter().map(|&y| y == pi).collect(),
+    ))
+}
+
+pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
+    let model = file::load(&cmd.model)?;
+    if model.spec.link().k() != 1 || model.spec.target.is_some() {
+        bail!("attack runs on a model with one binary head and no per-target heads");
+    }
+    let data = gavel::dataset::load(
+        &cmd.data.data,
+        cmd.data.read_options()?,
+        &model_columns(&model, &cmd.text),
+    )?;
+    let output = model.output_names()[0].clone();
+    let (threshold, from) = flag_threshold(&model, &output, cmd.policy.as_deref())?;
+    let (clean, truth) = scores(&model, &data)?;
+    let recall = |s: &[f64]| {
+        let pos = truth.iter().filter(|&&t| t).count().max(1);
+        (0..s.len())
+            .filter(|&i| truth[i] && s[i] >= threshold)
+            .count() as f64
+            / pos as f64
+    };
+    let clean_auc = roc_auc(&clean, &truth);
+    if let Some(dir) = &cmd.write_dir {
+        std::fs::create_dir_all(dir)?;
+    }
+    let vocab = abusive_vocabulary(&data.texts, &truth, 5);
+    let targets = (!cmd.all_words).then_some(&vocab);
+    let first_abusive = (0..truth.len()).find(|&i| {
+        truth[i]
+            && data.texts[i]
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .any(|w| {
+                    targets.is_none_or(|t| t.contains(&w.to_ascii_lowercase()))
+                        && w.len() >= MIN_LETTERS
+                })
+    });
+    let mut families = Vec::new();
+    for f in FAMILIES {
+        let mut attacked = data.clone();
+        for (t, &y) in attacked.texts.iter_mut().zip(&truth) {
+            if y {
+                *t = perturb(t, f, targets);
+            }
+        }
+        let (s, _) = scores(&model, &attacked)?;
+        let auc = roc_auc(&s, &truth);
+        let example = first_abusive
+            .and_then(|i| {
+                data.texts[i]
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .find(|w| {
+                        w.len() >= MIN_LETTERS
+                            && targets.is_none_or(|t| t.contains(&w.to_ascii_lowercase()))
+                    })
+            })
+            .map(|w| perturb(w, f, None))
+            .unwrap_or_default();
+        families.push(FamilyResult {
+            family: f.name(),
+            example,
+            roc_auc: auc,
+            auc_drop: auc.zip(clean_auc).map(|(a, c)| a - c),
+            recall: recall(&s),
+        });
+        if let Some(dir) = &cmd.write_dir {
+            let path = dir.join(format!("{}.csv", f.name()));
+            let mut w = RecordWriter::create(Some(&path), Format::Csv)?;
+            w.write_header(&["text".to_string(), "label".to_string()])?;
+            for (t, &y) in attacked.texts.iter().zip(&truth) {
+                w.write_row(
+                    &[],
+                    None,
+                    &[
+                        ("text", Cell::Text(t.clone())),
+                        ("label", Cell::Text((y as u8).to_string())),
+                    ],
+                )?;
+            }
+            w.finish()?;
+        }
+    }
+    let rep = AttackReport {
+        schema: "gavel.attack/1",
+        data_file: data.source.0.clone(),
+        output,
+        threshold,
+        threshold_from: from,
+        rows: truth.len(),
+        abusive_rows: truth.iter().filter(|&&t| t).count(),
+        clean_roc_auc: clean_auc,
+        clean_recall: recall(&clean),
+        words: match targets {
+            Some(t) => format!("the set's abusive vocabulary ({} words)", t.len()),
+            None => "every word".into(),
+        },
+        max_drop: cmd.max_drop,
+        families,
+    };
+    emit_report(
+        &cmd.report,
+        &Renderings {
+            md: &|| markdown(&rep),
+            json: &|| json(&rep),
+            html: &|| Ok(gavel::eval::html::attack_html(&rep)),
+        },
+        ui,
+    )?;
+    let bad = rep.failing();
+    if !bad.is_empty() {
+        bail!(
+            "ROC-AUC dropped more than {} under: {}",
+            cmd.max_drop,
+            bad.iter().map(|f| f.family).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}

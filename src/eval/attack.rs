@@ -1,0 +1,327 @@
+//! The attack suite: how much a model's separation of abusive from other comments survives
+//! when the abusive comments are obfuscated. Each family rewrites every word of at least
+//! [`MIN_LETTERS`] letters of an abusive comment the way people dodge filters; the other rows
+//! stay as they are. Deterministic: no randomness, so every tool can score the same files.
+
+use super::tables::Table;
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// Words shorter than this are left alone (articles, pronouns).
+pub const MIN_LETTERS: usize = 4;
+
+/// One way of obfuscating a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// a zero-width space between letters: `i​d​i​o​t`
+    ZeroWidth,
+    /// Cyrillic look-alikes for a, c, e, i, o, p, x, y
+    Homoglyph,
+    /// accented vowels: `ídíót`
+    Accents,
+    /// digits for letters: `1d10t`
+    Leet,
+    /// the first inner vowel masked: `id*ot`
+    Mask,
+    /// letters split by spaces: `i d i o t`
+    Split,
+    /// the first vowel repeated: `iiiidiot`
+    Repeat,
+    /// a dot inside the word, as in Hosseini et al. 2017 ("Deceiving Google's Perspective
+    /// API"): `idi.ot`
+    Misspell,
+}
+
+/// Every family, in report order.
+pub const FAMILIES: [Family; 8] = [
+    Family::ZeroWidth,
+    Family::Homoglyph,
+    Family::Accents,
+    Family::Leet,
+    Family::Mask,
+    Family::Split,
+    Family::Repeat,
+    Family::Misspell,
+];
+
+impl Family {
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::ZeroWidth => "zero_width",
+            Family::Homoglyph => "homoglyph",
+            Family::Accents => "accents",
+            Family::Leet => "leet",
+            Family::Mask => "mask",
+            Family::Split => "split",
+            Family::Repeat => "repeat",
+            Family::Misspell => "misspell",
+        }
+    }
+
+    /// The obfuscated form of one word of ASCII letters.
+    fn word(self, w: &str) -> String {
+        let vowel = |c: char| "aeiouAEIOU".contains(c);
+        match self {
+            Family::ZeroWidth => join(w, "\u{200B}"),
+            Family::Split => join(w, " "),
+            Family::Homoglyph => w.chars().map(|c| cyrillic(c).unwrap_or(c)).collect(),
+            Family::Accents => w.chars().map(|c| accented(c).unwrap_or(c)).collect(),
+            Family::Leet => w.chars().map(|c| digit(c).unwrap_or(c)).collect(),
+            Family::Mask => {
+                let at = w
+                    .char_indices()
+                    .skip(1)
+                    .find(|(_, c)| vowel(*c))
+                    .map_or(1, |(i, _)| i);
+                format!("{}*{}", &w[..at], &w[at + 1..])
+            }
+            Family::Repeat => match w.char_indices().find(|(_, c)| vowel(*c)) {
+                Some((i, c)) => format!("{}{}{}", &w[..i], c.to_string().repeat(4), &w[i + 1..]),
+                None => w.to_string(),
+            },
+            Family::Misspell => {
+                let mid = w.len() / 2;
+                format!("{}.{}", &w[..mid], &w[mid..])
+            }
+        }
+    }
+}
+
+fn join(w: &str, sep: &str) -> String {
+    w.chars().map(String::from).collect::<Vec<_>>().join(sep)
+}
+
+fn cyrillic(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'і',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        _ => return None,
+    })
+}
+
+fn accented(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'á',
+        'e' => 'é',
+        'i' => 'í',
+        'o' => 'ó',
+        'u' => 'ú',
+        _ => return None,
+    })
+}
+
+fn digit(c: char) -> Option<char> {
+    Some(match c {
+        'a' => '4',
+        'e' => '3',
+        'i' => '1',
+        'o' => '0',
+        's' => '5',
+        't' => '7',
+        _ => return None,
+    })
+}
+
+/// `text` with its words of at least [`MIN_LETTERS`] ASCII letters obfuscated by `family`:
+/// every such word, or with `targets` only those (lower-cased) in it. Mentions, hashtags and
+/// URLs, punctuation around words and everything else are kept.
+pub fn perturb(text: &str, family: Family, targets: Option<&HashSet<String>>) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for (k, tok) in text.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        if tok.starts_with(['@', '#']) || tok.contains("://") || tok.starts_with("www.") {
+            out.push_str(tok);
+            continue;
+        }
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            let hit = word.len() >= MIN_LETTERS
+                && targets.is_none_or(|t| t.contains(&word.to_ascii_lowercase()));
+            if hit {
+                out.push_str(&family.word(word));
+            } else {
+                out.push_str(word);
+            }
+            word.clear();
+        };
+        for c in tok.chars() {
+            if c.is_ascii_alphabetic() {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+    }
+    out
+}
+
+/// The words an evader would disguise: those of at least [`MIN_LETTERS`] letters in at least
+/// `min_rows` abusive rows whose share of abusive rows is at least e times their share of the
+/// other rows (log-odds ≥ 1, add-one smoothed), lower-cased. Taken from the labelled set
+/// itself, so every model under test faces the same words.
+pub fn abusive_vocabulary(texts: &[String], abusive: &[bool], min_rows: usize) -> HashSet<String> {
+    let mut df: std::collections::HashMap<String, (usize, usize)> = Default::default();
+    for (t, &y) in texts.iter().zip(abusive) {
+        let words: HashSet<String> = t
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= MIN_LETTERS)
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        for w in words {
+            let e = df.entry(w).or_default();
+            if y {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+    }
+    let a = abusive.iter().filter(|&&y| y).count() as f64;
+    let n = abusive.len() as f64 - a;
+    df.into_iter()
+        .filter(|(_, (ca, cn))| {
+            *ca >= min_rows
+                && ((*ca as f64 + 1.0) / (a + 2.0)).ln() - ((*cn as f64 + 1.0) / (n + 2.0)).ln()
+                    >= 1.0
+        })
+        .map(|(w, _)| w)
+        .collect()
+}
+
+/// How one family did against the clean set.
+#[derive(Clone, Debug, Serialize)]
+pub struct FamilyResult {
+    pub family: &'static str,
+    /// an example: the first abusive row's first long word, obfuscated
+    pub example: String,
+    pub roc_auc: Option<f64>,
+    /// `roc_auc` − the clean set's
+    pub auc_drop: Option<f64>,
+    /// abusive rows at or above the threshold
+    pub recall: f64,
+}
+
+/// An attack run.
+#[derive(Clone, Debug, Serialize)]
+pub struct AttackReport {
+    /// `gavel.attack/1`
+    pub schema: &'static str,
+    pub data_file: String,
+    pub output: String,
+    pub threshold: f64,
+    pub threshold_from: String,
+    pub rows: usize,
+    pub abusive_rows: usize,
+    pub clean_roc_auc: Option<f64>,
+    pub clean_recall: f64,
+    /// which words of the abusive rows were obfuscated
+    pub words: String,
+    /// the largest AUC drop allowed per family (the issue's floor)
+    pub max_drop: f64,
+    pub families: Vec<FamilyResult>,
+}
+
+impl AttackReport {
+    /// The families whose AUC dropped more than allowed.
+    pub fn failing(&self) -> Vec<&FamilyResult> {
+        self.families
+            .iter()
+            .filter(|f| f.auc_drop.is_some_and(|d| -d > self.max_drop))
+            .collect()
+    }
+}
+
+/// What was attacked, the clean figures, and which families are over the floor.
+pub fn summary(r: &AttackReport) -> String {
+    let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.4}"));
+    format!(
+        "{} on {} ({} rows, {} abusive; in the abusive rows, {} of {}+ letters obfuscated): \
+         clean ROC-AUC {}, recall {:.3} at {} >= {:.3} ({}). Floor: ROC-AUC drop <= {} per \
+         family. {}",
+        r.output,
+        r.data_file,
+        r.rows,
+        r.abusive_rows,
+        r.words,
+        MIN_LETTERS,
+        f(r.clean_roc_auc),
+        r.clean_recall,
+        r.output,
+        r.threshold,
+        r.threshold_from,
+        r.max_drop,
+        match r.failing().as_slice() {
+            [] => "Every family is within the floor.".to_string(),
+            bad => format!(
+                "Over the floor: {}.",
+                bad.iter().map(|x| x.family).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    )
+}
+
+/// One row per family.
+pub fn table(r: &AttackReport) -> Table {
+    let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.4}"));
+    Table {
+        header: ["family", "example", "ROC-AUC", "change", "recall"]
+            .map(String::from)
+            .to_vec(),
+        rows: r
+            .families
+            .iter()
+            .map(|x| {
+                vec![
+                    x.family.to_string(),
+                    // a zero-width space would not show: draw it as ␣
+                    x.example.replace('\u{200B}', "\u{2423}"),
+                    f(x.roc_auc),
+                    x.auc_drop.map_or("–".into(), |d| format!("{d:+.4}")),
+                    format!("{:.3}", x.recall),
+                ]
+            })
+            .collect(),
+        text_cols: 2,
+    }
+}
+
+/// The report as Markdown.
+pub fn markdown(r: &AttackReport) -> String {
+    format!(
+        "# Attack suite\n\n{}\n\n{}",
+        summary(r),
+        table(r).markdown()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_family_rewrites_long_words_only() {
+        let t = "You are an idiot, Sir!";
+        assert_eq!(perturb(t, Family::Leet), "You are an 1d107, Sir!");
+        assert_eq!(perturb(t, Family::Mask), "You are an id*ot, Sir!");
+        assert_eq!(perturb(t, Family::Split), "You are an i d i o t, Sir!");
+        assert_eq!(perturb(t, Family::Repeat), "You are an iiiidiot, Sir!");
+        assert_eq!(perturb(t, Family::Misspell), "You are an id.iot, Sir!");
+        assert_eq!(perturb(t, Family::Homoglyph), "You are an іdіоt, Sir!");
+        assert_eq!(perturb(t, Family::Accents), "You are an ídíót, Sir!");
+        assert_eq!(
+            perturb(t, Family::ZeroWidth),
+            "You are an i\u{200B}d\u{200B}i\u{200B}o\u{200B}t, Sir!"
+        );
+    }
+}
