@@ -352,3 +352,53 @@ fn identity_bias_audit_holds_for_the_shipped_model_and_catches_a_biased_one() {
         .stdout(predicates::str::contains("Over the floor: Hindu."))
         .stderr(predicates::str::contains("over 5% for: Hindu"));
 }
+
+/// `gavel attack` scores every family on the same rows, writes the obfuscated sets for other
+/// tools, and shows that invisible characters cost the model nothing.
+#[test]
+fn attack_reports_every_family_and_writes_the_sets() {
+    let d = tempfile::tempdir().unwrap();
+    let data = toy_csv(d.path());
+    let m = d.path().join("toy.gavel");
+    gavel()
+        .args([
+            "-q", "train", "--text", "comment", "--label", "insult", "--data",
+        ])
+        .arg(&data)
+        .arg("-o")
+        .arg(&m)
+        .assert()
+        .success();
+    let sets = d.path().join("sets");
+    let out = d.path().join("rep");
+    // the toy set's every word is its abusive vocabulary or none: use every word
+    let run = gavel()
+        .args(["-q", "attack", "--all-words", "--format", "json", "--model"])
+        .arg(&m)
+        .arg("--data")
+        .arg(&data)
+        .arg("--write-dir")
+        .arg(&sets)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let fams = rep["families"].as_array().unwrap();
+    assert_eq!(fams.len(), 8);
+    assert_eq!(rep["rows"], 80);
+    let zw = fams.iter().find(|f| f["family"] == "zero_width").unwrap();
+    assert_eq!(zw["auc_drop"].as_f64().unwrap(), 0.0, "{zw}");
+    assert!(zw["example"].as_str().unwrap().contains('\u{200B}'));
+    // exit status follows the floor
+    let over = fams.iter().any(|f| f["auc_drop"].as_f64().unwrap() < -0.02);
+    assert_eq!(run.status.success(), !over);
+    for name in ["clean", "zero_width", "leet", "split", "misspell"] {
+        let text = std::fs::read_to_string(sets.join(format!("{name}.csv"))).unwrap();
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(r.records().count(), 80, "{name}");
+    }
+    let leet = std::fs::read_to_string(sets.join("leet.csv")).unwrap();
+    assert!(leet.contains("1d107") || leet.contains("570p1d"), "{leet}");
+}

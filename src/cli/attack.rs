@@ -56,6 +56,24 @@ fn scores(model: &Model, data: &TrainingData) -> Result<(Vec<f64>, Vec<bool>)> {
     ))
 }
 
+/// Writes a set as CSV `text,label` (label 1 for abusive), atomically.
+fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> Result<()> {
+    let mut w = RecordWriter::create(Some(path), Format::Csv)?;
+    w.write_header(&["text".to_string(), "label".to_string()])?;
+    for (t, &y) in texts.iter().zip(truth) {
+        w.write_row(
+            &[],
+            None,
+            &[
+                ("text", Cell::Text(t.clone())),
+                ("label", Cell::Text((y as u8).to_string())),
+            ],
+        )?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let model = file::load(&cmd.model)?;
     if model.spec.link().k() != 1 || model.spec.target.is_some() {
@@ -79,6 +97,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let clean_auc = roc_auc(&clean, &truth);
     if let Some(dir) = &cmd.write_dir {
         std::fs::create_dir_all(dir)?;
+        write_set(&dir.join("clean.csv"), &data.texts, &truth)?;
     }
     let vocab = abusive_vocabulary(&data.texts, &truth, 5);
     let targets = (!cmd.all_words).then_some(&vocab);
@@ -120,20 +139,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             recall: recall(&s),
         });
         if let Some(dir) = &cmd.write_dir {
-            let path = dir.join(format!("{}.csv", f.name()));
-            let mut w = RecordWriter::create(Some(&path), Format::Csv)?;
-            w.write_header(&["text".to_string(), "label".to_string()])?;
-            for (t, &y) in attacked.texts.iter().zip(&truth) {
-                w.write_row(
-                    &[],
-                    None,
-                    &[
-                        ("text", Cell::Text(t.clone())),
-                        ("label", Cell::Text((y as u8).to_string())),
-                    ],
-                )?;
-            }
-            w.finish()?;
+            write_set(
+                &dir.join(format!("{}.csv", f.name())),
+                &attacked.texts,
+                &truth,
+            )?;
         }
     }
     let rep = AttackReport {

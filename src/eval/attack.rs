@@ -118,7 +118,7 @@ fn accented(c: char) -> Option<char> {
 }
 
 fn digit(c: char) -> Option<char> {
-    Some(match c {
+    Some(match c.to_ascii_lowercase() {
         'a' => '4',
         'e' => '3',
         'i' => '1',
@@ -312,16 +312,54 @@ mod tests {
     #[test]
     fn each_family_rewrites_long_words_only() {
         let t = "You are an idiot, Sir!";
-        assert_eq!(perturb(t, Family::Leet), "You are an 1d107, Sir!");
-        assert_eq!(perturb(t, Family::Mask), "You are an id*ot, Sir!");
-        assert_eq!(perturb(t, Family::Split), "You are an i d i o t, Sir!");
-        assert_eq!(perturb(t, Family::Repeat), "You are an iiiidiot, Sir!");
-        assert_eq!(perturb(t, Family::Misspell), "You are an id.iot, Sir!");
-        assert_eq!(perturb(t, Family::Homoglyph), "You are an іdіоt, Sir!");
-        assert_eq!(perturb(t, Family::Accents), "You are an ídíót, Sir!");
+        let p = |f| perturb(t, f, None);
+        assert_eq!(p(Family::Leet), "You are an 1d107, Sir!");
+        assert_eq!(p(Family::Mask), "You are an id*ot, Sir!");
+        assert_eq!(p(Family::Split), "You are an i d i o t, Sir!");
+        assert_eq!(p(Family::Repeat), "You are an iiiidiot, Sir!");
+        assert_eq!(p(Family::Misspell), "You are an id.iot, Sir!");
         assert_eq!(
-            perturb(t, Family::ZeroWidth),
+            p(Family::Homoglyph),
+            "You are an \u{456}d\u{456}\u{43e}t, Sir!"
+        );
+        assert_eq!(p(Family::Accents), "You are an ídíót, Sir!");
+        assert_eq!(
+            p(Family::ZeroWidth),
             "You are an i\u{200B}d\u{200B}i\u{200B}o\u{200B}t, Sir!"
         );
+        // mentions, hashtags and links stay; with targets, only those words change
+        let only: HashSet<String> = ["idiot".to_string()].into();
+        assert_eq!(
+            perturb(
+                "@USER #MAGA http://x.co/abcd what an Idiot, truly",
+                Family::Leet,
+                Some(&only)
+            ),
+            "@USER #MAGA http://x.co/abcd what an 1d107, truly"
+        );
+    }
+
+    #[test]
+    fn the_abusive_vocabulary_is_what_abuse_says_more() {
+        let texts: Vec<String> = [
+            "you idiot",
+            "stupid idiot",
+            "idiot again",
+            "idiot idiot",
+            "idiot here",
+            "nice weather today",
+            "weather again",
+            "lovely weather",
+            "today is fine",
+            "fine",
+        ]
+        .map(String::from)
+        .to_vec();
+        let y = [
+            true, true, true, true, true, false, false, false, false, false,
+        ];
+        let v = abusive_vocabulary(&texts, &y, 3);
+        assert!(v.contains("idiot"));
+        assert!(!v.contains("weather") && !v.contains("again"));
     }
 }

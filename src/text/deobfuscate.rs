@@ -229,6 +229,17 @@ pub fn deobfuscate_into(text: &str, out: &mut String) {
                 i = j;
                 continue;
             }
+            // not a lexicon word: keep the letters and add them joined as a word
+            if joined.chars().count() == j - i && joined.chars().all(|c| c.is_ascii_alphabetic()) {
+                for t in &toks[i..j] {
+                    push_sep(out);
+                    out.push_str(t);
+                }
+                push_sep(out);
+                out.push_str(&joined);
+                i = j;
+                continue;
+            }
         }
         let t = toks[i];
         push_sep(out);
@@ -241,9 +252,75 @@ pub fn deobfuscate_into(text: &str, out: &mut String) {
         fold_latin(t, &mut folded);
         match undo_token(&folded) {
             Some(w) => out.push_str(&w),
-            None => out.push_str(&folded),
+            None => {
+                out.push_str(&folded);
+                if let Some(v) = variant(&folded) {
+                    out.push(' ');
+                    out.push_str(&v);
+                }
+            }
         }
     }
+}
+
+/// A plain spelling of a disguised word that is not in the lexicon, to add beside it (the
+/// word itself is kept, so `c3po` keeps its features): leetspeak, masks and dots between two
+/// letters read as letters or dropped (`thr0w1ng` → `throwing`, `thr*wing` → `thrwing`,
+/// `thro.wing` → `throwing`), and a letter repeated 3+ times read once (`throooowing` →
+/// `throwing`). Mentions, hashtags, links and e-mail addresses get none.
+fn variant(tok: &str) -> Option<String> {
+    let trim = |c: char| {
+        matches!(
+            c,
+            '.' | ',' | ';' | ':' | '?' | '"' | '\'' | '(' | ')' | '!'
+        )
+    };
+    let core = tok.trim_matches(trim);
+    if core.starts_with(['@', '#']) || core.contains("://") || core.starts_with("www.") {
+        return None;
+    }
+    if core.contains('@') && core.contains('.') {
+        return None; // an e-mail address
+    }
+    let cs: Vec<char> = core.chars().collect();
+    let letter = |i: usize| cs.get(i).is_some_and(|c| c.is_ascii_alphabetic());
+    let inner = |i: usize| i > 0 && letter(i - 1) && letter(i + 1);
+    // leetspeak once a digit or symbol sits between two letters; then also at the edges
+    // (`l1b3r4l5`), so `mp3`, `4pm` and `covid19` get no spelling
+    let leety = (0..cs.len()).any(|i| inner(i) && leet(cs[i]).is_some());
+    let mut v = String::with_capacity(core.len());
+    for (i, &c) in cs.iter().enumerate() {
+        if c.is_ascii_alphabetic() {
+            v.push(c);
+        } else if inner(i) && matches!(c, '*' | '#' | '.' | '-' | '_') {
+            // a mask or a dot between letters: dropped
+        } else if let (true, Some(l)) = (leety, leet(c)) {
+            v.push(if l == I_OR_L { 'i' } else { l });
+        } else {
+            return None; // digits or symbols elsewhere: a number, a code, a name
+        }
+    }
+    let v = collapse_triples(&v);
+    (v != core && v.chars().count() >= 3).then_some(v)
+}
+
+/// Every run of three or more of one letter read once; pairs are kept (`good` stays).
+fn collapse_triples(s: &str) -> String {
+    let cs: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < cs.len() {
+        let mut j = i;
+        while j < cs.len() && cs[j] == cs[i] {
+            j += 1;
+        }
+        let n = if j - i >= 3 { 1 } else { j - i };
+        for _ in 0..n {
+            out.push(cs[i]);
+        }
+        i = j;
+    }
+    out
 }
 
 /// Whether some byte repeats three times in a row (`stuuupid`).
@@ -338,10 +415,36 @@ mod tests {
                 }
                 f
             };
-            assert_eq!(out, folded, "{s}");
+            // every word is kept, in order; a plain spelling may be added beside one
+            let mut rest = out.split(' ');
+            for w in folded.split(' ') {
+                assert!(rest.any(|x| x == w), "{s}: '{w}' lost in '{out}'");
+            }
         }
         assert_eq!(d("café naïve"), "cafe naive");
         assert_eq!(d("Москва"), "москва");
+        // nothing is added to words, numbers, codes and addresses without disguise
+        for s in [
+            "covid19 cases fell 5% in q3, mp3 sales too",
+            "email me at someone@example.com or @editor",
+            "C# and F# are languages; 3*4 = 12",
+            "the 1st of may, 24/7 service",
+            "i am so happy, good news",
+        ] {
+            assert_eq!(d(s), normalize(s), "{s}");
+        }
+    }
+
+    /// Disguised words outside the lexicon keep their form and gain a plain spelling.
+    #[test]
+    fn other_disguised_words_gain_a_plain_spelling() {
+        assert_eq!(d("thr0w1ng"), "thr0w1ng throwing");
+        assert_eq!(d("thr*wing"), "thr*wing thrwing");
+        assert_eq!(d("thro.wing"), "thro.wing throwing");
+        assert_eq!(d("throooowing"), "throooowing throwing");
+        assert_eq!(d("t h r o w i n g"), "t h r o w i n g throwing");
+        assert_eq!(d("c3po"), "c3po cepo");
+        assert_eq!(d("l1b3r4l5"), "l1b3r4l5 liberals");
     }
 
     #[test]
