@@ -153,28 +153,10 @@ pub fn drivers_text(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{train, Labels, TrainConfig, TrainingData};
+    use crate::model::{train, TrainConfig};
 
     fn toy() -> Model {
-        let mut texts = vec![];
-        let mut y = vec![];
-        for i in 0..30 {
-            texts.push(format!("you stupid idiot {i}"));
-            y.push("1".to_string());
-            texts.push(format!("thank you for the report {i}"));
-            y.push("0".to_string());
-        }
-        let data = TrainingData {
-            texts,
-            labels: Labels::Classes {
-                column: "insult".into(),
-                values: y,
-            },
-            targets: None,
-            text_column: "text".into(),
-            source: ("toy".into(), String::new()),
-            lines: (2..62).collect(),
-        };
+        let data = crate::model::train::toy_insults(30);
         let cfg = TrainConfig {
             calibration_folds: 3,
             ..TrainConfig::default()

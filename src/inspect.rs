@@ -132,29 +132,11 @@ pub fn inspect(model: &Model, top: usize) -> Inspection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{train, Labels, TrainConfig, TrainingData};
+    use crate::model::{train, TrainConfig};
 
     #[test]
     fn strongest_ngrams_read_as_words() {
-        let mut texts = vec![];
-        let mut y = vec![];
-        for i in 0..40 {
-            texts.push(format!("you stupid idiot number {i}"));
-            y.push("1".to_string());
-            texts.push(format!("thank you for the report number {i}"));
-            y.push("0".to_string());
-        }
-        let data = TrainingData {
-            texts,
-            labels: Labels::Classes {
-                column: "insult".into(),
-                values: y,
-            },
-            targets: None,
-            text_column: "text".into(),
-            source: ("toy".into(), String::new()),
-            lines: (2..82).collect(),
-        };
+        let data = crate::model::train::toy_insults(40);
         let cfg = TrainConfig {
             vocab_columns: 50,
             ..TrainConfig::default()

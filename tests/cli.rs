@@ -4,19 +4,6 @@ mod util;
 use predicates::prelude::*;
 use util::*;
 
-fn trained(dir: &std::path::Path) -> std::path::PathBuf {
-    let data = toy_csv(dir);
-    let m = dir.join("toy.gavel");
-    gavel()
-        .args(["train", "--text", "comment", "--label", "insult", "--data"])
-        .arg(&data)
-        .arg("-o")
-        .arg(&m)
-        .assert()
-        .success();
-    m
-}
-
 #[test]
 fn train_then_score_keeps_every_row_in_order() {
     let d = tempfile::tempdir().unwrap();

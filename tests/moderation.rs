@@ -31,17 +31,7 @@ fn moderate_with(dir: &Path, csv: &str, policy: &Path, extra: &[&str]) -> Vec<Ro
         .arg(&input)
         .assert()
         .success();
-    let mut r = csv::Reader::from_reader(&out.get_output().stdout[..]);
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|x| {
-            let x = x.unwrap();
-            h.iter()
-                .map(String::from)
-                .zip(x.iter().map(String::from))
-                .collect()
-        })
-        .collect()
+    csv_maps(&out.get_output().stdout)
 }
 
 #[test]
@@ -104,16 +94,7 @@ fn a_policy_naming_an_unknown_output_is_refused() {
 fn suggested_policy_reaches_its_precision_on_the_data() {
     let d = tempfile::tempdir().unwrap();
     let data = toy_csv(d.path());
-    let m = d.path().join("toy.gavel");
-    gavel()
-        .args([
-            "-q", "train", "--text", "comment", "--label", "insult", "--data",
-        ])
-        .arg(&data)
-        .arg("-o")
-        .arg(&m)
-        .assert()
-        .success();
+    let m = trained(d.path());
     let pol = d.path().join("policy.toml");
     gavel()
         .args(["-q", "eval", "--model"])
@@ -359,16 +340,7 @@ fn identity_bias_audit_holds_for_the_shipped_model_and_catches_a_biased_one() {
 fn attack_reports_every_family_and_writes_the_sets() {
     let d = tempfile::tempdir().unwrap();
     let data = toy_csv(d.path());
-    let m = d.path().join("toy.gavel");
-    gavel()
-        .args([
-            "-q", "train", "--text", "comment", "--label", "insult", "--data",
-        ])
-        .arg(&data)
-        .arg("-o")
-        .arg(&m)
-        .assert()
-        .success();
+    let m = trained(d.path());
     let sets = d.path().join("sets");
     let out = d.path().join("rep");
     // the toy set's every word is its abusive vocabulary or none: use every word

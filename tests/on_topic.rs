@@ -7,22 +7,15 @@ use gavel::topic::{Span, Topic};
 use std::collections::HashMap;
 use std::path::Path;
 
+mod util;
+use util::csv_maps;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn rows(name: &str) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(root().join("data").join(name)).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|x| {
-            let x = x.unwrap();
-            h.iter()
-                .map(String::from)
-                .zip(x.iter().map(String::from))
-                .collect()
-        })
-        .collect()
+    csv_maps(&std::fs::read(root().join("data").join(name)).unwrap())
 }
 
 /// The on-topic scores of every comment with `span`, and whether each is on topic.

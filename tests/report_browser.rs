@@ -85,17 +85,7 @@ fn report_renders_in_chromium_with_every_chart() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     // a real report: a model trained and evaluated by the binary
-    let data = toy_csv(&dir);
-    let m = dir.join("toy.gavel");
-    gavel()
-        .args([
-            "-q", "train", "--text", "comment", "--label", "insult", "--data",
-        ])
-        .arg(&data)
-        .arg("-o")
-        .arg(&m)
-        .assert()
-        .success();
+    let m = trained(&dir);
     let test = dir.join("test.csv");
     std::fs::write(
         &test,

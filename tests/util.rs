@@ -32,6 +32,37 @@ pub fn toy_csv(dir: &Path) -> PathBuf {
     p
 }
 
+/// Trains a model on [`toy_csv`] in `dir` (insult, class column) and returns its path.
+pub fn trained(dir: &Path) -> PathBuf {
+    let data = toy_csv(dir);
+    let m = dir.join("toy.gavel");
+    gavel()
+        .args([
+            "-q", "train", "--text", "comment", "--label", "insult", "--data",
+        ])
+        .arg(&data)
+        .arg("-o")
+        .arg(&m)
+        .assert()
+        .success();
+    m
+}
+
+/// The rows of CSV `bytes`, each as header → value.
+pub fn csv_maps(bytes: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            h.iter()
+                .map(String::from)
+                .zip(x.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
 /// Runs `gavel eval` of `model` on `data` into `out` and returns the parsed report.json.
 pub fn eval_report(model: &Path, data: &Path, out: &Path) -> serde_json::Value {
     gavel()

@@ -10,10 +10,10 @@ use clap::Args;
 use gavel::eval::attack::{
     abusive_vocabulary, markdown, perturb, AttackReport, FamilyResult, FAMILIES, MIN_LETTERS,
 };
-use gavel::eval::evaluate::{head_scores, predict_for};
+use gavel::eval::evaluate::binary_scores;
 use gavel::eval::metrics::roc_auc;
 use gavel::io::{Cell, Format, RecordWriter};
-use gavel::model::{file, Model, TrainingData};
+use gavel::model::file;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -44,18 +44,6 @@ pub struct Cmd {
     pub report: ReportArgs,
 }
 
-/// P(positive) of every row, and which rows are positive.
-fn scores(model: &Model, data: &TrainingData) -> Result<(Vec<f64>, Vec<bool>)> {
-    let pred = predict_for(model, data, &vec![0; data.texts.len()]);
-    let heads = head_scores(&model.spec, data, &pred)?;
-    let h = &heads[0];
-    let pi = h.positive.unwrap_or(1);
-    Ok((
-        h.probs.iter().map(|p| p[pi]).collect(),
-        h.truth.iter().map(|&y| y == pi).collect(),
-    ))
-}
-
 /// Writes a set as CSV `text,label` (label 1 for abusive), atomically.
 fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> Result<()> {
     let mut w = RecordWriter::create(Some(path), Format::Csv)?;
@@ -76,17 +64,13 @@ fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> Result
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let model = file::load(&cmd.model)?;
-    if model.spec.link().k() != 1 || model.spec.target.is_some() {
-        bail!("attack runs on a model with one binary head and no per-target heads");
-    }
     let data = gavel::dataset::load(
         &cmd.data.data,
         cmd.data.read_options()?,
         &model_columns(&model, &cmd.text),
     )?;
-    let output = model.output_names()[0].clone();
+    let (clean, truth, output) = binary_scores(&model, &data)?;
     let (threshold, from) = flag_threshold(&model, &output, cmd.policy.as_deref())?;
-    let (clean, truth) = scores(&model, &data)?;
     let recall = |s: &[f64]| {
         let pos = truth.iter().filter(|&&t| t).count().max(1);
         (0..s.len())
@@ -118,7 +102,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
                 *t = perturb(t, f, targets);
             }
         }
-        let (s, _) = scores(&model, &attacked)?;
+        let (s, _, _) = binary_scores(&model, &attacked)?;
         let auc = roc_auc(&s, &truth);
         let example = first_abusive
             .and_then(|i| {

@@ -9,7 +9,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use gavel::eval::bias::{audit, BiasReport};
 use gavel::eval::compare::{compare, Bootstrap};
-use gavel::eval::evaluate::{head_scores, predict_for, row_targets};
+use gavel::eval::evaluate::{binary_scores, head_scores, predict_for, row_targets};
 use gavel::eval::suggest::{suggest, Targets};
 use gavel::eval::{html, report};
 use gavel::explain::explain;
@@ -73,7 +73,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     };
     let model = file::load(path)?;
     if cmd.bias {
-        return run_bias(cmd, &model, path, ui);
+        return run_bias(cmd, &model, ui);
     }
     let data = gavel::dataset::load(
         &cmd.data.data,
@@ -141,13 +141,7 @@ fn run_compare(cmd: &Cmd, a: &Path, b: &Path, ui: &Ui) -> Result<()> {
 }
 
 /// `eval --bias`: the identity audit of the model's first one-output head.
-fn run_bias(cmd: &Cmd, model: &Model, path: &Path, ui: &Ui) -> Result<()> {
-    if model.spec.link().k() != 1 {
-        bail!("--bias audits a one-output (binary) head; this model's heads are multiclass");
-    }
-    if model.spec.target.is_some() {
-        bail!("--bias audits models without per-target heads");
-    }
+fn run_bias(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<()> {
     // the identity column is read as the rows' target column
     let mut cols = model_columns(model, &cmd.text);
     cols.target = Some(cmd.identity_column.clone());
@@ -157,15 +151,8 @@ fn run_bias(cmd: &Cmd, model: &Model, path: &Path, ui: &Ui) -> Result<()> {
         .as_ref()
         .map(|t| t.1.clone())
         .unwrap_or_default();
-    let targets = vec![0; data.texts.len()];
-    let pred = predict_for(model, &data, &targets);
-    let heads = head_scores(&model.spec, &data, &pred)?;
-    let h = &heads[0];
-    let pi = h.positive.unwrap_or(1);
-    let output = model.output_names()[h.explained].clone();
+    let (scores, abusive, output) = binary_scores(model, &data)?;
     let (threshold, from) = flag_threshold(model, &output, cmd.policy.as_deref())?;
-    let scores: Vec<f64> = h.probs.iter().map(|p| p[pi]).collect();
-    let abusive: Vec<bool> = h.truth.iter().map(|&y| y == pi).collect();
     let rep = BiasReport {
         schema: "gavel.bias/1",
         data_file: data.source.0.clone(),
@@ -175,7 +162,6 @@ fn run_bias(cmd: &Cmd, model: &Model, path: &Path, ui: &Ui) -> Result<()> {
         max_fpr: cmd.max_fpr,
         identities: audit(&scores, &abusive, &identities, threshold),
     };
-    let _ = path;
     emit_report(
         &cmd.report,
         &Renderings {

@@ -294,6 +294,25 @@ pub fn head_scores(
     }
 }
 
+/// For a model whose first head has one output (no per-target heads): every row's
+/// probability of the positive class, whether the row is positive, and the output's name.
+pub fn binary_scores(model: &Model, data: &TrainingData) -> Result<(Vec<f64>, Vec<bool>, String)> {
+    if model.spec.link().k() != 1 || model.spec.target.is_some() {
+        return Err(Error::Data(
+            "this needs a model with one-output (binary) heads and no per-target heads".into(),
+        ));
+    }
+    let pred = predict_for(model, data, &vec![0; data.texts.len()]);
+    let heads = head_scores(&model.spec, data, &pred)?;
+    let h = &heads[0];
+    let pi = h.positive.unwrap_or(1);
+    Ok((
+        h.probs.iter().map(|p| p[pi]).collect(),
+        h.truth.iter().map(|&y| y == pi).collect(),
+        model.output_names()[h.explained].clone(),
+    ))
+}
+
 /// Explains row `i` of the evaluated data, for the error cases.
 pub type Explainer<'a> = &'a (dyn Fn(usize) -> Vec<HeadExplanation> + Sync);
 

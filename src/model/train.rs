@@ -440,6 +440,31 @@ impl TrainingData {
     }
 }
 
+/// A labelled toy set for unit tests: `pairs` insults ("you stupid idiot i", class "1") and
+/// as many polite rows ("thank you for the report i", "0"), interleaved.
+#[cfg(test)]
+pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
+    let mut texts = vec![];
+    let mut y = vec![];
+    for i in 0..pairs {
+        texts.push(format!("you stupid idiot {i}"));
+        y.push("1".to_string());
+        texts.push(format!("thank you for the report {i}"));
+        y.push("0".to_string());
+    }
+    TrainingData {
+        lines: (2..2 + texts.len() as u64).collect(),
+        texts,
+        labels: Labels::Classes {
+            column: "insult".into(),
+            values: y,
+        },
+        targets: None,
+        text_column: "text".into(),
+        source: ("toy".into(), String::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
