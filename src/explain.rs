@@ -4,7 +4,6 @@
 //! repeats: all are listed, never hidden.
 
 use crate::model::{Calibration, Model};
-use crate::text::Family;
 use serde::Serialize;
 
 /// One feature column of the text and what it added to each output's logit.
@@ -79,10 +78,7 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
                         *z += c;
                     }
                     Driver {
-                        family: match f.family {
-                            Family::Word => "word",
-                            Family::Char => "char",
-                        },
+                        family: f.family.name(),
                         grams: f.grams.clone(),
                         shared_with: model
                             .vocab

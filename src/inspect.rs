@@ -4,7 +4,7 @@
 
 use crate::features::FeatureConfig;
 use crate::model::{Calibration, Model, Spec, TrainingMeta};
-use crate::text::{Family, TextConfig};
+use crate::text::TextConfig;
 use serde::Serialize;
 
 /// One feature column and its weight for an output.
@@ -84,10 +84,7 @@ pub fn inspect(model: &Model, top: usize) -> Inspection {
                     order.sort_by(|&a, &b| w[b as usize].total_cmp(&w[a as usize]).then(a.cmp(&b)));
                     let named = |j: &u32| Weighted {
                         column: *j,
-                        family: match v.family_of(*j) {
-                            Family::Word => "word",
-                            Family::Char => "char",
-                        },
+                        family: v.family_of(*j).name(),
                         weight: w[*j as usize],
                         grams: model.vocab.grams(*j).unwrap_or_default().to_vec(),
                     };

@@ -115,6 +115,16 @@ impl Policy {
         Ok(BoundPolicy { rules })
     }
 
+    /// The lowest score of `output` at which some rule takes the comment away from
+    /// `approve` (its lowest review or reject `at_least`), if any.
+    pub fn flag_threshold(&self, output: &str) -> Option<f64> {
+        self.rules
+            .iter()
+            .filter(|r| r.output == output && r.action != Action::Approve)
+            .filter_map(|r| r.at_least)
+            .min_by(f64::total_cmp)
+    }
+
     /// The policy as TOML.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()

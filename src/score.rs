@@ -180,25 +180,23 @@ pub fn score_stream_with(
         };
         let article = article_of(rec)?;
         ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
-        let mut cells = Vec::new();
         let on_topic = article.map(|a| topic.vector(text).similarity(a));
+        let decision = opts.policy.as_ref().map(|p| p.decide(out, on_topic));
         // the outputs whose scores flag the row: the policy's deciding rules, else the
-        // model's own decisions
-        let flagged = match &opts.policy {
-            Some(p) => {
-                let d = p.decide(out, on_topic);
-                cells.push(d.action.to_string());
-                cells.push(d.reason);
-                match d.action {
-                    Action::Approve => vec![],
-                    _ => d.outputs,
-                }
-            }
-            None => model.flagged_outputs(out, t),
-        };
-        if opts.explain > 0 {
-            cells.push(drivers_text(model, text, t, &flagged, opts.explain));
+        // model's own decisions; found only when they are explained
+        let explained = (opts.explain > 0).then(|| {
+            let flagged = match &decision {
+                Some(d) if d.action == Action::Approve => vec![],
+                Some(d) => d.outputs.clone(),
+                None => model.flagged_outputs(out, t),
+            };
+            drivers_text(model, text, t, &flagged, opts.explain)
+        });
+        let mut cells = Vec::new();
+        if let Some(d) = decision {
+            cells.extend([d.action.to_string(), d.reason]);
         }
+        cells.extend(explained);
         Ok(RowOut {
             target: t,
             on_topic,

@@ -44,7 +44,7 @@ impl<'a> Topic<'a> {
         }
     }
 
-    /// The topic vector of `text` (sublinear TF, IDF as above, L2 per family).
+    /// The topic vector of `text` (the model's TF weighting, IDF as above, L2 per family).
     pub fn vector(&self, text: &str) -> TopicVec {
         let mut counts: [FxHashMap<u32, f32>; 2] = Default::default();
         let mut sc = Scratch::default();
@@ -61,7 +61,7 @@ impl<'a> Topic<'a> {
                     None if self.span == Span::AllBuckets => self.unseen_idf,
                     None => continue,
                 };
-                m.insert(b, (1.0 + n.ln()) * idf);
+                m.insert(b, self.v.tf(n) * idf);
             }
             let norm = m.values().map(|x| x * x).sum::<f32>().sqrt();
             if norm > 0.0 {

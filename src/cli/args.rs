@@ -294,16 +294,9 @@ pub fn flag_threshold(
 ) -> Result<(f64, String)> {
     match policy {
         Some(p) => {
-            let pol = gavel::policy::Policy::load(p)?;
-            let t = pol
-                .rules
-                .iter()
-                .filter(|r| r.output == output && r.action != gavel::policy::Action::Approve)
-                .filter_map(|r| r.at_least)
-                .fold(f64::INFINITY, f64::min);
-            if !t.is_finite() {
+            let Some(t) = gavel::policy::Policy::load(p)?.flag_threshold(output) else {
                 bail!("{}: no review or reject rule on '{output}'", p.display());
-            }
+            };
             Ok((
                 t,
                 format!("the lowest review/reject threshold of {}", p.display()),

@@ -94,7 +94,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             }
         }
         let heads = head_scores(&model.spec, &data, &pred)?;
-        let sg = suggest(&heads, &model.output_names(), t);
+        let sg = suggest(&heads, &model.output_names(), t)?;
         let toml = sg.to_toml(&data.source.0, &name);
         gavel::model::file::write_atomic(out, toml.as_bytes())?;
         ui.info(&format!(

@@ -72,9 +72,7 @@ fn render(model: &Model, heads: &[HeadExplanation], target: usize, top: usize) -
             .collect();
         let _ = writeln!(s, "{}", scores.join(", "));
         // the output explained: a one-output head's, else the most probable class
-        let o = (0..h.probs.len())
-            .max_by(|&a, &b| h.probs[a].total_cmp(&h.probs[b]).then(b.cmp(&a)))
-            .unwrap_or(0);
+        let o = gavel::eval::metrics::argmax(&h.probs);
         let from: f64 = h.drivers.iter().map(|d| d.contribution[o]).sum();
         let _ = writeln!(
             s,

@@ -2,6 +2,7 @@
 //! recall for `review` on labelled data, and what the resulting policy does to those rows.
 
 use super::evaluate::HeadScores;
+use crate::error::Result;
 use crate::policy::{Action, Policy, Rule};
 use serde::Serialize;
 
@@ -46,26 +47,43 @@ pub struct Suggestion {
 /// figures shown are exactly those of the printed thresholds.
 const GRID: usize = 1000;
 
-/// (precision, recall) of flagging rows with score ≥ `t`; precision is None when no row is.
-fn at(scores: &[f64], truth: &[bool], t: f64) -> (Option<f64>, f64) {
-    let (mut tp, mut fp) = (0usize, 0usize);
-    for (&s, &y) in scores.iter().zip(truth) {
-        if s >= t {
-            if y {
-                tp += 1;
-            } else {
-                fp += 1;
-            }
+/// One head's rows sorted by falling score, with the positives among the first `i`, so that
+/// what a threshold flags is read off in O(log n).
+struct Ranked {
+    /// scores, largest first
+    scores: Vec<f64>,
+    /// `positives[i]`: positive rows among the `i` highest scored
+    positives: Vec<usize>,
+}
+
+impl Ranked {
+    fn new(scores: &[f64], truth: &[bool]) -> Ranked {
+        let mut order: Vec<usize> = (0..scores.len()).collect();
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+        let mut positives = Vec::with_capacity(order.len() + 1);
+        positives.push(0);
+        for &i in &order {
+            positives.push(positives[positives.len() - 1] + truth[i] as usize);
+        }
+        Ranked {
+            scores: order.iter().map(|&i| scores[i]).collect(),
+            positives,
         }
     }
-    let pos = truth.iter().filter(|&&y| y).count().max(1);
-    let prec = (tp + fp > 0).then(|| tp as f64 / (tp + fp) as f64);
-    (prec, tp as f64 / pos as f64)
+
+    /// (precision, recall) of flagging rows with score ≥ `t`; precision is None when no row is.
+    fn at(&self, t: f64) -> (Option<f64>, f64) {
+        let flagged = self.scores.partition_point(|&s| s >= t);
+        let tp = self.positives[flagged];
+        let pos = self.positives[self.scores.len()].max(1);
+        let prec = (flagged > 0).then(|| tp as f64 / flagged as f64);
+        (prec, tp as f64 / pos as f64)
+    }
 }
 
 /// Suggests a policy for the binary heads `heads` (one-output heads; `outputs[h.explained]`
 /// names each head's probability column).
-pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Suggestion {
+pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Result<Suggestion> {
     let mut rules = Vec::new();
     let mut found = Vec::new();
     let mut skipped = Vec::new();
@@ -78,16 +96,17 @@ pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Su
         let output = outputs[h.explained].clone();
         let s: Vec<f64> = h.probs.iter().map(|p| p[pi]).collect();
         let t: Vec<bool> = h.truth.iter().map(|&y| y == pi).collect();
-        let reject_at = grid.iter().copied().find(|&x| {
-            at(&s, &t, x)
-                .0
-                .is_some_and(|p| p >= targets.reject_precision)
-        });
+        let ranked = Ranked::new(&s, &t);
+        let at = |x: f64| ranked.at(x);
+        let reject_at = grid
+            .iter()
+            .copied()
+            .find(|&x| at(x).0.is_some_and(|p| p >= targets.reject_precision));
         let review_at = grid
             .iter()
             .rev()
             .copied()
-            .find(|&x| at(&s, &t, x).1 >= targets.review_recall)
+            .find(|&x| at(x).1 >= targets.review_recall)
             .filter(|&x| reject_at.is_none_or(|r| x < r));
         let mut hs = HeadSuggestion {
             output: output.clone(),
@@ -99,7 +118,7 @@ pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Su
             review_recall: None,
         };
         if let Some(x) = reject_at {
-            let (p, r) = at(&s, &t, x);
+            let (p, r) = at(x);
             (hs.reject_precision, hs.reject_recall) = (p, Some(r));
             rules.push(Rule {
                 output: output.clone(),
@@ -109,7 +128,7 @@ pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Su
             });
         }
         if let Some(x) = review_at {
-            let (p, r) = at(&s, &t, x);
+            let (p, r) = at(x);
             (hs.review_precision, hs.review_recall) = (p, Some(r));
             rules.push(Rule {
                 output,
@@ -121,31 +140,28 @@ pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Su
         found.push(hs);
     }
     let policy = Policy { rules };
-    // the whole policy on every row: the most severe action of any head
+    // the whole policy on every row, as `score --policy` decides
+    let bound = policy.bind(outputs, "the suggested policy")?;
     let rows = heads.first().map_or(0, |h| h.truth.len());
     let mut counts = [0usize; 3];
+    let mut row = vec![f64::NAN; outputs.len()];
     for i in 0..rows {
-        let mut action = Action::Approve;
         for h in heads {
-            let Some(pi) = h.positive else { continue };
-            let out = &outputs[h.explained];
-            for r in policy.rules.iter().filter(|r| &r.output == out) {
-                if r.at_least.is_some_and(|x| h.probs[i][pi] >= x) {
-                    action = action.max(r.action);
-                }
+            if let Some(pi) = h.positive {
+                row[h.explained] = h.probs[i][pi];
             }
         }
-        counts[action as usize] += 1;
+        counts[bound.decide(&row, None).action as usize] += 1;
     }
     let per = |c: usize| 1000.0 * c as f64 / rows.max(1) as f64;
-    Suggestion {
+    Ok(Suggestion {
         targets,
         rows,
         heads: found,
         skipped,
         per_1000: [per(counts[0]), per(counts[1]), per(counts[2])],
         policy,
-    }
+    })
 }
 
 impl Suggestion {
@@ -210,7 +226,7 @@ mod tests {
             reject_precision: 0.99,
             review_recall: 0.8,
         };
-        let sg = suggest(&[head(&s, &y)], &["p_abusive".into()], t);
+        let sg = suggest(&[head(&s, &y)], &["p_abusive".into()], t).unwrap();
         let h = &sg.heads[0];
         // only 0.85 and above is pure: 3 of the 5 positives
         assert_eq!(h.reject_at, Some(0.801));

@@ -525,12 +525,18 @@ impl Vectorizer {
     /// The TF-IDF weight of a signed count of column `col`, before normalisation.
     #[inline]
     fn tfidf(&self, col: u32, c: f32) -> f32 {
-        let tf = if self.config.sublinear_tf && c.abs() != 1.0 {
+        self.tf(c) * self.idf[col as usize]
+    }
+
+    /// The term-frequency weight of a signed count: `1 + ln |c|` with its sign when sublinear,
+    /// else the count.
+    #[inline]
+    pub fn tf(&self, c: f32) -> f32 {
+        if self.config.sublinear_tf && c.abs() != 1.0 {
             c.signum() * (1.0 + c.abs().ln())
         } else {
             c // 1 + ln 1 = 1: most counts skip the logarithm
-        };
-        tf * self.idf[col as usize]
+        }
     }
 
     /// The n-gram family of feature column `col`.

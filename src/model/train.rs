@@ -176,15 +176,7 @@ fn fit_heads(
     rows: &[usize],
     params: &TrainParams,
 ) -> (Vec<Head>, Vec<Convergence>, MatrixSize) {
-    // rows of each target group, as positions in `rows`
-    let groups: Vec<Vec<usize>> = match (&spec.target, &data.targets) {
-        (Some(t), Some((_, vals))) => t
-            .values
-            .iter()
-            .map(|v| (0..rows.len()).filter(|&l| &vals[rows[l]] == v).collect())
-            .collect(),
-        _ => vec![(0..rows.len()).collect()],
-    };
+    let groups = target_groups(spec, data, rows);
     let global = |local: &[usize]| local.iter().map(|&l| rows[l]).collect::<Vec<usize>>();
     let per = spec.heads_per_target();
     let link = spec.link();
@@ -232,6 +224,18 @@ fn fit_heads(
     (heads, convergence, matrix)
 }
 
+/// The rows of each target group (one group without targets), as positions in `rows`.
+fn target_groups(spec: &Spec, data: &TrainingData, rows: &[usize]) -> Vec<Vec<usize>> {
+    match (&spec.target, &data.targets) {
+        (Some(t), Some((_, vals))) => t
+            .values
+            .iter()
+            .map(|v| (0..rows.len()).filter(|&l| &vals[rows[l]] == v).collect())
+            .collect(),
+        _ => vec![(0..rows.len()).collect()],
+    }
+}
+
 /// Seed of the calibration folds (fixed: the same data gives the same model bytes).
 const CALIBRATION_SEED: u64 = 0x0067_6176_656c;
 
@@ -255,13 +259,7 @@ fn calibrate_heads(
     let y: Vec<Vec<u32>> = (0..per)
         .map(|g| head_targets(spec, &data.labels, &all, g, link))
         .collect();
-    let target_of: Vec<usize> = match (&spec.target, &data.targets) {
-        (Some(t), Some((_, vals))) => vals
-            .iter()
-            .map(|v| t.values.iter().position(|x| x == v).unwrap_or(0))
-            .collect(),
-        _ => vec![0; n],
-    };
+    let target_of = row_targets(&target_groups(spec, data, &all), n);
     // per head: out-of-fold logits (K per row) and classes
     let mut z: Vec<Vec<f64>> = vec![Vec::new(); heads.len()];
     let mut yh: Vec<Vec<u32>> = vec![Vec::new(); heads.len()];

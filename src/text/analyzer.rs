@@ -64,6 +64,16 @@ pub enum Family {
     Char,
 }
 
+impl Family {
+    /// "word" or "char", as reports and JSON name the family.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Word => "word",
+            Family::Char => "char",
+        }
+    }
+}
+
 /// Reusable buffers for one thread.
 #[derive(Default)]
 pub struct Scratch {

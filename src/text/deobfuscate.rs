@@ -165,13 +165,7 @@ fn resolve(cand: &str) -> Option<String> {
 /// The deobfuscated form of one whitespace-free token, if it is an obfuscated lexicon word.
 /// Punctuation around the word is kept.
 fn undo_token(tok: &str) -> Option<String> {
-    let trim = |c: char| {
-        matches!(
-            c,
-            '.' | ',' | ';' | ':' | '?' | '"' | '\'' | '(' | ')' | '!'
-        )
-    };
-    let core = tok.trim_matches(trim);
+    let core = core_of(tok);
     if core.chars().count() < 2 || core.starts_with(['@', '#']) {
         return None; // a mention or hashtag, or too short to tell
     }
@@ -280,13 +274,7 @@ fn deobfuscate_full(text: &str, out: &mut String) {
 /// `thro.wing` → `throwing`), and a letter repeated 3+ times read once (`throooowing` →
 /// `throwing`). Mentions, hashtags, links and e-mail addresses get none.
 fn variant(tok: &str) -> Option<String> {
-    let trim = |c: char| {
-        matches!(
-            c,
-            '.' | ',' | ';' | ':' | '?' | '"' | '\'' | '(' | ')' | '!'
-        )
-    };
-    let core = tok.trim_matches(trim);
+    let core = core_of(tok);
     if core.starts_with(['@', '#']) || core.contains("://") || core.starts_with("www.") {
         return None;
     }
@@ -343,19 +331,17 @@ fn collapse_triples(s: &str) -> String {
 /// letter three times in a row and no three one-letter words in a row. One pass; most
 /// comments pass and are copied as they are.
 fn needs_work(text: &str) -> bool {
-    let cs: Vec<char> = text.chars().collect();
-    let lower = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_lowercase());
+    let lower = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase());
     let mut singles = 0;
-    let mut i = 0;
-    while i < cs.len() {
-        let c = cs[i];
-        let (prev, next) = (i.checked_sub(1).map(|p| &cs[p]), cs.get(i + 1));
-        let boundary = prev.is_none_or(|p| *p == ' ');
-        if (c == '@' || c == '#') && boundary {
+    // the two characters before the current one, and the ones after it
+    let (mut prev2, mut prev): (Option<char>, Option<char>) = (None, None);
+    let mut rest = text.chars().peekable();
+    while let Some(c) = rest.next() {
+        let next = rest.peek().copied();
+        if (c == '@' || c == '#') && prev.is_none_or(|p| p == ' ') {
             // a mention or hashtag: never rewritten
-            while i < cs.len() && cs[i] != ' ' {
-                i += 1;
-            }
+            while rest.next_if(|&x| x != ' ').is_some() {}
+            (prev2, prev) = (None, None);
             singles = 0;
             continue;
         }
@@ -373,7 +359,7 @@ fn needs_work(text: &str) -> bool {
         if !plain {
             return true;
         }
-        if i >= 2 && c.is_ascii_lowercase() && cs[i - 1] == c && cs[i - 2] == c {
+        if c.is_ascii_lowercase() && prev == Some(c) && prev2 == Some(c) {
             return true;
         }
         if c.is_ascii_lowercase() {
@@ -386,7 +372,7 @@ fn needs_work(text: &str) -> bool {
                 singles = 0;
             }
         }
-        i += 1;
+        (prev2, prev) = (prev, Some(c));
     }
     false
 }
@@ -394,18 +380,21 @@ fn needs_work(text: &str) -> bool {
 /// An ASCII word of letters (and inner apostrophes) with only punctuation around it and no
 /// letter repeated three times: nothing to undo.
 fn is_plain(t: &str) -> bool {
-    let b = t.as_bytes();
-    let edge = |c: u8| {
-        matches!(
-            c,
-            b'.' | b',' | b';' | b':' | b'?' | b'"' | b'\'' | b'(' | b')' | b'!'
-        )
-    };
-    let start = b.iter().position(|&c| !edge(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|&c| !edge(c)).map_or(start, |e| e + 1);
-    let core = &b[start..end.max(start)];
-    core.iter().all(|&c| c.is_ascii_lowercase() || c == b'\'')
-        && !core.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+    let core = core_of(t);
+    core.bytes().all(|c| c.is_ascii_lowercase() || c == b'\'') && !has_triple(core)
+}
+
+/// Punctuation that may stand around a word without being part of it.
+fn is_edge(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '?' | '"' | '\'' | '(' | ')' | '!'
+    )
+}
+
+/// A token without the punctuation around it.
+fn core_of(tok: &str) -> &str {
+    tok.trim_matches(is_edge)
 }
 
 /// Whether some byte repeats three times in a row (`stuuupid`).
