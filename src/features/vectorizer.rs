@@ -513,13 +513,27 @@ impl Vectorizer {
         mut visit: impl FnMut(u32, usize, f32),
     ) -> [f64; 2] {
         let mut sq = [0.0f64; 2];
-        for &(col, c) in self.column_counts(text, false, sc) {
-            let v = self.tfidf(col, c);
-            let fam = (col >= self.first_char) as usize;
+        self.visit_tf(text, sc, |col, fam, tf| {
+            let v = tf * self.idf[col as usize];
             sq[fam] += (v as f64) * (v as f64);
             visit(col, fam, v);
-        }
+        });
         sq.map(f64::sqrt)
+    }
+
+    /// Visits every feature of `text` as `(column, family, term-frequency weight)`, in no
+    /// particular order: [`Vectorizer::visit_weights`] before the IDF, for callers that keep
+    /// each column's IDF beside their own per-column data.
+    #[inline]
+    pub fn visit_tf(
+        &self,
+        text: &str,
+        sc: &mut VecScratch,
+        mut visit: impl FnMut(u32, usize, f32),
+    ) {
+        for &(col, c) in self.column_counts(text, false, sc) {
+            visit(col, (col >= self.first_char) as usize, self.tf(c));
+        }
     }
 
     /// The TF-IDF weight of a signed count of column `col`, before normalisation.

@@ -370,6 +370,11 @@ impl<R: Read> Read for CrlfToLf<R> {
                 }
                 return Ok(0);
             }
+            if !self.held_cr && !raw[..n].contains(&b'\r') {
+                // the common case, a chunk without CR: copied whole
+                self.buf.extend_from_slice(&raw[..n]);
+                continue;
+            }
             for &b in &raw[..n] {
                 if self.held_cr {
                     self.held_cr = false;

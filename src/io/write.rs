@@ -4,6 +4,8 @@
 use super::format::Format;
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -16,13 +18,6 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn to_text(&self) -> String {
-        match self {
-            Cell::Num(v) => format!("{v:.6}"),
-            Cell::Text(s) => s.clone(),
-            Cell::Empty => String::new(),
-        }
-    }
     fn to_json(&self) -> Value {
         match self {
             Cell::Num(v) => serde_json::Number::from_f64((v * 1e6).round() / 1e6)
@@ -44,6 +39,8 @@ pub struct RecordWriter {
     format: Format,
     pending: Option<(tempfile::TempPath, PathBuf)>,
     headers: Vec<String>,
+    /// reused to format numbers
+    num: String,
 }
 
 impl RecordWriter {
@@ -96,6 +93,7 @@ impl RecordWriter {
             format,
             pending,
             headers: Vec::new(),
+            num: String::new(),
         }
     }
 
@@ -110,8 +108,10 @@ impl RecordWriter {
         self.headers = headers.to_vec();
         let name = self.name();
         if let Sink::Delimited(w) = &mut self.sink {
-            let fields: Vec<String> = headers.iter().map(|h| escape_tsv(self.format, h)).collect();
-            w.write_record(&fields).map_err(|e| write_error(&name, e))?;
+            let fields: Vec<Cow<str>> =
+                headers.iter().map(|h| escape_tsv(self.format, h)).collect();
+            w.write_record(fields.iter().map(|f| f.as_bytes()))
+                .map_err(|e| write_error(&name, e))?;
         }
         Ok(())
     }
@@ -124,19 +124,27 @@ impl RecordWriter {
         json: Option<&Map<String, Value>>,
         extra: &[(&str, Cell)],
     ) -> Result<()> {
-        let name = self.name();
+        let format = self.format;
+        let fail = |this: &Self, e| write_error(&this.name(), e);
         match &mut self.sink {
             Sink::Delimited(w) => {
+                let mut r = Ok(());
                 for f in fields {
-                    w.write_field(escape_tsv(self.format, f))
-                        .map_err(|e| write_error(&name, e))?;
+                    r = r.and(w.write_field(escape_tsv(format, f).as_bytes()));
                 }
                 for (_, c) in extra {
-                    w.write_field(c.to_text())
-                        .map_err(|e| write_error(&name, e))?;
+                    r = r.and(match c {
+                        Cell::Num(v) => {
+                            self.num.clear();
+                            let _ = write!(self.num, "{v:.6}");
+                            w.write_field(self.num.as_bytes())
+                        }
+                        Cell::Text(t) => w.write_field(t.as_bytes()),
+                        Cell::Empty => w.write_field(b""),
+                    });
                 }
-                w.write_record(None::<&[u8]>)
-                    .map_err(|e| write_error(&name, e))?;
+                r = r.and(w.write_record(None::<&[u8]>));
+                r.map_err(|e| fail(self, e))?;
             }
             Sink::Jsonl(w) => {
                 let mut obj = match json {
@@ -152,7 +160,9 @@ impl RecordWriter {
                     obj.insert(k.to_string(), c.to_json());
                 }
                 serde_json::to_writer(&mut *w, &obj).map_err(|e| Error::Data(e.to_string()))?;
-                w.write_all(b"\n").map_err(|e| Error::io(&name, e))?;
+                if let Err(e) = w.write_all(b"\n") {
+                    return Err(Error::io(self.name(), e));
+                }
             }
         }
         Ok(())
@@ -173,13 +183,15 @@ impl RecordWriter {
 }
 
 /// TSV has no quoting: tabs and line breaks inside a field are written as `\t`, `\n`, `\r`.
-fn escape_tsv(format: Format, s: &str) -> String {
+fn escape_tsv(format: Format, s: &str) -> Cow<'_, str> {
     if format == Format::Tsv && s.contains(['\t', '\n', '\r']) {
-        s.replace('\t', "\\t")
-            .replace('\n', "\\n")
-            .replace('\r', "\\r")
+        Cow::Owned(
+            s.replace('\t', "\\t")
+                .replace('\n', "\\n")
+                .replace('\r', "\\r"),
+        )
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 

@@ -35,6 +35,10 @@ pub struct Model {
     pub meta: TrainingMeta,
     /// the training n-grams of the strongest columns (empty for models without one)
     pub vocab: Vocab,
+    /// For models of one sigmoid head per target, per target: each column's IDF and weight
+    /// side by side, so that scoring reads one cache line per feature, not two. Derived from
+    /// the vectorizer and heads in [`Model::new`]; empty for other models.
+    pairs: Vec<Vec<[f32; 2]>>,
 }
 
 /// Per-thread buffers for scoring.
@@ -86,12 +90,23 @@ impl Model {
                 ));
             }
         }
+        let pairs = match (spec.heads_per_target(), link.k()) {
+            (1, 1) => heads
+                .iter()
+                .map(|h| {
+                    let idf = vectorizer.idf();
+                    idf.iter().zip(&h.weights).map(|(&i, &w)| [i, w]).collect()
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(Model {
             vectorizer,
             spec,
             heads,
             meta,
             vocab: Vocab::default(),
+            pairs,
         })
     }
 
@@ -132,16 +147,18 @@ impl Model {
         sc.sums.clear();
         sc.sums.resize(2 * n, 0.0);
         let sums = &mut sc.sums;
-        let norms = if n == 1 {
-            // one sigmoid head, the common case: two running sums
-            let (w, mut two) = (&heads[0].weights, [0.0f64; 2]);
-            let norms = self
-                .vectorizer
-                .visit_weights(text, &mut sc.vec, |col, fam, v| {
-                    two[fam] += v as f64 * w[col as usize] as f64;
-                });
+        let norms = if let Some(pairs) = self.pairs.get(target) {
+            // one sigmoid head, the common case: two running sums, and each column's IDF and
+            // weight read together (the same arithmetic as `visit_weights`)
+            let (mut two, mut sq) = ([0.0f64; 2], [0.0f64; 2]);
+            self.vectorizer.visit_tf(text, &mut sc.vec, |col, fam, tf| {
+                let [idf, w] = pairs[col as usize];
+                let v = tf * idf;
+                sq[fam] += (v as f64) * (v as f64);
+                two[fam] += v as f64 * w as f64;
+            });
             sums.copy_from_slice(&two);
-            norms
+            sq.map(f64::sqrt)
         } else {
             self.vectorizer
                 .visit_weights(text, &mut sc.vec, |col, fam, v| {

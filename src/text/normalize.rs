@@ -1,7 +1,7 @@
 //! Text normalisation: literal escapes and HTML entities decoded, Unicode NFKC, case folding,
 //! invisible characters removed. Pure string → string; the first stage of every analyzer.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Normalises `input` into `out` (cleared first). Idempotent: `normalize(normalize(x)) ==
 /// normalize(x)`.
@@ -24,28 +24,47 @@ pub fn normalize_into(input: &str, out: &mut String) {
     };
     if text.is_ascii() {
         // ASCII is already NFKC; only case and controls remain.
-        out.reserve(text.len());
-        for b in text.bytes() {
-            let c = b as char;
-            out.push(if c.is_ascii_control() {
-                ' '
-            } else {
-                c.to_ascii_lowercase()
-            });
+        if text.bytes().any(|b| b.is_ascii_control()) {
+            out.extend(text.chars().map(|c| {
+                if c.is_ascii_control() {
+                    ' '
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            }));
+        } else {
+            out.push_str(text);
+            out.make_ascii_lowercase();
         }
         return;
     }
-    for c in text.nfkc() {
-        if is_invisible(c) {
-            continue;
-        }
-        if c.is_control() || c.is_whitespace() {
-            out.push(' ');
-        } else if c.is_lowercase() || !c.is_alphabetic() {
-            out.push(c);
+    out.reserve(text.len());
+    // most non-ASCII comments (emoji, accents, other scripts) are already NFKC: the quick
+    // check says so without decomposing and recomposing every character
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().for_each(|c| fold_char(c, out));
+    } else {
+        text.nfkc().for_each(|c| fold_char(c, out));
+    }
+}
+
+/// Steps 3 and 4 for one NFKC character.
+#[inline]
+fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(if c.is_ascii_control() {
+            ' '
         } else {
-            out.extend(c.to_lowercase());
-        }
+            c.to_ascii_lowercase()
+        });
+    } else if is_invisible(c) {
+        // dropped
+    } else if c.is_control() || c.is_whitespace() {
+        out.push(' ');
+    } else if c.is_lowercase() || !c.is_alphabetic() {
+        out.push(c);
+    } else {
+        out.extend(c.to_lowercase());
     }
 }
 
@@ -229,6 +248,14 @@ mod tests {
         fn idempotent(s in "[^\\\\&＆＼﹠﹨]{0,40}") {
             let once = normalize(&s);
             prop_assert_eq!(normalize(&once), once.clone());
+        }
+
+        #[test]
+        // the quick-check and ASCII shortcuts give exactly what full NFKC and folding give
+        fn shortcuts_match_full_nfkc(s in "[^\\\\&]{0,40}") {
+            let mut full = String::new();
+            s.nfkc().for_each(|c| fold_char(c, &mut full));
+            prop_assert_eq!(normalize(&s), full);
         }
     }
 }

@@ -94,10 +94,12 @@ pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
     let mut i = 0;
     while i < text.len() {
         let c = char_at(text, i);
-        let at_start = i == 0 || !is_word_char(char_before(text, i));
         if c.is_whitespace() {
             i += c.len_utf8();
-        } else if at_start && starts_url(&bytes[i..]) {
+            continue;
+        }
+        let at_start = i == 0 || !is_word_char(char_before(text, i));
+        if at_start && starts_url(&bytes[i..]) {
             i = skip_until_space(text, i);
             out.push_placeholder(TokenKind::Url, URL);
         } else if c == '@' && at_start && next_is_word(text, i + 1) {
@@ -138,12 +140,21 @@ pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
     }
 }
 
+// Both read an ASCII byte directly (most comments are mostly ASCII) and decode otherwise.
+#[inline]
 fn char_at(s: &str, i: usize) -> char {
-    s[i..].chars().next().unwrap_or(' ')
+    match s.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => b as char,
+        _ => s[i..].chars().next().unwrap_or(' '),
+    }
 }
 
+#[inline]
 fn char_before(s: &str, i: usize) -> char {
-    s[..i].chars().next_back().unwrap_or(' ')
+    match i.checked_sub(1).and_then(|j| s.as_bytes().get(j)) {
+        Some(&b) if b.is_ascii() => b as char,
+        _ => s[..i].chars().next_back().unwrap_or(' '),
+    }
 }
 
 fn next_is_word(s: &str, i: usize) -> bool {
@@ -182,7 +193,20 @@ fn push_word(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
     let start = out.text.len();
     let mut last = ['\0', '\0'];
     let mut all_digits = true;
+    let bytes = s.as_bytes();
     while i < s.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            // the common case, one ASCII letter or digit
+            let c = b as char;
+            all_digits &= b.is_ascii_digit();
+            if !(squash && c == last[0] && c == last[1] && !b.is_ascii_digit()) {
+                out.text.push(c);
+            }
+            last = [c, last[0]];
+            i += 1;
+            continue;
+        }
         let c = char_at(s, i);
         let len = c.len_utf8();
         if is_word_char(c) {
