@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod extract;
 pub mod features;
 pub mod inspect;
 pub mod io;

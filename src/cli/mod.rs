@@ -6,6 +6,7 @@ pub mod attack;
 pub mod cv;
 pub mod eval;
 pub mod explain;
+pub mod extract;
 pub mod inspect;
 pub mod score;
 pub mod split;
@@ -46,6 +47,8 @@ pub enum Command {
     Explain(explain::Cmd),
     /// Show what a model holds: config, labels, training record, strongest n-grams
     Inspect(inspect::Cmd),
+    /// Pull the comments out of news pages saved as text, as CSV for `gavel score`
+    Extract(extract::Cmd),
 }
 
 /// Messages for people, on stderr.
@@ -131,5 +134,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Attack(c) => attack::run(c, &ui),
         Command::Explain(c) => explain::run(c),
         Command::Inspect(c) => inspect::run(c),
+        Command::Extract(c) => extract::run(c, &ui),
     }
 }
