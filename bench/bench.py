@@ -282,7 +282,7 @@ def main():
 
     # 2. scoring throughput, memory and cold start: models trained on the abuse sets
     abuse = OUT / "abuse.csv"
-    subprocess.check_call([sys.executable, str(ROOT / "models" / "prepare_abuse.py"), str(abuse)])
+    subprocess.check_call([sys.executable, str(ROOT / "models" / "prepare.py"), "abuse", str(abuse)])
     corpus = OUT / f"score{n_score}.csv"
     subprocess.check_call([sys.executable, str(HERE / "corpus.py"), "score", str(n_score), str(corpus)])
     with open(corpus, encoding="utf-8", newline="") as f:

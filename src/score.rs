@@ -101,6 +101,8 @@ pub fn score_stream_with(
         .unwrap_or_else(|| model.spec.text_column.clone());
     let ti = reader.column(&text_col)?;
     let target = match (&model.spec.target, &opts.target_column) {
+        // a model with the any-target group scores input without a target column with it
+        (Some(t), None) if model.has_any_target() && reader.column(&t.column).is_err() => None,
         (Some(t), over) => {
             let col = over.clone().unwrap_or_else(|| t.column.clone());
             Some((reader.column(&col)?, col))
@@ -176,7 +178,7 @@ pub fn score_stream_with(
             Some((i, col)) => model
                 .target_index(Some(rec.fields[*i].trim()))
                 .map_err(|m| (col.clone(), m))?,
-            None => 0,
+            None => model.target_index(None).unwrap_or(0),
         };
         let article = article_of(rec)?;
         ScoreScratch::with(|sc| model.score_into(text, t, sc, out));

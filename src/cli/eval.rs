@@ -62,6 +62,14 @@ pub struct Cmd {
     /// Largest neutral false-positive rate allowed per identity (with --bias); exit 1 above it
     #[arg(long, default_value_t = 0.05)]
     pub max_fpr: f64,
+    /// Leave the worst-error comments out of the report (for data whose terms forbid
+    /// redistributing its text, such as the reports committed with the shipped models)
+    #[arg(long)]
+    pub no_examples: bool,
+    /// Per-target models: evaluate rows of targets the model was not trained on with the mean
+    /// of its target heads (as `score --any-target` does)
+    #[arg(long)]
+    pub any_target: bool,
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
@@ -71,7 +79,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let Some(path) = &cmd.model else {
         bail!("name a model: --model FILE, or --compare A B");
     };
-    let model = file::load(path)?;
+    let mut model = file::load(path)?;
+    if cmd.any_target {
+        model = model.with_any_target();
+    }
     if cmd.bias {
         return run_bias(cmd, &model, ui);
     }
@@ -106,7 +117,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         ));
     }
     let explain_row = |i: usize| explain(&model, &data.texts[i], targets[i]);
-    let rep = gavel::eval::report(&model.spec, &data, &pred, Some(&explain_row))?;
+    let explainer = (!cmd.no_examples).then_some(&explain_row as gavel::eval::evaluate::Explainer);
+    let rep = gavel::eval::report(&model.spec, &data, &pred, explainer)?;
     emit_report(
         &cmd.report,
         &Renderings {

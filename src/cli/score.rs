@@ -38,6 +38,10 @@ pub struct Cmd {
     /// Target column for per-target models (default: the one the model was trained on)
     #[arg(long)]
     pub target: Option<String>,
+    /// Per-target models: score targets the model was not trained on (and input without a
+    /// target column) with the mean of its target heads, instead of stopping
+    #[arg(long)]
+    pub any_target: bool,
     /// Input columns to keep, comma-separated (default: all)
     #[arg(long, value_delimiter = ',')]
     pub keep: Option<Vec<String>>,
@@ -73,7 +77,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         "skip" => OnError::Skip,
         o => bail!("--on-error '{o}': use stop or skip"),
     };
-    let model = file::load(&cmd.model)?;
+    let mut model = file::load(&cmd.model)?;
+    if cmd.any_target {
+        model = model.with_any_target();
+    }
     let policy = match &cmd.policy {
         Some(p) => {
             let pol = Policy::load(p)?;

@@ -39,6 +39,8 @@ pub struct Model {
     /// side by side, so that scoring reads one cache line per feature, not two. Derived from
     /// the vectorizer and heads in [`Model::new`]; empty for other models.
     pairs: Vec<Vec<[f32; 2]>>,
+    /// whether [`Model::with_any_target`] added the any-target head group
+    any_target: bool,
 }
 
 /// Per-thread buffers for scoring.
@@ -90,16 +92,7 @@ impl Model {
                 ));
             }
         }
-        let pairs = match (spec.heads_per_target(), link.k()) {
-            (1, 1) => heads
-                .iter()
-                .map(|h| {
-                    let idf = vectorizer.idf();
-                    idf.iter().zip(&h.weights).map(|(&i, &w)| [i, w]).collect()
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let pairs = pair_tables(&vectorizer, &spec, &heads);
         Ok(Model {
             vectorizer,
             spec,
@@ -107,7 +100,54 @@ impl Model {
             meta,
             vocab: Vocab::default(),
             pairs,
+            any_target: false,
         })
+    }
+
+    /// For a per-target model, adds a head group for targets it was not trained on (and for
+    /// rows without a target): each head is the mean of that head over the known targets,
+    /// with their calibrations folded in, so its logits are the mean of the target heads'
+    /// calibrated logits. [`Model::target_index`] then maps unknown targets to it. For scoring
+    /// and evaluating only: a model with this group is not saved (its heads no longer match
+    /// its labels). Models without targets are returned as they are.
+    pub fn with_any_target(mut self) -> Model {
+        let n_t = self.spec.n_targets();
+        if self.spec.target.is_none() || self.any_target {
+            return self;
+        }
+        let per = self.spec.heads_per_target();
+        for g in 0..per {
+            let first = &self.heads[g];
+            let (k, n) = (first.k(), first.weights.len());
+            let mut weights = vec![0.0f64; n];
+            let mut bias = vec![0.0f64; k];
+            for t in 0..n_t {
+                let h = &self.heads[t * per + g];
+                let (a, b) = h.calibration.map_or((1.0, 0.0), |c| (c.a, c.b));
+                for (m, &w) in weights.iter_mut().zip(&h.weights) {
+                    *m += a * w as f64 / n_t as f64;
+                }
+                for (m, &w) in bias.iter_mut().zip(&h.bias) {
+                    *m += (a * w as f64 + b) / n_t as f64;
+                }
+            }
+            let head = Head {
+                link: first.link,
+                n_features: first.n_features,
+                weights: weights.iter().map(|&w| w as f32).collect(),
+                bias: bias.iter().map(|&b| b as f32).collect(),
+                calibration: None,
+            };
+            self.heads.push(head);
+        }
+        self.pairs = pair_tables(&self.vectorizer, &self.spec, &self.heads);
+        self.any_target = true;
+        self
+    }
+
+    /// Whether [`Model::with_any_target`] was applied.
+    pub fn has_any_target(&self) -> bool {
+        self.any_target
     }
 
     /// Probability column names, in output order.
@@ -122,11 +162,17 @@ impl Model {
 
     /// The head group for a row's target value (`None` for models without targets).
     pub fn target_index(&self, target: Option<&str>) -> Result<usize, String> {
+        let any = self.spec.n_targets();
         match (&self.spec.target, target) {
             (None, _) => Ok(0),
+            (Some(t), Some(v)) if self.any_target => {
+                Ok(t.values.iter().position(|x| x == v).unwrap_or(any))
+            }
+            (Some(_), None) if self.any_target => Ok(any),
             (Some(t), Some(v)) => t.values.iter().position(|x| x == v).ok_or_else(|| {
                 format!(
-                    "unknown target '{v}' (the model knows: {})",
+                    "unknown target '{v}' (the model knows: {}; --any-target scores it with \
+                     the mean of their heads)",
                     t.values.join(", ")
                 )
             }),
@@ -242,4 +288,17 @@ impl Model {
             self.heads[target * per + g].probs_into(idx, val, &mut out[g * k..g * k + k]);
         }
     }
+}
+
+/// Each one-sigmoid head's `[IDF, weight]` per column (see `Model::pairs`); empty for other
+/// models.
+fn pair_tables(vectorizer: &Vectorizer, spec: &Spec, heads: &[Head]) -> Vec<Vec<[f32; 2]>> {
+    if spec.heads_per_target() != 1 || spec.link().k() != 1 {
+        return Vec::new();
+    }
+    let idf = vectorizer.idf();
+    heads
+        .iter()
+        .map(|h| idf.iter().zip(&h.weights).map(|(&i, &w)| [i, w]).collect())
+        .collect()
 }

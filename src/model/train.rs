@@ -559,6 +559,31 @@ mod tests {
             "separate heads saw no cue words under 'b': {gap}"
         );
     }
+    #[test]
+    fn any_target_head_is_the_mean_of_the_calibrated_target_heads() {
+        let cfg = TrainConfig {
+            calibration_folds: 3,
+            ..TrainConfig::default()
+        };
+        let m = train(&two_targets(), &cfg).unwrap();
+        // without the group an unknown target is refused, with it it maps past the known ones
+        assert!(m.target_index(Some("c")).is_err());
+        let any = m.with_any_target();
+        assert_eq!(any.target_index(Some("c")), Ok(2));
+        assert_eq!(any.target_index(None), Ok(2));
+        assert_eq!(
+            any.target_index(Some("b")),
+            Ok(1),
+            "known targets keep their heads"
+        );
+        // its probability is the sigmoid of the mean calibrated logit of the two targets
+        let text = "wonderful brilliant idea";
+        let logit = |p: f64| (p / (1.0 - p)).ln();
+        let want = (logit(favor(&any, text, "a")) + logit(favor(&any, text, "b"))) / 2.0;
+        let got = logit(favor(&any, text, "c"));
+        assert!((got - want).abs() < 1e-4, "{got} vs {want}");
+        assert!(favor(&any, text, "c") > favor(&any, "awful terrible idea", "c"));
+    }
 }
 
 #[cfg(test)]
