@@ -226,14 +226,24 @@ def peer_task(spec):
     return r
 
 
-def median_of(runs, fn):
-    rs = [fn() for _ in range(runs)]
+def median(rs):
     keys = [k for k, v in rs[0].items() if isinstance(v, (int, float))]
     med = dict(rs[0])
     for k in keys:
         med[k] = statistics.median(r[k] for r in rs if r.get(k) is not None)
-    med["runs"] = runs
+    med["runs"] = len(rs)
     return med
+
+
+def interleaved(runs, fns):
+    """Medians of `runs` runs of every tool in `fns` (name -> function), taken in turn: run 1 of
+    each tool, then run 2 of each, ... so a slow spell of this noisy machine hits every tool,
+    not only the one that happened to run during it."""
+    rs = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            rs[name].append(fn())
+    return {name: median(r) for name, r in rs.items()}
 
 
 def gavel_fit_eval(name, ds, tr, te):
@@ -272,11 +282,12 @@ def main():
     # 1. quality and fit time on every labelled set
     for name, ds in ({**DATASETS, **MORE} if "datasets" in parts else {}).items():
         tr, te = split_files(name, ds, GAVEL, OUT / "splits")
-        row = {"metric": ds["metric"], "gavel": median_of(args.runs, lambda: gavel_fit_eval(name, ds, tr, te))}
+        fns = {"gavel": lambda: gavel_fit_eval(name, ds, tr, te)}
         for p in peers:
             spec = {"task": "fit_eval", "peer": p, "ds": ds, "train": str(tr), "test": str(te),
                     "workdir": str(OUT / "work" / p)}
-            row[p] = median_of(args.runs, lambda: peer_task(spec))
+            fns[p] = lambda spec=spec: peer_task(spec)
+        row = {"metric": ds["metric"], **interleaved(args.runs, fns)}
         res["datasets"][name] = row
         print_dataset(name, row, peers)
 
@@ -294,10 +305,11 @@ def main():
                                "-o", str(OUT / "scored.csv")])
         return {"seconds": wall, "rows": n_score, "text_bytes": text_bytes, "peak_rss_bytes": rss,
                 "model_bytes": model.stat().st_size}
-    res["scoring"]["gavel"] = median_of(args.runs, gavel_score)
+    fns = {"gavel": gavel_score}
     for p in (peers if "scoring" in parts else []):
         spec = {"task": "score", "peer": p, "train": str(abuse), "corpus": str(corpus), "workdir": str(OUT / "work" / p)}
-        res["scoring"][p] = median_of(args.runs, lambda: peer_task(spec))
+        fns[p] = lambda spec=spec: peer_task(spec)
+    res["scoring"] = interleaved(args.runs, fns)
     for r in res["scoring"].values():
         r["comments_per_second"] = r["rows"] / r["seconds"]
         r["text_mb_per_second"] = r["text_bytes"] / r["seconds"] / 1e6
@@ -307,7 +319,8 @@ def main():
     one = OUT / "one.csv"
     one.write_text("text\nyou are a complete idiot\n", encoding="utf-8")
     for m in sorted((ROOT / "models").glob("*.gavel")) if "cold" in parts else []:
-        walls = [run([str(GAVEL), "-q", "score", "--model", str(m), "--text", "text", str(one),
+        # --any-target: the per-target stance model scores a row without a target column
+        walls = [run([str(GAVEL), "-q", "score", "--model", str(m), "--any-target", "--text", "text", str(one),
                       "-o", str(OUT / "one.out.csv")])[0] for _ in range(max(5, args.runs))]
         res["cold_start"][m.name] = {"seconds": statistics.median(walls), "model_bytes": m.stat().st_size}
         print(f"cold start {m.name}: {statistics.median(walls) * 1000:.1f} ms (process start, load, score one)")
@@ -323,10 +336,11 @@ def main():
                                      "-o", str(OUT / "scale.gavel")])
             m = re.search(r"matrix: \d+ entries, (\d+) bytes", err)
             return {"fit_seconds": wall, "peak_rss_bytes": rss, "matrix_bytes": int(m.group(1))}
-        row = {"gavel": median_of(args.runs, gavel_fit)}
+        fns = {"gavel": gavel_fit}
         for p in peers:
             spec = {"task": "train_only", "peer": p, "train": str(train), "workdir": str(OUT / "work" / p)}
-            row[p] = median_of(args.runs, lambda: peer_task(spec))
+            fns[p] = lambda spec=spec: peer_task(spec)
+        row = interleaved(args.runs, fns)
         res["scale"][n] = row
         print_scale(n, row, peers)
 

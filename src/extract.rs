@@ -66,6 +66,8 @@ struct Open {
 
 /// Finds the article title and the comments of a page saved as text.
 pub fn extract(page: &str) -> Page {
+    // a byte-order mark, as editors on Windows save text, is not part of the title
+    let page = page.strip_prefix('\u{feff}').unwrap_or(page);
     let mut out = Page::default();
     let mut open: Option<Open> = None;
     // the title is looked for only among the lines before the comments
@@ -448,6 +450,14 @@ mod tests {
         let p = extract(page);
         assert_eq!(texts(&p), [("Help them now. Please.", Some("Imran Khan"))]);
         assert_eq!(p.empty, [9]);
+    }
+
+    #[test]
+    fn crlf_and_a_byte_order_mark_change_nothing() {
+        let page = "\u{feff}Title: Talks\r\nAli | 2 days ago | Reply fine\r\nmore\r\n";
+        let p = extract(page);
+        assert_eq!(p.title, "Talks");
+        assert_eq!(texts(&p), [("fine more", Some("Ali"))]);
     }
 
     #[test]
