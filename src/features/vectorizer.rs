@@ -69,6 +69,22 @@ pub struct VecScratch {
     touched: Vec<u32>,
 }
 
+type KeptGrams = Vec<(u32, Box<str>)>;
+
+/// What [`Vectorizer::visit_kept_grams`] keeps between texts: per distinct token, its stem
+/// and its kept char n-grams; and its per-text buffers.
+#[derive(Default)]
+pub struct GramMemo {
+    map: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// per token: its stem, and its char n-grams in kept columns as `(column, n-gram)`
+    entries: Vec<(Box<str>, KeptGrams)>,
+    row: Vec<u32>,
+    stems: String,
+    ends: Vec<usize>,
+    gram: String,
+    bounds: Vec<usize>,
+}
+
 thread_local! {
     static SCRATCH: RefCell<VecScratch> = RefCell::new(VecScratch::default());
 }
@@ -573,6 +589,68 @@ impl Vectorizer {
             let (b, sign) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);
             visit(family, b, sign);
         });
+    }
+
+    /// [`Vectorizer::visit_grams`] restricted to the columns `keep` accepts, for many texts:
+    /// the same calls in the same order, but each distinct token's stem and kept char n-grams
+    /// are worked out once and held in `memo`.
+    pub fn visit_kept_grams(
+        &self,
+        text: &str,
+        sc: &mut Scratch,
+        memo: &mut GramMemo,
+        keep: impl Fn(u32) -> bool,
+        mut visit: impl FnMut(u32, &str),
+    ) {
+        let bits = self.config.bits;
+        let toks = self.analyzer.tokenize(text, sc);
+        let GramMemo {
+            map,
+            entries,
+            row,
+            stems,
+            ends,
+            gram,
+            bounds,
+        } = memo;
+        row.clear();
+        stems.clear();
+        ends.clear();
+        for (kind, tok) in toks.iter() {
+            // a token's text determines its kind (placeholders hold `<`, hashtags `#`)
+            let i = match map.get(tok) {
+                Some(&i) => i,
+                None => {
+                    let mut stem = String::new();
+                    self.analyzer.stem_token(kind, tok, &mut stem);
+                    let mut kept = Vec::new();
+                    self.analyzer.char_grams(kind, tok, gram, bounds, |g| {
+                        let (b, _) = bucket(g.as_bytes(), true, bits);
+                        if let Some(c) = self.column_of(b).filter(|&c| keep(c)) {
+                            kept.push((c, Box::from(g)));
+                        }
+                    });
+                    entries.push((stem.into_boxed_str(), kept));
+                    let i = entries.len() as u32 - 1;
+                    map.insert(tok.into(), i);
+                    i
+                }
+            };
+            row.push(i);
+            stems.push_str(&entries[i as usize].0);
+            ends.push(stems.len());
+        }
+        self.analyzer.word_grams(stems, ends, 1, gram, |g| {
+            let (b, _) = bucket(g.as_bytes(), false, bits);
+            if let Some(c) = self.column_of(b).filter(|&c| keep(c)) {
+                visit(c, g);
+            }
+        });
+        for &i in row.iter() {
+            for (c, g) in &entries[i as usize].1 {
+                visit(*c, g);
+            }
+        }
     }
 
     /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at

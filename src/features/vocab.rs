@@ -6,6 +6,7 @@
 //! Bounded: at most `columns` columns (chosen by the caller, e.g. the largest weights) and
 //! [`GRAMS_PER_COLUMN`] n-grams each.
 
+use super::vectorizer::GramMemo;
 use super::Vectorizer;
 use crate::text::Scratch;
 use rayon::prelude::*;
@@ -57,15 +58,14 @@ impl Vocab {
         };
         let parts: Vec<Counts> = sample
             .par_chunks(1024)
-            .map(|chunk| {
+            // the memo outlives a chunk: rayon reuses it for the chunks one job takes
+            .map_init(GramMemo::default, |memo, chunk| {
                 let mut m: Counts = vec![Vec::new(); cols.len()];
                 let mut sc = Scratch::default();
+                let keep = |col: u32| slot[col as usize] != NONE;
                 for t in chunk {
-                    v.visit_grams(t, &mut sc, |col, g| {
-                        let s = slot[col as usize];
-                        if s != NONE {
-                            add(&mut m[s as usize], g, 1);
-                        }
+                    v.visit_kept_grams(t, &mut sc, memo, keep, |col, g| {
+                        add(&mut m[slot[col as usize] as usize], g, 1);
                     });
                 }
                 m
@@ -176,6 +176,49 @@ mod tests {
     use super::*;
     use crate::features::FeatureConfig;
     use crate::text::TextConfig;
+
+    #[test]
+    fn the_memo_visits_what_visit_grams_visits_in_the_same_order() {
+        let texts: Vec<String> = [
+            "You are an idiot, an IDIOT!",
+            "#peace talks @user https://x.co 10,000 😂 résumé",
+            "f*ck these talks; idiot talks again",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let (v, _) =
+            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &texts).unwrap();
+        let mut memo = GramMemo::default();
+        let mut sc = Scratch::default();
+        // twice over, so the second pass reads every token from the memo
+        for t in texts.iter().chain(&texts) {
+            let (mut want, mut got) = (vec![], vec![]);
+            v.visit_grams(t, &mut Scratch::default(), |c, g| {
+                want.push((c, g.to_string()))
+            });
+            v.visit_kept_grams(
+                t,
+                &mut sc,
+                &mut memo,
+                |_| true,
+                |c, g| got.push((c, g.to_string())),
+            );
+            assert_eq!(got, want, "{t}");
+            let odd: Vec<_> = want.iter().filter(|(c, _)| c % 2 == 1).cloned().collect();
+            let mut kept = vec![];
+            let mut memo2 = GramMemo::default();
+            v.visit_kept_grams(
+                t,
+                &mut sc,
+                &mut memo2,
+                |c| c % 2 == 1,
+                |c, g| kept.push((c, g.to_string())),
+            );
+            assert_eq!(kept, odd);
+        }
+    }
 
     #[test]
     fn most_frequent_grams_per_column_and_a_byte_round_trip() {
