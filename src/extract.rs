@@ -86,47 +86,20 @@ pub fn extract(page: &str) -> Page {
             seen_comments = true;
             continue;
         }
-        if let Some((author, text)) = bar_header(line) {
+        if let Some((author, shape, text)) = comment_start(line, numbered) {
             close(&mut open, &mut out);
             seen_comments = true;
+            if shape == Shape::Numbered {
+                numbered = numbered.map(|n| n + 1);
+            }
+            after_wp_header = shape == Shape::WordPress;
             open = Some(Open {
                 line: line_no,
                 author,
-                shape: Shape::Bar,
+                shape,
                 lines: vec![text.to_string()],
             });
-            after_wp_header = false;
             continue;
-        }
-        if let Some(author) = wordpress_header(line) {
-            close(&mut open, &mut out);
-            seen_comments = true;
-            open = Some(Open {
-                line: line_no,
-                author: Some(author.to_string()),
-                shape: Shape::WordPress,
-                lines: Vec::new(),
-            });
-            after_wp_header = true;
-            continue;
-        }
-        if let Some(next) = numbered {
-            if let Some(rest) = numbered_item(line, next) {
-                close(&mut open, &mut out);
-                let (author, text) = match said(rest) {
-                    Some((a, t)) => (Some(a.to_string()), t),
-                    None => (None, rest),
-                };
-                open = Some(Open {
-                    line: line_no,
-                    author,
-                    shape: Shape::Numbered,
-                    lines: vec![text.to_string()],
-                });
-                numbered = Some(next + 1);
-                after_wp_header = false;
-                continue;
-            }
         }
         if is_footer(line) {
             close(&mut open, &mut out);
@@ -184,6 +157,22 @@ fn title<'a>(head: &[&'a str]) -> &'a str {
         .or(head.first())
         .copied()
         .unwrap_or("")
+}
+
+/// A line that starts a comment, in any shape (`numbered`: the next item number of a list
+/// under a comment-count heading): its author when named, its shape, and the text on the line.
+fn comment_start(line: &str, numbered: Option<usize>) -> Option<(Option<String>, Shape, &str)> {
+    if let Some((author, text)) = bar_header(line) {
+        return Some((author, Shape::Bar, text));
+    }
+    if let Some(author) = wordpress_header(line) {
+        return Some((Some(author.to_string()), Shape::WordPress, ""));
+    }
+    let rest = numbered_item(line, numbered?)?;
+    Some(match said(rest) {
+        Some((author, text)) => (Some(author.to_string()), Shape::Numbered, text),
+        None => (None, Shape::Numbered, rest),
+    })
 }
 
 /// Ends the open comment: kept when it has text, else its line is listed as empty.

@@ -36,14 +36,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             .map(|p| (p.as_os_str() != "-").then_some(p))
             .collect()
     };
-    let format = match &cmd.output_format {
-        Some(f) => Format::parse(f)?,
-        None => cmd
-            .output
-            .as_deref()
-            .and_then(Format::from_path)
-            .unwrap_or(Format::Csv),
-    };
+    let format = Format::resolve(cmd.output_format.as_deref(), cmd.output.as_deref())?;
     let mut w = RecordWriter::create(cmd.output.as_deref(), format)?;
     w.write_header(&HEADER.map(String::from))?;
     for path in pages {
@@ -57,11 +50,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             let row = [name.as_str(), title, &pos, author, &c.text, &line];
             w.write_row(&row, None, &[])?;
         }
-        let count = |s: Shape| page.comments.iter().filter(|c| c.shape == s).count();
         let shapes: Vec<String> = [Shape::Bar, Shape::Numbered, Shape::WordPress]
             .into_iter()
-            .filter(|&s| count(s) > 0)
-            .map(|s| format!("{} {}", s.name(), count(s)))
+            .map(|s| (s, page.comments.iter().filter(|c| c.shape == s).count()))
+            .filter(|&(_, n)| n > 0)
+            .map(|(s, n)| format!("{} {n}", s.name()))
             .collect();
         ui.info(&format!(
             "{name}: {} ({}), title '{title}'",
@@ -89,7 +82,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 fn read_page(path: Option<&PathBuf>, name: &str) -> Result<String> {
     let mut bytes = Vec::new();
     match path {
-        Some(p) => bytes = std::fs::read(p).with_context(|| format!("cannot read {name}"))?,
+        Some(p) => bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?,
         None => {
             std::io::stdin()
                 .read_to_end(&mut bytes)

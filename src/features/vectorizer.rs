@@ -591,9 +591,10 @@ impl Vectorizer {
         });
     }
 
-    /// [`Vectorizer::visit_grams`] restricted to the columns `keep` accepts, for many texts:
-    /// the same calls in the same order, but each distinct token's stem and kept char n-grams
-    /// are worked out once and held in `memo`.
+    /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at
+    /// training and whose column `keep` accepts, in the analyzer's order (word n-grams of
+    /// stems, then each token's char n-grams). Each distinct token's stem and kept char
+    /// n-grams are worked out once and held in `memo`, which may serve many texts.
     pub fn visit_kept_grams(
         &self,
         text: &str,
@@ -654,7 +655,9 @@ impl Vectorizer {
     }
 
     /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at
-    /// training (word n-grams are of stems; char n-grams carry `<` `>` at word edges).
+    /// training (word n-grams are of stems; char n-grams carry `<` `>` at word edges): the
+    /// plain form of [`Vectorizer::visit_kept_grams`], which the tests hold it to.
+    #[cfg(test)]
     pub fn visit_grams(&self, text: &str, sc: &mut Scratch, mut visit: impl FnMut(u32, &str)) {
         self.analyzer.analyze(text, sc, |family, g| {
             let (b, _) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);

@@ -125,26 +125,29 @@ impl RecordWriter {
         extra: &[(&str, Cell)],
     ) -> Result<()> {
         let format = self.format;
-        let fail = |this: &Self, e| write_error(&this.name(), e);
         match &mut self.sink {
             Sink::Delimited(w) => {
-                let mut r = Ok(());
-                for f in fields {
-                    r = r.and(w.write_field(escape_tsv(format, f).as_bytes()));
-                }
-                for (_, c) in extra {
-                    r = r.and(match c {
-                        Cell::Num(v) => {
-                            self.num.clear();
-                            let _ = write!(self.num, "{v:.6}");
-                            w.write_field(self.num.as_bytes())
+                let num = &mut self.num;
+                let mut write = || -> csv::Result<()> {
+                    for f in fields {
+                        w.write_field(escape_tsv(format, f).as_bytes())?;
+                    }
+                    for (_, c) in extra {
+                        match c {
+                            Cell::Num(v) => {
+                                num.clear();
+                                let _ = write!(num, "{v:.6}");
+                                w.write_field(num.as_bytes())?;
+                            }
+                            Cell::Text(t) => w.write_field(t.as_bytes())?,
+                            Cell::Empty => w.write_field(b"")?,
                         }
-                        Cell::Text(t) => w.write_field(t.as_bytes()),
-                        Cell::Empty => w.write_field(b""),
-                    });
+                    }
+                    w.write_record(None::<&[u8]>)
+                };
+                if let Err(e) = write() {
+                    return Err(write_error(&self.name(), e));
                 }
-                r = r.and(w.write_record(None::<&[u8]>));
-                r.map_err(|e| fail(self, e))?;
             }
             Sink::Jsonl(w) => {
                 let mut obj = match json {

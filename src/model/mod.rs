@@ -39,8 +39,6 @@ pub struct Model {
     /// side by side, so that scoring reads one cache line per feature, not two. Derived from
     /// the vectorizer and heads in [`Model::new`]; empty for other models.
     pairs: Vec<Vec<[f32; 2]>>,
-    /// whether [`Model::with_any_target`] added the any-target head group
-    any_target: bool,
 }
 
 /// Per-thread buffers for scoring.
@@ -100,7 +98,6 @@ impl Model {
             meta,
             vocab: Vocab::default(),
             pairs,
-            any_target: false,
         })
     }
 
@@ -112,7 +109,7 @@ impl Model {
     /// its labels). Models without targets are returned as they are.
     pub fn with_any_target(mut self) -> Model {
         let n_t = self.spec.n_targets();
-        if self.spec.target.is_none() || self.any_target {
+        if self.spec.target.is_none() || self.has_any_target() {
             return self;
         }
         let per = self.spec.heads_per_target();
@@ -141,13 +138,13 @@ impl Model {
             self.heads.push(head);
         }
         self.pairs = pair_tables(&self.vectorizer, &self.spec, &self.heads);
-        self.any_target = true;
         self
     }
 
-    /// Whether [`Model::with_any_target`] was applied.
+    /// Whether [`Model::with_any_target`] was applied: the model has a head group past its
+    /// targets'.
     pub fn has_any_target(&self) -> bool {
-        self.any_target
+        self.heads.len() > self.spec.n_targets() * self.spec.heads_per_target()
     }
 
     /// Probability column names, in output order.
@@ -162,21 +159,22 @@ impl Model {
 
     /// The head group for a row's target value (`None` for models without targets).
     pub fn target_index(&self, target: Option<&str>) -> Result<usize, String> {
-        let any = self.spec.n_targets();
+        // the any-target group, when there is one, comes after the targets' groups
+        let any = self.has_any_target().then(|| self.spec.n_targets());
         match (&self.spec.target, target) {
             (None, _) => Ok(0),
-            (Some(t), Some(v)) if self.any_target => {
-                Ok(t.values.iter().position(|x| x == v).unwrap_or(any))
-            }
-            (Some(_), None) if self.any_target => Ok(any),
-            (Some(t), Some(v)) => t.values.iter().position(|x| x == v).ok_or_else(|| {
-                format!(
+            (Some(t), Some(v)) => match (t.values.iter().position(|x| x == v), any) {
+                (Some(i), _) => Ok(i),
+                (None, Some(a)) => Ok(a),
+                (None, None) => Err(format!(
                     "unknown target '{v}' (the model knows: {}; --any-target scores it with \
                      the mean of their heads)",
                     t.values.join(", ")
-                )
-            }),
-            (Some(t), None) => Err(format!("the model needs a '{}' column", t.column)),
+                )),
+            },
+            (Some(t), None) => {
+                any.ok_or_else(|| format!("the model needs a '{}' column", t.column))
+            }
         }
     }
 

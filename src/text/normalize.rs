@@ -25,13 +25,7 @@ pub fn normalize_into(input: &str, out: &mut String) {
     if text.is_ascii() {
         // ASCII is already NFKC; only case and controls remain.
         if text.bytes().any(|b| b.is_ascii_control()) {
-            out.extend(text.chars().map(|c| {
-                if c.is_ascii_control() {
-                    ' '
-                } else {
-                    c.to_ascii_lowercase()
-                }
-            }));
+            text.chars().for_each(|c| fold_char(c, out));
         } else {
             out.push_str(text);
             out.make_ascii_lowercase();

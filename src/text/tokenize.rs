@@ -193,23 +193,16 @@ fn push_word(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
     let start = out.text.len();
     let mut last = ['\0', '\0'];
     let mut all_digits = true;
-    let bytes = s.as_bytes();
     while i < s.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() || b == b'_' {
-            // the common case, one ASCII letter or digit
-            let c = b as char;
-            all_digits &= b.is_ascii_digit();
-            if !(squash && c == last[0] && c == last[1] && !b.is_ascii_digit()) {
-                out.text.push(c);
+        // an ASCII byte, the common case, is classified without decoding
+        let (c, len, word) = match s.as_bytes()[i] {
+            b if b.is_ascii() => (b as char, 1, b.is_ascii_alphanumeric() || b == b'_'),
+            _ => {
+                let c = char_at(s, i);
+                (c, c.len_utf8(), is_word_char(c))
             }
-            last = [c, last[0]];
-            i += 1;
-            continue;
-        }
-        let c = char_at(s, i);
-        let len = c.len_utf8();
-        if is_word_char(c) {
+        };
+        if word {
             all_digits &= c.is_ascii_digit();
             if !(squash && c == last[0] && c == last[1] && !c.is_ascii_digit()) {
                 out.text.push(c);
