@@ -183,6 +183,14 @@ fn bad_pages_are_located_errors() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("bad.txt:3:").and(predicates::str::contains("byte 8")));
+    // a missing page among good ones writes nothing, not the good pages' rows
+    gavel()
+        .args(["extract", &page("haqqani_bar.txt")])
+        .arg(dir.path().join("missing.txt"))
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(predicates::str::contains("missing.txt"));
     // a page without comments gives the header alone and says so
     let empty = dir.path().join("none.txt");
     std::fs::write(&empty, "Just an article\nwith no comments at all.\n").unwrap();

@@ -37,12 +37,18 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             .collect()
     };
     let format = Format::resolve(cmd.output_format.as_deref(), cmd.output.as_deref())?;
+    // every page is read before a row is written: a missing or bad page writes nothing
+    let pages = pages
+        .into_iter()
+        .map(|path| {
+            let name = path.map_or("<stdin>".to_string(), |p| p.display().to_string());
+            let page = extract(&read_page(path, &name)?);
+            Ok((name, page))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut w = RecordWriter::create(cmd.output.as_deref(), format)?;
     w.write_header(&HEADER.map(String::from))?;
-    for path in pages {
-        let name = path.map_or("<stdin>".to_string(), |p| p.display().to_string());
-        let text = read_page(path, &name)?;
-        let page = extract(&text);
+    for (name, page) in &pages {
         let title = cmd.title.as_deref().unwrap_or(&page.title);
         for c in &page.comments {
             let (pos, line) = (c.position.to_string(), c.line.to_string());
