@@ -4,7 +4,7 @@ use super::args::{ColumnArgs, DataArgs, TrainArgs};
 use super::Ui;
 use anyhow::Result;
 use clap::Args;
-use gavel::model::{file, train};
+use gavel::model::{file, train_timed};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -40,8 +40,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         "vectorizing {} rows and fitting the heads",
         data.texts.len()
     ));
-    let model = train(&data, &cfg)?;
+    let read = t0.elapsed().as_secs_f64();
+    let (model, times) = train_timed(&data, &cfg)?;
+    let t_save = Instant::now();
     file::save(&model, &cmd.output)?;
+    let save = t_save.elapsed().as_secs_f64();
     spin.finish_and_clear();
     let conv = &model.meta.convergence;
     let not_conv = conv.iter().filter(|c| !c.converged).count();
@@ -52,6 +55,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         t0.elapsed().as_secs_f64(),
         conv.iter().map(|c| c.iterations).max().unwrap_or(0),
         cmd.output.display()
+    ));
+    ui.detail(&format!(
+        "stages: read {read:.2}s, vectorize {:.2}s, fit {:.2}s, calibrate {:.2}s, dictionary {:.2}s, write {save:.2}s",
+        times.vectorize, times.fit, times.calibrate, times.vocab
     ));
     ui.detail(&format!(
         "matrix: {} entries, {} bytes",

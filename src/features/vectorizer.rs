@@ -71,18 +71,37 @@ pub struct VecScratch {
 
 type KeptGrams = Vec<(u32, Box<str>)>;
 
-/// What [`Vectorizer::visit_kept_grams`] keeps between texts: per distinct token, its stem
-/// and its kept char n-grams; and its per-text buffers.
+/// What [`Vectorizer::count_kept_grams`] keeps between texts: per distinct token, its stem,
+/// its kept char n-grams and how often it occurred since the last
+/// [`GramMemo::drain_char_grams`]; and its per-text buffers.
 #[derive(Default)]
 pub struct GramMemo {
     map: rustc_hash::FxHashMap<Box<str>, u32>,
     /// per token: its stem, and its char n-grams in kept columns as `(column, n-gram)`
     entries: Vec<(Box<str>, KeptGrams)>,
-    row: Vec<u32>,
+    /// per token: occurrences since the last drain
+    uses: Vec<u32>,
+    /// the tokens with `uses > 0`, in order of first occurrence
+    used: Vec<u32>,
     stems: String,
     ends: Vec<usize>,
     gram: String,
     bounds: Vec<usize>,
+}
+
+impl GramMemo {
+    /// Calls `visit(column, n-gram, count)` once per kept char n-gram of every token counted
+    /// since the last drain (tokens in order of first occurrence, `count` their occurrences),
+    /// and starts the counts afresh.
+    pub fn drain_char_grams(&mut self, mut visit: impl FnMut(u32, &str, u32)) {
+        for &i in &self.used {
+            let n = std::mem::take(&mut self.uses[i as usize]);
+            for (c, g) in &self.entries[i as usize].1 {
+                visit(*c, g, n);
+            }
+        }
+        self.used.clear();
+    }
 }
 
 thread_local! {
@@ -591,11 +610,13 @@ impl Vectorizer {
         });
     }
 
-    /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at
-    /// training and whose column `keep` accepts, in the analyzer's order (word n-grams of
-    /// stems, then each token's char n-grams). Each distinct token's stem and kept char
-    /// n-grams are worked out once and held in `memo`, which may serve many texts.
-    pub fn visit_kept_grams(
+    /// Counts the n-grams of `text` whose bucket was kept at training and whose column `keep`
+    /// accepts: word n-grams (of stems) are visited now, `visit(column, n-gram)` in the
+    /// analyzer's order; char n-grams are counted per token in `memo`, to be visited once per
+    /// distinct token by [`GramMemo::drain_char_grams`]. Each distinct token's stem and kept
+    /// char n-grams are worked out once and held in `memo`, which may serve many texts (and
+    /// must always be given the same `keep`).
+    pub fn count_kept_grams(
         &self,
         text: &str,
         sc: &mut Scratch,
@@ -608,13 +629,13 @@ impl Vectorizer {
         let GramMemo {
             map,
             entries,
-            row,
+            uses,
+            used,
             stems,
             ends,
             gram,
             bounds,
         } = memo;
-        row.clear();
         stems.clear();
         ends.clear();
         for (kind, tok) in toks.iter() {
@@ -632,12 +653,17 @@ impl Vectorizer {
                         }
                     });
                     entries.push((stem.into_boxed_str(), kept));
+                    uses.push(0);
                     let i = entries.len() as u32 - 1;
                     map.insert(tok.into(), i);
                     i
                 }
             };
-            row.push(i);
+            let n = &mut uses[i as usize];
+            if *n == 0 {
+                used.push(i);
+            }
+            *n += 1;
             stems.push_str(&entries[i as usize].0);
             ends.push(stems.len());
         }
@@ -647,11 +673,6 @@ impl Vectorizer {
                 visit(c, g);
             }
         });
-        for &i in row.iter() {
-            for (c, g) in &entries[i as usize].1 {
-                visit(*c, g);
-            }
-        }
     }
 
     /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at

@@ -17,6 +17,8 @@ pub const GRAMS_PER_COLUMN: usize = 3;
 pub const SAMPLE_ROWS: usize = 20_000;
 /// Distinct n-grams tracked per column and chunk of rows.
 const CANDIDATES: usize = 8;
+/// Rows per chunk of the parallel count (fixed, so the result does not depend on threads).
+const CHUNK_ROWS: usize = 2048;
 /// Longest n-gram kept, in bytes (longer ones are cut at a char boundary).
 const MAX_GRAM_BYTES: usize = 64;
 
@@ -56,24 +58,39 @@ impl Vocab {
             None if per.len() < CANDIDATES => per.push((g.to_string(), n)),
             None => {}
         };
-        let parts: Vec<Counts> = sample
-            .par_chunks(1024)
-            // the memo outlives a chunk: rayon reuses it for the chunks one job takes
-            .map_init(GramMemo::default, |memo, chunk| {
-                let mut m: Counts = vec![Vec::new(); cols.len()];
-                let mut sc = Scratch::default();
-                let keep = |col: u32| slot[col as usize] != NONE;
-                for t in chunk {
-                    v.visit_kept_grams(t, &mut sc, memo, keep, |col, g| {
-                        add(&mut m[slot[col as usize] as usize], g, 1);
-                    });
-                }
-                m
+        let count_chunk = |memo: &mut GramMemo, chunk: &[&str]| {
+            let mut m: Counts = vec![Vec::new(); cols.len()];
+            let mut sc = Scratch::default();
+            let keep = |col: u32| slot[col as usize] != NONE;
+            for t in chunk {
+                v.count_kept_grams(t, &mut sc, memo, keep, |col, g| {
+                    add(&mut m[slot[col as usize] as usize], g, 1);
+                });
+            }
+            // char n-grams once per distinct token of the chunk, weighted by its count
+            memo.drain_char_grams(|col, g, n| add(&mut m[slot[col as usize] as usize], g, n));
+            m
+        };
+        // each thread takes a run of chunks with one memo (a chunk's counts do not depend on
+        // what the memo held before)
+        let chunks: Vec<&[&str]> = sample.chunks(CHUNK_ROWS).collect();
+        let run = chunks.len().div_ceil(rayon::current_num_threads()).max(1);
+        let parts: Vec<Counts> = chunks
+            .par_chunks(run)
+            .flat_map_iter(|run| {
+                let mut memo = GramMemo::default();
+                run.iter()
+                    .map(|c| count_chunk(&mut memo, c))
+                    .collect::<Vec<_>>()
             })
             .collect();
         let mut total: Counts = vec![Vec::new(); cols.len()];
         for part in parts {
             for (into, per) in total.iter_mut().zip(part) {
+                if into.is_empty() {
+                    *into = per;
+                    continue;
+                }
                 for (g, n) in per {
                     add(into, &g, n);
                 }
@@ -177,8 +194,11 @@ mod tests {
     use crate::features::FeatureConfig;
     use crate::text::TextConfig;
 
+    /// Word n-grams visited per text plus char n-grams drained per token give every kept
+    /// n-gram of the texts as often as `visit_grams` visits it, and `keep` filters both.
     #[test]
-    fn the_memo_visits_what_visit_grams_visits_in_the_same_order() {
+    fn the_memo_counts_what_visit_grams_visits() {
+        use std::collections::BTreeMap;
         let texts: Vec<String> = [
             "You are an idiot, an IDIOT!",
             "#peace talks @user https://x.co 10,000 😂 résumé",
@@ -190,33 +210,33 @@ mod tests {
         .collect();
         let (v, _) =
             Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &texts).unwrap();
-        let mut memo = GramMemo::default();
-        let mut sc = Scratch::default();
-        // twice over, so the second pass reads every token from the memo
-        for t in texts.iter().chain(&texts) {
-            let (mut want, mut got) = (vec![], vec![]);
-            v.visit_grams(t, &mut Scratch::default(), |c, g| {
-                want.push((c, g.to_string()))
-            });
-            v.visit_kept_grams(
-                t,
-                &mut sc,
-                &mut memo,
-                |_| true,
-                |c, g| got.push((c, g.to_string())),
+        for keep in [(|_| true) as fn(u32) -> bool, |c| c % 2 == 1] {
+            let mut memo = GramMemo::default();
+            let mut sc = Scratch::default();
+            let (mut want, mut got) = (BTreeMap::new(), BTreeMap::new());
+            // twice over, so the second pass reads every token from the memo; drained
+            // between, so counts start afresh
+            for round in 0..2 {
+                for t in &texts {
+                    v.visit_grams(t, &mut Scratch::default(), |c, g| {
+                        if keep(c) {
+                            *want.entry((round, c, g.to_string())).or_insert(0) += 1;
+                        }
+                    });
+                    v.count_kept_grams(t, &mut sc, &mut memo, keep, |c, g| {
+                        *got.entry((round, c, g.to_string())).or_insert(0) += 1;
+                    });
+                }
+                memo.drain_char_grams(|c, g, n| {
+                    *got.entry((round, c, g.to_string())).or_insert(0) += n;
+                });
+            }
+            assert!(
+                want.keys().any(|(_, _, g)| g.starts_with('<')),
+                "char grams"
             );
-            assert_eq!(got, want, "{t}");
-            let odd: Vec<_> = want.iter().filter(|(c, _)| c % 2 == 1).cloned().collect();
-            let mut kept = vec![];
-            let mut memo2 = GramMemo::default();
-            v.visit_kept_grams(
-                t,
-                &mut sc,
-                &mut memo2,
-                |c| c % 2 == 1,
-                |c, g| kept.push((c, g.to_string())),
-            );
-            assert_eq!(kept, odd);
+            assert!(want.keys().any(|(_, _, g)| g.contains(' ')), "word bigrams");
+            assert_eq!(got, want);
         }
     }
 

@@ -20,7 +20,7 @@ pub use objective::Link;
 pub use params::{ClassWeight, TargetSharing, TrainParams};
 pub use solver::{Convergence, SolverConfig};
 pub use spec::{LabelSpec, Spec, TargetSpec};
-pub use train::{train, Labels, TrainConfig, TrainingData};
+pub use train::{train, train_timed, Labels, StageTimes, TrainConfig, TrainingData};
 
 use crate::error::{Error, Result};
 use crate::features::{VecScratch, Vectorizer, Vocab};

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::features::{Csr, FeatureConfig, Vectorizer, Vocab};
 use crate::text::TextConfig;
 use rayon::prelude::*;
+use std::time::Instant;
 
 /// The labels of the training rows.
 #[derive(Clone, Debug)]
@@ -102,8 +103,27 @@ fn class_spec(column: &str, values: &[String], positive: Option<&str>) -> Result
     })
 }
 
+/// Wall seconds of each stage of one training run (for `gavel train -v`; never stored in
+/// the model, whose bytes must not depend on timing).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StageTimes {
+    /// text → TF-IDF matrix, including learning the kept columns and IDF
+    pub vectorize: f64,
+    /// the heads' solver runs on every row
+    pub fit: f64,
+    /// the calibration folds' fits
+    pub calibrate: f64,
+    /// the reverse n-gram dictionary
+    pub vocab: f64,
+}
+
 /// Trains a model. Deterministic: the same data and config give the same weights.
 pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
+    train_timed(data, cfg).map(|(m, _)| m)
+}
+
+/// [`train`], also returning how long each stage took.
+pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, StageTimes)> {
     cfg.params.check()?;
     cfg.text.check()?;
     cfg.features.check()?;
@@ -137,13 +157,23 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
         target,
     };
 
+    let mut times = StageTimes::default();
+    let mut clock = Instant::now();
+    let mut lap = |t: &mut f64| {
+        *t = clock.elapsed().as_secs_f64();
+        clock = Instant::now();
+    };
     let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &data.texts)?;
+    lap(&mut times.vectorize);
 
     let all: Vec<usize> = (0..data.texts.len()).collect();
     let (mut heads, convergence, matrix) = fit_heads(&spec, data, &x, &all, &cfg.params);
+    lap(&mut times.fit);
     if cfg.calibration_folds >= 2 {
         calibrate_heads(&spec, data, &x, cfg, &mut heads);
     }
+    drop(x);
+    lap(&mut times.calibrate);
 
     let class_counts = class_counts(&spec, &data.labels);
     let meta = TrainingMeta {
@@ -163,7 +193,8 @@ pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
         let cols = model.strongest_columns(cfg.vocab_columns);
         model.vocab = Vocab::build(&model.vectorizer, &data.texts, &cols);
     }
-    Ok(model)
+    lap(&mut times.vocab);
+    Ok((model, times))
 }
 
 /// One head per (target, label group), in model order, fitted on the rows `rows` of `data`,
