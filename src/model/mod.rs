@@ -12,6 +12,7 @@ pub mod reference;
 pub mod solver;
 pub mod spec;
 pub mod train;
+pub mod vecops;
 
 pub use calibrate::Calibration;
 pub use head::Head;

@@ -5,6 +5,7 @@
 //! `f(W) = ½‖W‖² + Σᵢ cᵢ · loss(xᵢW + b, yᵢ)`, intercept `b` unpenalised. Parameters are laid
 //! out feature-major: `W[j*K + k]`, then the K intercepts.
 
+use super::vecops::{copy, dot, zero};
 use crate::features::{Csr, Row};
 use rayon::prelude::*;
 
@@ -120,7 +121,7 @@ fn sinks<'s>(first: &'s mut [f64], partial: &'s mut [Vec<f64>]) -> Vec<&'s mut [
     let mut sinks: Vec<&mut [f64]> = Vec::with_capacity(PARTS);
     sinks.push(first);
     for p in partial.iter_mut() {
-        p.iter_mut().for_each(|v| *v = 0.0);
+        zero(p);
         sinks.push(p);
     }
     sinks
@@ -129,9 +130,7 @@ fn sinks<'s>(first: &'s mut [f64], partial: &'s mut [Vec<f64>]) -> Vec<&'s mut [
 /// Adds the partial `Xᵀr` of every part after the first, in order.
 fn add_partials(partial: &[Vec<f64>], weights: &mut [f64]) {
     for p in partial {
-        for (o, v) in weights.iter_mut().zip(p) {
-            *o += v;
-        }
+        super::vecops::axpy(1.0, p, weights);
     }
 }
 
@@ -274,7 +273,7 @@ impl Objective for Logistic<'_> {
         let k = self.k();
         let d = self.x.n_cols * k;
         Self::forward(self.x, k, w, &mut self.trial);
-        let reg = 0.5 * w[..d].iter().map(|v| v * v).sum::<f64>();
+        let reg = 0.5 * dot(&w[..d], &w[..d]);
         let mut loss = 0.0;
         match self.link {
             Link::Sigmoid => {
@@ -312,7 +311,7 @@ impl Objective for Logistic<'_> {
                 r[i * k + kk] = self.cost[i] * (self.p[i * k + kk] - target);
             }
         }
-        g[..d].copy_from_slice(&w[..d]);
+        copy(&w[..d], &mut g[..d]);
         g[d..].iter_mut().for_each(|v| *v = 0.0);
         self.backward(&r, g);
         self.u = r;
@@ -331,7 +330,7 @@ impl Objective for Logistic<'_> {
         let bias = &v[d..];
         let mut u = std::mem::take(&mut self.u);
         let (weights, intercepts) = out.split_at_mut(d);
-        weights.copy_from_slice(&v[..d]);
+        copy(&v[..d], weights);
         intercepts.iter_mut().for_each(|x| *x = 0.0);
         let mut sinks = sinks(weights, &mut self.partial);
         let mut blocks: Vec<&mut [f64]> = u.chunks_mut(per * k).collect();
