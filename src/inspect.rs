@@ -2,19 +2,24 @@
 //! calibration, and per output the n-grams with the strongest weights, named through the
 //! model's reverse dictionary.
 
+use crate::features::hashing::bucket;
 use crate::features::FeatureConfig;
 use crate::model::{Calibration, Model, Spec, TrainingMeta};
-use crate::text::TextConfig;
+use crate::text::{Family, TextConfig};
 use serde::Serialize;
 
-/// One feature column and its weight for an output.
+/// One feature column (or the n-grams of one hash sign in it) and its weight for an output.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Weighted {
     pub column: u32,
     /// "word" or "char"
     pub family: &'static str,
+    /// what one occurrence of `grams` adds to the output's logit (before TF-IDF scaling): the
+    /// column's weight times the n-grams' hash sign. A column the dictionary does not name
+    /// shows its weight as stored (the sign of its n-grams is unknown).
     pub weight: f64,
-    /// its most frequent training n-grams (empty when the dictionary does not name it)
+    /// its most frequent training n-grams of that sign (empty when the dictionary does not
+    /// name the column)
     pub grams: Vec<String>,
 }
 
@@ -80,28 +85,28 @@ pub fn inspect(model: &Model, top: usize) -> Inspection {
                             row[o] as f64 - mean
                         })
                         .collect();
-                    let mut order: Vec<u32> = (0..h.n_features as u32).collect();
-                    order.sort_by(|&a, &b| w[b as usize].total_cmp(&w[a as usize]).then(a.cmp(&b)));
-                    let named = |j: &u32| Weighted {
-                        column: *j,
-                        family: v.family_of(*j).name(),
-                        weight: w[*j as usize],
-                        grams: model.vocab.grams(*j).unwrap_or_default().to_vec(),
-                    };
+                    let entries = signed_entries(model, &w);
+                    let mut order: Vec<usize> = (0..entries.len()).collect();
+                    order.sort_by(|&a, &b| {
+                        entries[b]
+                            .weight
+                            .total_cmp(&entries[a].weight)
+                            .then(entries[a].column.cmp(&entries[b].column))
+                    });
                     OutputWeights {
                         output: names[g * k + o].clone(),
                         up: order
                             .iter()
                             .take(top)
-                            .filter(|&&j| w[j as usize] > 0.0)
-                            .map(named)
+                            .filter(|&&e| entries[e].weight > 0.0)
+                            .map(|&e| entries[e].clone())
                             .collect(),
                         down: order
                             .iter()
                             .rev()
                             .take(top)
-                            .filter(|&&j| w[j as usize] < 0.0)
-                            .map(named)
+                            .filter(|&&e| entries[e].weight < 0.0)
+                            .map(|&e| entries[e].clone())
                             .collect(),
                     }
                 })
@@ -124,6 +129,47 @@ pub fn inspect(model: &Model, top: usize) -> Inspection {
         training: model.meta.clone(),
         heads,
     }
+}
+
+/// One entry per column and hash sign of its named n-grams, weighted as one occurrence of
+/// those n-grams moves the logit (`w` per column). Hashing gives each n-gram a sign, so a
+/// column's weight raises the output for its `+` n-grams and lowers it for its `−` ones.
+fn signed_entries(model: &Model, w: &[f64]) -> Vec<Weighted> {
+    let v = &model.vectorizer;
+    let bits = v.feature_config().bits;
+    let mut out = Vec::with_capacity(w.len());
+    for (j, &wj) in w.iter().enumerate() {
+        let j = j as u32;
+        let family = v.family_of(j);
+        let entry = |weight: f64, grams: Vec<String>| Weighted {
+            column: j,
+            family: family.name(),
+            weight,
+            grams,
+        };
+        let grams = model.vocab.grams(j).unwrap_or_default();
+        if grams.is_empty() {
+            out.push(entry(wj, Vec::new()));
+            continue;
+        }
+        // the sign of each n-gram, from its hash (an n-gram cut to the dictionary's length
+        // limit no longer hashes to this column and keeps the stored weight)
+        let sign = |g: &str| {
+            let (b, s) = bucket(g.as_bytes(), family == Family::Char, bits);
+            if v.buckets()[j as usize] == b {
+                s as f64
+            } else {
+                1.0
+            }
+        };
+        for s in [1.0, -1.0] {
+            let of_sign: Vec<String> = grams.iter().filter(|g| sign(g) == s).cloned().collect();
+            if !of_sign.is_empty() {
+                out.push(entry(s * wj, of_sign));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -164,5 +210,43 @@ mod tests {
             "{down:?}"
         );
         assert!(out.up.windows(2).all(|p| p[0].weight >= p[1].weight));
+    }
+
+    /// Hashing signs each n-gram; "idiot" hashes with sign −1 (pinned in `hashing`), so its
+    /// column's weight is negative while the word raises p_insult. It must be listed as
+    /// raising it, and every listed n-gram must move the score the way its list says.
+    #[test]
+    fn listed_ngrams_move_the_score_their_way() {
+        let data = crate::model::train::toy_insults(40);
+        let cfg = TrainConfig {
+            vocab_columns: 10_000,
+            ..TrainConfig::default()
+        };
+        let m = train(&data, &cfg).unwrap();
+        let (_, sign) = bucket(b"idiot", false, m.vectorizer.feature_config().bits);
+        assert_eq!(sign, -1.0, "the test needs a negatively signed word");
+        let out = &inspect(&m, 200).heads[0].outputs[0];
+        let word_up = |g: &str| {
+            out.up
+                .iter()
+                .any(|w| w.family == "word" && w.grams.iter().any(|x| x == g))
+        };
+        assert!(word_up("idiot"), "{:?}", out.up);
+        assert!(word_up("stupid"), "{:?}", out.up);
+        let word_down = |g: &str| {
+            out.down
+                .iter()
+                .any(|w| w.family == "word" && w.grams.iter().any(|x| x == g))
+        };
+        assert!(word_down("thank"), "{:?}", out.down);
+        assert!(!word_down("idiot") && !word_up("thank"));
+        // and the words do move the score that way
+        let score = |t: &str| {
+            let mut sc = crate::model::ScoreScratch::default();
+            let mut p = [0.0];
+            m.score_into(t, 0, &mut sc, &mut p);
+            p[0]
+        };
+        assert!(score("idiot") > score("") && score("thank") < score(""));
     }
 }
