@@ -1,7 +1,9 @@
 //! Compressed sparse rows: the only matrix gavel builds. `f32` values, `u32` column indices.
 
 /// A CSR matrix. Row `i` is `indices[indptr[i]..indptr[i+1]]` with the matching `values`;
-/// column indices within a row are strictly increasing.
+/// column indices within a row are distinct, in any order (the training matrix keeps each
+/// row's order of first occurrence; [`crate::features::Vectorizer::transform_batch`] rows are
+/// increasing).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Csr {
     pub indptr: Vec<usize>,
@@ -55,9 +57,10 @@ impl Csr {
         }
     }
 
-    /// Appends a row; `indices` must be increasing and below `n_cols`.
+    /// Appends a row; `indices` must be distinct and below `n_cols`.
     pub fn push_row(&mut self, indices: &[u32], values: &[f32]) {
-        debug_assert!(indices.windows(2).all(|w| w[0] < w[1]));
+        debug_assert_eq!(indices.len(), values.len());
+        debug_assert!(indices.iter().all(|&j| (j as usize) < self.n_cols));
         self.indices.extend_from_slice(indices);
         self.values.extend_from_slice(values);
         self.indptr.push(self.indices.len());
