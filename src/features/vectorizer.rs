@@ -66,7 +66,10 @@ pub struct VecScratch {
     grams: Vec<(u32, f32)>,
     /// per-key counts, all zero between calls
     acc: Vec<f32>,
-    touched: Vec<u32>,
+    /// the text's `(key, sign)` n-grams in order, before merging
+    feats: Vec<(u32, f32)>,
+    /// hashed `(bucket, sign)` n-grams waiting for their key look-up
+    buckets: Vec<(u32, f32)>,
 }
 
 type KeptGrams = Vec<(u32, Box<str>)>;
@@ -135,6 +138,18 @@ struct Keys<K> {
 /// Hashes every n-gram of `text`, maps each bucket through `key` (dropping `None`) and returns
 /// the merged `(key, signed count)` list (counts that cancel to zero are dropped), in key
 /// order when `sorted`, else in order of first occurrence (scoring needs no order).
+///
+/// Three passes over the text's features, each free of data-dependent branches around its
+/// random memory accesses, so the processor keeps many cache misses in flight at once
+/// (interleaving the key look-up, the count check and the accumulation per n-gram left one
+/// miss at a time, and that was most of the scoring time):
+/// 1. gather every `(key, sign)` in order: a word's memoised features, then the word n-grams'
+///    buckets, hashed first and looked up in one tight loop;
+/// 2. sum the signs into the dense accumulator;
+/// 3. walk the gathered keys again, emitting each key's sum at its first occurrence and
+///    zeroing it, so later occurrences (and sums that cancelled to zero) emit nothing.
+///
+/// The additions happen in the same order as one merged pass, so the counts are the same.
 fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     analyzer: &Analyzer,
     bits: u32,
@@ -162,28 +177,18 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         bounds,
         grams,
         acc,
-        touched,
+        feats: all,
+        buckets,
         ..
     } = sc;
     stems.clear();
     ends.clear();
-    touched.clear();
-    // counts are summed straight into a dense accumulator (sized for `n_keys` when the owner
-    // changed); `touched` lists its non-zero keys in order of first occurrence
-    let mut add = |k: u32, v: f32| {
-        let a = &mut acc[k as usize];
-        if *a == 0.0 {
-            touched.push(k);
-        }
-        *a += v;
-    };
-    // a word's unigram is memoised with its char n-grams; other tokens' unigrams and every
-    // longer n-gram are hashed here
+    all.clear();
+    buckets.clear();
+    // pass 1: a word's unigram is memoised with its char n-grams; other tokens' unigrams and
+    // every longer n-gram are hashed here, their buckets looked up together below
     let uni = analyzer.word_unigrams();
-    let word_gram = |g: &str| {
-        let (b, sign) = bucket(g.as_bytes(), false, bits);
-        key(b).map(|k| (k, sign))
-    };
+    let word_bucket = |g: &str| bucket(g.as_bytes(), false, bits);
     for (kind, tok) in analyzer.tokenize(text, ts).iter() {
         match kind {
             TokenKind::Word | TokenKind::Hashtag => {
@@ -191,7 +196,8 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
                     let s0 = stem.len();
                     analyzer.stem_token(kind, tok, stem);
                     if uni {
-                        feats.extend(word_gram(&stem[s0..]));
+                        let (b, sign) = word_bucket(&stem[s0..]);
+                        feats.extend(key(b).map(|k| (k, sign)));
                     }
                     analyzer.char_grams(kind, tok, gram, bounds, |g| {
                         let (b, sign) = bucket(g.as_bytes(), true, bits);
@@ -201,35 +207,55 @@ fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
                     });
                 });
                 stems.push_str(stem);
-                feats.iter().for_each(|&(k, v)| add(k, v));
+                flush(buckets, all, key);
+                all.extend_from_slice(feats);
             }
             _ => {
                 let s0 = stems.len();
                 analyzer.stem_token(kind, tok, stems);
-                if let Some((k, v)) = word_gram(&stems[s0..]).filter(|_| uni) {
-                    add(k, v);
+                if uni {
+                    buckets.push(word_bucket(&stems[s0..]));
                 }
             }
         }
         ends.push(stems.len());
     }
-    analyzer.word_grams(stems, ends, 2, gram, |g| {
-        if let Some((k, v)) = word_gram(g) {
-            add(k, v);
-        }
-    });
-    if sorted {
-        touched.sort_unstable();
+    analyzer.word_grams(stems, ends, 2, gram, |g| buckets.push(word_bucket(g)));
+    flush(buckets, all, key);
+    // pass 2: the sums
+    for &(k, v) in all.iter() {
+        acc[k as usize] += v;
     }
+    // pass 3: each key once, at its first occurrence
     grams.clear();
-    for &k in touched.iter() {
+    grams.resize(all.len(), (0, 0.0));
+    let mut n = 0;
+    for &(k, _) in all.iter() {
         let a = &mut acc[k as usize];
-        if *a != 0.0 {
-            grams.push((k, *a));
-            *a = 0.0; // also skips a key listed twice (its count passed through zero)
-        }
+        grams[n] = (k, *a);
+        n += (*a != 0.0) as usize;
+        *a = 0.0;
+    }
+    grams.truncate(n);
+    if sorted {
+        grams.sort_unstable_by_key(|g| g.0);
     }
     grams
+}
+
+/// Looks up the keys of the hashed `buckets` (in one loop, so their look-ups overlap) and
+/// appends the kept ones to `out`, in order; empties `buckets`.
+#[inline]
+fn flush<K: Fn(u32) -> Option<u32>>(
+    buckets: &mut Vec<(u32, f32)>,
+    out: &mut Vec<(u32, f32)>,
+    key: &K,
+) {
+    out.extend(
+        buckets
+            .drain(..)
+            .filter_map(|(b, sign)| key(b).map(|k| (k, sign))),
+    );
 }
 
 /// One feature of an explained row: its column, family, value, and the n-grams behind it.
@@ -563,9 +589,22 @@ impl Vectorizer {
         sc: &mut VecScratch,
         mut visit: impl FnMut(u32, usize, f32),
     ) {
-        for &(col, c) in self.column_counts(text, false, sc) {
-            visit(col, (col >= self.first_char) as usize, self.tf(c));
+        for &(col, c) in self.counts(text, sc) {
+            visit(col, self.family_index(col), self.tf(c));
         }
+    }
+
+    /// The merged `(column, signed count)` features of `text`, in order of first occurrence:
+    /// what [`Vectorizer::visit_tf`] visits, before [`Vectorizer::tf`].
+    #[inline]
+    pub fn counts<'s>(&self, text: &str, sc: &'s mut VecScratch) -> &'s [(u32, f32)] {
+        self.column_counts(text, false, sc)
+    }
+
+    /// The family of column `col` as an index: 0 for word, 1 for char n-grams.
+    #[inline]
+    pub fn family_index(&self, col: u32) -> usize {
+        (col >= self.first_char) as usize
     }
 
     /// The TF-IDF weight of a signed count of column `col`, before normalisation.

@@ -50,6 +50,8 @@ pub struct ScoreScratch {
     sums: Vec<f64>,
     /// one head's logits
     z: Vec<f64>,
+    /// the `[IDF, weight]` pair of each feature of the comment, gathered before the sums
+    pairs: Vec<[f32; 2]>,
 }
 
 thread_local! {
@@ -196,12 +198,19 @@ impl Model {
             // one sigmoid head, the common case: two running sums, and each column's IDF and
             // weight read together (the same arithmetic as `visit_weights`)
             let (mut two, mut sq) = ([0.0f64; 2], [0.0f64; 2]);
-            self.vectorizer.visit_tf(text, &mut sc.vec, |col, fam, tf| {
-                let [idf, w] = pairs[col as usize];
-                let v = tf * idf;
+            let v = &self.vectorizer;
+            let counts = v.counts(text, &mut sc.vec);
+            // the pairs are gathered in a loop of their own, whose independent loads overlap
+            // their cache misses; the sums then read them in order
+            sc.pairs.clear();
+            sc.pairs
+                .extend(counts.iter().map(|&(col, _)| pairs[col as usize]));
+            for (&(col, c), &[idf, w]) in counts.iter().zip(&sc.pairs) {
+                let fam = v.family_index(col);
+                let v = v.tf(c) * idf;
                 sq[fam] += (v as f64) * (v as f64);
                 two[fam] += v as f64 * w as f64;
-            });
+            }
             sums.copy_from_slice(&two);
             sq.map(f64::sqrt)
         } else {
