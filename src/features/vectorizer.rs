@@ -848,6 +848,45 @@ mod tests {
         }
     }
 
+    /// With 2^8 buckets nearly every bucket holds several n-grams, some with opposite signs:
+    /// the merged counts equal a plain per-column sum of every n-gram's sign, list each column
+    /// once, and drop the columns whose signs cancel, whatever the scratch held before.
+    #[test]
+    fn merged_counts_equal_a_plain_sum_under_collisions() {
+        let texts = [
+            "you are an idiot, a total idiot #idiot",
+            "what a lovely day in Lahore :) 2024 http://x.y",
+            "the talks in Doha went on and on and on",
+            "IDIOT idiot idiots... f*ck off",
+        ];
+        let cfg = FeatureConfig {
+            bits: 8,
+            ..FeatureConfig::default()
+        };
+        let (v, _) = Vectorizer::fit(TextConfig::default(), cfg, &texts).unwrap();
+        let mut sc = VecScratch::default();
+        let mut cancelled = 0;
+        for _ in 0..2 {
+            for t in texts {
+                let mut plain: std::collections::BTreeMap<u32, f32> = Default::default();
+                let mut ts = Scratch::default();
+                v.visit_buckets(t, &mut ts, |_, b, sign| {
+                    if let Some(c) = v.column_of(b) {
+                        *plain.entry(c).or_default() += sign;
+                    }
+                });
+                cancelled += plain.values().filter(|&&c| c == 0.0).count();
+                plain.retain(|_, c| *c != 0.0);
+                let mut got = v.counts(t, &mut sc).to_vec();
+                assert!(got.iter().all(|&(_, c)| c != 0.0), "{got:?}");
+                got.sort_unstable_by_key(|g| g.0);
+                assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "each column once");
+                assert_eq!(got, plain.into_iter().collect::<Vec<_>>(), "{t}");
+            }
+        }
+        assert!(cancelled > 0, "the texts should make some counts cancel");
+    }
+
     #[test]
     fn explained_row_is_the_transformed_row_with_its_grams() {
         let texts = ["you are an idiot", "idiot idiot, what a day"];
