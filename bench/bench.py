@@ -8,7 +8,8 @@ Every peer runs in its own process, so peak RSS is its own (from wait4). Fit tim
 vectorizing (gavel: the whole `gavel train` process, reading the CSV and writing the model).
 Scoring: gavel is the whole `gavel score` process, file in and file out; the peers predict on
 a Python list already in memory (their fastest path, reading excluded). Medians of --runs runs.
-Writes bench/results.json and prints the tables.
+Prints the tables and writes bench/results.json (a full run), bench/results-quick.json
+(--quick) or bench/results-only.json (--only with fewer parts).
 """
 import argparse
 import csv
@@ -30,6 +31,7 @@ from datasets import DATASETS, MORE, data_dir, split_files  # noqa: E402
 GAVEL = ROOT / "target" / "release" / "gavel"
 OUT = HERE / "out" / "bench"
 PEERS = ["sklearn", "fasttext", "vw"]
+FULL = "datasets,scoring,cold,scale"
 csv.field_size_limit(10**9)
 
 
@@ -266,7 +268,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a few minutes: 200k scoring rows, 50k/100k training")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--peers", default=",".join(PEERS))
-    ap.add_argument("--only", default="datasets,scoring,cold,scale", help="parts to run")
+    ap.add_argument("--only", default=FULL, help="parts to run")
     args = ap.parse_args()
     if not data_dir().is_dir():
         print(f"skipped: no data at {data_dir()}")
@@ -345,7 +347,11 @@ def main():
         print_scale(n, row, peers)
 
     res["floors"] = floors(res, peers)
-    (HERE / "results.json").write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
+    # the full run's record stays put: quick and partial runs write files of their own
+    name = "results-quick.json" if args.quick else (
+        "results.json" if parts == set(FULL.split(",")) else "results-only.json")
+    (HERE / name).write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
+    print(f"\nwrote bench/{name}")
     return 0
 
 
