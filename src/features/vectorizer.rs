@@ -571,31 +571,16 @@ impl Vectorizer {
         mut visit: impl FnMut(u32, usize, f32),
     ) -> [f64; 2] {
         let mut sq = [0.0f64; 2];
-        self.visit_tf(text, sc, |col, fam, tf| {
-            let v = tf * self.idf[col as usize];
+        for &(col, c) in self.counts(text, sc) {
+            let (fam, v) = (self.family_index(col), self.tfidf(col, c));
             sq[fam] += (v as f64) * (v as f64);
             visit(col, fam, v);
-        });
+        }
         sq.map(f64::sqrt)
     }
 
-    /// Visits every feature of `text` as `(column, family, term-frequency weight)`, in no
-    /// particular order: [`Vectorizer::visit_weights`] before the IDF, for callers that keep
-    /// each column's IDF beside their own per-column data.
-    #[inline]
-    pub fn visit_tf(
-        &self,
-        text: &str,
-        sc: &mut VecScratch,
-        mut visit: impl FnMut(u32, usize, f32),
-    ) {
-        for &(col, c) in self.counts(text, sc) {
-            visit(col, self.family_index(col), self.tf(c));
-        }
-    }
-
     /// The merged `(column, signed count)` features of `text`, in order of first occurrence:
-    /// what [`Vectorizer::visit_tf`] visits, before [`Vectorizer::tf`].
+    /// what [`Vectorizer::visit_weights`] visits, before [`Vectorizer::tf`] and the IDF.
     #[inline]
     pub fn counts<'s>(&self, text: &str, sc: &'s mut VecScratch) -> &'s [(u32, f32)] {
         self.column_counts(text, false, sc)
@@ -626,11 +611,7 @@ impl Vectorizer {
 
     /// The n-gram family of feature column `col`.
     pub fn family_of(&self, col: u32) -> Family {
-        if col >= self.first_char {
-            Family::Char
-        } else {
-            Family::Word
-        }
+        [Family::Word, Family::Char][self.family_index(col)]
     }
 
     /// Calls `visit(family, bucket, sign)` for every n-gram of `text`, kept at training or not.
@@ -799,13 +780,13 @@ impl Vectorizer {
         let mut sq = [0.0f64; 2];
         for (col, c) in raw {
             let v = self.tfidf(col, c);
-            sq[(col >= self.first_char) as usize] += (v as f64) * (v as f64);
+            sq[self.family_index(col)] += (v as f64) * (v as f64);
             idx.push(col);
             val.push(v);
         }
         let norm = sq.map(f64::sqrt);
         for (&col, v) in idx.iter().zip(val.iter_mut()) {
-            let n = norm[(col >= self.first_char) as usize];
+            let n = norm[self.family_index(col)];
             if n > 0.0 {
                 *v = (*v as f64 / n) as f32;
             }

@@ -198,16 +198,16 @@ impl Model {
             // one sigmoid head, the common case: two running sums, and each column's IDF and
             // weight read together (the same arithmetic as `visit_weights`)
             let (mut two, mut sq) = ([0.0f64; 2], [0.0f64; 2]);
-            let v = &self.vectorizer;
-            let counts = v.counts(text, &mut sc.vec);
+            let vz = &self.vectorizer;
+            let counts = vz.counts(text, &mut sc.vec);
             // the pairs are gathered in a loop of their own, whose independent loads overlap
             // their cache misses; the sums then read them in order
             sc.pairs.clear();
             sc.pairs
                 .extend(counts.iter().map(|&(col, _)| pairs[col as usize]));
             for (&(col, c), &[idf, w]) in counts.iter().zip(&sc.pairs) {
-                let fam = v.family_index(col);
-                let v = v.tf(c) * idf;
+                let fam = vz.family_index(col);
+                let v = vz.tf(c) * idf;
                 sq[fam] += (v as f64) * (v as f64);
                 two[fam] += v as f64 * w as f64;
             }
