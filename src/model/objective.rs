@@ -20,6 +20,12 @@ pub trait Objective {
     fn gradient(&mut self, w: &[f64], g: &mut [f64]);
     /// `∇²f · v` at the `w` last given to `gradient`.
     fn hess_vec(&mut self, v: &[f64], out: &mut [f64]);
+    /// Moves the unpenalised coordinates of `w`, the `w` last given to `value`, to their
+    /// minimum with the others held, until their gradient is at most `tol`; returns `f` at
+    /// the new `w`, which becomes the trial point. `None`: the objective has none.
+    fn refine_intercepts(&mut self, _w: &mut [f64], _tol: f64) -> Option<f64> {
+        None
+    }
 }
 
 /// Which link the head uses.
@@ -54,6 +60,8 @@ pub struct Logistic<'a> {
     p: Vec<f64>,
     /// per row × K: probabilities at the w of the last `value` (a trial point)
     trial: Vec<f64>,
+    /// per row × K: logits at the w of the last `value`
+    z: Vec<f64>,
     /// per row × K: scratch for `X v`
     u: Vec<f64>,
     /// one partial `Xᵀr` per part after the first
@@ -73,6 +81,7 @@ impl<'a> Logistic<'a> {
             link,
             p: vec![0.0; n * k],
             trial: vec![0.0; n * k],
+            z: vec![0.0; n * k],
             u: vec![0.0; n * k],
             partial: (1..PARTS).map(|_| vec![0.0; d]).collect(),
         }
@@ -264,6 +273,71 @@ fn scatter_k<const K: usize>(x: Row, r: &[f64], sink: &mut [f64]) {
     }
 }
 
+impl Logistic<'_> {
+    /// The loss at the logits `z`, leaving the probabilities in `trial`.
+    fn loss_at_logits(&mut self) -> f64 {
+        let k = self.k();
+        let mut loss = 0.0;
+        match self.link {
+            Link::Sigmoid => {
+                for i in 0..self.y.len() {
+                    let z = self.z[i];
+                    let yz = if self.y[i] == 1 { z } else { -z };
+                    loss += self.cost[i] * log1pexp(-yz);
+                    self.trial[i] = sigmoid(z);
+                }
+            }
+            Link::Softmax(_) => {
+                for i in 0..self.y.len() {
+                    let z = &self.z[i * k..i * k + k];
+                    let lse = softmax_into(z, &mut self.trial[i * k..i * k + k]);
+                    loss += self.cost[i] * (lse - z[self.y[i] as usize]);
+                }
+            }
+        }
+        loss
+    }
+}
+
+/// The shift `δ` of the logits `a` that minimises `Σᵢ cᵢ · log(1 + e^{−sᵢ(aᵢ + δ)})`, with
+/// `sᵢ = +1` where `positive(i)`, else −1: Newton's method on the increasing derivative,
+/// kept inside a bracket of its root (bisection when a step leaves it), until
+/// `|f'(δ)| ≤ tol`. O(rows) per step, no pass over the matrix.
+fn intercept_shift(a: &[f64], positive: impl Fn(usize) -> bool, cost: &[f64], tol: f64) -> f64 {
+    let slope = |delta: f64| {
+        let (mut g, mut h) = (0.0, 0.0);
+        for (i, (&ai, &c)) in a.iter().zip(cost).enumerate() {
+            let p = sigmoid(ai + delta);
+            g += c * (p - positive(i) as u8 as f64);
+            h += c * p * (1.0 - p);
+        }
+        (g, h)
+    };
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    let mut delta = 0.0;
+    for _ in 0..60 {
+        let (g, h) = slope(delta);
+        if g.abs() <= tol {
+            break;
+        }
+        if g > 0.0 {
+            hi = delta;
+        } else {
+            lo = delta;
+        }
+        let mut next = delta - g / h.max(f64::MIN_POSITIVE);
+        if !(next > lo && next < hi) {
+            next = match (lo.is_finite(), hi.is_finite()) {
+                (true, true) => 0.5 * (lo + hi),
+                (true, false) => lo + 1.0 + (lo - delta).abs(),
+                _ => hi - 1.0 - (hi - delta).abs(),
+            };
+        }
+        delta = next;
+    }
+    delta
+}
+
 impl Objective for Logistic<'_> {
     fn dim(&self) -> usize {
         (self.x.n_cols + 1) * self.k()
@@ -272,29 +346,9 @@ impl Objective for Logistic<'_> {
     fn value(&mut self, w: &[f64]) -> f64 {
         let k = self.k();
         let d = self.x.n_cols * k;
-        Self::forward(self.x, k, w, &mut self.trial);
+        Self::forward(self.x, k, w, &mut self.z);
         let reg = 0.5 * dot(&w[..d], &w[..d]);
-        let mut loss = 0.0;
-        match self.link {
-            Link::Sigmoid => {
-                for i in 0..self.y.len() {
-                    let z = self.trial[i];
-                    let yz = if self.y[i] == 1 { z } else { -z };
-                    loss += self.cost[i] * log1pexp(-yz);
-                    self.trial[i] = sigmoid(z);
-                }
-            }
-            Link::Softmax(_) => {
-                let mut pk = vec![0.0; k];
-                for i in 0..self.y.len() {
-                    let z = &self.trial[i * k..i * k + k];
-                    let lse = softmax_into(z, &mut pk);
-                    loss += self.cost[i] * (lse - z[self.y[i] as usize]);
-                    self.trial[i * k..i * k + k].copy_from_slice(&pk);
-                }
-            }
-        }
-        reg + loss
+        reg + self.loss_at_logits()
     }
 
     fn gradient(&mut self, w: &[f64], g: &mut [f64]) {
@@ -364,6 +418,48 @@ impl Objective for Logistic<'_> {
         add_intercepts(&u, intercepts);
         self.u = u;
     }
+
+    fn refine_intercepts(&mut self, w: &mut [f64], tol: f64) -> Option<f64> {
+        let k = self.k();
+        let d = self.x.n_cols * k;
+        let (y, cost) = (self.y, &self.cost);
+        let z = &mut self.z;
+        match self.link {
+            Link::Sigmoid => {
+                let delta = intercept_shift(z, |i| y[i] == 1, cost, tol);
+                w[d] += delta;
+                z.iter_mut().for_each(|zi| *zi += delta);
+            }
+            Link::Softmax(_) => {
+                // one class at a time: with the others' logits held, class c's probability is
+                // σ(z_c − log Σ_{j≠c} e^{z_j}), the sigmoid case; sweeps until none moves
+                let ktol = tol / (k as f64).sqrt();
+                let mut a = vec![0.0; y.len()];
+                for _ in 0..20 {
+                    let mut moved = false;
+                    for c in 0..k {
+                        for (ai, zi) in a.iter_mut().zip(z.chunks_exact(k)) {
+                            let m = zi.iter().enumerate().filter(|&(j, _)| j != c);
+                            let top = m.clone().map(|(_, &v)| v).fold(f64::NEG_INFINITY, f64::max);
+                            let lse = top + m.map(|(_, &v)| (v - top).exp()).sum::<f64>().ln();
+                            *ai = zi[c] - lse;
+                        }
+                        let delta = intercept_shift(&a, |i| y[i] as usize == c, cost, ktol);
+                        if delta != 0.0 {
+                            moved = true;
+                            w[d + c] += delta;
+                            z.iter_mut().skip(c).step_by(k).for_each(|zi| *zi += delta);
+                        }
+                    }
+                    if !moved {
+                        break;
+                    }
+                }
+            }
+        }
+        let loss = self.loss_at_logits();
+        Some(0.5 * dot(&w[..d], &w[..d]) + loss)
+    }
 }
 
 #[cfg(test)]
@@ -421,6 +517,58 @@ mod tests {
     #[test]
     fn softmax_derivatives() {
         check(Link::Softmax(3), &data().1);
+    }
+
+    /// After `refine_intercepts` the intercepts' gradient is within the tolerance asked, the
+    /// other coordinates are untouched, the returned value is `f` at the new point, and `f`
+    /// did not rise. Labels lean heavily one way, so the intercepts start far from optimal.
+    #[test]
+    fn refined_intercepts_are_optimal_and_lower_the_loss() {
+        let mut x = Csr::new(5);
+        for i in 0..60u32 {
+            let cols: Vec<u32> = (0..5).filter(|c| (i + c * 3) % 3 != 0).collect();
+            let vals: Vec<f32> = cols
+                .iter()
+                .map(|&c| ((i * 7 + c) % 5) as f32 * 0.2)
+                .collect();
+            x.push_row(&cols, &vals);
+        }
+        for (link, y) in [
+            (
+                Link::Sigmoid,
+                (0..60).map(|i| (i % 7 == 0) as u32).collect::<Vec<_>>(),
+            ),
+            (
+                Link::Softmax(3),
+                (0..60).map(|i| [0, 0, 0, 0, 1, 2][i % 6]).collect(),
+            ),
+        ] {
+            let k = link.k();
+            let mut f = Logistic::new(&x, &y, vec![2.0; 60], link);
+            let n = f.dim();
+            let w0: Vec<f64> = (0..n).map(|i| (i % 4) as f64 * 0.1 - 0.1).collect();
+            let mut w = w0.clone();
+            let before = f.value(&w);
+            let tol = 1e-8;
+            let after = f
+                .refine_intercepts(&mut w, tol)
+                .expect("logistic heads refine");
+            assert!(after <= before, "{link:?}: {after} > {before}");
+            assert_eq!(&w[..5 * k], &w0[..5 * k], "{link:?}: weights moved");
+            assert!(
+                w[5 * k..] != w0[5 * k..],
+                "{link:?}: intercepts did not move"
+            );
+            let at = f.value(&w);
+            assert!(
+                (at - after).abs() <= 1e-9 * at.abs(),
+                "{link:?}: {after} vs {at}"
+            );
+            let mut g = vec![0.0; n];
+            f.gradient(&w, &mut g);
+            let gb: f64 = g[5 * k..].iter().map(|v| v * v).sum::<f64>().sqrt();
+            assert!(gb <= tol * 10.0, "{link:?}: intercept gradient {gb}");
+        }
     }
 
     /// Two and four classes take unrolled kernels, five the general loop.
