@@ -193,7 +193,7 @@ pub fn softmax_into(z: &[f64], p: &mut [f64]) -> f64 {
 /// common case, sums in four independent lanes so the adds do not wait on each other; small
 /// class counts get a loop the compiler unrolls.
 #[inline]
-fn gather(x: Row, w: &[f64], b: &[f64], z: &mut [f64]) {
+pub fn gather(x: Row, w: &[f64], b: &[f64], z: &mut [f64]) {
     match z.len() {
         1 => {
             let mut acc = [0.0f64; 4];
@@ -239,7 +239,7 @@ fn gather_k<const K: usize>(x: Row, w: &[f64], b: &[f64], z: &mut [f64]) {
 
 /// `sink[j*K..j*K+K] += x_j · r` for every entry of one row, `K = r.len()`.
 #[inline]
-fn scatter(x: Row, r: &[f64], sink: &mut [f64]) {
+pub fn scatter(x: Row, r: &[f64], sink: &mut [f64]) {
     match r.len() {
         1 => {
             let r0 = r[0];
