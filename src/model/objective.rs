@@ -299,6 +299,18 @@ impl Logistic<'_> {
     }
 }
 
+/// `log Σ_{j≠c} e^{z_j}`, shifted by the largest of those logits so no term overflows.
+fn log_sum_exp_without(z: &[f64], c: usize) -> f64 {
+    let rest = || {
+        z.iter()
+            .enumerate()
+            .filter(move |&(j, _)| j != c)
+            .map(|(_, &v)| v)
+    };
+    let top = rest().fold(f64::NEG_INFINITY, f64::max);
+    top + rest().map(|v| (v - top).exp()).sum::<f64>().ln()
+}
+
 /// The shift `δ` of the logits `a` that minimises `Σᵢ cᵢ · log(1 + e^{−sᵢ(aᵢ + δ)})`, with
 /// `sᵢ = +1` where `positive(i)`, else −1: Newton's method on the increasing derivative,
 /// kept inside a bracket of its root (bisection when a step leaves it), until
@@ -327,10 +339,12 @@ fn intercept_shift(a: &[f64], positive: impl Fn(usize) -> bool, cost: &[f64], to
         }
         let mut next = delta - g / h.max(f64::MIN_POSITIVE);
         if !(next > lo && next < hi) {
-            next = match (lo.is_finite(), hi.is_finite()) {
-                (true, true) => 0.5 * (lo + hi),
-                (true, false) => lo + 1.0 + (lo - delta).abs(),
-                _ => hi - 1.0 - (hi - delta).abs(),
+            next = if lo.is_finite() && hi.is_finite() {
+                0.5 * (lo + hi)
+            } else if g > 0.0 {
+                delta - 1.0 // no bracket yet: a unit step toward the root
+            } else {
+                delta + 1.0
             };
         }
         delta = next;
@@ -439,10 +453,7 @@ impl Objective for Logistic<'_> {
                     let mut moved = false;
                     for c in 0..k {
                         for (ai, zi) in a.iter_mut().zip(z.chunks_exact(k)) {
-                            let m = zi.iter().enumerate().filter(|&(j, _)| j != c);
-                            let top = m.clone().map(|(_, &v)| v).fold(f64::NEG_INFINITY, f64::max);
-                            let lse = top + m.map(|(_, &v)| (v - top).exp()).sum::<f64>().ln();
-                            *ai = zi[c] - lse;
+                            *ai = zi[c] - log_sum_exp_without(zi, c);
                         }
                         let delta = intercept_shift(&a, |i| y[i] as usize == c, cost, ktol);
                         if delta != 0.0 {
