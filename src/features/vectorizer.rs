@@ -309,13 +309,13 @@ impl Vectorizer {
             key: Some,
         };
         // pass 1: raw signed counts per document, in parallel. A few large parts (rather than
-        // many small ones) are allocated and freed whole, so copying them into one matrix
-        // below gives their memory back as it goes instead of doubling the peak.
+        // many small ones) are allocated and freed whole, so copying them into one matrix at
+        // the end gives their memory back as it goes instead of doubling the peak.
         let chunk = texts
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(1024);
-        let parts: Vec<Csr> = texts
+        let mut parts: Vec<Csr> = texts
             .par_chunks(chunk)
             .map(|chunk| {
                 // raw rows, buckets in order of first occurrence (not a valid `Csr` row order,
@@ -332,12 +332,6 @@ impl Vectorizer {
                 m
             })
             .collect();
-        // one matrix, and the document frequency of every bucket
-        let mut raw = Csr::new(1 << bits);
-        let nnz = parts.iter().map(|p| p.nnz()).sum::<usize>();
-        raw.indices.reserve_exact(nnz);
-        raw.values.reserve_exact(nnz);
-        raw.indptr.reserve_exact(texts.len());
         // document frequencies, each thread counting one range of buckets over every part
         // (its counters stay in its own cache)
         let mut df = vec![0u32; 1 << bits];
@@ -354,9 +348,6 @@ impl Vectorizer {
                 }
             }
         });
-        for p in parts {
-            raw.append(&p);
-        }
         // kept buckets in column order: word family first, each by falling frequency
         let mut kept: Vec<u32> = (0..1u32 << bits)
             .filter(|&b| df[b as usize] >= config.min_df)
@@ -370,70 +361,35 @@ impl Vectorizer {
             .collect();
         drop(df);
         let v = Vectorizer::from_parts(analyzer.config().clone(), config, kept, idf)?;
-        // pass 2, in parallel and in place: weigh each row
-        let lens = v.weigh_rows(&mut raw);
-        // close the gaps left by dropped buckets (min_df > 1)
-        let mut w = 0;
-        for (i, &len) in lens.iter().enumerate() {
-            let s = raw.indptr[i];
-            raw.indices.copy_within(s..s + len, w);
-            raw.values.copy_within(s..s + len, w);
-            raw.indptr[i] = w;
-            w += len;
-        }
-        raw.indptr[lens.len()] = w;
-        raw.indices.truncate(w);
-        raw.values.truncate(w);
-        raw.indices.shrink_to_fit();
-        raw.values.shrink_to_fit();
-        raw.n_cols = v.n_features();
-        Ok((v, raw))
+        // pass 2, in parallel and in place: weigh each part's rows
+        parts.par_iter_mut().for_each(|p| v.weigh_part(p));
+        let m = concat(parts, v.n_features());
+        Ok((v, m))
     }
 
-    /// Turns every raw row of `m` (bucket, count) into TF-IDF weights over feature columns, in
-    /// place at the start of the row and in the row's order of first occurrence (the solver
-    /// needs no column order, and sorting cost half of this pass); returns each row's new
-    /// length. Rows are split among threads in fixed blocks.
-    fn weigh_rows(&self, m: &mut Csr) -> Vec<usize> {
-        const BLOCK: usize = 2048;
-        let n = m.n_rows();
-        let mut blocks: Vec<(usize, &mut [u32], &mut [f32])> = Vec::new();
-        let (mut idx, mut val): (&mut [u32], &mut [f32]) = (&mut m.indices, &mut m.values);
-        for first in (0..n).step_by(BLOCK) {
-            let last = (first + BLOCK).min(n);
-            let len = m.indptr[last] - m.indptr[first];
-            let (bi, ri) = std::mem::take(&mut idx).split_at_mut(len);
-            let (bv, rv) = std::mem::take(&mut val).split_at_mut(len);
-            blocks.push((first, bi, bv));
-            (idx, val) = (ri, rv);
+    /// Turns every raw row of `m` (bucket, signed count) into TF-IDF weights over feature
+    /// columns, in place and in the row's order of first occurrence (the solver needs no column
+    /// order, and sorting cost half of this pass); rows close up over the dropped buckets.
+    fn weigh_part(&self, m: &mut Csr) {
+        let (mut w, mut s) = (0, 0);
+        for i in 0..m.n_rows() {
+            // the raw row is s..e; kept buckets go to their columns, moved down over the
+            // dropped ones (w ≤ s), and the row's end is rewritten once it is read
+            let e = m.indptr[i + 1];
+            let start = w;
+            for k in s..e {
+                let col = self.lookup[m.indices[k] as usize];
+                m.indices[w] = col;
+                m.values[w] = m.values[k];
+                w += (col != ABSENT) as usize;
+            }
+            self.weigh(&m.indices[start..w], &mut m.values[start..w]);
+            m.indptr[i + 1] = w;
+            s = e;
         }
-        let indptr = &m.indptr;
-        let lens: Vec<Vec<usize>> = blocks
-            .into_par_iter()
-            .map(|(first, bi, bv)| {
-                let (mut out_idx, mut out_val) = (Vec::new(), Vec::new());
-                let base = indptr[first];
-                let last = (first + BLOCK).min(n);
-                (first..last)
-                    .map(|i| {
-                        let (s, e) = (indptr[i] - base, indptr[i + 1] - base);
-                        self.weigh(
-                            bi[s..e]
-                                .iter()
-                                .zip(&bv[s..e])
-                                .filter_map(|(&b, &c)| self.column_of(b).map(|col| (col, c))),
-                            &mut out_idx,
-                            &mut out_val,
-                        );
-                        let len = out_idx.len();
-                        bi[s..s + len].copy_from_slice(&out_idx);
-                        bv[s..s + len].copy_from_slice(&out_val);
-                        len
-                    })
-                    .collect()
-            })
-            .collect();
-        lens.concat()
+        m.indices.truncate(w);
+        m.values.truncate(w);
+        m.n_cols = self.n_features();
     }
 
     /// Rebuilds a fitted vectorizer from its stored parts (as read from a model file).
@@ -538,7 +494,11 @@ impl Vectorizer {
         val: &mut Vec<f32>,
     ) {
         let counts = self.column_counts(text, sorted, sc);
-        self.weigh(counts.iter().copied(), idx, val);
+        idx.clear();
+        val.clear();
+        idx.extend(counts.iter().map(|c| c.0));
+        val.extend(counts.iter().map(|c| c.1));
+        self.weigh(idx, val);
     }
 
     /// The merged `(feature column, signed count)` list of `text`, in column order when
@@ -740,8 +700,9 @@ impl Vectorizer {
             .zip(counts)
             .filter(|(_, c)| *c != 0.0)
             .collect();
-        let (mut idx, mut val) = (Vec::new(), Vec::new());
-        self.weigh(kept.iter().map(|(f, c)| (f.column, *c)), &mut idx, &mut val);
+        let idx: Vec<u32> = kept.iter().map(|(f, _)| f.column).collect();
+        let mut val: Vec<f32> = kept.iter().map(|(_, c)| *c).collect();
+        self.weigh(&idx, &mut val);
         kept.into_iter()
             .zip(val)
             .map(|((f, _), value)| ExplainedFeature { value, ..f })
@@ -771,20 +732,20 @@ impl Vectorizer {
         out
     }
 
-    /// Turns `(column, signed count)` pairs (any order) into TF-IDF weights and normalises the
-    /// word part and the char part of the row to unit length each.
-    fn weigh(&self, raw: impl Iterator<Item = (u32, f32)>, idx: &mut Vec<u32>, val: &mut Vec<f32>) {
-        idx.clear();
-        val.clear();
-        // squared norms of the word part and the char part, summed in entry order
-        let mut sq = [0.0f64; 2];
-        for (col, c) in raw {
-            let v = self.tfidf(col, c);
-            sq[self.family_index(col)] += (v as f64) * (v as f64);
-            idx.push(col);
-            val.push(v);
+    /// Turns a row's signed counts `val` of the columns `idx` (any order) into TF-IDF weights,
+    /// in place, and normalises the word part and the char part to unit length each.
+    fn weigh(&self, idx: &[u32], val: &mut [f32]) {
+        // squared norms of the word part and the char part, each summed in entry order (adding
+        // 0.0 to the other leaves it as it was, and keeps the loop free of branches)
+        let (mut word, mut char) = (0.0f64, 0.0f64);
+        for (&col, v) in idx.iter().zip(val.iter_mut()) {
+            *v = self.tfidf(col, *v);
+            let sq = (*v as f64) * (*v as f64);
+            let is_char = col >= self.first_char;
+            word += if is_char { 0.0 } else { sq };
+            char += if is_char { sq } else { 0.0 };
         }
-        let norm = sq.map(f64::sqrt);
+        let norm = [word.sqrt(), char.sqrt()];
         for (&col, v) in idx.iter().zip(val.iter_mut()) {
             let n = norm[self.family_index(col)];
             if n > 0.0 {
@@ -792,6 +753,35 @@ impl Vectorizer {
             }
         }
     }
+}
+
+/// The rows of `parts`, in order, as one matrix. Each part is copied into its own range by
+/// its own task and freed as soon as it is copied, so the copies run on every core and the
+/// memory peak stays near one matrix (the zeroed arrays take pages only as they are filled).
+fn concat(parts: Vec<Csr>, n_cols: usize) -> Csr {
+    let nnz = parts.iter().map(Csr::nnz).sum::<usize>();
+    let mut m = Csr::new(n_cols);
+    m.indptr
+        .reserve_exact(parts.iter().map(Csr::n_rows).sum::<usize>());
+    for p in &parts {
+        let base = m.indptr[m.indptr.len() - 1];
+        m.indptr.extend(p.indptr[1..].iter().map(|&q| q + base));
+    }
+    m.indices = vec![0; nnz];
+    m.values = vec![0.0; nnz];
+    let mut jobs = Vec::with_capacity(parts.len());
+    let (mut idx, mut val) = (&mut m.indices[..], &mut m.values[..]);
+    for p in parts {
+        let (pi, ri) = std::mem::take(&mut idx).split_at_mut(p.nnz());
+        let (pv, rv) = std::mem::take(&mut val).split_at_mut(p.nnz());
+        jobs.push((p, pi, pv));
+        (idx, val) = (ri, rv);
+    }
+    jobs.into_par_iter().for_each(|(p, pi, pv)| {
+        pi.copy_from_slice(&p.indices);
+        pv.copy_from_slice(&p.values);
+    });
+    m
 }
 
 #[cfg(test)]
@@ -1002,5 +992,49 @@ mod tests {
         let r = v.transform_batch(&["lovely"]);
         assert_eq!(r.nnz(), 0);
         assert!(v.transform_batch(&["idiot"]).nnz() > 0);
+    }
+
+    /// Training rows built in parts (more texts than one part holds) and closed up over the
+    /// buckets `min_df` drops are the rows the kept features give the same texts at scoring.
+    #[test]
+    fn training_rows_equal_scoring_rows_when_buckets_are_dropped() {
+        let words = [
+            "idiot", "lovely", "day", "talks", "peace", "haqqani", "you", "are",
+        ];
+        let texts: Vec<String> = (0..2600usize)
+            .map(|i| {
+                // common words (kept) around a word of this text alone (dropped by min_df 2)
+                let a = words[i % words.len()];
+                let b = words[(i * 7 + 3) % words.len()];
+                format!("{a} zq{i}x {b} {a}")
+            })
+            .collect();
+        let cfg = FeatureConfig {
+            min_df: 2,
+            ..FeatureConfig::default()
+        };
+        let (v, m) = Vectorizer::fit(TextConfig::default(), cfg, &texts).unwrap();
+        let scored = v.transform_batch(&texts);
+        assert_eq!(m.n_rows(), texts.len());
+        let sorted = |r: Row| {
+            let mut p: Vec<(u32, f32)> = r
+                .indices
+                .iter()
+                .copied()
+                .zip(r.values.iter().copied())
+                .collect();
+            p.sort_by_key(|x| x.0);
+            p
+        };
+        for i in 0..texts.len() {
+            let (a, b) = (sorted(m.row(i)), sorted(scored.row(i)));
+            assert_eq!(a.len(), b.len(), "row {i}");
+            for (x, y) in a.iter().zip(&b) {
+                assert!(
+                    x.0 == y.0 && (x.1 - y.1).abs() < 1e-6,
+                    "row {i}: {x:?} vs {y:?}"
+                );
+            }
+        }
     }
 }
