@@ -139,7 +139,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 100)]
     pub max_iter: usize,
     /// Relative gradient tolerance of the solver
-    #[arg(long, default_value_t = 1e-2)]
+    #[arg(long, default_value_t = 2e-2)]
     pub tol: f64,
     /// Calibrate every head (Platt scaling; temperature for multiclass heads) on out-of-fold
     /// scores from this many folds; 0 leaves the scores uncalibrated

@@ -5,7 +5,7 @@
 //! `f(W) = ½‖W‖² + Σᵢ cᵢ · loss(xᵢW + b, yᵢ)`, intercept `b` unpenalised. Parameters are laid
 //! out feature-major: `W[j*K + k]`, then the K intercepts.
 
-use super::vecops::{copy, dot, zero};
+use super::vecops::{axpy, copy, dot, zero};
 use crate::features::{Csr, Row};
 use rayon::prelude::*;
 
@@ -20,6 +20,15 @@ pub trait Objective {
     fn gradient(&mut self, w: &[f64], g: &mut [f64]);
     /// `∇²f · v` at the `w` last given to `gradient`.
     fn hess_vec(&mut self, v: &[f64], out: &mut [f64]);
+    /// A new trial step `s = 0` from the `w` last given to `gradient`.
+    fn start_step(&mut self) {}
+    /// The trial step grew by `alpha` times the `v` last given to `hess_vec`.
+    fn extend_step(&mut self, _alpha: f64) {}
+    /// `f(w)` at `w` = the `w` last given to `gradient` plus the step built by `start_step`
+    /// and `extend_step`; as [`Objective::value`], which it may compute more cheaply.
+    fn value_of_step(&mut self, w: &[f64]) -> f64 {
+        self.value(w)
+    }
     /// Moves the unpenalised coordinates of `w`, the `w` last given to `value`, to their
     /// minimum with the others held, until their gradient is at most `tol`; returns `f` at
     /// the new `w`, which becomes the trial point. `None`: the objective has none.
@@ -62,6 +71,13 @@ pub struct Logistic<'a> {
     trial: Vec<f64>,
     /// per row × K: logits at the w of the last `value`
     z: Vec<f64>,
+    /// per row × K: logits at the w of the last `gradient` (the Hessian's point)
+    z_at: Vec<f64>,
+    /// per row × K: `x̃ᵢ · v` for the `v` of the last `hess_vec` (x̃ᵢ: the row with a 1 for
+    /// the intercept)
+    xv: Vec<f64>,
+    /// per row × K: `x̃ᵢ · s` for the trial step `s`, built from the `xv` of its directions
+    xs: Vec<f64>,
     /// per row × K: scratch for `X v`
     u: Vec<f64>,
     /// one partial `Xᵀr` per part after the first
@@ -82,6 +98,9 @@ impl<'a> Logistic<'a> {
             p: vec![0.0; n * k],
             trial: vec![0.0; n * k],
             z: vec![0.0; n * k],
+            z_at: vec![0.0; n * k],
+            xv: vec![0.0; n * k],
+            xs: vec![0.0; n * k],
             u: vec![0.0; n * k],
             partial: (1..PARTS).map(|_| vec![0.0; d]).collect(),
         }
@@ -360,7 +379,14 @@ impl Objective for Logistic<'_> {
     fn value(&mut self, w: &[f64]) -> f64 {
         let k = self.k();
         let d = self.x.n_cols * k;
-        Self::forward(self.x, k, w, &mut self.z);
+        if w[..d].iter().all(|&v| v == 0.0) {
+            // the solver's starting point: every row's logits are the intercepts
+            for z in self.z.chunks_exact_mut(k) {
+                z.copy_from_slice(&w[d..]);
+            }
+        } else {
+            Self::forward(self.x, k, w, &mut self.z);
+        }
         let reg = 0.5 * dot(&w[..d], &w[..d]);
         reg + self.loss_at_logits()
     }
@@ -383,6 +409,25 @@ impl Objective for Logistic<'_> {
         g[d..].iter_mut().for_each(|v| *v = 0.0);
         self.backward(&r, g);
         self.u = r;
+        copy(&self.z, &mut self.z_at);
+    }
+
+    fn start_step(&mut self) {
+        zero(&mut self.xs);
+    }
+
+    fn extend_step(&mut self, alpha: f64) {
+        axpy(alpha, &self.xv, &mut self.xs);
+    }
+
+    /// The trial logits are the Hessian point's plus `X̃s`, which the CG passes that built `s`
+    /// already computed row by row: no pass over the matrix.
+    fn value_of_step(&mut self, w: &[f64]) -> f64 {
+        let d = self.x.n_cols * self.k();
+        copy(&self.z_at, &mut self.z);
+        axpy(1.0, &self.xs, &mut self.z);
+        let reg = 0.5 * dot(&w[..d], &w[..d]);
+        reg + self.loss_at_logits()
     }
 
     /// One pass over the rows: each row's `xᵢ·v` is scaled by the Hessian's row block and
@@ -401,18 +446,22 @@ impl Objective for Logistic<'_> {
         copy(&v[..d], weights);
         intercepts.iter_mut().for_each(|x| *x = 0.0);
         let mut sinks = sinks(weights, &mut self.partial);
-        let mut blocks: Vec<&mut [f64]> = u.chunks_mut(per * k).collect();
+        let mut blocks: Vec<(&mut [f64], &mut [f64])> = u
+            .chunks_mut(per * k)
+            .zip(self.xv.chunks_mut(per * k))
+            .collect();
         blocks.resize_with(PARTS, Default::default);
         sinks
             .par_iter_mut()
             .zip(blocks.par_iter_mut())
             .enumerate()
-            .for_each(|(part, (sink, ub))| {
+            .for_each(|(part, (sink, (ub, xvb)))| {
                 let lo = (part * per).min(n);
-                for (r, ui) in ub.chunks_mut(k).enumerate() {
+                for (r, (ui, xvi)) in ub.chunks_mut(k).zip(xvb.chunks_mut(k)).enumerate() {
                     let i = lo + r;
                     let row = x.row(i);
                     gather(row, v, bias, ui);
+                    xvi.copy_from_slice(ui);
                     let c = cost[i];
                     let pi = &p[i * k..i * k + k];
                     match link {
@@ -636,6 +685,61 @@ mod tests {
             for (a, b) in fused.iter().zip(&two) {
                 assert!((a - b).abs() < 1e-12, "{link:?}: {a} vs {b}");
             }
+        }
+    }
+
+    /// The value of a trial step built from the CG's own products equals the value computed
+    /// afresh at `w + s`, for a step that also moves the intercepts, after a rejected trial
+    /// point in between; and at weights all zero the logits are the intercepts.
+    #[test]
+    fn value_of_a_step_equals_the_value_at_its_point() {
+        let (x, y3) = data();
+        for (link, y) in [(Link::Sigmoid, vec![1, 0, 0, 1]), (Link::Softmax(3), y3)] {
+            let k = link.k();
+            let mut f = Logistic::new(&x, &y, vec![1.0, 2.0, 0.5, 1.0], link);
+            let n = f.dim();
+            let mut w = vec![0.0; n];
+            w[3 * k..]
+                .iter_mut()
+                .enumerate()
+                .for_each(|(c, b)| *b = 0.4 - 0.3 * c as f64);
+            let at_zero = f.value(&w);
+            let mut fresh = Logistic::new(&x, &y, vec![1.0, 2.0, 0.5, 1.0], link);
+            let mut z = vec![0.0; 4 * k];
+            Logistic::forward(&x, k, &w, &mut z);
+            fresh.z = z;
+            assert_eq!(at_zero, fresh.loss_at_logits(), "{link:?}: zero weights");
+            let w: Vec<f64> = (0..n).map(|i| 0.1 * i as f64 - 0.3).collect();
+            f.value(&w);
+            let mut g = vec![0.0; n];
+            f.gradient(&w, &mut g);
+            let d1: Vec<f64> = (0..n).map(|i| ((i * 7) % 5) as f64 * 0.2 - 0.4).collect();
+            let d2: Vec<f64> = (0..n).map(|i| ((i * 3) % 4) as f64 * 0.3 - 0.5).collect();
+            let (a1, a2) = (0.7, -1.3);
+            let mut hd = vec![0.0; n];
+            f.start_step();
+            f.hess_vec(&d1, &mut hd);
+            f.extend_step(a1);
+            f.hess_vec(&d2, &mut hd);
+            f.extend_step(a2);
+            let w_new: Vec<f64> = (0..n).map(|i| w[i] + a1 * d1[i] + a2 * d2[i]).collect();
+            let tracked = f.value_of_step(&w_new);
+            let direct = f.value(&w_new);
+            assert!(
+                (tracked - direct).abs() <= 1e-12 * direct.abs(),
+                "{link:?}: {tracked} vs {direct}"
+            );
+            // a rejected trial leaves the Hessian point's logits for the next step
+            f.start_step();
+            f.hess_vec(&d2, &mut hd);
+            f.extend_step(0.5);
+            let w_half: Vec<f64> = (0..n).map(|i| w[i] + 0.5 * d2[i]).collect();
+            let tracked = f.value_of_step(&w_half);
+            let direct = f.value(&w_half);
+            assert!(
+                (tracked - direct).abs() <= 1e-12 * direct.abs(),
+                "{link:?}: {tracked} vs {direct}"
+            );
         }
     }
 }
