@@ -793,6 +793,32 @@ mod tests {
         Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), texts).unwrap()
     }
 
+    /// Every row of `a` has the columns of the same row of `b`, in any order, with the same
+    /// values up to rounding.
+    fn assert_same_rows(a: &Csr, b: &Csr) {
+        assert_eq!(a.n_rows(), b.n_rows());
+        let sorted = |r: Row| {
+            let mut p: Vec<(u32, f32)> = r
+                .indices
+                .iter()
+                .copied()
+                .zip(r.values.iter().copied())
+                .collect();
+            p.sort_by_key(|x| x.0);
+            p
+        };
+        for i in 0..a.n_rows() {
+            let (x, y) = (sorted(a.row(i)), sorted(b.row(i)));
+            assert_eq!(x.len(), y.len(), "row {i}");
+            for (p, q) in x.iter().zip(&y) {
+                assert!(
+                    p.0 == q.0 && (p.1 - q.1).abs() < 1e-6,
+                    "row {i}: {p:?} vs {q:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn rows_are_unit_per_family_with_distinct_columns() {
         let (v, m) = fit(&["you are an idiot", "what a lovely day", "idiot idiot"]);
@@ -904,26 +930,7 @@ mod tests {
             v.transform_batch(&texts),
             v.transform_batch(&texts),
         ] {
-            for i in 0..texts.len() {
-                let sorted = |r: Row| {
-                    let mut p: Vec<(u32, f32)> = r
-                        .indices
-                        .iter()
-                        .copied()
-                        .zip(r.values.iter().copied())
-                        .collect();
-                    p.sort_by_key(|x| x.0);
-                    p
-                };
-                let (a, b) = (sorted(t.row(i)), sorted(m.row(i)));
-                assert_eq!(a.len(), b.len());
-                for (x, y) in a.iter().zip(&b) {
-                    assert!(
-                        x.0 == y.0 && (x.1 - y.1).abs() < 1e-6,
-                        "row {i}: {x:?} vs {y:?}"
-                    );
-                }
-            }
+            assert_same_rows(&t, &m);
         }
         let unseen = v.transform_batch(&["qqqq zzzz"]);
         assert_eq!(unseen.nnz(), 0);
@@ -1016,25 +1023,6 @@ mod tests {
         let (v, m) = Vectorizer::fit(TextConfig::default(), cfg, &texts).unwrap();
         let scored = v.transform_batch(&texts);
         assert_eq!(m.n_rows(), texts.len());
-        let sorted = |r: Row| {
-            let mut p: Vec<(u32, f32)> = r
-                .indices
-                .iter()
-                .copied()
-                .zip(r.values.iter().copied())
-                .collect();
-            p.sort_by_key(|x| x.0);
-            p
-        };
-        for i in 0..texts.len() {
-            let (a, b) = (sorted(m.row(i)), sorted(scored.row(i)));
-            assert_eq!(a.len(), b.len(), "row {i}");
-            for (x, y) in a.iter().zip(&b) {
-                assert!(
-                    x.0 == y.0 && (x.1 - y.1).abs() < 1e-6,
-                    "row {i}: {x:?} vs {y:?}"
-                );
-            }
-        }
+        assert_same_rows(&m, &scored);
     }
 }
