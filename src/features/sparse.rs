@@ -1,5 +1,7 @@
 //! Compressed sparse rows: the only matrix gavel builds. `f32` values, `u32` column indices.
 
+use rayon::prelude::*;
+
 /// A CSR matrix. Row `i` is `indices[indptr[i]..indptr[i+1]]` with the matching `values`;
 /// column indices within a row are distinct, in any order (the training matrix keeps each
 /// row's order of first occurrence; [`crate::features::Vectorizer::transform_batch`] rows are
@@ -66,13 +68,34 @@ impl Csr {
         self.indptr.push(self.indices.len());
     }
 
-    /// Appends every row of `other` (same column space).
-    pub fn append(&mut self, other: &Csr) {
-        let base = self.indices.len();
-        self.indices.extend_from_slice(&other.indices);
-        self.values.extend_from_slice(&other.values);
-        self.indptr
-            .extend(other.indptr[1..].iter().map(|&p| p + base));
+    /// The rows of `parts` (all over `n_cols` columns), in order, as one matrix. Each part is
+    /// copied into its own range by its own task and freed as soon as it is copied, so the
+    /// copies run on every core and the memory peak stays near one matrix (the zeroed arrays
+    /// take pages only as they are filled).
+    pub fn concat(parts: Vec<Csr>, n_cols: usize) -> Csr {
+        let nnz = parts.iter().map(Csr::nnz).sum::<usize>();
+        let mut m = Csr::new(n_cols);
+        m.indptr
+            .reserve_exact(parts.iter().map(Csr::n_rows).sum::<usize>());
+        for p in &parts {
+            let base = m.indptr[m.indptr.len() - 1];
+            m.indptr.extend(p.indptr[1..].iter().map(|&q| q + base));
+        }
+        m.indices = vec![0; nnz];
+        m.values = vec![0.0; nnz];
+        let mut jobs = Vec::with_capacity(parts.len());
+        let (mut idx, mut val) = (&mut m.indices[..], &mut m.values[..]);
+        for p in parts {
+            let (pi, ri) = std::mem::take(&mut idx).split_at_mut(p.nnz());
+            let (pv, rv) = std::mem::take(&mut val).split_at_mut(p.nnz());
+            jobs.push((p, pi, pv));
+            (idx, val) = (ri, rv);
+        }
+        jobs.into_par_iter().for_each(|(p, pi, pv)| {
+            pi.copy_from_slice(&p.indices);
+            pv.copy_from_slice(&p.values);
+        });
+        m
     }
 
     /// The rows `rows`, in that order, as a new matrix.
@@ -96,7 +119,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn push_select_append() {
+    fn push_select_concat() {
         let mut m = Csr::new(5);
         m.push_row(&[0, 3], &[1.0, 2.0]);
         m.push_row(&[], &[]);
@@ -106,8 +129,7 @@ mod tests {
         let s = m.select(&[2, 0]);
         assert_eq!(s.row(0).indices, &[4]);
         assert_eq!(s.row(1).values, &[1.0, 2.0]);
-        let mut a = s.clone();
-        a.append(&m);
+        let a = Csr::concat(vec![s.clone(), m.clone()], 5);
         assert_eq!(a.n_rows(), 5);
         assert_eq!(a.row(4).indices, &[4]);
     }

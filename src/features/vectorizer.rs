@@ -363,7 +363,7 @@ impl Vectorizer {
         let v = Vectorizer::from_parts(analyzer.config().clone(), config, kept, idf)?;
         // pass 2, in parallel and in place: weigh each part's rows
         parts.par_iter_mut().for_each(|p| v.weigh_part(p));
-        let m = concat(parts, v.n_features());
+        let m = Csr::concat(parts, v.n_features());
         Ok((v, m))
     }
 
@@ -725,11 +725,7 @@ impl Vectorizer {
                 m
             })
             .collect();
-        let mut out = Csr::new(self.n_features());
-        for p in &parts {
-            out.append(p);
-        }
-        out
+        Csr::concat(parts, self.n_features())
     }
 
     /// Turns a row's signed counts `val` of the columns `idx` (any order) into TF-IDF weights,
@@ -741,7 +737,7 @@ impl Vectorizer {
         for (&col, v) in idx.iter().zip(val.iter_mut()) {
             *v = self.tfidf(col, *v);
             let sq = (*v as f64) * (*v as f64);
-            let is_char = col >= self.first_char;
+            let is_char = self.family_index(col) == 1;
             word += if is_char { 0.0 } else { sq };
             char += if is_char { sq } else { 0.0 };
         }
@@ -753,35 +749,6 @@ impl Vectorizer {
             }
         }
     }
-}
-
-/// The rows of `parts`, in order, as one matrix. Each part is copied into its own range by
-/// its own task and freed as soon as it is copied, so the copies run on every core and the
-/// memory peak stays near one matrix (the zeroed arrays take pages only as they are filled).
-fn concat(parts: Vec<Csr>, n_cols: usize) -> Csr {
-    let nnz = parts.iter().map(Csr::nnz).sum::<usize>();
-    let mut m = Csr::new(n_cols);
-    m.indptr
-        .reserve_exact(parts.iter().map(Csr::n_rows).sum::<usize>());
-    for p in &parts {
-        let base = m.indptr[m.indptr.len() - 1];
-        m.indptr.extend(p.indptr[1..].iter().map(|&q| q + base));
-    }
-    m.indices = vec![0; nnz];
-    m.values = vec![0.0; nnz];
-    let mut jobs = Vec::with_capacity(parts.len());
-    let (mut idx, mut val) = (&mut m.indices[..], &mut m.values[..]);
-    for p in parts {
-        let (pi, ri) = std::mem::take(&mut idx).split_at_mut(p.nnz());
-        let (pv, rv) = std::mem::take(&mut val).split_at_mut(p.nnz());
-        jobs.push((p, pi, pv));
-        (idx, val) = (ri, rv);
-    }
-    jobs.into_par_iter().for_each(|(p, pi, pv)| {
-        pi.copy_from_slice(&p.indices);
-        pv.copy_from_slice(&p.values);
-    });
-    m
 }
 
 #[cfg(test)]

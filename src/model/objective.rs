@@ -293,6 +293,13 @@ fn scatter_k<const K: usize>(x: Row, r: &[f64], sink: &mut [f64]) {
 }
 
 impl Logistic<'_> {
+    /// `f` at `w` whose logits are in `z`: the penalty plus [`Logistic::loss_at_logits`].
+    fn value_at_logits(&mut self, w: &[f64]) -> f64 {
+        let d = self.x.n_cols * self.k();
+        let reg = 0.5 * dot(&w[..d], &w[..d]);
+        reg + self.loss_at_logits()
+    }
+
     /// The loss at the logits `z`, leaving the probabilities in `trial`.
     fn loss_at_logits(&mut self) -> f64 {
         let k = self.k();
@@ -387,8 +394,7 @@ impl Objective for Logistic<'_> {
         } else {
             Self::forward(self.x, k, w, &mut self.z);
         }
-        let reg = 0.5 * dot(&w[..d], &w[..d]);
-        reg + self.loss_at_logits()
+        self.value_at_logits(w)
     }
 
     fn gradient(&mut self, w: &[f64], g: &mut [f64]) {
@@ -423,11 +429,9 @@ impl Objective for Logistic<'_> {
     /// The trial logits are the Hessian point's plus `X̃s`, which the CG passes that built `s`
     /// already computed row by row: no pass over the matrix.
     fn value_of_step(&mut self, w: &[f64]) -> f64 {
-        let d = self.x.n_cols * self.k();
         copy(&self.z_at, &mut self.z);
         axpy(1.0, &self.xs, &mut self.z);
-        let reg = 0.5 * dot(&w[..d], &w[..d]);
-        reg + self.loss_at_logits()
+        self.value_at_logits(w)
     }
 
     /// One pass over the rows: each row's `xᵢ·v` is scaled by the Hessian's row block and
@@ -517,8 +521,7 @@ impl Objective for Logistic<'_> {
                 }
             }
         }
-        let loss = self.loss_at_logits();
-        Some(0.5 * dot(&w[..d], &w[..d]) + loss)
+        Some(self.value_at_logits(w))
     }
 }
 

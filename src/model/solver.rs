@@ -57,6 +57,10 @@ pub struct Convergence {
 /// passes over the data against 598 with liblinear's fixed 0.1 (README, "Design").
 const ETA_MAX: f64 = 0.3;
 
+/// Largest forcing term Kelley's safeguard may ask for (Kelley 1995, eq. 6.20), above
+/// [`ETA_MAX`] when the stopping rule needs little more than the last step.
+const ETA_SAFEGUARD_MAX: f64 = 0.9;
+
 /// The intercepts are refined until their gradient is this fraction of the stopping rule's.
 const REFINE: f64 = 0.1;
 
@@ -87,12 +91,11 @@ pub fn minimize(f: &mut dyn Objective, w: &mut [f64], cfg: &SolverConfig) -> Con
     while iter < cfg.max_iter && !done(gnorm) {
         // forcing term of the inexact Newton step (Eisenstat & Walker 1996): loose while far
         // from the optimum, tighter as the gradient shrinks, but never asking for much more
-        // than the stopping rule needs (Kelley 1995, eq. 6.20: at least half of it, which may
-        // exceed ETA_MAX, up to Kelley's largest forcing term 0.9)
+        // than the stopping rule needs (Kelley 1995, eq. 6.20: at least half of it)
         let eta = (gnorm / gnorm0)
             .sqrt()
             .min(ETA_MAX)
-            .max((0.5 * cfg.tol * gnorm0 / gnorm).min(0.9));
+            .max((0.5 * cfg.tol * gnorm0 / gnorm).min(ETA_SAFEGUARD_MAX));
         let (cg, boundary) = trcg(f, delta, eta, &g, &mut s, &mut r, &mut d, &mut hd);
         cg_total += cg;
         copy(w, &mut w_new);
