@@ -31,9 +31,16 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Reads every row of a labelled file. Rows keep their order; the first bad row stops the
-/// read with an error naming file, line and column.
-pub fn load(path: &Path, opts: ReadOptions, cols: &Columns) -> Result<TrainingData> {
+/// Reads every row of a labelled file, in order. A row that cannot be used (empty text,
+/// text that is not text, an empty or invalid label, an empty target) stops the read with an
+/// error naming file, line and column; with `skip_bad` it is left out instead and its
+/// message kept in [`TrainingData::skipped`]. Damage to the file's structure always stops.
+pub fn load(
+    path: &Path,
+    opts: ReadOptions,
+    cols: &Columns,
+    skip_bad: bool,
+) -> Result<TrainingData> {
     let mut rdr = RecordReader::open(Some(path), opts)?;
     let ti = rdr.column(&cols.text)?;
     let target_i = cols.target.as_deref().map(|t| rdr.column(t)).transpose()?;
@@ -51,52 +58,78 @@ pub fn load(path: &Path, opts: ReadOptions, cols: &Columns) -> Result<TrainingDa
     let mut classes = Vec::new();
     let mut flags = Vec::new();
     let mut targets = Vec::new();
+    let mut skipped = Vec::new();
     while let Some(rec) = rdr.next_record()? {
-        let text = &rec.fields[ti];
-        if text.trim().is_empty() {
-            return Err(Error::input(
-                &name,
-                rec.line,
-                Some(&cols.text),
-                "empty text; remove the row or give it text",
-            ));
-        }
-        match &cols.labels {
-            LabelColumns::Single(c) => {
-                let v = rec.fields[li[0]].trim();
-                if v.is_empty() {
-                    return Err(Error::input(&name, rec.line, Some(c), "empty label"));
+        // the row's problem: the column and what is wrong
+        let bad = |col: &str, msg: String| Error::input(&name, rec.line, Some(col), msg);
+        let row = (|| -> Result<Row> {
+            let text = rec.text(ti).map_err(|m| bad(&cols.text, m))?;
+            if text.trim().is_empty() {
+                return Err(bad(
+                    &cols.text,
+                    "empty text; remove the row or give it text".into(),
+                ));
+            }
+            let (mut class, mut row_flags) = (None, None);
+            match &cols.labels {
+                LabelColumns::Single(c) => {
+                    let v = rec.fields[li[0]].trim();
+                    if v.is_empty() {
+                        return Err(bad(c, "empty label".into()));
+                    }
+                    class = Some(class_value(v));
                 }
-                classes.push(v.to_string());
-            }
-            LabelColumns::Multi(cs) => {
-                let mut row = Vec::with_capacity(cs.len());
-                for (k, &i) in li.iter().enumerate() {
-                    let v = &rec.fields[i];
-                    row.push(parse_flag(v).ok_or_else(|| {
-                        Error::input(
-                            &name,
-                            rec.line,
-                            Some(&cs[k]),
-                            format!("label '{v}' is not 0/1, true/false or yes/no"),
-                        )
-                    })?);
+                LabelColumns::Multi(cs) => {
+                    let mut fl = Vec::with_capacity(cs.len());
+                    for (k, &i) in li.iter().enumerate() {
+                        let v = &rec.fields[i];
+                        fl.push(parse_flag(v).ok_or_else(|| {
+                            bad(
+                                &cs[k],
+                                format!(
+                                    "label '{}' is not 0/1, true/false or yes/no",
+                                    crate::error::excerpt(v, 40)
+                                ),
+                            )
+                        })?);
+                    }
+                    row_flags = Some(fl);
                 }
-                flags.push(row);
             }
-        }
-        if let (Some(i), Some(tc)) = (target_i, &cols.target) {
-            let t = rec.fields[i].trim();
-            if t.is_empty() {
-                return Err(Error::input(&name, rec.line, Some(tc), "empty target"));
+            let target = match (target_i, &cols.target) {
+                (Some(i), Some(tc)) => {
+                    let t = rec.fields[i].trim();
+                    if t.is_empty() {
+                        return Err(bad(tc, "empty target".into()));
+                    }
+                    Some(t.to_string())
+                }
+                _ => None,
+            };
+            Ok(Row {
+                text: text.to_string(),
+                class,
+                flags: row_flags,
+                target,
+            })
+        })();
+        match row {
+            Ok(r) => {
+                texts.push(r.text);
+                lines.push(rec.line);
+                classes.extend(r.class);
+                flags.extend(r.flags);
+                targets.extend(r.target);
             }
-            targets.push(t.to_string());
+            Err(e) if skip_bad => skipped.push(e.to_string()),
+            Err(e) => return Err(e),
         }
-        texts.push(rec.fields[ti].clone());
-        lines.push(rec.line);
     }
     if texts.is_empty() {
-        return Err(Error::Data(format!("{name}: no data rows")));
+        return Err(Error::Data(match skipped.len() {
+            0 => format!("{name}: no data rows"),
+            n => format!("{name}: no usable rows ({n} skipped)"),
+        }));
     }
     let labels = match &cols.labels {
         LabelColumns::Single(c) => Labels::Classes {
@@ -115,5 +148,93 @@ pub fn load(path: &Path, opts: ReadOptions, cols: &Columns) -> Result<TrainingDa
         labels,
         targets: cols.target.clone().map(|c| (c, targets)),
         source: (path.display().to_string(), sha256_file(path)?),
+        skipped,
     })
+}
+
+/// One usable row: its text, and its class or flags, and its target.
+struct Row {
+    text: String,
+    class: Option<String>,
+    flags: Option<Vec<bool>>,
+    target: Option<String>,
+}
+
+/// A class label as the model keeps it: `1.0` and `1.00` are the class `1`, as `0.0` is `0`,
+/// so that a column written by a float-minded tool does not split one class in two.
+pub fn class_value(v: &str) -> String {
+    let v = v.trim();
+    if let Some((int, frac)) = v.split_once('.') {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let int_ok = digits(int.strip_prefix('-').unwrap_or(int));
+        if int_ok && digits(frac) && frac.bytes().all(|b| b == b'0') {
+            return int.to_string();
+        }
+    }
+    v.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::Format;
+
+    fn load_str(text: &str, cols: &Columns, skip: bool) -> Result<TrainingData> {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("d.csv");
+        std::fs::write(&p, text).unwrap();
+        load(&p, ReadOptions::new(Format::Csv), cols, skip)
+    }
+
+    fn cols(labels: LabelColumns) -> Columns {
+        Columns {
+            text: "text".into(),
+            labels,
+            target: None,
+        }
+    }
+
+    #[test]
+    fn skipped_rows_are_counted_and_the_rest_kept_in_order() {
+        let c = cols(LabelColumns::Single("y".into()));
+        let text = "text,y\na,1\n,0\nb,\nc,0\n";
+        let e = load_str(text, &c, false).unwrap_err().to_string();
+        assert!(
+            e.ends_with("d.csv:3, column 'text': empty text; remove the row or give it text"),
+            "{e}"
+        );
+        let d = load_str(text, &c, true).unwrap();
+        assert_eq!(d.texts, ["a", "c"]);
+        assert_eq!(d.lines, [2, 5]);
+        assert_eq!(d.skipped.len(), 2);
+        assert!(
+            d.skipped[1].contains(":4, column 'y': empty label"),
+            "{:?}",
+            d.skipped
+        );
+    }
+
+    #[test]
+    fn labels_outside_the_documented_sets_are_refused() {
+        let c = cols(LabelColumns::Multi(vec!["y".into()]));
+        for bad in ["2", "0.5", "-1", "maybe"] {
+            let e = load_str(&format!("text,y\na,{bad}\n"), &c, false).unwrap_err();
+            assert!(e.to_string().contains("is not 0/1"), "{bad}: {e}");
+        }
+        let d = load_str("text,y\na,1.0\nb,0.00\nc,Yes\n", &c, false).unwrap();
+        let Labels::Multi { values, .. } = d.labels else {
+            panic!()
+        };
+        assert_eq!(values, [[true], [false], [true]]);
+        // one class column: 1 and 1.0 are one class
+        let c = cols(LabelColumns::Single("y".into()));
+        let d = load_str("text,y\na,1\nb,1.0\nc,0.0\n", &c, false).unwrap();
+        let Labels::Classes { values, .. } = d.labels else {
+            panic!()
+        };
+        assert_eq!(values, ["1", "1", "0"]);
+        assert_eq!(class_value("1.5"), "1.5");
+        assert_eq!(class_value("-2.0"), "-2");
+        assert_eq!(class_value("v1.0"), "v1.0");
+    }
 }

@@ -68,4 +68,13 @@ impl Error {
     }
 }
 
+/// `s` for quoting in a message: whole when short, else its first `max` characters and how
+/// long it was, so that an error never echoes a 50 MB field.
+pub fn excerpt(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &s[..cut], s.len()),
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -35,6 +35,9 @@ impl fmt::Display for Action {
     }
 }
 
+/// Largest policy file read: 1 MiB (a policy is a few rules).
+pub const MAX_POLICY_BYTES: usize = 1 << 20;
+
 /// The name a rule uses for the comment's similarity to its article.
 pub const ON_TOPIC: &str = "on_topic";
 
@@ -59,11 +62,26 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Parses policy TOML; `name` (the file) goes into error messages.
+    /// Parses policy TOML; `name` (the file) goes into error messages, with the line and
+    /// column of a syntax error (never the offending line itself, which may be huge).
     pub fn parse(text: &str, name: &str) -> Result<Policy> {
         let p: Policy = toml::from_str(text).map_err(|e| {
-            // toml's message starts with "TOML parse error at line L, column C"
-            Error::Data(format!("{name}: {}", e.to_string().trim_end()))
+            let msg = crate::error::excerpt(e.message().trim_end(), 200);
+            let msg = msg.trim_matches('\'');
+            match e.span() {
+                Some(span) => {
+                    let before = &text.as_bytes()[..span.start.min(text.len())];
+                    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+                    let col = before.len()
+                        - before
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .map_or(0, |i| i + 1)
+                        + 1;
+                    Error::input(name, line, None, format!("byte {col}: {msg}"))
+                }
+                None => Error::Data(format!("{name}: {msg}")),
+            }
         })?;
         for (i, r) in p.rules.iter().enumerate() {
             let bad = |m: String| Error::Data(format!("{name}: rule {}: {m}", i + 1));
@@ -78,9 +96,9 @@ impl Policy {
         Ok(p)
     }
 
-    /// Reads a policy file.
+    /// Reads a policy file (at most [`MAX_POLICY_BYTES`]).
     pub fn load(path: &Path) -> Result<Policy> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::text::read_text(Some(path), "a policy", MAX_POLICY_BYTES)?;
         Policy::parse(&text, &path.display().to_string())
     }
 
@@ -160,7 +178,10 @@ impl BoundPolicy {
                     None => continue,
                 },
             };
+            // a score that is not a number fires every rule but approve: a broken score must
+            // never let a comment through unseen (fail closed)
             let fires = match (r.at_least, r.below) {
+                _ if v.is_nan() => r.action != Action::Approve,
                 (Some(t), _) => v >= t,
                 (_, Some(t)) => v < t,
                 _ => false,
@@ -239,14 +260,21 @@ mod tests {
         assert_eq!(d(0.1, Some(0.3)), (Action::Approve, String::new(), vec![]));
         // without an article, on-topic rules never fire
         assert_eq!(d(0.1, None).0, Action::Approve);
+        // a score that is not a number never approves
+        assert_eq!(d(f64::NAN, Some(0.5)).0, Action::Reject);
     }
 
     #[test]
     fn bad_policies_are_refused_with_the_place() {
         let e = Policy::parse("[[rule]]\noutput = 3", "p.toml").unwrap_err();
+        assert!(e.to_string().starts_with("p.toml:2: byte 10: "), "{e}");
+        // a huge line is located, not echoed
+        let long = format!("[[rule]]\noutput = \"{}", "x".repeat(200_000));
+        let e = Policy::parse(&long, "p.toml").unwrap_err().to_string();
         assert!(
-            e.to_string().contains("p.toml") && e.to_string().contains("line 2"),
-            "{e}"
+            e.starts_with("p.toml:2:") && e.len() < 400,
+            "{}",
+            &e[..400.min(e.len())]
         );
         let e = Policy::parse(
             "[[rule]]\noutput = \"x\"\naction = \"reject\"\nat_least = 0.5\nbelow = 0.2",

@@ -117,9 +117,7 @@ pub fn score_stream_with(
         None => (0..reader.headers().len()).collect(),
     };
     let mut added = model.output_names();
-    if let Some(p) = model.spec.prediction_name() {
-        added.push(p);
-    }
+    added.extend(model.spec.prediction_names());
     if opts.articles.is_some() {
         added.push("on_topic".into());
     }
@@ -143,6 +141,12 @@ pub fn score_stream_with(
     }
     header.extend(added.iter().cloned());
     writer.write_header(&header)?;
+    // a comment that reads as a number ("1947") stays text in JSONL output
+    writer.mark_text(&text_col);
+    let kept_names: Option<Vec<String>> = opts
+        .keep
+        .as_ref()
+        .map(|_| kept.iter().map(|&i| reader.headers()[i].clone()).collect());
 
     let article_col = match &opts.articles {
         Some(Articles::ById { column, .. }) => Some(reader.column(column)?),
@@ -170,7 +174,7 @@ pub fn score_stream_with(
     let size = opts.batch.max(1);
     // each row's scores go to its slice of one flat buffer per batch (no allocation per row)
     let score_one = |rec: &Record, out: &mut [f64]| -> Status {
-        let text = &rec.fields[ti];
+        let text = rec.text(ti).map_err(|m| (text_col.clone(), m))?;
         if text.trim().is_empty() {
             return Err((text_col.clone(), "empty text".to_string()));
         }
@@ -225,6 +229,7 @@ pub fn score_stream_with(
         model,
         opts,
         name: &name,
+        kept_names: kept_names.as_deref(),
         summary: ScoreSummary::default(),
     };
     let (mut cur, mut fail) = read_batch(reader, size);
@@ -299,6 +304,8 @@ struct Output<'a> {
     model: &'a Model,
     opts: &'a ScoreOptions,
     name: &'a str,
+    /// with `--keep`, the JSONL keys kept
+    kept_names: Option<&'a [String]>,
     summary: ScoreSummary,
 }
 
@@ -328,11 +335,21 @@ impl Output<'_> {
                     extra.push((name, Cell::Num(v)));
                 }
                 let mut next = self.n_out;
-                let cut =
-                    self.model.heads[row.target * self.model.spec.heads_per_target()].threshold();
-                if let Some(c) = self.model.spec.predicted_class(p, cut) {
-                    extra.push((&added[next], Cell::Text(c.to_string())));
-                    next += 1;
+                let spec = &self.model.spec;
+                let per = spec.heads_per_target();
+                let heads = &self.model.heads[row.target * per..row.target * per + per];
+                match spec.predicted_class(p, heads[0].threshold()) {
+                    Some(c) => {
+                        extra.push((&added[next], Cell::Text(c.to_string())));
+                        next += 1;
+                    }
+                    None => {
+                        for (g, h) in heads.iter().enumerate() {
+                            let flag = if p[g] >= h.threshold() { "1" } else { "0" };
+                            extra.push((&added[next], Cell::Text(flag.into())));
+                            next += 1;
+                        }
+                    }
                 }
                 if let Some(v) = row.on_topic {
                     extra.push((&added[next], Cell::Num(v)));
@@ -359,7 +376,13 @@ impl Output<'_> {
                 ));
             }
         }
-        self.writer.write_row(&fields, rec.json.as_ref(), &extra)?;
+        let kept_json = match (&rec.json, self.kept_names) {
+            (Some(obj), Some(keys)) => Some(std::borrow::Cow::Owned(obj.select(keys))),
+            (Some(obj), None) => Some(std::borrow::Cow::Borrowed(obj)),
+            (None, _) => None,
+        };
+        self.writer
+            .write_row(&fields, kept_json.as_deref(), &extra)?;
         self.summary.rows += 1;
         Ok(())
     }

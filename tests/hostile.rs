@@ -38,10 +38,7 @@ fn small_model_bytes() -> &'static [u8] {
 
 /// Reads every record of `bytes` as `format`; returns the rows read before the first error.
 fn read_all(bytes: Vec<u8>, format: Format) -> usize {
-    let opts = ReadOptions {
-        format,
-        tsv_quoting: false,
-    };
+    let opts = ReadOptions::new(format);
     let Ok(mut r) =
         RecordReader::from_reader("fuzz".into(), Box::new(std::io::Cursor::new(bytes)), opts)
     else {
@@ -154,10 +151,10 @@ fn a_million_empty_rows_are_all_accounted_for() {
         .success();
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("id,text,p_abusive,error"));
+    assert_eq!(lines.next(), Some("id,text,p_abusive,pred_abusive,error"));
     let mut n = 0;
     for (i, l) in lines.enumerate() {
-        assert!(l.starts_with(&format!("{i},,,\"line {},", i + 2)), "{l}");
+        assert!(l.starts_with(&format!("{i},,,,\"line {},", i + 2)), "{l}");
         n += 1;
     }
     assert_eq!(n, 1_000_000);

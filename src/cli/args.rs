@@ -11,6 +11,69 @@ use gavel::model::{LabelSpec, Model};
 use gavel::text::TextConfig;
 use std::path::{Path, PathBuf};
 
+/// A clap parser of a whole number in `LO..=HI`, whose message names the range.
+pub fn int_in<const LO: u64, const HI: u64>(s: &str) -> std::result::Result<usize, String> {
+    let v: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a whole number from {LO} to {HI}"))?;
+    if !(LO..=HI).contains(&v) {
+        return Err(format!("{v} is out of range: use {LO} to {HI}"));
+    }
+    usize::try_from(v).map_err(|_| format!("{v} does not fit this machine"))
+}
+
+/// A clap parser of a finite number in [0, 1].
+pub fn fraction(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a number from 0 to 1")),
+    }
+}
+
+/// A clap parser of a finite number in [`gavel::model::C_RANGE`].
+fn c_value(s: &str) -> std::result::Result<f64, String> {
+    let (lo, hi) = gavel::model::C_RANGE;
+    match s.trim().parse::<f64>() {
+        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a number from {lo:e} to {hi:e}")),
+    }
+}
+
+/// A clap parser of a tolerance: a finite number in (0, 1).
+fn tolerance(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
+        _ => Err(format!("'{s}' is not a number between 0 and 1")),
+    }
+}
+
+/// Refuses to write `out` when it is one of `inputs` (the same file however spelled, through
+/// links too): the run would destroy what it reads.
+pub fn refuse_overwrite<'a>(
+    inputs: impl IntoIterator<Item = &'a PathBuf>,
+    out: &Path,
+) -> Result<()> {
+    for i in inputs {
+        if gavel::io::output::same_file(i, out) {
+            bail!(
+                "{} is also an input ({}); write the output to another file",
+                out.display(),
+                i.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A whole text file of at most `max` bytes (`what` names it in messages).
+pub fn read_text_file(p: &Path, what: &str, max: usize) -> Result<String> {
+    Ok(gavel::io::text::read_text(Some(p), what, max)?)
+}
+
+/// Largest --max-field-bytes: 1 GiB (a field's offsets must fit 32 bits with room to spare).
+pub const MAX_FIELD_BYTES_LIMIT: u64 = 1 << 30;
+
 /// An input file and how to read it.
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
@@ -23,6 +86,14 @@ pub struct DataArgs {
     /// Honour "quotes" in TSV files (off by default: TSV fields are taken literally)
     #[arg(long)]
     pub tsv_quoting: bool,
+    /// Longest field (CSV/TSV) or line (JSONL) in bytes; a longer one (often a stray quote
+    /// running on) is an error naming where it starts
+    #[arg(long, default_value_t = gavel::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
+    pub max_field_bytes: usize,
+    /// On a row that cannot be used (empty text, missing label): stop (default) or skip it,
+    /// counting the skipped rows on stderr (and, for train, in the model's record)
+    #[arg(long, default_value = "stop", value_parser = ["stop", "skip"])]
+    pub on_error: String,
 }
 
 impl DataArgs {
@@ -31,7 +102,22 @@ impl DataArgs {
             self.data_format.as_deref(),
             Some(&self.data),
             self.tsv_quoting,
+            self.max_field_bytes,
         )
+    }
+
+    /// Reads the labelled file; skipped rows (with `--on-error skip`) are reported on stderr.
+    pub fn load(&self, cols: &Columns, ui: &super::Ui) -> Result<gavel::model::TrainingData> {
+        let skip = self.on_error == "skip";
+        let data = gavel::dataset::load(&self.data, self.read_options()?, cols, skip)?;
+        if let Some(first) = data.skipped.first() {
+            ui.warn(&format!(
+                "{}: skipped {} row(s) that cannot be used; the first: {first}",
+                self.data.display(),
+                data.skipped.len()
+            ));
+        }
+        Ok(data)
     }
 }
 
@@ -39,10 +125,12 @@ pub fn read_options(
     format: Option<&str>,
     path: Option<&Path>,
     tsv_quoting: bool,
+    max_field_bytes: usize,
 ) -> Result<ReadOptions> {
     Ok(ReadOptions {
         format: Format::resolve(format, path)?,
         tsv_quoting,
+        max_field_bytes,
     })
 }
 
@@ -98,7 +186,7 @@ fn parse_range(s: &str) -> Result<(usize, usize)> {
 #[derive(Args, Debug, Clone)]
 pub struct TrainArgs {
     /// Inverse regularisation strength C (larger: fits the training data more closely)
-    #[arg(long = "c", default_value_t = 4.0)]
+    #[arg(long = "c", default_value_t = 4.0, value_parser = c_value)]
     pub c: f64,
     /// Class weights: none or balanced
     #[arg(long, default_value = "balanced")]
@@ -123,7 +211,7 @@ pub struct TrainArgs {
     #[arg(long, default_value = "english")]
     pub lang: String,
     /// Keep only n-gram buckets seen in at least this many training rows
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub min_df: u32,
     /// Use raw term counts instead of 1 + ln(count)
     #[arg(long)]
@@ -136,18 +224,18 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_deobfuscate: bool,
     /// Most Newton iterations per head
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = int_in::<1, 100_000>)]
     pub max_iter: usize,
     /// Relative gradient tolerance of the solver
-    #[arg(long, default_value_t = 2e-2)]
+    #[arg(long, default_value_t = 2e-2, value_parser = tolerance)]
     pub tol: f64,
     /// Calibrate every head (Platt scaling; temperature for multiclass heads) on out-of-fold
     /// scores from this many folds; 0 leaves the scores uncalibrated
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = int_in::<0, 100>)]
     pub calibration_folds: usize,
     /// Name this many feature columns (those of the largest weights) in the model by their
     /// most frequent training n-grams, for explanations and inspect; 0: none
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, value_parser = int_in::<0, 10_000_000>)]
     pub vocab: usize,
 }
 
@@ -247,7 +335,7 @@ pub fn emit_report(args: &ReportArgs, r: &Renderings, ui: &super::Ui) -> Result<
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             for f in &formats {
                 let path = dir.join(format!("report.{f}"));
-                gavel::model::file::write_atomic(&path, &render(f)?)?;
+                gavel::io::output::write_atomic(&path, &render(f)?)?;
                 ui.info(&format!("wrote {}", path.display()));
             }
         }
@@ -255,12 +343,20 @@ pub fn emit_report(args: &ReportArgs, r: &Renderings, ui: &super::Ui) -> Result<
             if formats.len() > 1 {
                 bail!("several report formats need --out DIR");
             }
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            out.write_all(&render(&formats[0])?)?;
-            out.flush()?;
+            print_stdout(&render(&formats[0])?)?;
         }
     }
+    Ok(())
+}
+
+/// Writes `bytes` to standard output; a closed or full standard output is an error (and a
+/// closed pipe, as everywhere, ends the run quietly).
+pub fn print_stdout(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = gavel::io::output::Output::create(None)?;
+    out.write_all(bytes)
+        .map_err(|e| gavel::Error::io("<stdout>", e))?;
+    out.finish()?;
     Ok(())
 }
 

@@ -2,9 +2,10 @@
 //! family of tricks at a time, against the clean set.
 
 use super::args::{
-    emit_report, flag_threshold, json, model_columns, DataArgs, Renderings, ReportArgs,
+    emit_report, flag_threshold, fraction, json, model_columns, refuse_overwrite, DataArgs,
+    Renderings, ReportArgs,
 };
-use super::Ui;
+use super::{FloorFailed, Ui};
 use anyhow::{bail, Result};
 use clap::Args;
 use gavel::eval::attack::{
@@ -30,7 +31,7 @@ pub struct Cmd {
     #[arg(long)]
     pub policy: Option<PathBuf>,
     /// Largest ROC-AUC drop allowed per family; exit 1 above it
-    #[arg(long, default_value_t = 0.02)]
+    #[arg(long, default_value_t = 0.02, value_parser = fraction)]
     pub max_drop: f64,
     /// Obfuscate every word of 4+ letters of the abusive rows, not only the set's abusive
     /// vocabulary (words at least e times likelier in its abusive rows, in 5 or more of them)
@@ -63,12 +64,13 @@ fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> Result
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
+    if let Some(dir) = &cmd.write_dir {
+        for f in std::iter::once("clean").chain(FAMILIES.iter().map(|f| f.name())) {
+            refuse_overwrite([&cmd.model, &cmd.data.data], &dir.join(format!("{f}.csv")))?;
+        }
+    }
     let model = file::load(&cmd.model)?;
-    let data = gavel::dataset::load(
-        &cmd.data.data,
-        cmd.data.read_options()?,
-        &model_columns(&model, &cmd.text),
-    )?;
+    let data = cmd.data.load(&model_columns(&model, &cmd.text), ui)?;
     let (clean, truth, output) = binary_scores(&model, &data)?;
     let (threshold, from) = flag_threshold(&model, &output, cmd.policy.as_deref())?;
     let recall = |s: &[f64]| {
@@ -79,11 +81,25 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             / pos as f64
     };
     let clean_auc = roc_auc(&clean, &truth);
+    if clean_auc.is_none() {
+        bail!(
+            "{}: the set needs abusive and non-abusive rows to measure ROC-AUC",
+            cmd.data.data.display()
+        );
+    }
     if let Some(dir) = &cmd.write_dir {
         std::fs::create_dir_all(dir)?;
         write_set(&dir.join("clean.csv"), &data.texts, &truth)?;
     }
     let vocab = abusive_vocabulary(&data.texts, &truth, 5);
+    if vocab.is_empty() && !cmd.all_words {
+        bail!(
+            "{}: no word is abusive vocabulary here (4+ letters, in 5 or more abusive rows, at \
+             least e times likelier there), so nothing would be attacked; use --all-words or a \
+             larger set",
+            cmd.data.data.display()
+        );
+    }
     let targets = (!cmd.all_words).then_some(&vocab);
     let first_abusive = (0..truth.len()).find(|&i| {
         truth[i]
@@ -97,10 +113,20 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let mut families = Vec::new();
     for f in FAMILIES {
         let mut attacked = data.clone();
+        let mut changed = 0;
         for (t, &y) in attacked.texts.iter_mut().zip(&truth) {
             if y {
-                *t = perturb(t, f, targets);
+                let p = perturb(t, f, targets);
+                changed += (p != *t) as usize;
+                *t = p;
             }
+        }
+        if changed == 0 {
+            bail!(
+                "the {} family changed no comment (no abusive row has a word it can disguise): \
+                 the floor cannot be tested on this set",
+                f.name()
+            );
         }
         let (s, _, _) = binary_scores(&model, &attacked)?;
         let auc = roc_auc(&s, &truth);
@@ -158,11 +184,12 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     )?;
     let bad = rep.failing();
     if !bad.is_empty() {
-        bail!(
-            "ROC-AUC dropped more than {} under: {}",
+        return Err(FloorFailed(format!(
+            "floor not met: ROC-AUC dropped more than {} (--max-drop) under: {}",
             cmd.max_drop,
             bad.iter().map(|f| f.family).collect::<Vec<_>>().join(", ")
-        );
+        ))
+        .into());
     }
     Ok(())
 }

@@ -2,7 +2,10 @@
 //! spread of every metric over the folds, and the report of the pooled out-of-fold
 //! predictions.
 
-use super::args::{emit_report, json, ColumnArgs, DataArgs, Renderings, ReportArgs, TrainArgs};
+use super::args::{
+    emit_report, int_in, json, refuse_overwrite, ColumnArgs, DataArgs, Renderings, ReportArgs,
+    TrainArgs,
+};
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -19,8 +22,8 @@ pub struct Cmd {
     pub columns: ColumnArgs,
     #[command(flatten)]
     pub train: TrainArgs,
-    /// Number of folds
-    #[arg(long, default_value_t = 5)]
+    /// Number of folds (at most the number of rows)
+    #[arg(long, default_value_t = 5, value_parser = int_in::<2, 100>)]
     pub folds: usize,
     /// Seed of the fold assignment
     #[arg(long, default_value_t = 42)]
@@ -30,15 +33,20 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
-    if cmd.folds < 2 {
-        bail!("--folds must be at least 2");
+    if let Some(dir) = &cmd.report.out {
+        for f in ["md", "json", "html"] {
+            refuse_overwrite([&cmd.data.data], &dir.join(format!("report.{f}")))?;
+        }
     }
     let cfg = cmd.train.config()?;
-    let data = gavel::dataset::load(
-        &cmd.data.data,
-        cmd.data.read_options()?,
-        &cmd.columns.columns()?,
-    )?;
+    let data = cmd.data.load(&cmd.columns.columns()?, ui)?;
+    if cmd.folds > data.texts.len() {
+        bail!(
+            "--folds {} is more than the {} rows: every fold needs a row to test",
+            cmd.folds,
+            data.texts.len()
+        );
+    }
     let folds = split::k_fold(&data.strata(), cmd.folds, cmd.seed);
     let progress = ui.bar(cmd.folds as u64, "folds");
     let (mut models, mut reports) = (Vec::new(), Vec::new());
@@ -46,6 +54,9 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     for k in 0..cmd.folds {
         let tr: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] != k).collect();
         let te: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] == k).collect();
+        if te.is_empty() {
+            bail!("fold {} has no rows to test; use fewer folds", k + 1);
+        }
         let model = train(&data.subset(&tr), &cfg)?;
         if let Some(first) = models.first() {
             let first: &gavel::model::Model = first;

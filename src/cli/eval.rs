@@ -2,9 +2,10 @@
 //! side by side with `--compare A B`.
 
 use super::args::{
-    emit_report, flag_threshold, json, model_columns, DataArgs, Renderings, ReportArgs,
+    emit_report, flag_threshold, fraction, int_in, json, model_columns, refuse_overwrite, DataArgs,
+    Renderings, ReportArgs,
 };
-use super::Ui;
+use super::{FloorFailed, Ui};
 use anyhow::{bail, Result};
 use clap::Args;
 use gavel::eval::bias::{audit, BiasReport};
@@ -32,7 +33,7 @@ pub struct Cmd {
     #[command(flatten)]
     pub report: ReportArgs,
     /// Bootstrap resamples for the intervals of --compare
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = int_in::<1, 100_000>)]
     pub bootstrap: usize,
     /// Seed of the bootstrap
     #[arg(long, default_value_t = 42)]
@@ -43,10 +44,10 @@ pub struct Cmd {
     #[arg(long, value_name = "FILE")]
     pub suggest_policy: Option<PathBuf>,
     /// Precision the suggested 'reject' rules reach on the data
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = 0.9, value_parser = fraction)]
     pub reject_precision: f64,
     /// Recall the suggested 'review' rules (with 'reject') reach on the data
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = 0.9, value_parser = fraction)]
     pub review_recall: f64,
     /// Identity bias audit instead of the report: per value of --identity-column, subgroup,
     /// BPSN and BNSP AUC and the false-positive rate on neutral rows
@@ -60,7 +61,7 @@ pub struct Cmd {
     #[arg(long, requires = "bias")]
     pub policy: Option<PathBuf>,
     /// Largest neutral false-positive rate allowed per identity (with --bias); exit 1 above it
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, value_parser = fraction)]
     pub max_fpr: f64,
     /// Leave the worst-error comments out of the report (for data whose terms forbid
     /// redistributing its text, such as the reports committed with the shipped models)
@@ -73,6 +74,20 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
+    let models: Vec<&PathBuf> = cmd
+        .model
+        .iter()
+        .chain(cmd.compare.iter().flatten())
+        .collect();
+    let inputs = || models.iter().copied().chain([&cmd.data.data]);
+    if let Some(out) = &cmd.suggest_policy {
+        refuse_overwrite(inputs().chain(cmd.policy.iter()), out)?;
+    }
+    if let Some(dir) = &cmd.report.out {
+        for f in ["md", "json", "html"] {
+            refuse_overwrite(inputs(), &dir.join(format!("report.{f}")))?;
+        }
+    }
     if let Some(pair) = &cmd.compare {
         return run_compare(cmd, &pair[0], &pair[1], ui);
     }
@@ -86,11 +101,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if cmd.bias {
         return run_bias(cmd, &model, ui);
     }
-    let data = gavel::dataset::load(
-        &cmd.data.data,
-        cmd.data.read_options()?,
-        &model_columns(&model, &cmd.text),
-    )?;
+    let data = cmd.data.load(&model_columns(&model, &cmd.text), ui)?;
     let name = path.display().to_string();
     let targets = row_targets(&model, &data)?;
     let pred = predict_for(&model, &data, &targets);
@@ -99,15 +110,13 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             reject_precision: cmd.reject_precision,
             review_recall: cmd.review_recall,
         };
-        for v in [t.reject_precision, t.review_recall] {
-            if !(v > 0.0 && v <= 1.0) {
-                bail!("--reject-precision and --review-recall must be in (0, 1]");
-            }
+        if t.reject_precision == 0.0 || t.review_recall == 0.0 {
+            bail!("--reject-precision and --review-recall must be above 0");
         }
         let heads = head_scores(&model.spec, &data, &pred)?;
         let sg = suggest(&heads, &model.output_names(), t)?;
         let toml = sg.to_toml(&data.source.0, &name);
-        gavel::model::file::write_atomic(out, toml.as_bytes())?;
+        gavel::io::output::write_atomic(out, toml.as_bytes())?;
         ui.info(&format!(
             "wrote {}: per 1,000 comments approve {:.0}, review {:.0}, reject {:.0}",
             out.display(),
@@ -133,7 +142,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 fn run_compare(cmd: &Cmd, a: &Path, b: &Path, ui: &Ui) -> Result<()> {
     let (ma, mb) = (file::load(a)?, file::load(b)?);
     let cols = model_columns(&ma, &cmd.text);
-    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
+    let data = cmd.data.load(&cols, ui)?;
     let names = [a.display().to_string(), b.display().to_string()];
     let boot = Bootstrap {
         resamples: cmd.bootstrap,
@@ -157,13 +166,19 @@ fn run_bias(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<()> {
     // the identity column is read as the rows' target column
     let mut cols = model_columns(model, &cmd.text);
     cols.target = Some(cmd.identity_column.clone());
-    let data = gavel::dataset::load(&cmd.data.data, cmd.data.read_options()?, &cols)?;
+    let data = cmd.data.load(&cols, ui)?;
     let identities = data
         .targets
         .as_ref()
         .map(|t| t.1.clone())
         .unwrap_or_default();
     let (scores, abusive, output) = binary_scores(model, &data)?;
+    if !abusive.iter().any(|&a| !a) {
+        bail!(
+            "{}: no neutral row, so no false-positive rate can be measured",
+            cmd.data.data.display()
+        );
+    }
     let (threshold, from) = flag_threshold(model, &output, cmd.policy.as_deref())?;
     let rep = BiasReport {
         schema: "gavel.bias/1",
@@ -185,15 +200,16 @@ fn run_bias(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<()> {
     )?;
     let failing = rep.failing();
     if !failing.is_empty() {
-        bail!(
-            "neutral false-positive rate over {:.0}% for: {}",
+        return Err(FloorFailed(format!(
+            "floor not met: neutral false-positive rate over {}% (--max-fpr) for: {}",
             100.0 * cmd.max_fpr,
             failing
                 .iter()
                 .map(|i| i.identity.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        ))
+        .into());
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! `gavel explain`: one comment's scores, split into the exact contribution of each n-gram
 //! column, with collisions shown.
 
-use super::args::json;
-use anyhow::{bail, Context, Result};
+use super::args::{int_in, json, print_stdout, MAX_FIELD_BYTES_LIMIT};
+use anyhow::{bail, Result};
 use clap::Args;
 use gavel::explain::{explain, Driver, HeadExplanation};
 use gavel::model::{file, Model};
@@ -17,14 +17,21 @@ pub struct Cmd {
     /// The comment to explain
     #[arg(required_unless_present = "file", conflicts_with = "file")]
     pub text: Option<String>,
-    /// Read the comment from this file (all of it is one comment)
+    /// Read the comment from this file (all of it is one comment; '-' reads standard input)
     #[arg(long)]
     pub file: Option<PathBuf>,
+    /// Longest comment read with --file, in bytes
+    #[arg(long, default_value_t = gavel::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
+    pub max_field_bytes: usize,
     /// Target of per-target models (the value of the model's target column)
     #[arg(long)]
     pub target: Option<String>,
+    /// Per-target models: explain a target the model was not trained on (or none) with the
+    /// mean of its target heads, as `score --any-target` scores it
+    #[arg(long)]
+    pub any_target: bool,
     /// N-gram columns shown per direction
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = int_in::<0, 100_000>)]
     pub top: usize,
     /// Print JSON (every column, exact contributions) instead of text
     #[arg(long)]
@@ -32,14 +39,13 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: &Cmd) -> Result<()> {
-    let model = file::load(&cmd.model)?;
+    let mut model = file::load(&cmd.model)?;
+    if cmd.any_target {
+        model = model.with_any_target();
+    }
     let text = match (&cmd.text, &cmd.file) {
         (Some(t), _) => t.clone(),
-        (None, Some(f)) => {
-            let bytes = std::fs::read(f).with_context(|| f.display().to_string())?;
-            String::from_utf8(bytes)
-                .map_err(|e| anyhow::anyhow!("{}: not UTF-8 ({e})", f.display()))?
-        }
+        (None, Some(f)) => gavel::io::text::read_text(Some(f), "one comment", cmd.max_field_bytes)?,
         (None, None) => bail!("give the comment, or --file FILE"),
     };
     if text.trim().is_empty() {
@@ -54,8 +60,7 @@ pub fn run(cmd: &Cmd) -> Result<()> {
     } else {
         render(&model, &heads, target, cmd.top)
     };
-    print!("{out}");
-    Ok(())
+    print_stdout(out.as_bytes())
 }
 
 /// The explanation as text: per head the scores, the logit's parts, and the columns that

@@ -1,12 +1,11 @@
 //! `gavel extract`: the comments of news pages saved as text, as a CSV that `gavel score` reads.
 
+use super::args::{int_in, refuse_overwrite, MAX_FIELD_BYTES_LIMIT};
 use super::Ui;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use gavel::extract::{extract, Shape};
 use gavel::io::{Format, RecordWriter};
-use gavel::Error;
-use std::io::Read;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -22,6 +21,9 @@ pub struct Cmd {
     /// The article title of every page (default: each page's first line that is not a comment)
     #[arg(long)]
     pub title: Option<String>,
+    /// Largest page read, in bytes
+    #[arg(long, default_value_t = 64 << 20, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
+    pub max_page_bytes: usize,
 }
 
 /// Output columns: `text` is what the shipped models read.
@@ -36,18 +38,29 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             .map(|p| (p.as_os_str() != "-").then_some(p))
             .collect()
     };
+    if let Some(out) = &cmd.output {
+        refuse_overwrite(&cmd.pages, out)?;
+    }
     let format = Format::resolve(cmd.output_format.as_deref(), cmd.output.as_deref())?;
     // every page is read before a row is written: a missing or bad page writes nothing
     let pages = pages
         .into_iter()
         .map(|path| {
             let name = path.map_or("<stdin>".to_string(), |p| p.display().to_string());
-            let page = extract(&read_page(path, &name)?);
+            let text = gavel::io::text::read_text(
+                path.map(|p| p.as_path()),
+                "a page",
+                cmd.max_page_bytes,
+            )?;
+            let page = extract(&text);
             Ok((name, page))
         })
         .collect::<Result<Vec<_>>>()?;
     let mut w = RecordWriter::create(cmd.output.as_deref(), format)?;
     w.write_header(&HEADER.map(String::from))?;
+    for c in ["page", "title", "author", "text"] {
+        w.mark_text(c);
+    }
     for (name, page) in &pages {
         let title = cmd.title.as_deref().unwrap_or(&page.title);
         for c in &page.comments {
@@ -82,31 +95,6 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     }
     w.finish()?;
     Ok(())
-}
-
-/// A page's text; invalid UTF-8 is an error at its line and column.
-fn read_page(path: Option<&PathBuf>, name: &str) -> Result<String> {
-    let mut bytes = Vec::new();
-    match path {
-        Some(p) => bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?,
-        None => {
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-        }
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
-        Error::input(
-            name,
-            line,
-            None,
-            format!("invalid UTF-8 at byte {col} of the line"),
-        )
-        .into()
-    })
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -1,6 +1,6 @@
 //! `gavel inspect`: what a model file holds, for people (or as JSON).
 
-use super::args::json;
+use super::args::{int_in, json, print_stdout};
 use anyhow::Result;
 use clap::Args;
 use gavel::inspect::{inspect, Inspection, Weighted};
@@ -13,7 +13,7 @@ pub struct Cmd {
     /// Model file
     pub model: PathBuf,
     /// N-gram columns shown per output and direction
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = 15, value_parser = int_in::<0, 100_000>)]
     pub top: usize,
     /// Print JSON instead of text
     #[arg(long)]
@@ -25,11 +25,10 @@ pub fn run(cmd: &Cmd) -> Result<()> {
     let bytes = std::fs::metadata(&cmd.model)?.len();
     let ins = inspect(&model, cmd.top);
     if cmd.json {
-        print!("{}", String::from_utf8(json(&ins)?)?);
+        print_stdout(&json(&ins)?)
     } else {
-        print!("{}", render(&ins, &cmd.model.display().to_string(), bytes));
+        print_stdout(render(&ins, &cmd.model.display().to_string(), bytes).as_bytes())
     }
-    Ok(())
 }
 
 fn range((a, b): (usize, usize)) -> String {

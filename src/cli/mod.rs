@@ -51,6 +51,19 @@ pub enum Command {
     Extract(extract::Cmd),
 }
 
+/// A quality floor (`eval --bias --max-fpr`, `attack --max-drop`) that the model failed:
+/// the run itself worked, so `main` exits 1, not 2.
+#[derive(Debug)]
+pub struct FloorFailed(pub String);
+
+impl std::fmt::Display for FloorFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FloorFailed {}
+
 /// Messages for people, on stderr.
 pub struct Ui {
     pub quiet: bool,

@@ -1,8 +1,8 @@
 //! `gavel score`: comments in (CSV/TSV/JSONL, file or stdin), every row out with scores.
 
-use super::args::read_options;
+use super::args::{int_in, read_options, refuse_overwrite, MAX_FIELD_BYTES_LIMIT};
 use super::Ui;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use gavel::io::{Format, RecordReader, RecordWriter};
 use gavel::model::file;
@@ -47,17 +47,21 @@ pub struct Cmd {
     pub keep: Option<Vec<String>>,
     /// On a row that cannot be scored: stop (default) or skip (write it with empty scores
     /// and the reason in an 'error' column)
-    #[arg(long, default_value = "stop")]
+    #[arg(long, default_value = "stop", value_parser = ["stop", "skip"])]
     pub on_error: String,
-    /// Rows per parallel batch
-    #[arg(long, default_value_t = 8192)]
+    /// Rows per parallel batch (memory grows with it)
+    #[arg(long, default_value_t = 8192, value_parser = int_in::<1, 1_000_000>)]
     pub batch: usize,
+    /// Longest field (CSV/TSV) or line (JSONL) in bytes; a longer one (often a stray quote
+    /// running on) is an error naming where it starts
+    #[arg(long, default_value_t = gavel::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
+    pub max_field_bytes: usize,
     /// Moderation policy (TOML): adds 'decision' (approve, review, reject) and 'reason'
     #[arg(long)]
     pub policy: Option<PathBuf>,
     /// Add an 'explain' column: the N n-grams that pushed each flagged score up (flagged: by
     /// the policy's deciding rules, else by the model's own decision)
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = int_in::<0, 1000>)]
     pub explain: usize,
     /// Add an 'on_topic' column: each comment's similarity to this article (a text file)
     #[arg(long, conflicts_with = "articles")]
@@ -73,10 +77,15 @@ pub struct Cmd {
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let on_error = match cmd.on_error.as_str() {
-        "stop" => OnError::Stop,
         "skip" => OnError::Skip,
-        o => bail!("--on-error '{o}': use stop or skip"),
+        _ => OnError::Stop,
     };
+    if let Some(out) = &cmd.output {
+        let inputs = [Some(&cmd.model), cmd.input.as_ref(), cmd.policy.as_ref()];
+        let inputs = inputs.into_iter().flatten();
+        let inputs = inputs.chain(cmd.article.iter()).chain(cmd.articles.iter());
+        refuse_overwrite(inputs, out)?;
+    }
     let mut model = file::load(&cmd.model)?;
     if cmd.any_target {
         model = model.with_any_target();
@@ -98,8 +107,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         cmd.input_format.as_deref(),
         cmd.input.as_deref(),
         cmd.tsv_quoting,
+        cmd.max_field_bytes,
     )?;
     let mut reader = RecordReader::open(cmd.input.as_deref(), ropts)?;
+    warn_duplicates(&reader, ui);
     let out_format = match (&cmd.output_format, &cmd.output) {
         (Some(f), _) => Format::parse(f)?,
         (None, Some(p)) => Format::from_path(p).unwrap_or(ropts.format),
@@ -114,7 +125,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         batch: cmd.batch,
         policy,
         explain: cmd.explain,
-        articles: articles(cmd, &model)?,
+        articles: articles(cmd, &model, ui)?,
     };
     let t0 = std::time::Instant::now();
     // a bar over the input file's bytes (standard input has no known length)
@@ -151,10 +162,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 }
 
 /// The articles of `--article` or `--articles`, as topic vectors in the model's space.
-fn articles(cmd: &Cmd, model: &Model) -> Result<Option<Articles>> {
+fn articles(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<Option<Articles>> {
     let topic = Topic::new(&model.vectorizer, Span::ModelColumns);
     if let Some(p) = &cmd.article {
-        let text = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
+        let text = super::args::read_text_file(p, "article", cmd.max_field_bytes)?;
         if text.trim().is_empty() {
             bail!("{}: the article is empty", p.display());
         }
@@ -163,8 +174,9 @@ fn articles(cmd: &Cmd, model: &Model) -> Result<Option<Articles>> {
     let Some(p) = &cmd.articles else {
         return Ok(None);
     };
-    let ropts = read_options(None, Some(p), false)?;
+    let ropts = read_options(None, Some(p), false, cmd.max_field_bytes)?;
     let mut r = RecordReader::open(Some(p), ropts)?;
+    warn_duplicates(&r, ui);
     let (id, text) = (r.column("id")?, r.column("text")?);
     let title = r.column("title").ok();
     let mut by_id = HashMap::new();
@@ -186,4 +198,19 @@ fn articles(cmd: &Cmd, model: &Model) -> Result<Option<Articles>> {
         column: cmd.article_id.clone(),
         by_id,
     }))
+}
+
+/// Warns of header names given twice (using one of them as a column is an error).
+pub fn warn_duplicates(r: &RecordReader, ui: &Ui) {
+    let dup = r.duplicate_headers();
+    if !dup.is_empty() {
+        ui.warn(&format!(
+            "{}: the header names {} more than once",
+            r.name(),
+            dup.iter()
+                .map(|d| format!("'{d}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
 }

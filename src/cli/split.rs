@@ -1,7 +1,7 @@
 //! `gavel split`: a seeded, stratified train/test split of any data file, written in the
 //! same format with every column and the original row order.
 
-use super::args::DataArgs;
+use super::args::{refuse_overwrite, DataArgs};
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -33,8 +33,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if !(cmd.test > 0.0 && cmd.test < 1.0) {
         bail!("--test must be a fraction between 0 and 1");
     }
+    refuse_overwrite([&cmd.data.data], &cmd.train_out)?;
+    refuse_overwrite([&cmd.data.data, &cmd.train_out], &cmd.test_out)?;
     let opts = cmd.data.read_options()?;
     let mut rdr = RecordReader::open(Some(&cmd.data.data), opts)?;
+    super::score::warn_duplicates(&rdr, ui);
     let cols: Vec<usize> = cmd
         .stratify
         .iter()

@@ -1,6 +1,6 @@
 //! `gavel train`: labelled file → model file.
 
-use super::args::{ColumnArgs, DataArgs, TrainArgs};
+use super::args::{refuse_overwrite, ColumnArgs, DataArgs, TrainArgs};
 use super::Ui;
 use anyhow::Result;
 use clap::Args;
@@ -22,14 +22,11 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
+    refuse_overwrite([&cmd.data.data], &cmd.output)?;
     let cfg = cmd.train.config()?;
     let t0 = Instant::now();
     let spin = ui.spinner(&format!("reading {}", cmd.data.data.display()));
-    let data = gavel::dataset::load(
-        &cmd.data.data,
-        cmd.data.read_options()?,
-        &cmd.columns.columns()?,
-    )?;
+    let data = cmd.data.load(&cmd.columns.columns()?, ui)?;
     spin.finish_and_clear();
     ui.info(&format!(
         "read {} rows from {}",
@@ -41,7 +38,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         data.texts.len()
     ));
     let read = t0.elapsed().as_secs_f64();
-    let (model, times) = train_timed(&data, &cfg)?;
+    let (model, run) = train_timed(&data, &cfg)?;
+    let times = run.times;
     let t_save = Instant::now();
     file::save(&model, &cmd.output)?;
     let save = t_save.elapsed().as_secs_f64();
@@ -71,16 +69,15 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         ));
     }
     for (i, h) in model.heads.iter().enumerate() {
-        match h.calibration {
-            Some(c) => ui.detail(&format!(
+        if let Some(c) = h.calibration {
+            ui.detail(&format!(
                 "head {i}: calibration a = {:.4}, b = {:.4}",
                 c.a, c.b
-            )),
-            None if cfg.calibration_folds >= 2 => ui.warn(&format!(
-                "head {i} is not calibrated: its out-of-fold rows are too few or of one class"
-            )),
-            None => {}
+            ));
         }
+    }
+    for w in &run.warnings {
+        ui.warn(w);
     }
     if not_conv > 0 {
         ui.warn(&format!(

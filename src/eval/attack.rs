@@ -233,11 +233,11 @@ pub struct AttackReport {
 }
 
 impl AttackReport {
-    /// The families whose AUC dropped more than allowed.
+    /// The families whose AUC dropped more than allowed, or could not be measured.
     pub fn failing(&self) -> Vec<&FamilyResult> {
         self.families
             .iter()
-            .filter(|f| f.auc_drop.is_some_and(|d| -d > self.max_drop))
+            .filter(|f| f.auc_drop.is_none_or(|d| d.is_nan() || -d > self.max_drop))
             .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! N-grams → numbers: the specified hash, sparse rows, and the TF-IDF vectorizer.
 
 pub mod cache;
+pub mod counts;
 pub mod hashing;
 pub mod sparse;
 pub mod vectorizer;

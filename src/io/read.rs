@@ -1,14 +1,22 @@
 //! Reading labelled or unlabelled rows from CSV, TSV or JSONL, one record at a time, each
-//! with its line number so that every error can say where it is.
+//! with its line number so that every error can say where it is. Structural damage (an
+//! unclosed quote, a field past `max_field_bytes`, a wrong field count, invalid UTF-8) is an
+//! error naming file, line and column: no row is ever silently merged into another.
 
+use super::delimited::{Delimited, ParseError, RawRecord};
 use super::format::Format;
+use super::jsonl::{read_line_bounded, JsonRow, Line, ValueKind};
 use crate::error::{Error, Result};
-use serde_json::{Map, Value};
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+/// Default bound on one field (CSV/TSV) or one line (JSONL): 16 MiB.
+pub const DEFAULT_MAX_FIELD_BYTES: usize = 16 << 20;
+
+/// Most columns a header may have.
+pub const MAX_COLUMNS: usize = 100_000;
 
 /// How to read a file.
 #[derive(Clone, Copy, Debug)]
@@ -17,26 +25,53 @@ pub struct ReadOptions {
     /// Honour `"` quoting in TSV (CSV always does). Default false: TSV is read as plain
     /// tab-separated fields, as most TSV exports (OLID, SemEval) need.
     pub tsv_quoting: bool,
+    /// Longest field (CSV/TSV) or line (JSONL) in bytes; longer is an error naming where it
+    /// starts. Default [`DEFAULT_MAX_FIELD_BYTES`].
+    pub max_field_bytes: usize,
+}
+
+impl ReadOptions {
+    /// `format` with the defaults.
+    pub fn new(format: Format) -> ReadOptions {
+        ReadOptions {
+            format,
+            tsv_quoting: false,
+            max_field_bytes: DEFAULT_MAX_FIELD_BYTES,
+        }
+    }
 }
 
 /// One input row: its first line in the file, its fields in header order, and for JSONL the
-/// whole object (so output can keep every field).
-#[derive(Clone, Debug, PartialEq)]
+/// whole object (so output can keep every field as written).
+#[derive(Clone, Debug)]
 pub struct Record {
     pub line: u64,
     pub fields: Vec<String>,
-    pub json: Option<Map<String, Value>>,
+    pub json: Option<JsonRow>,
+    /// JSONL: what each field's value was (empty for CSV and TSV, whose fields are all text)
+    pub kinds: Vec<ValueKind>,
+}
+
+impl Record {
+    /// Field `i` of a column that must hold text; for JSONL, a number, boolean, array or
+    /// object there is refused with what it is.
+    pub fn text(&self, i: usize) -> std::result::Result<&str, String> {
+        match self.kinds.get(i) {
+            Some(ValueKind::Other) => Err(format!(
+                "expected text, found the JSON value '{}'",
+                crate::error::excerpt(&self.fields[i], 40)
+            )),
+            _ => Ok(&self.fields[i]),
+        }
+    }
 }
 
 enum Inner {
-    Delimited(
-        csv::Reader<Box<dyn Read + Send>>,
-        csv::ByteRecord,
-        Arc<Mutex<LineIndex>>,
-    ),
+    Delimited(Box<Delimited<Box<dyn Read + Send>>>, RawRecord),
     Jsonl {
-        lines: Box<dyn BufRead + Send>,
+        lines: BufReader<Box<dyn Read + Send>>,
         line: u64,
+        buf: Vec<u8>,
         first: Option<Record>,
     },
 }
@@ -46,6 +81,7 @@ pub struct RecordReader {
     name: String,
     headers: Vec<String>,
     format: Format,
+    max_field: usize,
     inner: Inner,
     /// bytes taken from the source so far (read ahead by buffering), for progress
     consumed: Arc<AtomicU64>,
@@ -84,84 +120,100 @@ impl RecordReader {
         src: Box<dyn Read + Send>,
         opts: ReadOptions,
     ) -> Result<RecordReader> {
+        if opts.max_field_bytes == 0 {
+            return Err(Error::Param(
+                "the field size bound must be at least 1 byte".into(),
+            ));
+        }
         let consumed = Arc::new(AtomicU64::new(0));
         let src: Box<dyn Read + Send> = Box::new(Counting {
             inner: src,
             count: consumed.clone(),
         });
-        match opts.format {
+        let inner = match opts.format {
             Format::Csv | Format::Tsv => {
-                let mut b = csv::ReaderBuilder::new();
-                b.flexible(true).has_headers(true);
-                if opts.format == Format::Tsv {
-                    b.delimiter(b'\t').quoting(opts.tsv_quoting);
-                }
-                // CRLF is read as LF, and lines are counted from the bytes (see CrlfToLf)
-                let lines = Arc::new(Mutex::new(LineIndex::default()));
-                let adapter = CrlfToLf::new(src, lines.clone());
-                let mut rdr = b.from_reader(Box::new(adapter) as Box<dyn Read + Send>);
-                let headers = match rdr.byte_headers() {
-                    Ok(h) => h.clone(),
-                    Err(e) => return Err(csv_error(&name, e)),
+                let (delim, quoting) = match opts.format {
+                    Format::Tsv => (b'\t', opts.tsv_quoting),
+                    _ => (b',', true),
                 };
-                if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-                    return Err(Error::input(&name, 1, None, "empty file: no header row"));
-                }
-                let mut names = Vec::with_capacity(headers.len());
-                for (i, h) in headers.iter().enumerate() {
-                    let s = std::str::from_utf8(h).map_err(|e| {
-                        Error::input(
-                            &name,
-                            1,
-                            None,
-                            format!(
-                                "header field {} is not valid UTF-8 (byte {})",
-                                i + 1,
-                                e.valid_up_to()
-                            ),
-                        )
-                    })?;
-                    names.push(s.trim().to_string());
-                }
-                Ok(RecordReader {
-                    name,
-                    headers: names,
-                    format: opts.format,
-                    inner: Inner::Delimited(rdr, csv::ByteRecord::new(), lines),
-                    consumed,
-                })
+                let p = Delimited::new(src, delim, quoting, opts.max_field_bytes);
+                Inner::Delimited(Box::new(p), RawRecord::default())
             }
+            Format::Jsonl => Inner::Jsonl {
+                lines: BufReader::with_capacity(1 << 16, src),
+                line: 0,
+                buf: Vec::new(),
+                first: None,
+            },
+        };
+        let mut r = RecordReader {
+            name,
+            headers: Vec::new(),
+            format: opts.format,
+            max_field: opts.max_field_bytes,
+            inner,
+            consumed,
+        };
+        match r.format {
+            Format::Csv | Format::Tsv => r.read_header()?,
             Format::Jsonl => {
-                let mut r = RecordReader {
-                    name,
-                    headers: Vec::new(),
-                    format: Format::Jsonl,
-                    inner: Inner::Jsonl {
-                        lines: Box::new(BufReader::new(src)),
-                        line: 0,
-                        first: None,
-                    },
-                    consumed,
-                };
                 // the first object's keys are the columns
-                if let Some(first) = r.next_json_object()? {
-                    r.headers = first.1.keys().cloned().collect();
-                    let rec = r.json_record(first.0, first.1)?;
-                    if let Inner::Jsonl { first: f, .. } = &mut r.inner {
-                        *f = Some(rec);
+                if let Some((line, obj)) = r.next_json_object()? {
+                    r.headers = obj.keys().map(str::to_string).collect();
+                    let rec = r.json_record(line, obj);
+                    if let Inner::Jsonl { first, .. } = &mut r.inner {
+                        *first = Some(rec);
                     }
                 }
-                Ok(r)
             }
         }
+        Ok(r)
     }
 
-    /// The file name used in messages.
+    /// Reads a CSV or TSV header row.
+    fn read_header(&mut self) -> Result<()> {
+        let Inner::Delimited(p, rec) = &mut self.inner else {
+            return Ok(());
+        };
+        let found = p.read_record(rec, MAX_COLUMNS);
+        let found = found.map_err(|e| self.parse_error(e))?;
+        let Inner::Delimited(_, rec) = &self.inner else {
+            return Ok(());
+        };
+        if !found || (rec.len() == 1 && rec.field(0).is_empty()) {
+            return Err(Error::input(
+                &self.name,
+                1,
+                None,
+                "empty file: no header row",
+            ));
+        }
+        let mut headers = Vec::with_capacity(rec.len());
+        for i in 0..rec.len() {
+            let s = std::str::from_utf8(rec.field(i)).map_err(|e| {
+                Error::input(
+                    &self.name,
+                    rec.starts[i],
+                    None,
+                    format!(
+                        "header field {} is not valid UTF-8 (byte {})",
+                        i + 1,
+                        e.valid_up_to()
+                    ),
+                )
+            })?;
+            headers.push(s.trim().to_string());
+        }
+        self.headers = headers;
+        Ok(())
+    }
+
     /// Bytes read from the source so far (a little ahead of the records returned).
     pub fn bytes_read(&self) -> u64 {
         self.consumed.load(Ordering::Relaxed)
     }
 
+    /// The file name used in messages.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -172,51 +224,116 @@ impl RecordReader {
         &self.headers
     }
 
-    /// Index of column `name`, or an error listing the columns present.
+    /// Header names that appear more than once, each once, in order.
+    pub fn duplicate_headers(&self) -> Vec<&str> {
+        let mut dup: Vec<&str> = Vec::new();
+        for (i, h) in self.headers.iter().enumerate() {
+            if self.headers[..i].contains(h) && !dup.contains(&h.as_str()) {
+                dup.push(h);
+            }
+        }
+        dup
+    }
+
+    /// Index of column `name`, or an error listing the columns present (or saying that the
+    /// name is ambiguous, appearing twice).
     pub fn column(&self, name: &str) -> Result<usize> {
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
+        let mut at = self.headers.iter().enumerate().filter(|(_, h)| *h == name);
+        match (at.next(), at.next()) {
+            (Some((i, _)), None) => Ok(i),
+            (Some((i, _)), Some((j, _))) => Err(Error::input(
+                &self.name,
+                1,
+                Some(name),
+                format!(
+                    "the header names this column twice (fields {} and {}); rename one",
+                    i + 1,
+                    j + 1
+                ),
+            )),
+            _ => Err(Error::MissingColumn {
                 path: self.name.clone(),
                 column: name.to_string(),
-                present: self.headers.join(", "),
-            })
+                present: crate::error::excerpt(&self.headers.join(", "), 400),
+            }),
+        }
+    }
+
+    fn parse_error(&self, e: ParseError) -> Error {
+        let col = |f: usize| self.headers.get(f).map(String::as_str);
+        let bound = self.max_field;
+        match e {
+            ParseError::Io(io) => Error::io(&self.name, io),
+            ParseError::Unterminated { line, field } => Error::input(
+                &self.name,
+                line,
+                col(field),
+                "a quoted field opens here and is never closed: the input ends inside it \
+                 (a stray '\"'?)",
+            ),
+            ParseError::TooLong {
+                line,
+                field,
+                quoted,
+            } => {
+                Error::input(
+                    &self.name,
+                    line,
+                    col(field),
+                    if quoted {
+                        format!(
+                        "a quoted field opens here and runs past {bound} bytes without closing \
+                         (a stray '\"'?); if fields really are that long, raise --max-field-bytes"
+                    )
+                    } else {
+                        format!("a field longer than {bound} bytes; raise --max-field-bytes if it is meant")
+                    },
+                )
+            }
+            ParseError::TooManyFields { line, max } => Error::input(
+                &self.name,
+                line,
+                None,
+                if self.headers.is_empty() {
+                    format!("the header has more than {max} columns")
+                } else {
+                    format!("expected {max} fields (as in the header), found more")
+                },
+            ),
+        }
     }
 
     /// The next record, `Ok(None)` at the end.
     pub fn next_record(&mut self) -> Result<Option<Record>> {
+        let n_headers = self.headers.len();
         match &mut self.inner {
-            Inner::Delimited(rdr, buf, lines) => {
-                match rdr.read_byte_record(buf) {
+            Inner::Delimited(p, rec) => {
+                let found = p.read_record(rec, n_headers);
+                let rec = match found {
                     Ok(false) => return Ok(None),
-                    Ok(true) => {}
-                    Err(e) => return Err(csv_error(&self.name, e)),
-                }
-                let end = rdr.position().byte();
-                let inner = buf.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
-                let line = lines.lock().map_or(0, |mut l| l.record_line(end, inner));
-                // (blank lines never get here: the csv reader skips them)
-                if buf.len() != self.headers.len() {
+                    Ok(true) => &*rec,
+                    Err(e) => return Err(self.parse_error(e)),
+                };
+                let line = rec.line();
+                if rec.len() != n_headers {
                     return Err(Error::input(
                         &self.name,
                         line,
                         None,
                         format!(
-                            "expected {} fields (as in the header), found {}",
-                            self.headers.len(),
-                            buf.len()
+                            "expected {n_headers} fields (as in the header), found {}",
+                            rec.len()
                         ),
                     ));
                 }
-                let mut fields = Vec::with_capacity(buf.len());
-                for (i, f) in buf.iter().enumerate() {
-                    match std::str::from_utf8(f) {
+                let mut fields = Vec::with_capacity(n_headers);
+                for i in 0..rec.len() {
+                    match std::str::from_utf8(rec.field(i)) {
                         Ok(s) => fields.push(s.to_string()),
                         Err(e) => {
                             return Err(Error::input(
                                 &self.name,
-                                line,
+                                rec.starts[i],
                                 Some(&self.headers[i]),
                                 format!(
                                     "invalid UTF-8 at byte {} of the field; re-encode the file as UTF-8",
@@ -230,6 +347,7 @@ impl RecordReader {
                     line,
                     fields,
                     json: None,
+                    kinds: Vec::new(),
                 }))
             }
             Inner::Jsonl { first, .. } => {
@@ -237,28 +355,40 @@ impl RecordReader {
                     return Ok(Some(r));
                 }
                 match self.next_json_object()? {
-                    Some((line, obj)) => self.json_record(line, obj).map(Some),
+                    Some((line, obj)) => Ok(Some(self.json_record(line, obj))),
                     None => Ok(None),
                 }
             }
         }
     }
 
-    fn next_json_object(&mut self) -> Result<Option<(u64, Map<String, Value>)>> {
-        let Inner::Jsonl { lines, line, .. } = &mut self.inner else {
+    fn next_json_object(&mut self) -> Result<Option<(u64, JsonRow)>> {
+        let Inner::Jsonl {
+            lines, line, buf, ..
+        } = &mut self.inner
+        else {
             return Ok(None);
         };
-        let mut buf = Vec::new();
         loop {
-            buf.clear();
-            let n = lines
-                .read_until(b'\n', &mut buf)
+            let got = read_line_bounded(lines, buf, self.max_field)
                 .map_err(|e| Error::io(&self.name, e))?;
-            if n == 0 {
-                return Ok(None);
-            }
             *line += 1;
-            let text = std::str::from_utf8(&buf).map_err(|e| {
+            match got {
+                Line::End => return Ok(None),
+                Line::TooLong => {
+                    return Err(Error::input(
+                        &self.name,
+                        *line,
+                        None,
+                        format!(
+                            "a line longer than {} bytes; raise --max-field-bytes if it is meant",
+                            self.max_field
+                        ),
+                    ))
+                }
+                Line::Read => {}
+            }
+            let text = std::str::from_utf8(buf).map_err(|e| {
                 Error::input(
                     &self.name,
                     *line,
@@ -270,166 +400,38 @@ impl RecordReader {
             if text.is_empty() {
                 continue;
             }
-            return match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(m)) => Ok(Some((*line, m))),
-                Ok(_) => Err(Error::input(
+            if !text.starts_with('{') {
+                return Err(Error::input(
                     &self.name,
                     *line,
                     None,
                     "expected a JSON object on each line",
-                )),
-                Err(e) => Err(Error::input(
-                    &self.name,
-                    *line,
-                    None,
-                    format!("invalid JSON at character {}: {e}", e.column()),
-                )),
+                ));
+            }
+            return match JsonRow::parse(text) {
+                Ok(obj) => Ok(Some((*line, obj))),
+                Err(msg) => Err(Error::input(&self.name, *line, None, msg)),
             };
         }
     }
 
-    fn json_record(&self, line: u64, obj: Map<String, Value>) -> Result<Record> {
-        let mut fields = Vec::with_capacity(self.headers.len());
-        for h in &self.headers {
-            fields.push(match obj.get(h) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(s)) => s.clone(),
-                Some(v) => v.to_string(),
-            });
-        }
-        Ok(Record {
+    fn json_record(&self, line: u64, obj: JsonRow) -> Record {
+        let (fields, kinds) = obj.fields(&self.headers);
+        Record {
             line,
             fields,
             json: Some(obj),
-        })
-    }
-}
-
-/// Byte offsets of the newlines handed to the csv reader but not yet behind a record, and
-/// how many newlines are behind. Bounded by the csv reader's read-ahead.
-#[derive(Default)]
-pub struct LineIndex {
-    ahead: VecDeque<u64>,
-    behind: u64,
-}
-
-impl LineIndex {
-    /// The 1-based first line of a record that ends at byte `end` (exclusive) and holds
-    /// `inner` newlines in its fields. Counting from the end is exact even when the csv reader
-    /// skipped blank lines before the record. `end` must not decrease between calls.
-    pub fn record_line(&mut self, end: u64, inner: u64) -> u64 {
-        let mut terminated = false;
-        while let Some(&nl) = self.ahead.front().filter(|&&nl| nl < end) {
-            self.ahead.pop_front();
-            self.behind += 1;
-            terminated = nl + 1 == end;
+            kinds,
         }
-        (self.behind + 1).saturating_sub(inner + terminated as u64)
-    }
-}
-
-/// Turns every `\r\n` into `\n` (a lone `\r` stays), streaming, and notes where each
-/// newline falls: the csv crate's own line count misses CRLF and skipped blank lines.
-pub struct CrlfToLf<R> {
-    inner: R,
-    buf: Vec<u8>,
-    pos: usize,
-    held_cr: bool,
-    emitted: u64,
-    lines: Arc<Mutex<LineIndex>>,
-}
-
-impl<R: Read> CrlfToLf<R> {
-    pub fn new(inner: R, lines: Arc<Mutex<LineIndex>>) -> Self {
-        CrlfToLf {
-            inner,
-            buf: Vec::new(),
-            pos: 0,
-            held_cr: false,
-            emitted: 0,
-            lines,
-        }
-    }
-}
-
-impl<R: Read> Read for CrlfToLf<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if out.is_empty() {
-            return Ok(0);
-        }
-        while self.pos >= self.buf.len() {
-            let mut raw = [0u8; 1 << 16];
-            let n = self.inner.read(&mut raw)?;
-            self.buf.clear();
-            self.pos = 0;
-            if n == 0 {
-                if self.held_cr {
-                    self.held_cr = false;
-                    self.buf.push(b'\r');
-                    break;
-                }
-                return Ok(0);
-            }
-            if !self.held_cr && !raw[..n].contains(&b'\r') {
-                // the common case, a chunk without CR: copied whole
-                self.buf.extend_from_slice(&raw[..n]);
-                continue;
-            }
-            for &b in &raw[..n] {
-                if self.held_cr {
-                    self.held_cr = false;
-                    if b != b'\n' {
-                        self.buf.push(b'\r');
-                    }
-                }
-                if b == b'\r' {
-                    self.held_cr = true;
-                } else {
-                    self.buf.push(b);
-                }
-            }
-        }
-        let n = out.len().min(self.buf.len() - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        if let Ok(mut idx) = self.lines.lock() {
-            for (i, _) in out[..n].iter().enumerate().filter(|(_, &b)| b == b'\n') {
-                idx.ahead.push_back(self.emitted + i as u64);
-            }
-        }
-        self.emitted += n as u64;
-        Ok(n)
-    }
-}
-
-fn csv_error(name: &str, e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(name, io),
-        csv::ErrorKind::Utf8 { err, .. } => Error::input(
-            name,
-            line,
-            None,
-            format!("invalid UTF-8 in field {}", err.field() + 1),
-        ),
-        other => Error::input(name, line, None, format!("malformed row: {other:?}")),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
 
     fn reader(fmt: Format, text: &'static [u8]) -> Result<RecordReader> {
-        RecordReader::from_reader(
-            "t".into(),
-            Box::new(text),
-            ReadOptions {
-                format: fmt,
-                tsv_quoting: false,
-            },
-        )
+        RecordReader::from_reader("t".into(), Box::new(text), ReadOptions::new(fmt))
     }
 
     fn all(mut r: RecordReader) -> Result<Vec<Record>> {
@@ -452,15 +454,6 @@ mod tests {
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].fields[1], "hello\nthere, \"you\"");
         assert_eq!((recs[0].line, recs[1].line), (2, 4));
-    }
-
-    #[test]
-    fn crlf_adapter_keeps_lone_cr() {
-        let mut out = String::new();
-        CrlfToLf::new(&b"a\r\nb\rc\r"[..], Default::default())
-            .read_to_string(&mut out)
-            .unwrap();
-        assert_eq!(out, "a\nb\rc\r");
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! Writing rows as CSV, TSV or JSONL, to standard output or atomically to a path (a
-//! temporary file beside it, renamed into place when every row is written).
+//! Writing rows as CSV, TSV or JSONL, to standard output or to a path through
+//! [`Output`](super::output::Output) (atomic for files, in place for devices).
 
 use super::format::Format;
+use super::jsonl::JsonRow;
+use super::output::Output;
 use crate::error::{Error, Result};
-use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 
 /// A value appended to a row: a number (written as a JSON number in JSONL), text, or empty.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,67 +18,36 @@ pub enum Cell {
     Empty,
 }
 
-impl Cell {
-    fn to_json(&self) -> Value {
-        match self {
-            Cell::Num(v) => serde_json::Number::from_f64((v * 1e6).round() / 1e6)
-                .map_or(Value::Null, Value::Number),
-            Cell::Text(s) => Value::String(s.clone()),
-            Cell::Empty => Value::Null,
-        }
-    }
-}
-
 enum Sink {
-    Delimited(Box<csv::Writer<Box<dyn Write + Send>>>),
-    Jsonl(Box<dyn Write + Send>),
+    Delimited(Box<csv::Writer<Output>>),
+    Jsonl(Box<Output>),
 }
 
-/// Where rows go, and the temporary file to rename at the end when writing to a path.
+/// Where rows go.
 pub struct RecordWriter {
     sink: Sink,
     format: Format,
-    pending: Option<(tempfile::TempPath, PathBuf)>,
     headers: Vec<String>,
-    /// reused to format numbers
+    /// per header: always written as a JSON string (never read as a number)
+    text: Vec<bool>,
+    /// reused to format numbers and JSON lines
     num: String,
+    line: Vec<u8>,
 }
 
 impl RecordWriter {
-    /// Writes to `path` (atomically) or to standard output when `None` or `-`.
+    /// Writes to `path` (atomically for a file, see [`Output`]) or to standard output when
+    /// `None` or `-`.
     pub fn create(path: Option<&Path>, format: Format) -> Result<RecordWriter> {
-        let (out, pending): (Box<dyn Write + Send>, _) = match path {
-            Some(p) if p.as_os_str() != "-" => {
-                let dir = match p.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d,
-                    _ => Path::new("."),
-                };
-                let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-                crate::model::file::set_public(tmp.as_file(), p)?;
-                let (file, tpath) = tmp.into_parts();
-                (
-                    Box::new(BufWriter::with_capacity(1 << 16, file)),
-                    Some((tpath, p.to_path_buf())),
-                )
-            }
-            _ => (
-                Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
-                None,
-            ),
-        };
-        Ok(Self::from_writer(out, format, pending))
+        Ok(Self::from_output(Output::create(path)?, format))
     }
 
     /// Writes to any byte sink (no rename at the end).
     pub fn to_writer(out: Box<dyn Write + Send>, format: Format) -> RecordWriter {
-        Self::from_writer(out, format, None)
+        Self::from_output(Output::to_writer(out, "<output>"), format)
     }
 
-    fn from_writer(
-        out: Box<dyn Write + Send>,
-        format: Format,
-        pending: Option<(tempfile::TempPath, PathBuf)>,
-    ) -> RecordWriter {
+    fn from_output(out: Output, format: Format) -> RecordWriter {
         let sink = match format {
             Format::Csv => Sink::Delimited(Box::new(csv::WriterBuilder::new().from_writer(out))),
             Format::Tsv => Sink::Delimited(Box::new(
@@ -86,26 +56,29 @@ impl RecordWriter {
                     .quote_style(csv::QuoteStyle::Never)
                     .from_writer(out),
             )),
-            Format::Jsonl => Sink::Jsonl(out),
+            Format::Jsonl => Sink::Jsonl(Box::new(out)),
         };
         RecordWriter {
             sink,
             format,
-            pending,
             headers: Vec::new(),
+            text: Vec::new(),
             num: String::new(),
+            line: Vec::new(),
         }
     }
 
     fn name(&self) -> String {
-        self.pending
-            .as_ref()
-            .map_or("<stdout>".into(), |p| p.1.display().to_string())
+        match &self.sink {
+            Sink::Delimited(w) => w.get_ref().name().to_string(),
+            Sink::Jsonl(o) => o.name().to_string(),
+        }
     }
 
     /// Writes the header row (CSV/TSV) and remembers the column names (JSONL keys).
     pub fn write_header(&mut self, headers: &[String]) -> Result<()> {
         self.headers = headers.to_vec();
+        self.text = vec![false; headers.len()];
         let name = self.name();
         if let Sink::Delimited(w) = &mut self.sink {
             let fields: Vec<Cow<str>> =
@@ -116,12 +89,22 @@ impl RecordWriter {
         Ok(())
     }
 
+    /// Marks a column as text: in JSONL it is a string even when it reads as a number (a
+    /// comment "1947" stays text). Other CSV/TSV fields that are JSON number literals are
+    /// written as those numbers.
+    pub fn mark_text(&mut self, column: &str) {
+        for (h, t) in self.headers.iter().zip(&mut self.text) {
+            *t |= h == column;
+        }
+    }
+
     /// Writes one row: `fields` (the kept input columns, in header order) then `extra`.
-    /// For JSONL, `json` is the input object, written whole with `extra` keys added.
+    /// For JSONL, `json` is the input object (the kept keys only), written as it was read
+    /// with the `extra` keys added.
     pub fn write_row(
         &mut self,
         fields: &[&str],
-        json: Option<&Map<String, Value>>,
+        json: Option<&JsonRow>,
         extra: &[(&str, Cell)],
     ) -> Result<()> {
         let format = self.format;
@@ -139,60 +122,144 @@ impl RecordWriter {
                                 let _ = write!(num, "{v:.6}");
                                 w.write_field(num.as_bytes())?;
                             }
-                            Cell::Text(t) => w.write_field(t.as_bytes())?,
+                            Cell::Text(t) => w.write_field(escape_tsv(format, t).as_bytes())?,
                             Cell::Empty => w.write_field(b"")?,
                         }
                     }
                     w.write_record(None::<&[u8]>)
                 };
                 if let Err(e) = write() {
-                    return Err(write_error(&self.name(), e));
+                    return Err(write_error(w.get_ref().name(), e));
                 }
             }
-            Sink::Jsonl(w) => {
-                let mut obj = match json {
-                    Some(o) => o.clone(),
-                    None => self
-                        .headers
-                        .iter()
-                        .zip(fields)
-                        .map(|(h, f)| (h.clone(), Value::String(f.to_string())))
-                        .collect(),
+            Sink::Jsonl(out) => {
+                let line = &mut self.line;
+                line.clear();
+                line.push(b'{');
+                let mut first = true;
+                let mut key = |line: &mut Vec<u8>, k: &str| {
+                    if !first {
+                        line.push(b',');
+                    }
+                    first = false;
+                    json_string(line, k);
+                    line.push(b':');
                 };
-                for (k, c) in extra {
-                    obj.insert(k.to_string(), c.to_json());
+                match json {
+                    Some(obj) => {
+                        for (k, raw) in obj.pairs() {
+                            key(line, k);
+                            line.extend_from_slice(raw.as_bytes());
+                        }
+                    }
+                    None => {
+                        for ((h, f), &text) in self.headers.iter().zip(fields).zip(&self.text) {
+                            key(line, h);
+                            if !text && is_json_number(f) {
+                                line.extend_from_slice(f.as_bytes());
+                            } else {
+                                json_string(line, f);
+                            }
+                        }
+                    }
                 }
-                serde_json::to_writer(&mut *w, &obj).map_err(|e| Error::Data(e.to_string()))?;
-                if let Err(e) = w.write_all(b"\n") {
-                    return Err(Error::io(self.name(), e));
+                for (k, c) in extra {
+                    key(line, k);
+                    match c {
+                        Cell::Num(v) => {
+                            let v = (v * 1e6).round() / 1e6;
+                            match serde_json::Number::from_f64(v) {
+                                Some(n) => line.extend_from_slice(n.to_string().as_bytes()),
+                                None => line.extend_from_slice(b"null"),
+                            }
+                        }
+                        Cell::Text(t) => json_string(line, t),
+                        Cell::Empty => line.extend_from_slice(b"null"),
+                    }
+                }
+                line.extend_from_slice(b"}\n");
+                if let Err(e) = out.write_all(line) {
+                    return Err(Error::io(out.name(), e));
                 }
             }
         }
         Ok(())
     }
 
-    /// Flushes, and when writing to a path renames the finished file into place.
+    /// Flushes, and when writing to a file renames it into place.
     pub fn finish(self) -> Result<()> {
         let name = self.name();
-        match self.sink {
-            Sink::Delimited(mut w) => w.flush().map_err(|e| Error::io(&name, e))?,
-            Sink::Jsonl(mut w) => w.flush().map_err(|e| Error::io(&name, e))?,
-        }
-        if let Some((tmp, dest)) = self.pending {
-            tmp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
-        }
-        Ok(())
+        let out = match self.sink {
+            Sink::Delimited(w) => w
+                .into_inner()
+                .map_err(|e| Error::io(&name, std::io::Error::other(e.error().to_string())))?,
+            Sink::Jsonl(o) => *o,
+        };
+        out.finish()
     }
 }
 
-/// TSV has no quoting: tabs and line breaks inside a field are written as `\t`, `\n`, `\r`.
+/// Appends `s` as a JSON string.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    // writing to a Vec cannot fail
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Whether `s` is a JSON number literal exactly (`-12`, `3.5`, `1e2`; not `007`, `+1`, `.5`,
+/// `NaN` or ` 1`).
+pub fn is_json_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i > s
+    };
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// TSV has no quoting: a tab, line break or backslash inside a field is written as `\t`,
+/// `\n`, `\r` or `\\`, so that a literal `\n` and a line break stay distinct.
 fn escape_tsv(format: Format, s: &str) -> Cow<'_, str> {
-    if format == Format::Tsv && s.contains(['\t', '\n', '\r']) {
-        Cow::Owned(
-            s.replace('\t', "\\t")
-                .replace('\n', "\\n")
-                .replace('\r', "\\r"),
-        )
+    if format == Format::Tsv && s.contains(['\t', '\n', '\r', '\\']) {
+        let mut o = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            match c {
+                '\t' => o.push_str("\\t"),
+                '\n' => o.push_str("\\n"),
+                '\r' => o.push_str("\\r"),
+                '\\' => o.push_str("\\\\"),
+                c => o.push(c),
+            }
+        }
+        Cow::Owned(o)
     } else {
         Cow::Borrowed(s)
     }

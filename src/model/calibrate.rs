@@ -28,15 +28,44 @@ impl Calibration {
 /// Fewest out-of-fold rows a head needs to be calibrated.
 pub const MIN_ROWS: usize = 20;
 
+/// Why a head was left uncalibrated (its scores are then the model's raw probabilities).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotCalibrated {
+    /// fewer than [`MIN_ROWS`] out-of-fold rows
+    TooFewRows(usize),
+    /// every out-of-fold row of one class
+    OneClass,
+    /// the out-of-fold scores do not rank the classes: the fitted scale is not positive, so
+    /// the held-out rows show no signal the model could be calibrated on
+    NoSignal,
+}
+
+impl std::fmt::Display for NotCalibrated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotCalibrated::TooFewRows(n) => write!(
+                f,
+                "only {n} out-of-fold rows, fewer than the {MIN_ROWS} calibration needs"
+            ),
+            NotCalibrated::OneClass => f.write_str("its out-of-fold rows are all of one class"),
+            NotCalibrated::NoSignal => f.write_str(
+                "its held-out scores do not separate the classes (no signal to calibrate on: \
+                 are the labels related to the text?)",
+            ),
+        }
+    }
+}
+
 /// Fits the calibration of a head from raw out-of-fold logits (`z[i*K..i*K+K]`) and classes
-/// (0/1 for sigmoid). `None` when the rows are too few or hold one class only, or when the
-/// fitted scale is not positive (the logits would rank rows backwards: leave them alone).
-pub fn fit(link: Link, z: &[f64], y: &[u32]) -> Option<Calibration> {
+/// (0/1 for sigmoid), or says why it cannot.
+pub fn fit(link: Link, z: &[f64], y: &[u32]) -> Result<Calibration, NotCalibrated> {
     let k = link.k();
     let n = y.len();
-    let two_classes = y.iter().any(|&c| c != y[0]);
-    if n < MIN_ROWS || z.len() != n * k || !two_classes {
-        return None;
+    if n < MIN_ROWS || z.len() != n * k {
+        return Err(NotCalibrated::TooFewRows(n));
+    }
+    if !y.iter().any(|&c| c != y[0]) {
+        return Err(NotCalibrated::OneClass);
     }
     let c = match link {
         Link::Sigmoid => platt(z, y),
@@ -45,7 +74,11 @@ pub fn fit(link: Link, z: &[f64], y: &[u32]) -> Option<Calibration> {
             b: 0.0,
         },
     };
-    (c.a.is_finite() && c.b.is_finite() && c.a > 0.0).then_some(c)
+    if c.a.is_finite() && c.b.is_finite() && c.a > 0.0 {
+        Ok(c)
+    } else {
+        Err(NotCalibrated::NoSignal)
+    }
 }
 
 /// Newton's method with backtracking on a small convex problem: `eval(θ)` gives the loss,
@@ -213,7 +246,19 @@ mod tests {
 
     #[test]
     fn too_few_rows_or_one_class_is_left_uncalibrated() {
-        assert_eq!(fit(Link::Sigmoid, &[1.0; 10], &[1; 10]), None);
-        assert_eq!(fit(Link::Sigmoid, &[1.0; 50], &[0; 50]), None);
+        assert_eq!(
+            fit(Link::Sigmoid, &[1.0; 10], &[1; 10]),
+            Err(NotCalibrated::TooFewRows(10))
+        );
+        assert_eq!(
+            fit(Link::Sigmoid, &[1.0; 50], &[0; 50]),
+            Err(NotCalibrated::OneClass)
+        );
+        // scores that rank the classes backwards are left alone
+        let z: Vec<f64> = (0..60)
+            .map(|i| if i % 2 == 0 { 2.0 } else { -2.0 })
+            .collect();
+        let y: Vec<u32> = (0..60).map(|i| (i % 2 == 1) as u32).collect();
+        assert_eq!(fit(Link::Sigmoid, &z, &y), Err(NotCalibrated::NoSignal));
     }
 }

@@ -22,7 +22,6 @@ use crate::error::{Error, Result};
 use crate::features::{FeatureConfig, Vectorizer, Vocab};
 use crate::text::TextConfig;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::Path;
 
 pub const MAGIC: &[u8; 8] = b"GAVELMDL";
@@ -51,8 +50,14 @@ struct Header {
     meta: TrainingMeta,
 }
 
-/// Serialises a model to bytes.
+/// Serialises a model to bytes. A model holding a value that is not a finite number is
+/// refused: gavel never writes a file it would refuse to load.
 pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
+    if let Some(what) = non_finite(m.vectorizer.idf(), &m.heads) {
+        return Err(Error::Data(format!(
+            "the model holds {what} that is not a finite number; it is not written"
+        )));
+    }
     let header = Header {
         text: m.vectorizer.text_config().clone(),
         features: m.vectorizer.feature_config().clone(),
@@ -97,61 +102,105 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes a model atomically: a temporary file beside `path`, then a rename.
+/// Writes a model atomically: a temporary file beside `path`, then a rename (see
+/// [`crate::io::output`]).
 pub fn save(m: &Model, path: &Path) -> Result<()> {
     let bytes = to_bytes(m)?;
-    write_atomic(path, &bytes)
+    crate::io::output::write_atomic(path, &bytes)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees half a file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    set_public(tmp.as_file(), path)?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
-}
+/// Most bytes of a model file's JSON header (a header is a few kilobytes).
+const MAX_HEADER: usize = 64 << 20;
 
-/// Gives a finished temporary file the permissions of an ordinary new file (`0644`), not the
-/// private `0600` of temporary files.
-pub fn set_public(f: &std::fs::File, path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    let _ = (f, path);
-    Ok(())
-}
-
-/// Reads a model file.
+/// Reads a model file. The magic bytes, version and checksum are checked by streaming the
+/// file before it is read into memory, so a large file that is not a model costs no memory.
 pub fn load(path: &Path) -> Result<Model> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    from_bytes(&bytes).map_err(|msg| Error::BadModel {
+    let bad = |msg: String| Error::BadModel {
         path: path.display().to_string(),
         msg,
-    })
+    };
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    if !f.metadata().map_err(|e| Error::io(path, e))?.is_file() {
+        return Err(bad("it is not a regular file".into()));
+    }
+    let mut head = [0u8; 16];
+    let n = read_up_to(&mut f, &mut head).map_err(|e| Error::io(path, e))?;
+    check_start(&head[..n], size).map_err(bad)?;
+    // the checksum over everything before the last 4 bytes, streamed
+    use std::io::{Read, Seek};
+    f.rewind().map_err(|e| Error::io(path, e))?;
+    let mut h = crc32fast::Hasher::new();
+    let mut left = size - 4;
+    let mut buf = vec![0u8; 1 << 16];
+    while left > 0 {
+        let want = buf.len().min(left as usize);
+        f.read_exact(&mut buf[..want])
+            .map_err(|e| Error::io(path, e))?;
+        h.update(&buf[..want]);
+        left -= want as u64;
+    }
+    let mut tail = [0u8; 4];
+    f.read_exact(&mut tail).map_err(|e| Error::io(path, e))?;
+    if h.finalize() != u32::from_le_bytes(tail) {
+        return Err(bad(
+            "checksum mismatch: the file is corrupt or truncated".into()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    from_bytes(&bytes).map_err(bad)
 }
 
-/// Parses model bytes; the error says what is wrong with them.
-pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
-    if bytes.len() < 20 || &bytes[..8] != MAGIC {
+/// Reads into `buf` until it is full or the source ends; returns the bytes read.
+fn read_up_to(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Checks the magic bytes, the format version and the header length of a file of `size`
+/// bytes that starts with `head` (its first 16 bytes, or fewer if it is that short).
+fn check_start(head: &[u8], size: u64) -> Result<(), String> {
+    if head.len() < 16 || size < 20 || &head[..8] != MAGIC {
         return Err("it does not start with the gavel magic bytes (wrong file?)".into());
     }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+    let version = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
     if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&version) {
         return Err(format!(
             "format version {version}, this gavel reads versions {OLDEST_FORMAT} to \
              {FORMAT_VERSION}; retrain the model or use a matching gavel"
         ));
     }
+    let hlen = u32::from_le_bytes([head[12], head[13], head[14], head[15]]) as u64;
+    if hlen > MAX_HEADER as u64 || 20 + hlen > size {
+        return Err("header length runs past the end of the file".into());
+    }
+    Ok(())
+}
+
+/// What in a model is not a finite number, if anything: IDF, weights, intercepts or
+/// calibration.
+fn non_finite(idf: &[f32], heads: &[Head]) -> Option<&'static str> {
+    if !idf.iter().all(|v| v.is_finite() && *v >= 0.0) {
+        return Some("an IDF value");
+    }
+    heads
+        .iter()
+        .any(|h| !h.is_finite())
+        .then_some("a weight, intercept or calibration value")
+}
+
+/// Parses model bytes; the error says what is wrong with them.
+pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
+    check_start(&bytes[..bytes.len().min(16)], bytes.len() as u64)?;
+    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
     let (body, tail) = bytes.split_at(bytes.len() - 4);
     let stored = u32::from_le_bytes(tail.try_into().unwrap_or_default());
     if crc32fast::hash(body) != stored {
@@ -193,6 +242,12 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     };
     if !r.b.is_empty() {
         return Err(format!("{} unexpected bytes after the weights", r.b.len()));
+    }
+    if let Some(what) = non_finite(&idf, &heads) {
+        return Err(format!(
+            "it holds {what} that is not a finite number; such a model would score nothing \
+             reliably (retrain it)"
+        ));
     }
     let v = Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
     let mut m = Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())?;
@@ -255,6 +310,7 @@ mod tests {
             },
             targets: None,
             source: ("mem".into(), String::new()),
+            skipped: Vec::new(),
         };
         let cfg = TrainConfig {
             calibration_folds: 3,

@@ -19,6 +19,15 @@ pub struct Head {
 }
 
 impl Head {
+    /// Whether every weight, intercept and calibration value is a finite number. A model
+    /// holding anything else would score NaN, which no threshold catches.
+    pub fn is_finite(&self) -> bool {
+        self.weights.iter().chain(&self.bias).all(|v| v.is_finite())
+            && self
+                .calibration
+                .is_none_or(|c| c.a.is_finite() && c.b.is_finite())
+    }
+
     /// Number of outputs (1 for sigmoid).
     pub fn k(&self) -> usize {
         self.link.k()

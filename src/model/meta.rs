@@ -28,6 +28,13 @@ pub struct TrainingMeta {
     /// folds of the cross-fitting that calibrated the heads (0: not calibrated)
     #[serde(default)]
     pub calibration_folds: usize,
+    /// rows of the training file left out as unusable (`--on-error skip`); not written when 0
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped_rows: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Size of a training matrix.

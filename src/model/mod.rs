@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod file;
 pub mod head;
+pub mod limits;
 pub mod linfa_api;
 pub mod meta;
 pub mod objective;
@@ -18,10 +19,10 @@ pub use calibrate::Calibration;
 pub use head::Head;
 pub use meta::TrainingMeta;
 pub use objective::Link;
-pub use params::{ClassWeight, TargetSharing, TrainParams};
+pub use params::{ClassWeight, TargetSharing, TrainParams, C_RANGE};
 pub use solver::{Convergence, SolverConfig};
 pub use spec::{LabelSpec, Spec, TargetSpec};
-pub use train::{train, train_timed, Labels, StageTimes, TrainConfig, TrainingData};
+pub use train::{train, train_timed, Labels, StageTimes, TrainConfig, TrainRun, TrainingData};
 
 use crate::error::{Error, Result};
 use crate::features::{VecScratch, Vectorizer, Vocab};
@@ -169,11 +170,19 @@ impl Model {
             (Some(t), Some(v)) => match (t.values.iter().position(|x| x == v), any) {
                 (Some(i), _) => Ok(i),
                 (None, Some(a)) => Ok(a),
-                (None, None) => Err(format!(
-                    "unknown target '{v}' (the model knows: {}; --any-target scores it with \
-                     the mean of their heads)",
-                    t.values.join(", ")
-                )),
+                (None, None) => {
+                    let mut known: Vec<&str> =
+                        t.values.iter().take(20).map(|s| s.as_str()).collect();
+                    if t.values.len() > 20 {
+                        known.push("…");
+                    }
+                    Err(format!(
+                        "unknown target '{}' (the model knows: {}; --any-target scores it with \
+                         the mean of their heads)",
+                        crate::error::excerpt(v, 60),
+                        known.join(", ")
+                    ))
+                }
             },
             (Some(t), None) => {
                 any.ok_or_else(|| format!("the model needs a '{}' column", t.column))

@@ -58,10 +58,18 @@ impl Default for TrainParams {
     }
 }
 
+/// The C values training accepts. Far outside this range the fit either learns nothing or
+/// its weights overflow 32-bit floats (C = 1e200 did), and neither is a model.
+pub const C_RANGE: (f64, f64) = (1e-6, 1e6);
+
 impl TrainParams {
     pub fn check(&self) -> Result<()> {
-        if !(self.c.is_finite() && self.c > 0.0) {
-            return Err(Error::Param(format!("C = {} must be positive", self.c)));
+        let (lo, hi) = C_RANGE;
+        if !(lo..=hi).contains(&self.c) {
+            return Err(Error::Param(format!(
+                "C = {} must be from {lo:e} to {hi:e}",
+                self.c
+            )));
         }
         self.solver.check()
     }

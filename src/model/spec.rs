@@ -83,12 +83,13 @@ impl Spec {
         }
     }
 
-    /// Name of the predicted-class column, for class-column models.
-    pub fn prediction_name(&self) -> Option<String> {
-        match &self.labels {
-            LabelSpec::Classes { column, .. } => Some(format!("pred_{column}")),
-            LabelSpec::MultiLabel { .. } => None,
-        }
+    /// Names of the prediction columns: `pred_<column>` (the predicted class) for a class
+    /// column; `pred_<column>` (0/1 at the head's decision threshold) per multi-label column.
+    pub fn prediction_names(&self) -> Vec<String> {
+        self.label_columns()
+            .iter()
+            .map(|c| format!("pred_{c}"))
+            .collect()
     }
 
     /// The predicted class for the probabilities `p` of a class-column model: for two
@@ -127,17 +128,19 @@ impl Spec {
     }
 }
 
-/// Parses a multi-label cell: 1/0, true/false, yes/no (any case), or a number (> 0.5 is 1).
+/// Parses a multi-label cell: 1/0, true/false, yes/no, y/n (any case), or the numbers 1 and
+/// 0 however written (`1.0`, `0.00`). Anything else (`2`, `0.5`, `-1`) is not a flag.
 pub fn parse_flag(s: &str) -> Option<bool> {
     let t = s.trim();
     match t.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "y" => Some(true),
         "0" | "false" | "no" | "n" => Some(false),
-        _ => t
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .map(|v| v > 0.5),
+        _ if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') => match t.parse::<f64>() {
+            Ok(1.0) => Some(true),
+            Ok(0.0) => Some(false),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -178,6 +181,9 @@ mod tests {
         assert_eq!(parse_flag(" 1 "), Some(true));
         assert_eq!(parse_flag("False"), Some(false));
         assert_eq!(parse_flag("0.0"), Some(false));
-        assert_eq!(parse_flag("maybe"), None);
+        assert_eq!(parse_flag("1.00"), Some(true));
+        for bad in ["maybe", "2", "0.5", "-1", "1e0", "NaN", ""] {
+            assert_eq!(parse_flag(bad), None, "{bad}");
+        }
     }
 }

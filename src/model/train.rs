@@ -1,6 +1,8 @@
 //! Training: labelled texts → vectorizer + one head per (target, label group) → [`Model`].
 
+use super::calibrate::NotCalibrated;
 use super::head::{fit_head, Head};
+use super::limits;
 use super::meta::{build_time, rfc3339, MatrixSize, TrainingMeta};
 use super::objective::Link;
 use super::params::{TargetSharing, TrainParams};
@@ -37,6 +39,8 @@ pub struct TrainingData {
     pub targets: Option<(String, Vec<String>)>,
     /// the data file as named and its SHA-256 (for the model's metadata)
     pub source: (String, String),
+    /// the rows of the file left out as unusable (`--on-error skip`), each as its message
+    pub skipped: Vec<String>,
 }
 
 /// All settings of a training run.
@@ -72,6 +76,7 @@ pub fn sorted_distinct(values: &[String]) -> Vec<String> {
 /// Builds the label spec and the per-row class index for a class column.
 fn class_spec(column: &str, values: &[String], positive: Option<&str>) -> Result<LabelSpec> {
     let classes = sorted_distinct(values);
+    limits::check_classes(column, classes.len())?;
     if classes.len() < 2 {
         return Err(Error::Data(format!(
             "label column '{column}' has {} distinct value(s) ({}); at least 2 are needed",
@@ -117,18 +122,33 @@ pub struct StageTimes {
     pub vocab: f64,
 }
 
+/// What a training run reports besides the model: how long each stage took, and what a user
+/// should know about the result (heads on very few rows, heads left uncalibrated and why).
+#[derive(Clone, Debug, Default)]
+pub struct TrainRun {
+    pub times: StageTimes,
+    pub warnings: Vec<String>,
+}
+
 /// Trains a model. Deterministic: the same data and config give the same weights.
 pub fn train(data: &TrainingData, cfg: &TrainConfig) -> Result<Model> {
     train_timed(data, cfg).map(|(m, _)| m)
 }
 
-/// [`train`], also returning how long each stage took.
-pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, StageTimes)> {
+/// [`train`], also returning the stage times and warnings.
+pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, TrainRun)> {
     cfg.params.check()?;
     cfg.text.check()?;
     cfg.features.check()?;
     if data.texts.is_empty() {
         return Err(Error::Data("no training rows".into()));
+    }
+    if cfg.calibration_folds > data.texts.len() {
+        return Err(Error::Param(format!(
+            "{} calibration folds for {} rows: every fold needs a row; use fewer folds or 0",
+            cfg.calibration_folds,
+            data.texts.len()
+        )));
     }
     let labels = match &data.labels {
         Labels::Classes { column, values } => class_spec(column, values, cfg.positive.as_deref())?,
@@ -147,10 +167,17 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Sta
             }
         }
     };
-    let target = data.targets.as_ref().map(|(col, vals)| TargetSpec {
-        column: col.clone(),
-        values: sorted_distinct(vals),
-    });
+    let target = match &data.targets {
+        Some((col, vals)) => {
+            let values = sorted_distinct(vals);
+            limits::check_targets(col, values.len())?;
+            Some(TargetSpec {
+                column: col.clone(),
+                values,
+            })
+        }
+        None => None,
+    };
     let spec = Spec {
         text_column: data.text_column.clone(),
         labels,
@@ -164,13 +191,31 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Sta
         clock = Instant::now();
     };
     let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &data.texts)?;
+    if vectorizer.n_features() == 0 {
+        return Err(Error::Param(format!(
+            "no n-gram occurs in {} or more of the {} rows, so there is nothing to learn from; \
+             lower --min-df",
+            cfg.features.min_df,
+            data.texts.len()
+        )));
+    }
     lap(&mut times.vectorize);
+    check_memory(&spec, &x, &cfg.params)?;
 
     let all: Vec<usize> = (0..data.texts.len()).collect();
     let (mut heads, convergence, matrix) = fit_heads(&spec, data, &x, &all, &cfg.params);
+    if heads.iter().any(|h| !h.is_finite()) {
+        return Err(Error::Data(format!(
+            "the fit diverged: some weights are not finite numbers at C = {}; lower --c",
+            cfg.params.c
+        )));
+    }
     lap(&mut times.fit);
+    let mut warnings = small_data_warnings(&spec, data);
     if cfg.calibration_folds >= 2 {
-        calibrate_heads(&spec, data, &x, cfg, &mut heads);
+        for (h, why) in calibrate_heads(&spec, data, &x, cfg, &mut heads) {
+            warnings.push(format!("{} is not calibrated: {why}", head_name(&spec, h)));
+        }
     }
     drop(x);
     lap(&mut times.calibrate);
@@ -187,6 +232,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Sta
         convergence,
         matrix,
         calibration_folds: cfg.calibration_folds,
+        skipped_rows: data.skipped.len(),
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {
@@ -194,7 +240,76 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Sta
         model.vocab = Vocab::build(&model.vectorizer, &data.texts, &cols);
     }
     lap(&mut times.vocab);
-    Ok((model, times))
+    Ok((model, TrainRun { times, warnings }))
+}
+
+/// Refuses a fit that cannot fit in memory (see [`limits::check_fit_memory`]).
+fn check_memory(spec: &Spec, x: &Csr, params: &TrainParams) -> Result<()> {
+    let per = spec.heads_per_target();
+    let targets = spec.n_targets();
+    let threads = rayon::current_num_threads();
+    let (cols, parallel) = if targets > 1 && params.targets == TargetSharing::Shared {
+        // the augmented matrix has a shared copy and at most one own copy per feature
+        (x.n_cols * 2, per.min(threads))
+    } else {
+        (x.n_cols, (per * targets).min(threads))
+    };
+    limits::check_fit_memory(x.n_rows(), cols, spec.link().k(), parallel)
+}
+
+/// How messages name head `h`: its label column (multi-label) and target.
+fn head_name(spec: &Spec, h: usize) -> String {
+    let per = spec.heads_per_target();
+    let (t, g) = (h / per, h % per);
+    let label = match &spec.labels {
+        LabelSpec::Classes { column, .. } => column,
+        LabelSpec::MultiLabel { columns } => &columns[g],
+    };
+    match &spec.target {
+        Some(ts) => format!("head {h} ('{label}', target '{}')", ts.values[t]),
+        None => format!("head {h} ('{label}')"),
+    }
+}
+
+/// One warning per head with a class of fewer than [`limits::MIN_CLASS_ROWS`] training rows.
+fn small_data_warnings(spec: &Spec, data: &TrainingData) -> Vec<String> {
+    let all: Vec<usize> = (0..data.texts.len()).collect();
+    let groups = target_groups(spec, data, &all);
+    let link = spec.link();
+    let names: Vec<String> = match &spec.labels {
+        LabelSpec::Classes {
+            classes, positive, ..
+        } => match positive {
+            Some(p) => vec![
+                classes
+                    .iter()
+                    .find(|c| *c != p)
+                    .cloned()
+                    .unwrap_or_default(),
+                p.clone(),
+            ],
+            None => classes.clone(),
+        },
+        LabelSpec::MultiLabel { .. } => vec!["0".into(), "1".into()],
+    };
+    let mut out = Vec::new();
+    for (t, rows) in groups.iter().enumerate() {
+        for g in 0..spec.heads_per_target() {
+            let y = head_targets(spec, &data.labels, rows, g, link);
+            let mut counts = vec![0usize; names.len()];
+            for c in y {
+                counts[c as usize] += 1;
+            }
+            if let Some(w) = limits::small_data(
+                &head_name(spec, t * spec.heads_per_target() + g),
+                &names,
+                &counts,
+            ) {
+                out.push(w);
+            }
+        }
+    }
+    out
 }
 
 /// One head per (target, label group), in model order, fitted on the rows `rows` of `data`,
@@ -258,11 +373,21 @@ fn fit_heads(
 /// The rows of each target group (one group without targets), as positions in `rows`.
 fn target_groups(spec: &Spec, data: &TrainingData, rows: &[usize]) -> Vec<Vec<usize>> {
     match (&spec.target, &data.targets) {
-        (Some(t), Some((_, vals))) => t
-            .values
-            .iter()
-            .map(|v| (0..rows.len()).filter(|&l| &vals[rows[l]] == v).collect())
-            .collect(),
+        (Some(t), Some((_, vals))) => {
+            let index: std::collections::HashMap<&str, usize> = t
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.as_str(), i))
+                .collect();
+            let mut groups = vec![Vec::new(); t.values.len()];
+            for (l, &r) in rows.iter().enumerate() {
+                if let Some(&g) = index.get(vals[r].as_str()) {
+                    groups[g].push(l);
+                }
+            }
+            groups
+        }
         _ => vec![(0..rows.len()).collect()],
     }
 }
@@ -280,7 +405,7 @@ fn calibrate_heads(
     x: &Csr,
     cfg: &TrainConfig,
     heads: &mut [Head],
-) {
+) -> Vec<(usize, NotCalibrated)> {
     let n = data.texts.len();
     let folds = crate::eval::split::k_fold(&data.strata(), cfg.calibration_folds, CALIBRATION_SEED);
     let per = spec.heads_per_target();
@@ -308,9 +433,14 @@ fn calibrate_heads(
             }
         }
     }
+    let mut skipped = Vec::new();
     for (h, head) in heads.iter_mut().enumerate() {
-        head.calibration = super::calibrate::fit(link, &z[h], &yh[h]);
+        match super::calibrate::fit(link, &z[h], &yh[h]) {
+            Ok(c) => head.calibration = Some(c),
+            Err(why) => skipped.push((h, why)),
+        }
     }
+    skipped
 }
 
 /// The target group of every row.
@@ -398,13 +528,19 @@ fn head_targets(spec: &Spec, labels: &Labels, rows: &[usize], g: usize, link: Li
                 classes, positive, ..
             },
             Labels::Classes { values, .. },
-        ) => rows
-            .iter()
-            .map(|&i| match (link, positive) {
-                (Link::Sigmoid, Some(p)) => (&values[i] == p) as u32,
-                _ => classes.iter().position(|c| c == &values[i]).unwrap_or(0) as u32,
-            })
-            .collect(),
+        ) => {
+            let index: std::collections::HashMap<&str, u32> = classes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.as_str(), i as u32))
+                .collect();
+            rows.iter()
+                .map(|&i| match (link, positive) {
+                    (Link::Sigmoid, Some(p)) => (&values[i] == p) as u32,
+                    _ => index.get(values[i].as_str()).copied().unwrap_or(0),
+                })
+                .collect()
+        }
         (_, Labels::Multi { values, .. }) => rows.iter().map(|&i| values[i][g] as u32).collect(),
         _ => Vec::new(),
     }
@@ -412,10 +548,16 @@ fn head_targets(spec: &Spec, labels: &Labels, rows: &[usize], g: usize, link: Li
 
 fn class_counts(spec: &Spec, labels: &Labels) -> Vec<(String, usize)> {
     match (&spec.labels, labels) {
-        (LabelSpec::Classes { classes, .. }, Labels::Classes { values, .. }) => classes
-            .iter()
-            .map(|c| (c.clone(), values.iter().filter(|v| *v == c).count()))
-            .collect(),
+        (LabelSpec::Classes { classes, .. }, Labels::Classes { values, .. }) => {
+            let mut n: std::collections::HashMap<&str, usize> = Default::default();
+            for v in values {
+                *n.entry(v.as_str()).or_default() += 1;
+            }
+            classes
+                .iter()
+                .map(|c| (c.clone(), n.get(c.as_str()).copied().unwrap_or(0)))
+                .collect()
+        }
         (_, Labels::Multi { columns, values }) => columns
             .iter()
             .enumerate()
@@ -445,6 +587,7 @@ impl TrainingData {
             },
             targets: self.targets.as_ref().map(|(c, v)| (c.clone(), pick(v))),
             source: self.source.clone(),
+            skipped: Vec::new(),
         }
     }
 
@@ -491,6 +634,7 @@ pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
         targets: None,
         text_column: "text".into(),
         source: ("toy".into(), String::new()),
+        skipped: Vec::new(),
     }
 }
 
@@ -562,6 +706,7 @@ mod tests {
             },
             targets: Some(("target".into(), target)),
             source: ("mem".into(), String::new()),
+            skipped: Vec::new(),
         }
     }
 
@@ -652,6 +797,7 @@ mod scoring_tests {
                 },
                 targets: None,
                 source: ("mem".into(), String::new()),
+                skipped: Vec::new(),
             };
             let m = train(&data, &TrainConfig::default()).unwrap();
             let (mut idx, mut val) = (vec![], vec![]);

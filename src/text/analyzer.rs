@@ -57,6 +57,16 @@ impl TextConfig {
     }
 }
 
+/// Tokens longer than this many bytes are capped in what they cost: they are not stemmed (no
+/// language has such words; Snowball's cost grows with the square of a word's length), and
+/// their char n-grams come from their first and last [`TOKEN_EDGE`] bytes only. A comment of
+/// 10 MB without a space is then as cheap to score as 10 MB of ordinary text. No token of
+/// the shipped models' training data is this long.
+pub const LONG_TOKEN: usize = 128;
+
+/// Bytes at each end of a long token that its char n-grams are taken from.
+pub const TOKEN_EDGE: usize = 64;
+
 /// Which family an n-gram belongs to; the families hash with different seeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
@@ -143,9 +153,10 @@ impl Analyzer {
         self.config.word_ngrams.0 == 1
     }
 
-    /// Appends the form of a token that word n-grams use: its stem for a word, else itself.
+    /// Appends the form of a token that word n-grams use: its stem for a word (a word longer
+    /// than [`LONG_TOKEN`] bytes is kept as it is), else itself.
     pub fn stem_token(&self, kind: TokenKind, tok: &str, out: &mut String) {
-        if kind == TokenKind::Word {
+        if kind == TokenKind::Word && tok.len() <= LONG_TOKEN {
             self.stemmer.stem_into(tok, out);
         } else {
             out.push_str(tok);
@@ -186,7 +197,9 @@ impl Analyzer {
     }
 
     /// Char n-grams of one token inside `<…>` boundaries: words and hashtag bodies have them,
-    /// other tokens none. They depend on the token alone. `gram` and `bounds` are buffers.
+    /// other tokens none. They depend on the token alone. A token longer than [`LONG_TOKEN`]
+    /// bytes gives the n-grams of `<` and its first [`TOKEN_EDGE`] bytes, then those of its
+    /// last [`TOKEN_EDGE`] bytes and `>`. `gram` and `bounds` are buffers.
     pub fn char_grams(
         &self,
         kind: TokenKind,
@@ -195,17 +208,42 @@ impl Analyzer {
         bounds: &mut Vec<usize>,
         mut emit: impl FnMut(&str),
     ) {
-        let (clo, chi) = self.config.char_ngrams;
         let word = match kind {
-            _ if clo == 0 => return,
+            _ if self.config.char_ngrams.0 == 0 => return,
             TokenKind::Word => tok,
             TokenKind::Hashtag => &tok[1..],
             _ => return,
         };
+        if word.len() <= LONG_TOKEN {
+            return self.grams_of(Some('<'), word, Some('>'), gram, bounds, &mut emit);
+        }
+        let mut head = TOKEN_EDGE;
+        while !word.is_char_boundary(head) {
+            head -= 1;
+        }
+        let mut tail = word.len() - TOKEN_EDGE;
+        while !word.is_char_boundary(tail) {
+            tail += 1;
+        }
+        self.grams_of(Some('<'), &word[..head], None, gram, bounds, &mut emit);
+        self.grams_of(None, &word[tail..], Some('>'), gram, bounds, &mut emit);
+    }
+
+    /// The char n-grams of `open`, `word` and `close` written together.
+    fn grams_of(
+        &self,
+        open: Option<char>,
+        word: &str,
+        close: Option<char>,
+        gram: &mut String,
+        bounds: &mut Vec<usize>,
+        emit: &mut impl FnMut(&str),
+    ) {
+        let (clo, chi) = self.config.char_ngrams;
         gram.clear();
-        gram.push('<');
+        gram.extend(open);
         gram.push_str(word);
-        gram.push('>');
+        gram.extend(close);
         bounds.clear();
         bounds.extend(gram.char_indices().map(|(i, _)| i));
         bounds.push(gram.len());
@@ -261,6 +299,40 @@ mod tests {
         };
         let g: Vec<String> = grams(cfg, "Idiot").into_iter().map(|x| x.1).collect();
         assert_eq!(g, ["<id", "idi", "dio", "iot", "ot>"]);
+    }
+
+    /// A token past the bound costs a bounded amount: no stemming, char n-grams from its ends.
+    #[test]
+    fn long_tokens_are_capped() {
+        let cfg = TextConfig {
+            char_ngrams: (3, 3),
+            ..TextConfig::default()
+        };
+        // no letter three times in a row, so squashing leaves it as it is
+        let long: String = "abcdefghijklmnopqrstuvwxyz".repeat(400);
+        let g = grams(cfg.clone(), &long);
+        let words: Vec<&str> = g
+            .iter()
+            .filter(|x| x.0 == Family::Word)
+            .map(|x| x.1.as_str())
+            .collect();
+        assert_eq!(words, [long.as_str()], "kept whole, not stemmed");
+        let chars: Vec<&str> = g
+            .iter()
+            .filter(|x| x.0 == Family::Char)
+            .map(|x| x.1.as_str())
+            .collect();
+        // (64 + 1) - 2 n-grams from each end
+        assert_eq!(chars.len(), 2 * (TOKEN_EDGE + 1 - 2));
+        assert_eq!(chars[0], "<ab");
+        assert_eq!(*chars.last().unwrap(), "yz>");
+        // a token at the bound is treated as any other
+        let at = "ab".repeat(LONG_TOKEN / 2);
+        let n = grams(cfg, &at)
+            .iter()
+            .filter(|x| x.0 == Family::Char)
+            .count();
+        assert_eq!(n, LONG_TOKEN + 2 - 2);
     }
 
     #[test]

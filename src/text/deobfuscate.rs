@@ -9,6 +9,10 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+/// Longest space-free run (bytes) that is read as a possibly disguised word; a longer one is
+/// kept as written, so that a megabyte without a space costs no copies here.
+const MAX_DISGUISED: usize = 1024;
+
 /// Endings a lexicon word may carry.
 const ENDINGS: [&str; 8] = ["", "s", "es", "ed", "er", "ers", "ing", "y"];
 
@@ -16,6 +20,8 @@ const ENDINGS: [&str; 8] = ["", "s", "es", "ed", "er", "ers", "ing", "y"];
 /// collapsed to one) for repeat-tolerant lookup.
 struct Lexicon {
     forms: Vec<Vec<char>>,
+    /// the most characters of any form
+    longest: usize,
     by_skeleton: HashMap<String, String>,
 }
 
@@ -24,6 +30,7 @@ fn lexicon() -> &'static Lexicon {
     L.get_or_init(|| {
         let mut lex = Lexicon {
             forms: Vec::new(),
+            longest: 0,
             by_skeleton: HashMap::new(),
         };
         let words = include_str!("abuse_lexicon.txt")
@@ -39,6 +46,7 @@ fn lexicon() -> &'static Lexicon {
                 lex.forms.push(full.chars().collect());
             }
         }
+        lex.longest = lex.forms.iter().map(Vec::len).max().unwrap_or(0);
         lex
     })
 }
@@ -142,6 +150,10 @@ fn resolve(cand: &str) -> Option<String> {
     let lex = lexicon();
     if !cand.contains(['?', I_OR_L]) {
         return lex.by_skeleton.get(&skeleton(cand)).cloned();
+    }
+    // no form is longer than the longest: a longer candidate spells none (and is not copied)
+    if cand.chars().nth(lex.longest).is_some() {
+        return None;
     }
     let pattern: Vec<char> = cand.chars().collect();
     let mut found: Option<&Vec<char>> = None;
@@ -247,9 +259,9 @@ fn deobfuscate_full(text: &str, out: &mut String) {
         let t = toks[i];
         push_sep(out);
         i += 1;
-        if is_plain(t) || t.starts_with(['@', '#']) {
-            // the common case, a plain word maybe with punctuation around; or a mention or
-            // hashtag, never rewritten
+        if is_plain(t) || t.starts_with(['@', '#']) || t.len() > MAX_DISGUISED {
+            // the common case, a plain word maybe with punctuation around; a mention or
+            // hashtag, never rewritten; or a run far too long to be a disguised word
             out.push_str(t);
             continue;
         }
@@ -284,17 +296,27 @@ fn variant(tok: &str) -> Option<String> {
     if core.bytes().all(|b| b.is_ascii_alphabetic() || b >= 0x80) && !has_triple(core) {
         return None; // the common case: a plain word with punctuation around it
     }
-    let cs: Vec<char> = core.chars().collect();
-    let letter = |i: usize| cs.get(i).is_some_and(|c| c.is_ascii_alphabetic());
-    let inner = |i: usize| i > 0 && letter(i - 1) && letter(i + 1);
+    // each character with the ones before and after it, in one pass (no copy of the token)
+    let windows = || {
+        let mut prev = None;
+        let mut rest = core.chars().peekable();
+        std::iter::from_fn(move || {
+            let c = rest.next()?;
+            let w = (prev, c, rest.peek().copied());
+            prev = Some(c);
+            Some(w)
+        })
+    };
+    let letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+    let inner = |p: Option<char>, n: Option<char>| letter(p) && letter(n);
     // leetspeak once a digit or symbol sits between two letters; then also at the edges
     // (`l1b3r4l5`), so `mp3`, `4pm` and `covid19` get no spelling
-    let leety = (0..cs.len()).any(|i| inner(i) && leet(cs[i]).is_some());
+    let leety = windows().any(|(p, c, n)| inner(p, n) && leet(c).is_some());
     let mut v = String::with_capacity(core.len());
-    for (i, &c) in cs.iter().enumerate() {
+    for (p, c, n) in windows() {
         if c.is_ascii_alphabetic() {
             v.push(c);
-        } else if inner(i) && matches!(c, '*' | '#' | '.' | '-' | '_') {
+        } else if inner(p, n) && matches!(c, '*' | '#' | '.' | '-' | '_') {
             // a mask or a dot between letters: dropped
         } else if let (true, Some(l)) = (leety, leet(c)) {
             v.push(if l == I_OR_L { 'i' } else { l });
@@ -308,19 +330,16 @@ fn variant(tok: &str) -> Option<String> {
 
 /// Every run of three or more of one letter read once; pairs are kept (`good` stays).
 fn collapse_triples(s: &str) -> String {
-    let cs: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < cs.len() {
-        let mut j = i;
-        while j < cs.len() && cs[j] == cs[i] {
-            j += 1;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let mut run = 1;
+        while chars.next_if_eq(&c).is_some() {
+            run += 1;
         }
-        let n = if j - i >= 3 { 1 } else { j - i };
-        for _ in 0..n {
-            out.push(cs[i]);
+        for _ in 0..if run >= 3 { 1 } else { run } {
+            out.push(c);
         }
-        i = j;
     }
     out
 }

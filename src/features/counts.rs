@@ -1,0 +1,283 @@
+//! A text's merged n-gram counts: every n-gram hashed to a signed bucket, mapped to a key (a
+//! bucket, or a model's feature column), and summed per key, with per-thread buffers and a
+//! memo of per-word work, in time and memory linear in the text.
+
+use super::cache::WordCache;
+use super::hashing::bucket;
+use crate::text::tokenize::TokenKind;
+use crate::text::{Analyzer, Scratch};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Per-thread buffers for vectorizing, and the memo of per-word work for one vectorizer.
+#[derive(Default)]
+pub struct VecScratch {
+    text: Scratch,
+    /// the run whose keys `cache` holds (see [`Vectorizer`]'s `id`)
+    owner: u64,
+    cache: WordCache,
+    stems: String,
+    ends: Vec<usize>,
+    gram: String,
+    bounds: Vec<usize>,
+    grams: Vec<(u32, f32)>,
+    /// per-key counts, all zero between calls
+    acc: Vec<f32>,
+    /// the text's `(key, sign)` n-grams in order, before merging
+    feats: Vec<(u32, f32)>,
+    /// hashed `(bucket, sign)` n-grams waiting for their key look-up
+    buckets: Vec<(u32, f32)>,
+    /// for a text of more than [`CHUNK`] n-grams: the keys in order of first occurrence, and
+    /// which keys are among them (all false between calls)
+    order: Vec<u32>,
+    seen: Vec<bool>,
+    /// [`CHUNK`], unless a test sets a smaller one
+    chunk: Option<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<VecScratch> = RefCell::new(VecScratch::default());
+}
+
+impl VecScratch {
+    /// Runs `f` with this thread's scratch, whose word memo then lives as long as the thread
+    /// (rayon's workers), not one parallel task. `f` must not call `with` again.
+    pub fn with<R>(f: impl FnOnce(&mut VecScratch) -> R) -> R {
+        SCRATCH.with(|s| f(&mut s.borrow_mut()))
+    }
+}
+
+/// Source of the ids that tie a [`VecScratch`]'s word memo to one vectorizer (or one fit).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+pub(super) fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// How [`keyed_counts`] names features: `key` maps a bucket to a key below `n_keys` (or drops
+/// it); `owner` identifies this mapping for the word memo.
+pub(super) struct Keys<K> {
+    pub owner: u64,
+    pub n_keys: usize,
+    pub sorted: bool,
+    pub key: K,
+}
+
+/// Hashes every n-gram of `text`, maps each bucket through `key` (dropping `None`) and returns
+/// the merged `(key, signed count)` list (counts that cancel to zero are dropped), in key
+/// order when `sorted`, else in order of first occurrence (scoring needs no order).
+///
+/// Three passes over the text's features, each free of data-dependent branches around its
+/// random memory accesses, so the processor keeps many cache misses in flight at once
+/// (interleaving the key look-up, the count check and the accumulation per n-gram left one
+/// miss at a time, and that was most of the scoring time):
+/// 1. gather every `(key, sign)` in order: a word's memoised features, then the word n-grams'
+///    buckets, hashed first and looked up in one tight loop;
+/// 2. sum the signs into the dense accumulator;
+/// 3. walk the gathered keys again, emitting each key's sum at its first occurrence and
+///    zeroing it, so later occurrences (and sums that cancelled to zero) emit nothing.
+///
+/// The additions happen in the same order as one merged pass, so the counts are the same.
+///
+/// A text of more than [`CHUNK`] n-grams (a comment of megabytes) is summed chunk by chunk
+/// as it is gathered, its keys' first occurrences noted on the way, so that its working
+/// memory stays a small multiple of its length; the result is the same, in the same order.
+pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
+    analyzer: &Analyzer,
+    bits: u32,
+    keys: &Keys<K>,
+    text: &str,
+    sc: &'s mut VecScratch,
+) -> &'s [(u32, f32)] {
+    let Keys {
+        owner,
+        n_keys,
+        sorted,
+        ref key,
+    } = *keys;
+    if sc.owner != owner {
+        sc.cache = WordCache::default();
+        sc.owner = owner;
+        sc.acc = vec![0.0; n_keys];
+    }
+    let VecScratch {
+        text: ts,
+        cache,
+        stems,
+        ends,
+        gram,
+        bounds,
+        grams,
+        acc,
+        feats: all,
+        buckets,
+        order,
+        seen,
+        chunk,
+        ..
+    } = sc;
+    let chunk = chunk.unwrap_or(CHUNK);
+    stems.clear();
+    ends.clear();
+    all.clear();
+    buckets.clear();
+    order.clear();
+    // pass 1: a word's unigram is memoised with its char n-grams; other tokens' unigrams and
+    // every longer n-gram are hashed here, their buckets looked up together below
+    let uni = analyzer.word_unigrams();
+    let word_bucket = |g: &str| bucket(g.as_bytes(), false, bits);
+    for (kind, tok) in analyzer.tokenize(text, ts).iter() {
+        match kind {
+            TokenKind::Word | TokenKind::Hashtag => {
+                let (stem, feats) = cache.get(tok, |stem, feats| {
+                    let s0 = stem.len();
+                    analyzer.stem_token(kind, tok, stem);
+                    if uni {
+                        let (b, sign) = word_bucket(&stem[s0..]);
+                        feats.extend(key(b).map(|k| (k, sign)));
+                    }
+                    analyzer.char_grams(kind, tok, gram, bounds, |g| {
+                        let (b, sign) = bucket(g.as_bytes(), true, bits);
+                        if let Some(k) = key(b) {
+                            feats.push((k, sign));
+                        }
+                    });
+                });
+                stems.push_str(stem);
+                flush(buckets, all, key);
+                all.extend_from_slice(feats);
+            }
+            _ => {
+                let s0 = stems.len();
+                analyzer.stem_token(kind, tok, stems);
+                if uni {
+                    buckets.push(word_bucket(&stems[s0..]));
+                }
+            }
+        }
+        ends.push(stems.len());
+        if all.len() + buckets.len() >= chunk {
+            flush(buckets, all, key);
+            absorb(all, acc, seen, order);
+        }
+    }
+    analyzer.word_grams(stems, ends, 2, gram, |g| {
+        buckets.push(word_bucket(g));
+        if buckets.len() >= chunk {
+            flush(buckets, all, key);
+            absorb(all, acc, seen, order);
+        }
+    });
+    flush(buckets, all, key);
+    if !order.is_empty() {
+        // a long text: its last chunk, then each key's sum in order of first occurrence
+        absorb(all, acc, seen, order);
+        grams.clear();
+        for &k in order.iter() {
+            let a = &mut acc[k as usize];
+            if *a != 0.0 {
+                grams.push((k, *a));
+            }
+            *a = 0.0;
+            seen[k as usize] = false;
+        }
+        if sorted {
+            grams.sort_unstable_by_key(|g| g.0);
+        }
+        return grams;
+    }
+    // pass 2: the sums
+    for &(k, v) in all.iter() {
+        acc[k as usize] += v;
+    }
+    // pass 3: each key once, at its first occurrence
+    grams.clear();
+    grams.resize(all.len(), (0, 0.0));
+    let mut n = 0;
+    for &(k, _) in all.iter() {
+        let a = &mut acc[k as usize];
+        grams[n] = (k, *a);
+        n += (*a != 0.0) as usize;
+        *a = 0.0;
+    }
+    grams.truncate(n);
+    if sorted {
+        grams.sort_unstable_by_key(|g| g.0);
+    }
+    grams
+}
+
+/// Gathered n-grams of one text past which they are summed as they come: 1 Mi entries, 8 MiB.
+pub(super) const CHUNK: usize = 1 << 20;
+
+/// Sums the gathered `all` into `acc`, noting in `order` each key's first occurrence, and
+/// empties `all`.
+fn absorb(all: &mut Vec<(u32, f32)>, acc: &mut [f32], seen: &mut Vec<bool>, order: &mut Vec<u32>) {
+    if seen.len() < acc.len() {
+        seen.resize(acc.len(), false);
+    }
+    for &(k, v) in all.iter() {
+        acc[k as usize] += v;
+        let s = &mut seen[k as usize];
+        if !*s {
+            *s = true;
+            order.push(k);
+        }
+    }
+    all.clear();
+}
+
+/// Looks up the keys of the hashed `buckets` (in one loop, so their look-ups overlap) and
+/// appends the kept ones to `out`, in order; empties `buckets`.
+#[inline]
+fn flush<K: Fn(u32) -> Option<u32>>(
+    buckets: &mut Vec<(u32, f32)>,
+    out: &mut Vec<(u32, f32)>,
+    key: &K,
+) {
+    out.extend(
+        buckets
+            .drain(..)
+            .filter_map(|(b, sign)| key(b).map(|k| (k, sign))),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextConfig;
+
+    /// A text summed chunk by chunk gives the same counts in the same order as one pass, and
+    /// leaves the buffers as it found them.
+    #[test]
+    fn chunked_counts_equal_one_pass() {
+        let a = Analyzer::new(TextConfig::default()).unwrap();
+        let keys = Keys {
+            owner: next_id(),
+            n_keys: 1 << 12,
+            sorted: false,
+            key: |b: u32| (!b.is_multiple_of(3)).then_some(b),
+        };
+        let text = "the talks in Doha went on, and on 😀 for hours #peace @x 42 ".repeat(40);
+        let mut one = VecScratch::default();
+        let whole = keyed_counts(&a, 12, &keys, &text, &mut one).to_vec();
+        for chunk in [1, 7, 100] {
+            let mut sc = VecScratch {
+                chunk: Some(chunk),
+                ..VecScratch::default()
+            };
+            for _ in 0..2 {
+                assert_eq!(
+                    keyed_counts(&a, 12, &keys, &text, &mut sc),
+                    &whole[..],
+                    "{chunk}"
+                );
+                assert!(sc.acc.iter().all(|&v| v == 0.0) && sc.seen.iter().all(|&s| !s));
+            }
+        }
+        assert!(
+            whole.iter().any(|&(_, c)| c > 1.0),
+            "the text should repeat n-grams"
+        );
+    }
+}
