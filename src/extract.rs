@@ -9,12 +9,18 @@
 //! - **WordPress** blocks: a `Name says:` line, an optional date line (`March 3, 2012 at 4:15
 //!   pm`), the text, and a closing `Reply` line.
 //!
-//! Site boilerplate is dropped: reply markers (`Replying to X`, `Reply`, `Log in to Reply`),
-//! comment-form lines (`Leave a Reply`, `Comments are closed`, `Your email address will not
-//! be published`, …), and FAQ and footer lines (`FAQ`, `© 2012 …`, `All rights reserved`,
-//! `Privacy Policy`, …). A footer or FAQ line ends the comment before it, and the lines after
-//! it are not comment text until the next comment starts. The article title is the page's
-//! first line that is neither boilerplate nor a comment (a leading `Title:` is removed).
+//! Site boilerplate is dropped: reply markers (`Reply`, `Log in to Reply`, and `Replying to
+//! X`, `In reply to X`, `Reply to X` alone on a line or before a reply's text, where X is an
+//! author seen on the page or an `@handle`), comment-form lines (`Leave a Reply`, `Comments
+//! are closed`, `Your email address will not be published`, …), and the end of the comment
+//! list: FAQ and footer lines (`FAQ`, `© 2012 …`, `All rights reserved`, `Privacy Policy`),
+//! section headings in title case or capitals (`Most Read`, `Related Stories`, `MORE FROM
+//! DAWN`), and the site's moderation notices, recognised by what they say rather than by one
+//! site's wording: a line about comments, with a moderation cue (moderated, posted, approved,
+//! on-topic, abusive, guidelines, policy, FAQ, terms) in the site's voice (our, we, please,
+//! will be, may be). Such a line ends the comment before it, and the lines after it are not
+//! comment text until the next comment starts. The article title is the page's first line
+//! that is neither boilerplate nor a comment (a leading `Title:` is removed).
 
 /// Which shape a comment was found in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +107,17 @@ pub fn extract(page: &str) -> Page {
             });
             continue;
         }
+        if is_moderation_notice(line) {
+            // a notice ends the comment before it; above the comments it is skipped
+            close(&mut open, &mut out);
+            continue;
+        }
+        if is_section_heading(line) && seen_comments {
+            // the comment list is over: `Most Read`, `Related Stories`
+            close(&mut open, &mut out);
+            numbered = None;
+            continue;
+        }
         if is_footer(line) {
             close(&mut open, &mut out);
             numbered = None;
@@ -108,8 +125,10 @@ pub fn extract(page: &str) -> Page {
             continue;
         }
         if is_boilerplate(line) {
-            // a reply marker or form line ends a WordPress block; elsewhere it is skipped
-            if open.as_ref().is_some_and(|o| o.shape == Shape::WordPress) && is_reply(line) {
+            // the reply button ends a WordPress block; other boilerplate (a `Replying to X`
+            // over the text among it) is skipped
+            if open.as_ref().is_some_and(|o| o.shape == Shape::WordPress) && is_reply_button(line)
+            {
                 close(&mut open, &mut out);
             }
             continue;
@@ -175,7 +194,9 @@ fn comment_start(line: &str, numbered: Option<usize>) -> Option<(Option<String>,
     })
 }
 
-/// Ends the open comment: kept when it has text, else its line is listed as empty.
+/// Ends the open comment: kept when it has text, else its line is listed as empty. A reply
+/// marker before its text (`Replying to X …`, X an author of an earlier comment or an
+/// `@handle`) is dropped.
 fn close(open: &mut Option<Open>, page: &mut Page) {
     let Some(o) = open.take() else { return };
     let text = o
@@ -185,6 +206,12 @@ fn close(open: &mut Option<Open>, page: &mut Page) {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
+    let authors: Vec<&str> = page
+        .comments
+        .iter()
+        .filter_map(|c| c.author.as_deref())
+        .collect();
+    let text = strip_reply_marker(&text, &authors).to_string();
     if text.is_empty() {
         page.empty.push(o.line);
         return;
@@ -198,8 +225,13 @@ fn close(open: &mut Option<Open>, page: &mut Page) {
     });
 }
 
-/// `12 COMMENTS`, `1 Comment`, `3 Responses`, `5 Replies`, `12 comments on "Title"`: the count.
+/// `12 COMMENTS`, `1 Comment`, `3 Responses`, `5 Replies`, `12 comments on "Title"`,
+/// `Comments (12)`: the count.
 fn comments_heading(line: &str) -> Option<usize> {
+    if let Some(rest) = strip_prefix_ci(line, "comments") {
+        let n = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
+        return n.trim().parse().ok();
+    }
     let (n, rest) = line.split_once(char::is_whitespace)?;
     let n: usize = n.parse().ok()?;
     let word = rest.split_whitespace().next()?.to_lowercase();
@@ -292,10 +324,59 @@ fn is_date_line(s: &str) -> bool {
     has_digit && (month || numeric || clock)
 }
 
-/// Reply markers: `Reply`, `Log in to Reply`, `Replying to X`, `↳ Reply`.
+/// Phrases that introduce the comment a reply answers.
+const REPLY_TO: [&str; 5] = [
+    "replying to ",
+    "in reply to ",
+    "reply to ",
+    "replied to ",
+    "in response to ",
+];
+
+/// Reply markers: the button under a comment (see [`is_reply_button`]), and a short line
+/// `Replying to X` over a reply (`In reply to X`, `Reply to X`: six words at most, so a
+/// sentence is not one).
 fn is_reply(line: &str) -> bool {
-    let l = line.trim_start_matches(['↳', '»', '↩', ' ']).to_lowercase();
-    l == "reply" || l == "log in to reply" || l.starts_with("replying to ") || l == "reply ↓"
+    let l = line.trim_start_matches(['↳', '»', '↩', '↪', ' ']).to_lowercase();
+    let marker = REPLY_TO
+        .iter()
+        .any(|p| l.starts_with(p) && l.split_whitespace().count() <= 6);
+    is_reply_button(line) || marker
+}
+
+/// The reply button that closes a comment block: `Reply`, `Log in to Reply`, `↳ Reply`.
+fn is_reply_button(line: &str) -> bool {
+    let l = line.trim_start_matches(['↳', '»', '↩', '↪', ' ']).to_lowercase();
+    l == "reply" || l == "log in to reply" || l == "reply ↓"
+}
+
+/// `text` without a leading reply marker naming one of `authors` or an `@handle`
+/// (`Replying to Ali Raza: you are wrong` → `you are wrong`).
+fn strip_reply_marker<'a>(text: &'a str, authors: &[&str]) -> &'a str {
+    let t = text.trim_start_matches(['↳', '»', '↩', '↪', ' ']);
+    let Some(rest) = REPLY_TO.iter().find_map(|p| strip_prefix_ci(t, p)) else {
+        return text;
+    };
+    let rest = rest.trim_start();
+    let name_len = if rest.starts_with('@') {
+        rest.find(char::is_whitespace).unwrap_or(rest.len())
+    } else {
+        match authors
+            .iter()
+            .filter(|a| strip_prefix_ci(rest, a).is_some())
+            .map(|a| a.len())
+            .max()
+        {
+            Some(n) => n,
+            None => return text,
+        }
+    };
+    let after = rest[name_len..].trim_start_matches([':', ',', '-', '—', ' ']);
+    if after.is_empty() {
+        text
+    } else {
+        after
+    }
 }
 
 /// Comment-form and thread chrome that is never comment text.
@@ -337,7 +418,37 @@ fn is_boilerplate(line: &str) -> bool {
         "this comment was deleted",
         "sort by",
     ];
-    EXACT.contains(&l.as_str()) || PREFIX.iter().any(|p| l.starts_with(p))
+    EXACT.contains(&l.as_str()) || PREFIX.iter().any(|p| l.starts_with(p)) || is_reaction(&l)
+}
+
+/// A reaction count under a comment (`Recommend 12`, `12 likes`, `Like (3)`, `▲ 4`).
+fn is_reaction(l: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "recommend",
+        "recommends",
+        "like",
+        "likes",
+        "upvote",
+        "upvotes",
+        "downvote",
+        "downvotes",
+        "agree",
+        "disagree",
+        "helpful",
+        "points",
+    ];
+    let mut words = 0;
+    let mut reaction = false;
+    for w in l.split_whitespace() {
+        let w = w.trim_matches(['(', ')', '[', ']']);
+        words += 1;
+        if WORDS.contains(&w) || matches!(w, "▲" | "▼" | "👍" | "👎" | "↑" | "↓") {
+            reaction = true;
+        } else if w.is_empty() || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    reaction && words <= 4
 }
 
 /// Footer and FAQ lines: the end of the comments.
@@ -361,6 +472,90 @@ fn is_footer(line: &str) -> bool {
         || l.starts_with('©')
         || l.starts_with("copyright ")
         || l.contains("all rights reserved")
+}
+
+/// A section heading that follows the comments on news pages (`Most Read`, `Related
+/// Stories`, `MORE FROM DAWN`, `Trending Now`): at most five words, no sentence punctuation,
+/// in title case or capitals, opening with the words such headings use.
+fn is_section_heading(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 || line.ends_with(['.', '!', '?', ',', ';']) {
+        return false;
+    }
+    // every word of four letters or more starts with a capital (a headline, not a sentence)
+    let titled = words.iter().all(|w| {
+        w.chars().filter(|c| c.is_alphabetic()).count() < 4
+            || w.chars().next().is_some_and(char::is_uppercase)
+    });
+    if !titled || !words[0].chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let l = line.to_lowercase();
+    const OPENERS: [&str; 22] = [
+        "most read",
+        "most popular",
+        "most viewed",
+        "most shared",
+        "most commented",
+        "related",
+        "more from",
+        "more stories",
+        "more news",
+        "more on",
+        "latest",
+        "trending",
+        "popular",
+        "recommended",
+        "top stories",
+        "also read",
+        "read next",
+        "read more",
+        "editor's picks",
+        "you may also like",
+        "in other news",
+        "further reading",
+    ];
+    OPENERS.iter().any(|o| l.starts_with(o))
+}
+
+/// A notice of the site about its comments (`Comments are moderated and generally will be
+/// posted if they are on-topic and not abusive`, `For more information, please see our
+/// Comments FAQ`): it speaks of comments, with a moderation cue, in the site's voice. A
+/// reader's complaint (`my comments are moderated away`) lacks the voice.
+fn is_moderation_notice(line: &str) -> bool {
+    let l = line.to_lowercase();
+    let words: Vec<&str> = l
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    let about_comments = words
+        .iter()
+        .any(|w| w.starts_with("comment") || *w == "replies" || *w == "discussion");
+    const CUES: [&str; 14] = [
+        "moderat",
+        "posted",
+        "published",
+        "approved",
+        "approval",
+        "on-topic",
+        "off-topic",
+        "abusive",
+        "guideline",
+        "policy",
+        "faq",
+        "terms",
+        "rules",
+        "etiquette",
+    ];
+    let cue = words.iter().any(|w| CUES.iter().any(|c| w.starts_with(c)));
+    let voice = has("our")
+        || has("we")
+        || has("please")
+        || l.contains("will be ")
+        || l.contains("may be ")
+        || l.contains("are subject to");
+    about_comments && cue && voice
 }
 
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
@@ -466,5 +661,48 @@ mod tests {
         assert_eq!(numbered_item("10. ten", 10), Some("ten"));
         assert_eq!(numbered_item("10. ten", 9), None);
         assert_eq!(numbered_item("1.5 million people", 1), None);
+        assert_eq!(comments_heading("Comments (12)"), Some(12));
+    }
+
+    #[test]
+    fn the_end_of_the_list_is_recognised_by_what_it_says() {
+        for notice in [
+            "Comments are moderated and generally will be posted if they are on-topic and not abusive.",
+            "For more information, please see our Comments FAQ",
+            "We reserve the right to remove comments that break our community guidelines.",
+            "All comments are subject to moderation.",
+        ] {
+            assert!(is_moderation_notice(notice), "{notice}");
+        }
+        for comment in [
+            "my comments are moderated away every time, what a joke",
+            "The talks were moderated by Qatar and nobody posted the minutes.",
+            "Please stop the drone strikes, they kill civilians.",
+        ] {
+            assert!(!is_moderation_notice(comment), "{comment}");
+        }
+        for h in ["Most Read", "MOST POPULAR", "Related Stories", "More From Dawn", "Trending Now"] {
+            assert!(is_section_heading(h), "{h}");
+        }
+        for c in ["More power to you", "Related news is fake", "most read it already", "Latest."] {
+            assert!(!is_section_heading(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn reply_markers_are_dropped_before_the_text() {
+        let authors = ["Ali Raza", "Sana"];
+        assert_eq!(
+            strip_reply_marker("Replying to Ali Raza: you are wrong", &authors),
+            "you are wrong"
+        );
+        assert_eq!(strip_reply_marker("In reply to @sana_k agreed", &authors), "agreed");
+        // an unknown name cannot be told from the text: kept
+        let t = "Replying to Imran Khan is pointless";
+        assert_eq!(strip_reply_marker(t, &authors), t);
+        assert!(is_reply("In reply to Ali Raza."));
+        assert!(is_reaction("recommend 12") && is_reaction("12 likes") && is_reaction("▲ 4"));
+        assert!(!is_reaction("i like it") && !is_reaction("like"));
+        assert!(!is_reply("Reply to the minister who lied about the talks in Doha"));
     }
 }

@@ -162,7 +162,10 @@ pub fn score_stream_with(
                 by_id.get(id).map(Some).ok_or_else(|| {
                     (
                         column.clone(),
-                        format!("no article with id '{id}' in the articles file"),
+                        format!(
+                            "no article with id '{}' in the articles file",
+                            crate::error::excerpt(id, 60)
+                        ),
                     )
                 })
             }
@@ -345,8 +348,8 @@ impl Output<'_> {
                     }
                     None => {
                         for (g, h) in heads.iter().enumerate() {
-                            let flag = if p[g] >= h.threshold() { "1" } else { "0" };
-                            extra.push((&added[next], Cell::Text(flag.into())));
+                            let flag = (p[g] >= h.threshold()) as i64;
+                            extra.push((&added[next], Cell::Int(flag)));
                             next += 1;
                         }
                     }

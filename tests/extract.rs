@@ -201,3 +201,57 @@ fn bad_pages_are_located_errors() {
         .stdout("page,title,position,author,text,line\n")
         .stderr(predicates::str::contains("0 comments (none found)"));
 }
+
+/// A page of a site that counts its comments as `Comments (N)`: reactions (`Recommend 12`)
+/// and reply markers (`Replying to X:`, `In reply to X`) are not comment text, and the
+/// moderation notice and the `Most Read` list after the comments are not glued onto the last.
+#[test]
+fn comment_count_page_ends_at_the_notice() {
+    let got = extracted("haqqani_comments_count.txt");
+    assert_eq!(
+        got[0].0,
+        "US presses Pakistan on Haqqani network ahead of strategic dialogue"
+    );
+    assert_eq!(
+        rows(&got),
+        [
+            (
+                "Farhan Ali",
+                "The Haqqanis have been a headache for both countries. Time to act."
+            ),
+            ("Usman", "and who created them in the first place?"),
+            (
+                "Zara K",
+                "@usman_pk history matters but the future matters more."
+            ),
+            (
+                "Bilal",
+                "Stop begging America for money and this pressure ends."
+            ),
+            ("J. Smith", "well said."),
+        ]
+    );
+}
+
+/// A WordPress page whose moderation notice sits above the comments and whose `Related
+/// Stories` follow them: a `Replying to X` line inside a block is dropped, never the block.
+#[test]
+fn wordpress_page_with_notice_and_replies() {
+    let got = extracted("afghan_moderated.txt");
+    assert_eq!(got[0].0, "Afghan peace talks: Kabul names negotiating team");
+    assert_eq!(
+        rows(&got),
+        [
+            (
+                "Ahmad Shah",
+                "This team has too few women. Peace without half the country is not peace."
+            ),
+            ("Kamran", "There are four women on it, read the article."),
+            (
+                "Guest",
+                "Taliban are terrorists and anyone who talks to them is a traitor."
+            ),
+            ("Saima", "@Kamran thank you, finally someone reads."),
+        ]
+    );
+}

@@ -53,7 +53,10 @@ pub fn run(cmd: &Cmd) -> Result<()> {
     }
     let target = model
         .target_index(cmd.target.as_deref())
-        .map_err(|m| anyhow::anyhow!("{m} (give it with --target)"))?;
+        .map_err(|m| match &cmd.target {
+            Some(_) => anyhow::anyhow!("{m}"),
+            None => anyhow::anyhow!("{m}: give it with --target"),
+        })?;
     let heads = explain(&model, &text, target);
     let out = if cmd.json {
         String::from_utf8(json(&heads)?)?

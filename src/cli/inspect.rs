@@ -43,9 +43,13 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
     let mut s = String::new();
     let t = &m.training;
     let _ = writeln!(s, "model      {path} ({bytes} bytes)");
+    let skipped = match t.skipped_rows {
+        0 => String::new(),
+        n => format!(", {n} unusable rows skipped"),
+    };
     let _ = writeln!(
         s,
-        "trained    {} by gavel {} on {} ({} rows, sha256 {})",
+        "trained    {} by gavel {} on {} ({} rows{skipped}, sha256 {})",
         t.trained_at, t.gavel_version, t.data_file, t.rows, t.data_sha256
     );
     let labels = match &m.spec.labels {

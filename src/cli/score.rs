@@ -188,9 +188,10 @@ fn articles(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<Option<Articles>> {
         };
         if by_id.insert(key.clone(), topic.vector(&body)).is_some() {
             bail!(
-                "{}:{}: article id '{key}' appears twice",
+                "{}:{}: article id '{}' appears twice",
                 p.display(),
-                rec.line
+                rec.line,
+                gavel::error::excerpt(&key, 60)
             );
         }
     }

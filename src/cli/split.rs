@@ -33,8 +33,14 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if !(cmd.test > 0.0 && cmd.test < 1.0) {
         bail!("--test must be a fraction between 0 and 1");
     }
+    if gavel::io::output::same_file(&cmd.train_out, &cmd.test_out) {
+        bail!(
+            "--train-out and --test-out name the same file ({}): one split would overwrite the other",
+            cmd.test_out.display()
+        );
+    }
     refuse_overwrite([&cmd.data.data], &cmd.train_out)?;
-    refuse_overwrite([&cmd.data.data, &cmd.train_out], &cmd.test_out)?;
+    refuse_overwrite([&cmd.data.data], &cmd.test_out)?;
     let opts = cmd.data.read_options()?;
     let mut rdr = RecordReader::open(Some(&cmd.data.data), opts)?;
     super::score::warn_duplicates(&rdr, ui);

@@ -239,7 +239,8 @@ pub fn head_scores(
                             data.lines[i],
                             Some(column),
                             format!(
-                                "unknown label '{v}' (the model knows: {})",
+                                "unknown label '{}' (the model knows: {})",
+                                crate::error::excerpt(v, 60),
                                 classes.join(", ")
                             ),
                         )

@@ -93,6 +93,8 @@ enum Stop {
     Cr,
     Quote,
     Eof,
+    /// the output grew past the bound
+    Full,
 }
 
 impl<R: Read> Delimited<R> {
@@ -168,9 +170,13 @@ impl<R: Read> Delimited<R> {
     }
 
     /// Copies bytes into `out` up to the next byte that matters (inside quotes: a quote or a
-    /// line break; outside: a delimiter or a line break), leaving that byte unread.
-    fn run(&mut self, out: &mut Vec<u8>, quoted: bool) -> Result<Stop, ParseError> {
+    /// line break; outside: a delimiter or a line break), leaving that byte unread; or stops
+    /// once `out` is longer than `limit`.
+    fn run(&mut self, out: &mut Vec<u8>, quoted: bool, limit: usize) -> Result<Stop, ParseError> {
         loop {
+            if out.len() > limit {
+                return Ok(Stop::Full);
+            }
             if !self.fill()? {
                 return Ok(Stop::Eof);
             }
@@ -226,9 +232,9 @@ impl<R: Read> Delimited<R> {
             }
             rec.starts.push(self.line);
             let start = rec.bytes.len();
-            let max = self.max_field;
+            let limit = start.saturating_add(self.max_field);
             let too_long = |rec: &RawRecord, quoted| {
-                (rec.bytes.len() - start > max).then(|| ParseError::TooLong {
+                (rec.bytes.len() > limit).then(|| ParseError::TooLong {
                     line: rec.starts[field],
                     field,
                     quoted,
@@ -237,7 +243,7 @@ impl<R: Read> Delimited<R> {
             if self.quoting && self.peek()? == Some(b'"') {
                 self.pos += 1;
                 loop {
-                    let stop = self.run(&mut rec.bytes, true)?;
+                    let stop = self.run(&mut rec.bytes, true, limit)?;
                     if let Some(e) = too_long(rec, true) {
                         return Err(e);
                     }
@@ -276,7 +282,7 @@ impl<R: Read> Delimited<R> {
                     }
                 }
             }
-            let stop = self.run(&mut rec.bytes, false)?;
+            let stop = self.run(&mut rec.bytes, false, limit)?;
             if let Some(e) = too_long(rec, false) {
                 return Err(e);
             }

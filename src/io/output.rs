@@ -132,7 +132,13 @@ pub fn stdout() -> Result<std::fs::File> {
             .as_fd()
             .try_clone_to_owned()
             .map_err(|e| Error::io("<stdout>", e))?;
-        Ok(std::fs::File::from(fd))
+        let f = std::fs::File::from(fd);
+        if closed_at_start(&f) {
+            return Err(Error::Data(
+                "standard output is closed; give an output file with -o, or redirect it".into(),
+            ));
+        }
+        Ok(f)
     }
     #[cfg(not(unix))]
     {
@@ -140,6 +146,30 @@ pub fn stdout() -> Result<std::fs::File> {
             "writing to standard output needs a Unix system".into(),
         ))
     }
+}
+
+/// Whether standard output was closed when the program started: Rust's runtime then opens
+/// `/dev/null` read-write in its place (a shell's `>/dev/null` opens it write-only), so
+/// writes would vanish without an error. Linux only (it reads `/proc/self/fdinfo/1`).
+#[cfg(unix)]
+fn closed_at_start(f: &std::fs::File) -> bool {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    const DEV_NULL: u64 = (1 << 8) | 3;
+    let null = f
+        .metadata()
+        .is_ok_and(|m| m.file_type().is_char_device() && m.rdev() == DEV_NULL);
+    if !null {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    let flags = info
+        .lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|v| u32::from_str_radix(v.trim(), 8).ok());
+    // O_ACCMODE is 3, O_RDWR 2
+    flags.is_some_and(|f| f & 3 == 2)
 }
 
 /// A temporary file on its way to replacing `dest`. Dropped unfinished, it deletes the

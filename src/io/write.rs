@@ -10,10 +10,12 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-/// A value appended to a row: a number (written as a JSON number in JSONL), text, or empty.
+/// A value appended to a row: a number (written as a JSON number in JSONL, with 6 decimals
+/// in CSV and TSV), a whole number (a 0/1 flag), text, or empty.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
     Num(f64),
+    Int(i64),
     Text(String),
     Empty,
 }
@@ -122,6 +124,11 @@ impl RecordWriter {
                                 let _ = write!(num, "{v:.6}");
                                 w.write_field(num.as_bytes())?;
                             }
+                            Cell::Int(v) => {
+                                num.clear();
+                                let _ = write!(num, "{v}");
+                                w.write_field(num.as_bytes())?;
+                            }
                             Cell::Text(t) => w.write_field(escape_tsv(format, t).as_bytes())?,
                             Cell::Empty => w.write_field(b"")?,
                         }
@@ -173,6 +180,7 @@ impl RecordWriter {
                                 None => line.extend_from_slice(b"null"),
                             }
                         }
+                        Cell::Int(v) => line.extend_from_slice(v.to_string().as_bytes()),
                         Cell::Text(t) => json_string(line, t),
                         Cell::Empty => line.extend_from_slice(b"null"),
                     }

@@ -81,14 +81,15 @@ fn class_spec(column: &str, values: &[String], positive: Option<&str>) -> Result
         return Err(Error::Data(format!(
             "label column '{column}' has {} distinct value(s) ({}); at least 2 are needed",
             classes.len(),
-            classes.join(", ")
+            crate::error::excerpt(&classes.join(", "), 60)
         )));
     }
     let positive = match (classes.len(), positive) {
         (2, Some(p)) if classes.iter().any(|c| c == p) => Some(p.to_string()),
         (2, Some(p)) => {
             return Err(Error::Param(format!(
-                "positive class '{p}' is not one of {}",
+                "positive class '{}' is not one of {}",
+                crate::error::excerpt(p, 60),
                 classes.join(", ")
             )))
         }
