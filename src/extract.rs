@@ -127,8 +127,7 @@ pub fn extract(page: &str) -> Page {
         if is_boilerplate(line) {
             // the reply button ends a WordPress block; other boilerplate (a `Replying to X`
             // over the text among it) is skipped
-            if open.as_ref().is_some_and(|o| o.shape == Shape::WordPress) && is_reply_button(line)
-            {
+            if open.as_ref().is_some_and(|o| o.shape == Shape::WordPress) && is_reply_button(line) {
                 close(&mut open, &mut out);
             }
             continue;
@@ -337,7 +336,9 @@ const REPLY_TO: [&str; 5] = [
 /// `Replying to X` over a reply (`In reply to X`, `Reply to X`: six words at most, so a
 /// sentence is not one).
 fn is_reply(line: &str) -> bool {
-    let l = line.trim_start_matches(['↳', '»', '↩', '↪', ' ']).to_lowercase();
+    let l = line
+        .trim_start_matches(['↳', '»', '↩', '↪', ' '])
+        .to_lowercase();
     let marker = REPLY_TO
         .iter()
         .any(|p| l.starts_with(p) && l.split_whitespace().count() <= 6);
@@ -346,7 +347,9 @@ fn is_reply(line: &str) -> bool {
 
 /// The reply button that closes a comment block: `Reply`, `Log in to Reply`, `↳ Reply`.
 fn is_reply_button(line: &str) -> bool {
-    let l = line.trim_start_matches(['↳', '»', '↩', '↪', ' ']).to_lowercase();
+    let l = line
+        .trim_start_matches(['↳', '»', '↩', '↪', ' '])
+        .to_lowercase();
     l == "reply" || l == "log in to reply" || l == "reply ↓"
 }
 
@@ -681,10 +684,21 @@ mod tests {
         ] {
             assert!(!is_moderation_notice(comment), "{comment}");
         }
-        for h in ["Most Read", "MOST POPULAR", "Related Stories", "More From Dawn", "Trending Now"] {
+        for h in [
+            "Most Read",
+            "MOST POPULAR",
+            "Related Stories",
+            "More From Dawn",
+            "Trending Now",
+        ] {
             assert!(is_section_heading(h), "{h}");
         }
-        for c in ["More power to you", "Related news is fake", "most read it already", "Latest."] {
+        for c in [
+            "More power to you",
+            "Related news is fake",
+            "most read it already",
+            "Latest.",
+        ] {
             assert!(!is_section_heading(c), "{c}");
         }
     }
@@ -696,13 +710,18 @@ mod tests {
             strip_reply_marker("Replying to Ali Raza: you are wrong", &authors),
             "you are wrong"
         );
-        assert_eq!(strip_reply_marker("In reply to @sana_k agreed", &authors), "agreed");
+        assert_eq!(
+            strip_reply_marker("In reply to @sana_k agreed", &authors),
+            "agreed"
+        );
         // an unknown name cannot be told from the text: kept
         let t = "Replying to Imran Khan is pointless";
         assert_eq!(strip_reply_marker(t, &authors), t);
         assert!(is_reply("In reply to Ali Raza."));
         assert!(is_reaction("recommend 12") && is_reaction("12 likes") && is_reaction("▲ 4"));
-        assert!(!is_reaction("i like it") && !is_reaction("like"));
-        assert!(!is_reply("Reply to the minister who lied about the talks in Doha"));
+        assert!(!is_reaction("i like it") && !is_reaction("agree 100 percent"));
+        assert!(!is_reply(
+            "Reply to the minister who lied about the talks in Doha"
+        ));
     }
 }
