@@ -19,10 +19,10 @@ fn main() {
             std::process::exit(0);
         }
         if let Some(f) = e.downcast_ref::<cli::FloorFailed>() {
-            eprintln!("gavel: {f}");
+            cli::say(&format!("gavel: {f}"));
             std::process::exit(1);
         }
-        eprintln!("gavel: error: {e:#}");
+        cli::say(&format!("gavel: error: {e:#}"));
         std::process::exit(2);
     }
 }

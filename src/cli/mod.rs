@@ -116,20 +116,28 @@ impl Ui {
 
     pub fn info(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("gavel: {msg}");
+            say(&format!("gavel: {msg}"));
         }
     }
     /// Shown with `-v`.
     pub fn detail(&self, msg: &str) {
         if !self.quiet && self.verbose > 0 {
-            eprintln!("gavel: {msg}");
+            say(&format!("gavel: {msg}"));
         }
     }
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("gavel: warning: {msg}");
+            say(&format!("gavel: warning: {msg}"));
         }
     }
+}
+
+/// Writes a line to stderr; a closed or broken stderr is ignored (`eprintln!` would panic),
+/// since the messages are for people and the data went to stdout.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
 }
 
 /// Runs the parsed command line.
