@@ -15,8 +15,10 @@ pub mod features;
 pub mod inspect;
 pub mod io;
 pub mod model;
+pub mod numeric;
 pub mod policy;
 pub mod score;
+pub mod split;
 pub mod text;
 pub mod topic;
 

@@ -10,9 +10,10 @@ use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
 use gavel::eval::evaluate::row_targets;
-use gavel::eval::{html, predict, report, split, Predicted};
+use gavel::eval::{cv, html, markdown, predict, Predicted};
 use gavel::explain::explain;
 use gavel::model::train;
+use gavel::split;
 
 #[derive(Args, Debug)]
 pub struct Cmd {
@@ -80,7 +81,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let targets = row_targets(&models[0], &data)?;
     let explain_row = |i: usize| explain(&models[folds[i]], &data.texts[i], targets[i]);
     let all = gavel::eval::report(&models[0].spec, &data, &pooled, Some(&explain_row))?;
-    let rep = report::cv_report(
+    let rep = cv::cv_report(
         &cmd.data.data.display().to_string(),
         cmd.seed,
         &reports,
@@ -89,7 +90,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     emit_report(
         &cmd.report,
         &Renderings {
-            md: &|| report::cv_markdown(&rep),
+            md: &|| markdown::cv_markdown(&rep),
             json: &|| json(&rep),
             html: &|| Ok(html::cv_html(&rep)?),
         },

@@ -12,7 +12,7 @@ use gavel::eval::bias::{audit, BiasReport};
 use gavel::eval::compare::{compare, Bootstrap};
 use gavel::eval::evaluate::{binary_scores, head_scores, predict_for, row_targets};
 use gavel::eval::suggest::{suggest, Targets};
-use gavel::eval::{html, report};
+use gavel::eval::{html, markdown};
 use gavel::explain::explain;
 use gavel::model::{file, Model};
 use std::path::{Path, PathBuf};
@@ -131,7 +131,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     emit_report(
         &cmd.report,
         &Renderings {
-            md: &|| report::eval_markdown(&rep, &name),
+            md: &|| markdown::eval_markdown(&rep, &name),
             json: &|| json(&rep),
             html: &|| Ok(html::eval_html(&rep, &name)?),
         },
@@ -153,7 +153,7 @@ fn run_compare(cmd: &Cmd, a: &Path, b: &Path, ui: &Ui) -> Result<()> {
     emit_report(
         &cmd.report,
         &Renderings {
-            md: &|| report::compare_markdown(&rep),
+            md: &|| markdown::compare_markdown(&rep),
             json: &|| json(&rep),
             html: &|| Ok(html::compare_html(&rep)?),
         },

@@ -80,7 +80,7 @@ fn render(model: &Model, heads: &[HeadExplanation], target: usize, top: usize) -
             .collect();
         let _ = writeln!(s, "{}", scores.join(", "));
         // the output explained: a one-output head's, else the most probable class
-        let o = gavel::eval::metrics::argmax(&h.probs);
+        let o = gavel::numeric::argmax(&h.probs);
         let from: f64 = h.drivers.iter().map(|d| d.contribution[o]).sum();
         let _ = writeln!(
             s,

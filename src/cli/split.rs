@@ -5,8 +5,8 @@ use super::args::{refuse_overwrite, DataArgs};
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::eval::split::train_test;
 use gavel::io::{RecordReader, RecordWriter};
+use gavel::split::train_test;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]

@@ -6,7 +6,6 @@ use super::evaluate::{
     head_scores, predict_for, predictions, report_heads, row_targets, HeadReport, HeadScores,
 };
 use super::metrics::prf;
-use super::tables::headline;
 use crate::error::{Error, Result};
 use crate::explain::explain;
 use crate::model::{Model, TrainingData};
@@ -108,9 +107,10 @@ pub fn compare(
         .map(|(hi, ((x, y), (ha, hb)))| {
             let draws = paired_bootstrap(x, y, boot, hi as u64);
             let interval = |k: usize| percentile_interval(&draws[k], boot.confidence);
-            let metrics = headline(&ha)
+            let metrics = ha
+                .headline()
                 .into_iter()
-                .zip(headline(&hb))
+                .zip(hb.headline())
                 .map(|((m, va), (_, vb))| MetricDiff {
                     metric: m.to_string(),
                     a: va,

@@ -2,7 +2,8 @@
 //! expected calibration error, and score histograms by true class. Plots and notebooks read
 //! them from the JSON.
 
-use super::metrics::{argmax, cumulative_counts, pr_curve};
+use super::metrics::{cumulative_counts, pr_curve};
+use crate::numeric::argmax;
 use serde::Serialize;
 
 /// Most points kept per curve: enough to draw it, small enough for the JSON.

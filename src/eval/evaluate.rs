@@ -6,6 +6,7 @@ use super::metrics::*;
 use crate::error::{Error, Result};
 use crate::explain::{explain, HeadExplanation};
 use crate::model::{LabelSpec, Labels, Model, TrainingData};
+use crate::numeric::argmax;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -45,6 +46,22 @@ pub struct HeadReport {
     pub calibration: Option<CalibrationCheck>,
     /// the worst errors with the n-grams that drove them (empty for cross-validation folds)
     pub errors: Vec<ErrorCase>,
+}
+
+impl HeadReport {
+    /// The headline metrics, by name, as the JSON and cross-validation use them.
+    pub fn headline(&self) -> Vec<(&'static str, Option<f64>)> {
+        vec![
+            ("accuracy", Some(self.accuracy)),
+            ("macro_f1", Some(self.macro_f1)),
+            ("weighted_f1", Some(self.weighted_f1)),
+            ("roc_auc", self.roc_auc),
+            ("pr_auc", self.pr_auc),
+            ("log_loss", Some(self.log_loss)),
+            ("brier", Some(self.brier)),
+            ("f_avg", self.f_avg),
+        ]
+    }
 }
 
 /// How well the scores were calibrated before the model's calibration (after it:

@@ -3,28 +3,12 @@
 
 use super::compare::CompareReport;
 use super::curves::Series;
+use super::cv::CvReport;
 use super::evaluate::{EvalReport, HeadReport};
 use super::plots;
-use super::report::CvReport;
-use super::tables::{self, opt};
+use super::tables::{self, esc, opt};
 use crate::error::Result;
 use std::fmt::Write;
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
 
 const STYLE: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1400px;

@@ -82,13 +82,6 @@ pub fn average_precision(scores: &[f64], truth: &[bool]) -> Option<f64> {
     Some(ap)
 }
 
-/// Index of the largest value (the first on ties; 0 when empty).
-pub fn argmax(p: &[f64]) -> usize {
-    (0..p.len())
-        .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))
-        .unwrap_or(0)
-}
-
 /// Mean negative log-likelihood of the true class; probabilities clamped to [1e-15, 1].
 pub fn log_loss(p_true: impl Iterator<Item = f64>) -> f64 {
     let (mut s, mut n) = (0.0, 0usize);

@@ -2,15 +2,30 @@
 //! formats always show the same figures.
 
 use super::compare::MetricDiff;
+use super::cv::Spread;
 use super::evaluate::HeadReport;
-use super::html::esc;
-use super::report::Spread;
 
 /// A table of preformatted cells; the first `text_cols` columns hold text, the rest figures.
 pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub text_cols: usize,
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 /// A figure with four decimals, or a dash when undefined.
@@ -26,23 +41,10 @@ fn table(header: &[&str], rows: Vec<Vec<String>>, text_cols: usize) -> Table {
     }
 }
 
-/// The headline metrics of a head, by name, as the JSON and cross-validation use them.
-pub fn headline(h: &HeadReport) -> Vec<(&'static str, Option<f64>)> {
-    vec![
-        ("accuracy", Some(h.accuracy)),
-        ("macro_f1", Some(h.macro_f1)),
-        ("weighted_f1", Some(h.weighted_f1)),
-        ("roc_auc", h.roc_auc),
-        ("pr_auc", h.pr_auc),
-        ("log_loss", Some(h.log_loss)),
-        ("brier", Some(h.brier)),
-        ("f_avg", h.f_avg),
-    ]
-}
-
 /// Headline metrics and the expected calibration error.
 pub fn metrics(h: &HeadReport) -> Table {
-    let mut rows: Vec<Vec<String>> = headline(h)
+    let mut rows: Vec<Vec<String>> = h
+        .headline()
         .into_iter()
         .filter(|(_, v)| v.is_some())
         .map(|(k, v)| vec![k.to_string(), opt(v)])

@@ -266,7 +266,7 @@ impl Model {
                 1 => (p[g] >= h.threshold()).then_some(g),
                 _ => {
                     let ps = &p[g * k..g * k + k];
-                    Some(g * k + crate::eval::metrics::argmax(ps))
+                    Some(g * k + crate::numeric::argmax(ps))
                 }
             })
             .collect()

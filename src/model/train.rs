@@ -408,7 +408,7 @@ fn calibrate_heads(
     heads: &mut [Head],
 ) -> Vec<(usize, NotCalibrated)> {
     let n = data.texts.len();
-    let folds = crate::eval::split::k_fold(&data.strata(), cfg.calibration_folds, CALIBRATION_SEED);
+    let folds = crate::split::k_fold(&data.strata(), cfg.calibration_folds, CALIBRATION_SEED);
     let per = spec.heads_per_target();
     let link = spec.link();
     let k = link.k();
