@@ -10,7 +10,9 @@
 //! ```
 
 use gavel::features::{Csr, FeatureConfig, Vectorizer};
-use gavel::model::objective::{gather, scatter, Link, Logistic, Objective};
+use gavel::model::kernels::{gather, scatter};
+use gavel::model::logistic::Logistic;
+use gavel::model::objective::{Link, Objective};
 use gavel::text::TextConfig;
 use std::hint::black_box;
 use std::time::Instant;

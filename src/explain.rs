@@ -152,7 +152,7 @@ mod tests {
     use crate::model::{train, TrainConfig};
 
     fn toy() -> Model {
-        let data = crate::model::train::toy_insults(30);
+        let data = crate::model::data::toy_insults(30);
         let cfg = TrainConfig {
             calibration_folds: 3,
             ..TrainConfig::default()
@@ -172,7 +172,7 @@ mod tests {
         assert!((p[0] - e.probs[0]).abs() < 1e-5, "{} {}", p[0], e.probs[0]);
         // the probability is the calibrated logit through the sigmoid
         let c = e.calibration.expect("the toy model is calibrated");
-        let calibrated = crate::model::objective::sigmoid(c.a * e.logits[0] + c.b);
+        let calibrated = crate::model::kernels::sigmoid(c.a * e.logits[0] + c.b);
         assert!((calibrated - e.probs[0]).abs() < 1e-12);
         // the insult pushes the score up, and reads as words
         let up = e.top(0, 3, true);

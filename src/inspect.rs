@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn strongest_ngrams_read_as_words() {
-        let data = crate::model::train::toy_insults(40);
+        let data = crate::model::data::toy_insults(40);
         let cfg = TrainConfig {
             vocab_columns: 50,
             ..TrainConfig::default()
@@ -217,7 +217,7 @@ mod tests {
     /// raising it, and every listed n-gram must move the score the way its list says.
     #[test]
     fn listed_ngrams_move_the_score_their_way() {
-        let data = crate::model::train::toy_insults(40);
+        let data = crate::model::data::toy_insults(40);
         let cfg = TrainConfig {
             vocab_columns: 10_000,
             ..TrainConfig::default()

@@ -2,11 +2,14 @@
 
 pub mod cache;
 pub mod counts;
+pub mod fit;
+pub mod grams;
 pub mod hashing;
 pub mod sparse;
 pub mod vectorizer;
 pub mod vocab;
 
+pub use grams::{ExplainedFeature, GramMemo};
 pub use sparse::{Csr, Row};
-pub use vectorizer::{ExplainedFeature, FeatureConfig, VecScratch, Vectorizer};
+pub use vectorizer::{FeatureConfig, VecScratch, Vectorizer};
 pub use vocab::Vocab;

@@ -6,7 +6,7 @@
 //! Bounded: at most `columns` columns (chosen by the caller, e.g. the largest weights) and
 //! [`GRAMS_PER_COLUMN`] n-grams each.
 
-use super::vectorizer::GramMemo;
+use super::grams::GramMemo;
 use super::Vectorizer;
 use crate::text::Scratch;
 use rayon::prelude::*;

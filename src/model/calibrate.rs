@@ -5,7 +5,8 @@
 //! scale, no per-class offsets, so the most probable class never changes. Both are fitted on
 //! out-of-fold logits (cross-fitting at training, see [`super::train`]).
 
-use super::objective::{log1pexp, sigmoid, softmax_into, Link};
+use super::kernels::{log1pexp, sigmoid, softmax_into};
+use super::objective::Link;
 use serde::{Deserialize, Serialize};
 
 /// Fitted calibration of one head: `z ↦ a·z + b` before the link (`b = 0` for softmax).

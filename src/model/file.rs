@@ -288,8 +288,9 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::train::{train, Labels, TrainConfig, TrainingData};
+    use crate::model::train::{train, TrainConfig};
     use crate::model::ScoreScratch;
+    use crate::model::{Labels, TrainingData};
 
     fn small_model() -> Model {
         let texts: Vec<String> = (0..30)

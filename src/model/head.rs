@@ -2,7 +2,9 @@
 //! softmax) that turns a sparse row into probabilities; and its fit.
 
 use super::calibrate::Calibration;
-use super::objective::{sigmoid, softmax_into, Link, Logistic};
+use super::kernels::{sigmoid, softmax_into};
+use super::logistic::Logistic;
+use super::objective::Link;
 use super::params::{ClassWeight, TrainParams};
 use super::solver::{minimize, Convergence};
 use crate::features::Csr;

@@ -2,10 +2,17 @@
 //! the model file.
 
 pub mod calibrate;
+pub mod crossfit;
+pub mod data;
 pub mod file;
+pub mod fit;
 pub mod head;
+pub mod intercepts;
+pub mod joint;
+pub mod kernels;
 pub mod limits;
 pub mod linfa_api;
+pub mod logistic;
 pub mod meta;
 pub mod objective;
 pub mod params;
@@ -16,13 +23,14 @@ pub mod train;
 pub mod vecops;
 
 pub use calibrate::Calibration;
+pub use data::{Labels, TrainingData};
 pub use head::Head;
 pub use meta::TrainingMeta;
 pub use objective::Link;
 pub use params::{ClassWeight, TargetSharing, TrainParams, C_RANGE};
 pub use solver::{Convergence, SolverConfig};
 pub use spec::{LabelSpec, Spec, TargetSpec};
-pub use train::{train, train_timed, Labels, StageTimes, TrainConfig, TrainRun, TrainingData};
+pub use train::{train, train_timed, StageTimes, TrainConfig, TrainRun};
 
 use crate::error::{Error, Result};
 use crate::features::{VecScratch, Vectorizer, Vocab};
@@ -318,4 +326,57 @@ fn pair_tables(vectorizer: &Vectorizer, spec: &Spec, heads: &[Head]) -> Vec<Vec<
         .iter()
         .map(|h| idf.iter().zip(&h.weights).map(|(&i, &w)| [i, w]).collect())
         .collect()
+}
+
+#[cfg(test)]
+mod scoring_tests {
+    use super::*;
+    use crate::features::VecScratch;
+
+    /// The scoring path (dot products taken while the features are visited) gives the
+    /// probabilities of the vectorized row, for one sigmoid head and for softmax heads.
+    #[test]
+    fn fused_scoring_matches_the_vectorized_row() {
+        let words = [
+            "idiot", "lovely", "shut", "up", "great", "day", "awful", "#proud",
+        ];
+        let texts: Vec<String> = (0..60)
+            .map(|i| {
+                format!(
+                    "{} {} {} you {i}",
+                    words[i % 8],
+                    words[(i * 3) % 8],
+                    words[(i * 5) % 8]
+                )
+            })
+            .collect();
+        for classes in [2, 3] {
+            let values = (0..60).map(|i| format!("c{}", i % classes)).collect();
+            let data = TrainingData {
+                text_column: "text".into(),
+                lines: (2..62).collect(),
+                texts: texts.clone(),
+                labels: Labels::Classes {
+                    column: "label".into(),
+                    values,
+                },
+                targets: None,
+                source: ("mem".into(), String::new()),
+                skipped: Vec::new(),
+            };
+            let m = train(&data, &TrainConfig::default()).unwrap();
+            let (mut idx, mut val) = (vec![], vec![]);
+            for t in ["you idiot, shut up", "lovely great day #proud", "qqq"] {
+                let mut fused = vec![0.0; m.n_outputs()];
+                m.score_into(t, 0, &mut ScoreScratch::default(), &mut fused);
+                m.vectorizer
+                    .transform_into(t, &mut VecScratch::default(), &mut idx, &mut val);
+                let mut row = vec![0.0; m.n_outputs()];
+                m.score_row(&idx, &val, 0, &mut row);
+                for (a, b) in fused.iter().zip(&row) {
+                    assert!((a - b).abs() < 1e-6, "{classes} classes, {t}: {a} vs {b}");
+                }
+            }
+        }
+    }
 }

@@ -41,7 +41,7 @@ pub fn binary_objective(x: &Csr, y: &[u32], c: f64, w: &[f64], b: f64) -> f64 {
     for (i, &yi) in y.iter().enumerate().take(x.n_rows()) {
         let z = x.row(i).dot(w) + b;
         let yz = if yi == 1 { z } else { -z };
-        loss += super::objective::log1pexp(-yz);
+        loss += super::kernels::log1pexp(-yz);
     }
     0.5 * w.iter().map(|v| v * v).sum::<f64>() + c * loss
 }

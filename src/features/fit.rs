@@ -1,0 +1,184 @@
+//! Fitting the vectorizer: the training texts' n-grams counted per bucket, in parallel, the
+//! kept buckets (document frequency at least `min_df`) numbered into columns, their IDF, and
+//! the training matrix weighed with them.
+
+use super::counts::{keyed_counts, next_id, Keys, VecScratch};
+use super::sparse::Csr;
+use super::vectorizer::{FeatureConfig, Vectorizer, ABSENT};
+use crate::error::Result;
+use crate::text::{Analyzer, TextConfig};
+use rayon::prelude::*;
+
+impl Vectorizer {
+    /// Learns the kept buckets and IDF from `texts` and returns the vectorizer with the
+    /// training matrix (one row per text, same order). Deterministic for the same input,
+    /// whatever the number of threads.
+    pub fn fit<T: AsRef<str> + Sync>(
+        text: TextConfig,
+        config: FeatureConfig,
+        texts: &[T],
+    ) -> Result<(Vectorizer, Csr)> {
+        config.check()?;
+        let analyzer = Analyzer::new(text)?;
+        let bits = config.bits;
+        let keys = Keys {
+            owner: next_id(),
+            n_keys: 1 << bits,
+            sorted: false, // rows need no column order
+            key: Some,
+        };
+        // pass 1: raw signed counts per document, in parallel. A few large parts (rather than
+        // many small ones) are allocated and freed whole, so copying them into one matrix at
+        // the end gives their memory back as it goes instead of doubling the peak.
+        let chunk = texts
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1024);
+        let mut parts: Vec<Csr> = texts
+            .par_chunks(chunk)
+            .map(|chunk| {
+                // raw rows, buckets in order of first occurrence (not a valid `Csr` row order,
+                // hence the direct pushes)
+                let mut m = Csr::new(1 << bits);
+                VecScratch::with(|sc| {
+                    for t in chunk {
+                        let g = keyed_counts(&analyzer, bits, &keys, t.as_ref(), sc);
+                        m.indices.extend(g.iter().map(|x| x.0));
+                        m.values.extend(g.iter().map(|x| x.1));
+                        m.indptr.push(m.indices.len());
+                    }
+                });
+                m
+            })
+            .collect();
+        // document frequencies, each thread counting one range of buckets over every part
+        // (its counters stay in its own cache)
+        let mut df = vec![0u32; 1 << bits];
+        let span = (1usize << bits)
+            .div_ceil(rayon::current_num_threads())
+            .max(1);
+        df.par_chunks_mut(span).enumerate().for_each(|(t, d)| {
+            let lo = (t * span) as u32;
+            for p in &parts {
+                for &b in &p.indices {
+                    if let Some(c) = d.get_mut(b.wrapping_sub(lo) as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        });
+        // kept buckets in column order: word family first, each by falling frequency
+        let mut kept: Vec<u32> = (0..1u32 << bits)
+            .filter(|&b| df[b as usize] >= config.min_df)
+            .collect();
+        let half = 1u32 << (bits - 1);
+        kept.sort_by_key(|&b| (b >= half, std::cmp::Reverse(df[b as usize]), b));
+        let n = texts.len() as f64;
+        let idf = kept
+            .iter()
+            .map(|&b| ((1.0 + n) / (1.0 + df[b as usize] as f64)).ln() as f32 + 1.0)
+            .collect();
+        drop(df);
+        let v = Vectorizer::from_parts(analyzer.config().clone(), config, kept, idf)?;
+        // pass 2, in parallel and in place: weigh each part's rows
+        parts.par_iter_mut().for_each(|p| v.weigh_part(p));
+        let m = Csr::concat(parts, v.n_features());
+        Ok((v, m))
+    }
+
+    /// Turns every raw row of `m` (bucket, signed count) into TF-IDF weights over feature
+    /// columns, in place and in the row's order of first occurrence (the solver needs no column
+    /// order, and sorting cost half of this pass); rows close up over the dropped buckets.
+    fn weigh_part(&self, m: &mut Csr) {
+        let (mut w, mut s) = (0, 0);
+        for i in 0..m.n_rows() {
+            // the raw row is s..e; kept buckets go to their columns, moved down over the
+            // dropped ones (w ≤ s), and the row's end is rewritten once it is read
+            let e = m.indptr[i + 1];
+            let start = w;
+            for k in s..e {
+                let col = self.lookup[m.indices[k] as usize];
+                m.indices[w] = col;
+                m.values[w] = m.values[k];
+                w += (col != ABSENT) as usize;
+            }
+            self.weigh(&m.indices[start..w], &mut m.values[start..w]);
+            m.indptr[i + 1] = w;
+            s = e;
+        }
+        m.indices.truncate(w);
+        m.values.truncate(w);
+        m.n_cols = self.n_features();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::vectorizer::tests::fit;
+
+    #[test]
+    fn columns_fall_in_document_frequency_within_each_family() {
+        let texts = [
+            "you idiot",
+            "idiot",
+            "what an idiot you are",
+            "lovely day",
+            "idiot day",
+        ];
+        let (v, x) = fit(&texts);
+        let mut count = vec![0usize; x.n_cols];
+        for i in 0..x.n_rows() {
+            x.row(i)
+                .indices
+                .iter()
+                .for_each(|&c| count[c as usize] += 1);
+        }
+        let fc = v.first_char as usize;
+        assert!(fc > 0 && fc < count.len());
+        for family in [&count[..fc], &count[fc..]] {
+            assert!(family.windows(2).all(|w| w[0] >= w[1]), "{family:?}");
+        }
+        // the model file's bucket list round-trips, and a bad one is refused
+        let again = Vectorizer::from_parts(
+            v.text_config().clone(),
+            v.feature_config().clone(),
+            v.buckets().to_vec(),
+            v.idf().to_vec(),
+        )
+        .unwrap();
+        assert_eq!(again.transform_batch(&texts), v.transform_batch(&texts));
+        let mut swapped = v.buckets().to_vec();
+        swapped.swap(0, fc);
+        let idf = v.idf().to_vec();
+        assert!(Vectorizer::from_parts(
+            TextConfig::default(),
+            FeatureConfig::default(),
+            swapped,
+            idf.clone()
+        )
+        .is_err());
+        let mut twice = v.buckets().to_vec();
+        twice[1] = twice[0];
+        assert!(Vectorizer::from_parts(
+            TextConfig::default(),
+            FeatureConfig::default(),
+            twice,
+            idf
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn min_df_drops_rare_buckets() {
+        let texts = ["idiot", "idiot", "lovely"];
+        let cfg = FeatureConfig {
+            min_df: 2,
+            ..FeatureConfig::default()
+        };
+        let (v, _) = Vectorizer::fit(TextConfig::default(), cfg, &texts).unwrap();
+        let r = v.transform_batch(&["lovely"]);
+        assert_eq!(r.nnz(), 0);
+        assert!(v.transform_batch(&["idiot"]).nnz() > 0);
+    }
+}

@@ -1,0 +1,259 @@
+//! N-grams with their names: every bucket a text hashes to with its n-gram, the kept char
+//! n-grams of each distinct token counted for the reverse dictionary, and a row explained
+//! column by column with the n-grams behind each.
+
+use super::hashing::bucket;
+use super::vectorizer::Vectorizer;
+use crate::text::{Family, Scratch};
+
+type KeptGrams = Vec<(u32, Box<str>)>;
+
+/// What [`Vectorizer::count_kept_grams`] keeps between texts: per distinct token, its stem,
+/// its kept char n-grams and how often it occurred since the last
+/// [`GramMemo::drain_char_grams`]; and its per-text buffers.
+#[derive(Default)]
+pub struct GramMemo {
+    map: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// per token: its stem, and its char n-grams in kept columns as `(column, n-gram)`
+    entries: Vec<(Box<str>, KeptGrams)>,
+    /// per token: occurrences since the last drain
+    uses: Vec<u32>,
+    /// the tokens with `uses > 0`, in order of first occurrence
+    used: Vec<u32>,
+    stems: String,
+    ends: Vec<usize>,
+    gram: String,
+    bounds: Vec<usize>,
+}
+
+impl GramMemo {
+    /// Calls `visit(column, n-gram, count)` once per kept char n-gram of every token counted
+    /// since the last drain (tokens in order of first occurrence, `count` their occurrences),
+    /// and starts the counts afresh.
+    pub fn drain_char_grams(&mut self, mut visit: impl FnMut(u32, &str, u32)) {
+        for &i in &self.used {
+            let n = std::mem::take(&mut self.uses[i as usize]);
+            for (c, g) in &self.entries[i as usize].1 {
+                visit(*c, g, n);
+            }
+        }
+        self.used.clear();
+    }
+}
+
+/// One feature of an explained row: its column, family, value, and the n-grams behind it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplainedFeature {
+    pub column: u32,
+    pub family: Family,
+    /// the TF-IDF value in the row
+    pub value: f32,
+    /// the text's n-grams in this column, in order of appearance (word n-grams are of stems)
+    pub grams: Vec<String>,
+}
+
+impl Vectorizer {
+    /// Calls `visit(family, bucket, sign)` for every n-gram of `text`, kept at training or not.
+    pub fn visit_buckets(
+        &self,
+        text: &str,
+        sc: &mut Scratch,
+        mut visit: impl FnMut(Family, u32, f32),
+    ) {
+        self.analyzer.analyze(text, sc, |family, g| {
+            let (b, sign) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);
+            visit(family, b, sign);
+        });
+    }
+
+    /// Counts the n-grams of `text` whose bucket was kept at training and whose column `keep`
+    /// accepts: word n-grams (of stems) are visited now, `visit(column, n-gram)` in the
+    /// analyzer's order; char n-grams are counted per token in `memo`, to be visited once per
+    /// distinct token by [`GramMemo::drain_char_grams`]. Each distinct token's stem and kept
+    /// char n-grams are worked out once and held in `memo`, which may serve many texts (and
+    /// must always be given the same `keep`).
+    pub fn count_kept_grams(
+        &self,
+        text: &str,
+        sc: &mut Scratch,
+        memo: &mut GramMemo,
+        keep: impl Fn(u32) -> bool,
+        mut visit: impl FnMut(u32, &str),
+    ) {
+        let bits = self.config.bits;
+        let toks = self.analyzer.tokenize(text, sc);
+        let GramMemo {
+            map,
+            entries,
+            uses,
+            used,
+            stems,
+            ends,
+            gram,
+            bounds,
+        } = memo;
+        stems.clear();
+        ends.clear();
+        for (kind, tok) in toks.iter() {
+            // a token's text determines its kind (placeholders hold `<`, hashtags `#`)
+            let i = match map.get(tok) {
+                Some(&i) => i,
+                None => {
+                    let mut stem = String::new();
+                    self.analyzer.stem_token(kind, tok, &mut stem);
+                    let mut kept = Vec::new();
+                    self.analyzer.char_grams(kind, tok, gram, bounds, |g| {
+                        let (b, _) = bucket(g.as_bytes(), true, bits);
+                        if let Some(c) = self.column_of(b).filter(|&c| keep(c)) {
+                            kept.push((c, Box::from(g)));
+                        }
+                    });
+                    entries.push((stem.into_boxed_str(), kept));
+                    uses.push(0);
+                    let i = entries.len() as u32 - 1;
+                    map.insert(tok.into(), i);
+                    i
+                }
+            };
+            let n = &mut uses[i as usize];
+            if *n == 0 {
+                used.push(i);
+            }
+            *n += 1;
+            stems.push_str(&entries[i as usize].0);
+            ends.push(stems.len());
+        }
+        self.analyzer.word_grams(stems, ends, 1, gram, |g| {
+            let (b, _) = bucket(g.as_bytes(), false, bits);
+            if let Some(c) = self.column_of(b).filter(|&c| keep(c)) {
+                visit(c, g);
+            }
+        });
+    }
+
+    /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at
+    /// training (word n-grams are of stems; char n-grams carry `<` `>` at word edges): the
+    /// plain form of [`Vectorizer::visit_kept_grams`], which the tests hold it to.
+    #[cfg(test)]
+    pub fn visit_grams(&self, text: &str, sc: &mut Scratch, mut visit: impl FnMut(u32, &str)) {
+        self.analyzer.analyze(text, sc, |family, g| {
+            let (b, _) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);
+            if let Some(column) = self.column_of(b) {
+                visit(column, g);
+            }
+        });
+    }
+
+    /// Vectorizes `text` and says which of its n-grams make each feature, in one pass of the
+    /// analyzer: one entry per column of the row of [`Vectorizer::transform_into`], in order of
+    /// first occurrence, with the same values (up to rounding of the norms). Several n-grams in
+    /// one column are a hash collision, or one n-gram repeated in another form.
+    pub fn explain_row(&self, text: &str) -> Vec<ExplainedFeature> {
+        let mut feats: Vec<ExplainedFeature> = Vec::new();
+        let mut counts: Vec<f32> = Vec::new();
+        let mut at: rustc_hash::FxHashMap<u32, usize> = Default::default();
+        let mut sc = Scratch::default();
+        self.analyzer.analyze(text, &mut sc, |family, g| {
+            let (b, sign) = bucket(g.as_bytes(), family == Family::Char, self.config.bits);
+            let Some(column) = self.column_of(b) else {
+                return;
+            };
+            let i = *at.entry(column).or_insert_with(|| {
+                feats.push(ExplainedFeature {
+                    column,
+                    family,
+                    value: 0.0,
+                    grams: Vec::new(),
+                });
+                counts.push(0.0);
+                feats.len() - 1
+            });
+            counts[i] += sign;
+            if !feats[i].grams.iter().any(|x| x == g) {
+                feats[i].grams.push(g.to_string());
+            }
+        });
+        // a column whose signed count came to zero is not in the row
+        let kept: Vec<(ExplainedFeature, f32)> = feats
+            .into_iter()
+            .zip(counts)
+            .filter(|(_, c)| *c != 0.0)
+            .collect();
+        let idx: Vec<u32> = kept.iter().map(|(f, _)| f.column).collect();
+        let mut val: Vec<f32> = kept.iter().map(|(_, c)| *c).collect();
+        self.weigh(&idx, &mut val);
+        kept.into_iter()
+            .zip(val)
+            .map(|((f, _), value)| ExplainedFeature { value, ..f })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::vectorizer::tests::fit;
+    use crate::features::{FeatureConfig, VecScratch};
+    use crate::text::TextConfig;
+
+    /// With 2^8 buckets nearly every bucket holds several n-grams, some with opposite signs:
+    /// the merged counts equal a plain per-column sum of every n-gram's sign, list each column
+    /// once, and drop the columns whose signs cancel, whatever the scratch held before.
+    #[test]
+    fn merged_counts_equal_a_plain_sum_under_collisions() {
+        let texts = [
+            "you are an idiot, a total idiot #idiot",
+            "what a lovely day in Lahore :) 2024 http://x.y",
+            "the talks in Doha went on and on and on",
+            "IDIOT idiot idiots... f*ck off",
+        ];
+        let cfg = FeatureConfig {
+            bits: 8,
+            ..FeatureConfig::default()
+        };
+        let (v, _) = Vectorizer::fit(TextConfig::default(), cfg, &texts).unwrap();
+        let mut sc = VecScratch::default();
+        let mut cancelled = 0;
+        for _ in 0..2 {
+            for t in texts {
+                let mut plain: std::collections::BTreeMap<u32, f32> = Default::default();
+                let mut ts = Scratch::default();
+                v.visit_buckets(t, &mut ts, |_, b, sign| {
+                    if let Some(c) = v.column_of(b) {
+                        *plain.entry(c).or_default() += sign;
+                    }
+                });
+                cancelled += plain.values().filter(|&&c| c == 0.0).count();
+                plain.retain(|_, c| *c != 0.0);
+                let mut got = v.counts(t, &mut sc).to_vec();
+                assert!(got.iter().all(|&(_, c)| c != 0.0), "{got:?}");
+                got.sort_unstable_by_key(|g| g.0);
+                assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "each column once");
+                assert_eq!(got, plain.into_iter().collect::<Vec<_>>(), "{t}");
+            }
+        }
+        assert!(cancelled > 0, "the texts should make some counts cancel");
+    }
+
+    #[test]
+    fn explained_row_is_the_transformed_row_with_its_grams() {
+        let texts = ["you are an idiot", "idiot idiot, what a day"];
+        let (v, _) = fit(&texts);
+        let (mut sc, mut idx, mut val) = (VecScratch::default(), vec![], vec![]);
+        v.transform_into(texts[1], &mut sc, &mut idx, &mut val);
+        let mut want: Vec<(u32, f32)> = idx.into_iter().zip(val).collect();
+        want.sort_by_key(|x| x.0);
+        let e = v.explain_row(texts[1]);
+        let mut got: Vec<(u32, f32)> = e.iter().map(|f| (f.column, f.value)).collect();
+        got.sort_by_key(|x| x.0);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.0, w.0);
+            assert!((g.1 - w.1).abs() < 1e-6);
+        }
+        assert!(e.iter().all(|f| !f.grams.is_empty()));
+        assert!(e
+            .iter()
+            .any(|f| f.family == Family::Word && f.grams.iter().any(|g| g == "idiot")));
+    }
+}

@@ -1,0 +1,101 @@
+//! What training reads: the texts, their labels (one class column, or several 0/1 columns)
+//! and targets, with the line of each row and the file they came from.
+
+/// The labels of the training rows.
+#[derive(Clone, Debug)]
+pub enum Labels {
+    /// one class per row, from the column `column`
+    Classes { column: String, values: Vec<String> },
+    /// per row, one flag per column of `columns`
+    Multi {
+        columns: Vec<String>,
+        values: Vec<Vec<bool>>,
+    },
+}
+
+/// Everything training reads, already parsed and checked.
+#[derive(Clone, Debug)]
+pub struct TrainingData {
+    pub text_column: String,
+    pub texts: Vec<String>,
+    /// the input line of each row, for messages
+    pub lines: Vec<u64>,
+    pub labels: Labels,
+    /// per-row target values and the target column's name
+    pub targets: Option<(String, Vec<String>)>,
+    /// the data file as named and its SHA-256 (for the model's metadata)
+    pub source: (String, String),
+    /// the rows of the file left out as unusable (`--on-error skip`), each as its message
+    pub skipped: Vec<String>,
+}
+
+impl TrainingData {
+    /// The rows `rows`, in that order.
+    pub fn subset(&self, rows: &[usize]) -> TrainingData {
+        let pick = |v: &Vec<String>| rows.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        TrainingData {
+            text_column: self.text_column.clone(),
+            texts: pick(&self.texts),
+            lines: rows.iter().map(|&i| self.lines[i]).collect(),
+            labels: match &self.labels {
+                Labels::Classes { column, values } => Labels::Classes {
+                    column: column.clone(),
+                    values: pick(values),
+                },
+                Labels::Multi { columns, values } => Labels::Multi {
+                    columns: columns.clone(),
+                    values: rows.iter().map(|&i| values[i].clone()).collect(),
+                },
+            },
+            targets: self.targets.as_ref().map(|(c, v)| (c.clone(), pick(v))),
+            source: self.source.clone(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// A stratum key per row: the label(s) and, for per-target data, the target.
+    pub fn strata(&self) -> Vec<String> {
+        (0..self.texts.len())
+            .map(|i| {
+                let mut k = match &self.labels {
+                    Labels::Classes { values, .. } => values[i].clone(),
+                    Labels::Multi { values, .. } => values[i]
+                        .iter()
+                        .map(|&b| if b { '1' } else { '0' })
+                        .collect(),
+                };
+                if let Some((_, t)) = &self.targets {
+                    k.push('\u{1f}');
+                    k.push_str(&t[i]);
+                }
+                k
+            })
+            .collect()
+    }
+}
+
+/// A labelled toy set for unit tests: `pairs` insults ("you stupid idiot i", class "1") and
+/// as many polite rows ("thank you for the report i", "0"), interleaved.
+#[cfg(test)]
+pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
+    let mut texts = vec![];
+    let mut y = vec![];
+    for i in 0..pairs {
+        texts.push(format!("you stupid idiot {i}"));
+        y.push("1".to_string());
+        texts.push(format!("thank you for the report {i}"));
+        y.push("0".to_string());
+    }
+    TrainingData {
+        lines: (2..2 + texts.len() as u64).collect(),
+        texts,
+        labels: Labels::Classes {
+            column: "insult".into(),
+            values: y,
+        },
+        targets: None,
+        text_column: "text".into(),
+        source: ("toy".into(), String::new()),
+        skipped: Vec::new(),
+    }
+}
