@@ -11,8 +11,8 @@ use clap::Args;
 use gavel::eval::attack::{
     abusive_vocabulary, markdown, perturb, AttackReport, FamilyResult, FAMILIES, MIN_LETTERS,
 };
-use gavel::eval::evaluate::binary_scores;
 use gavel::eval::metrics::roc_auc;
+use gavel::eval::predict::binary_scores;
 use gavel::io::{Cell, Format, RecordWriter};
 use gavel::model::file;
 use std::path::PathBuf;

@@ -9,7 +9,7 @@ use super::args::{
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::eval::evaluate::row_targets;
+use gavel::eval::predict::row_targets;
 use gavel::eval::{cv, html, markdown, predict, Predicted};
 use gavel::explain::explain;
 use gavel::model::train;

@@ -10,7 +10,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use gavel::eval::bias::{audit, BiasReport};
 use gavel::eval::compare::{compare, Bootstrap};
-use gavel::eval::evaluate::{binary_scores, head_scores, predict_for, row_targets};
+use gavel::eval::predict::{binary_scores, head_scores, predict_for, row_targets};
 use gavel::eval::suggest::{suggest, Targets};
 use gavel::eval::{html, markdown};
 use gavel::explain::explain;

@@ -2,10 +2,10 @@
 //! intervals for the differences in ROC-AUC and macro-F1 (both models scored on the same
 //! resampled rows).
 
-use super::evaluate::{
-    head_scores, predict_for, predictions, report_heads, row_targets, HeadReport, HeadScores,
-};
+use super::evaluate::{predictions, report_heads};
 use super::metrics::prf;
+use super::predict::{head_scores, predict_for, row_targets, HeadScores};
+use super::report::HeadReport;
 use crate::error::{Error, Result};
 use crate::explain::explain;
 use crate::model::{Model, TrainingData};

@@ -1,7 +1,7 @@
 //! Cross-validation's report: each head's metrics as mean and spread over the folds, with
 //! the report of the pooled out-of-fold predictions.
 
-use super::evaluate::EvalReport;
+use super::report::EvalReport;
 use serde::Serialize;
 
 /// Mean and spread of one metric over folds.

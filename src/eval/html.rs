@@ -4,8 +4,8 @@
 use super::compare::CompareReport;
 use super::curves::Series;
 use super::cv::CvReport;
-use super::evaluate::{EvalReport, HeadReport};
 use super::plots;
+use super::report::{EvalReport, HeadReport};
 use super::tables::{self, esc, opt};
 use crate::error::Result;
 use std::fmt::Write;

@@ -2,7 +2,7 @@
 //! their data and the shared tables.
 
 use super::cv::CvReport;
-use super::evaluate::{EvalReport, HeadReport};
+use super::report::{EvalReport, HeadReport};
 use super::tables::{self, md_cell, Table};
 use std::fmt::Write;
 

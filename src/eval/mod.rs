@@ -10,7 +10,11 @@ pub mod html;
 pub mod markdown;
 pub mod metrics;
 pub mod plots;
+pub mod predict;
+pub mod report;
 pub mod suggest;
 pub mod tables;
 
-pub use evaluate::{evaluate, predict, report, EvalReport, HeadReport, HeadScores, Predicted};
+pub use evaluate::{evaluate, report};
+pub use predict::{predict, HeadScores, Predicted};
+pub use report::{EvalReport, HeadReport};

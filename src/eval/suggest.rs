@@ -1,7 +1,7 @@
 //! `eval --suggest-policy`: thresholds that reach a target precision for `reject` and a target
 //! recall for `review` on labelled data, and what the resulting policy does to those rows.
 
-use super::evaluate::HeadScores;
+use super::predict::HeadScores;
 use crate::error::Result;
 use crate::policy::{Action, Policy, Rule};
 use serde::Serialize;

@@ -3,7 +3,7 @@
 
 use super::compare::MetricDiff;
 use super::cv::Spread;
-use super::evaluate::HeadReport;
+use super::report::HeadReport;
 
 /// A table of preformatted cells; the first `text_cols` columns hold text, the rest figures.
 pub struct Table {
