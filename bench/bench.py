@@ -251,7 +251,7 @@ def interleaved(runs, fns):
 def gavel_fit_eval(name, ds, tr, te):
     model, rep = OUT / f"{name}.gavel", OUT / f"{name}.report"
     # like for like: no peer calibrates its scores, so gavel fits without calibration here
-    # (calibration refits each head on every fold: README, "Calibration")
+    # (calibration refits each head on every fold: docs/design.md, "Calibration by cross-fitting")
     cmd = [str(GAVEL), "-q", "train", "--data", str(tr), "--data-format", ds["ext"], "--text", ds["text"],
            "--label", ds["label"], "--calibration-folds", "0", "-o", str(model)]
     if ds.get("target"):

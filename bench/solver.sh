@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Quality and solver work on the six labelled sets, for comparing solver settings (README,
-# "Design"): trains gavel on each set's bench split with any extra `gavel train` arguments and
+# Quality and solver work on the six labelled sets, for comparing solver settings
+# (docs/design.md, solver settings): trains gavel on each set's bench split with any extra `gavel train` arguments and
 # prints the set's metric, fit seconds and the head's Newton / CG iterations.
 #   bench/solver.sh                 # defaults
 #   bench/solver.sh --tol 1e-4      # another tolerance

@@ -33,7 +33,7 @@ $G eval --model "$tmp/abuse.heldout.gavel" --data "$tmp/abuse.test.csv" \
 $G eval --bias --model models/abuse.gavel --data data/identity_templates.csv \
   --policy models/policy.toml --out "$tmp/abuse.bias"
 
-# stance: SemEval-2016 Task 6, one softmax head per target, fitted jointly (README, Design)
+# stance: SemEval-2016 Task 6, one softmax head per target, fitted jointly (docs/design.md)
 python3 models/prepare.py stance "$tmp/stance.csv"
 # hash size: 2^20 buckets with min_df 2; 5-fold CV F_avg 0.686 / 0.689 / 0.689 / 0.686 at
 # 2^16 / 2^18 / 2^20 / 2^22 (models/README.md), ~2.6 MB

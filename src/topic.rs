@@ -5,8 +5,8 @@
 //!
 //! [`Span::AllBuckets`] is the alternative that was measured against it: every hash bucket,
 //! unseen ones at the largest training IDF, so that an article's names and places count even
-//! when the model never saw them. On the project's on-topic set it was no better (README,
-//! "Design"), so scoring uses the model's space.
+//! when the model never saw them. On the project's on-topic set it was no better
+//! (docs/design.md, on-topic), so scoring uses the model's space.
 
 use crate::features::Vectorizer;
 use crate::text::{Family, Scratch};

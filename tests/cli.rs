@@ -199,7 +199,7 @@ fn eval_cv_and_split_write_reports() {
     let out = d.path().join("rep");
     let j = eval_report(&m, &data, &out);
     assert!(j["heads"][0]["roc_auc"].as_f64().unwrap() > 0.9);
-    // the documented layout (README, "Report JSON") that programs read
+    // the documented layout (docs/formats.md, "Report JSON") that programs read
     assert_eq!(j["schema"], "gavel.eval/3");
     let head = j["heads"][0].as_object().unwrap();
     for key in [

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use util::*;
 
-fn chromium() -> Option<PathBuf> {
+fn chromium() -> Result<PathBuf, Skip> {
     let candidates = std::env::var("GAVEL_CHROMIUM")
         .into_iter()
         .chain(["chromium", "chromium-browser", "google-chrome"].map(String::from));
@@ -18,14 +18,13 @@ fn chromium() -> Option<PathBuf> {
             .output()
             .is_ok_and(|o| o.status.success())
         {
-            return Some(PathBuf::from(c));
+            return Ok(PathBuf::from(c));
         }
     }
     if std::env::var("CI").as_deref() == Ok("true") {
         panic!("no chromium on PATH (CI installs it: .ci/run)");
     }
-    println!("skipped: no chromium on PATH");
-    None
+    Err(Skip("no chromium on PATH".into()))
 }
 
 /// Runs headless Chromium with the flags this closed network needs and a fresh profile,
@@ -78,9 +77,8 @@ window.addEventListener('load', function () {
 });
 </script>"#;
 
-#[test]
-fn report_renders_in_chromium_with_every_chart() {
-    let Some(bin) = chromium() else { return };
+fn report_renders_in_chromium_with_every_chart() -> Result<(), Skip> {
+    let bin = chromium()?;
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-browser");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -141,4 +139,12 @@ fn report_renders_in_chromium_with_every_chart() {
         bytes.len()
     );
     println!("screenshot: {}", png.display());
+    Ok(())
+}
+
+fn main() {
+    run_cases(&[(
+        "report_renders_in_chromium_with_every_chart",
+        report_renders_in_chromium_with_every_chart,
+    )]);
 }

@@ -77,16 +77,67 @@ pub fn eval_report(model: &Path, data: &Path, out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap()
 }
 
-pub fn data_dir() -> Option<PathBuf> {
+/// The labelled data (`GAVEL_DATA_DIR`, default `../shared/data`), or why a test skips:
+/// outside CI a missing folder skips the test; under `CI=true` it fails it.
+pub fn data_dir() -> Result<PathBuf, Skip> {
     let d = std::env::var("GAVEL_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
     if d.is_dir() {
-        Some(d)
+        Ok(d)
     } else if std::env::var("CI").as_deref() == Ok("true") {
         panic!("no data at {} (CI always has it)", d.display());
     } else {
-        println!("skipped: no data at {}", d.display());
-        None
+        Err(Skip(format!("no data at {}", d.display())))
+    }
+}
+
+/// Why a test did not run: what the machine lacks.
+pub struct Skip(pub String);
+
+/// A test of a binary built with `harness = false`: it passes, skips with a reason, or panics.
+pub type Case = (&'static str, fn() -> Result<(), Skip>);
+
+/// The harness of the tests that need what a machine may lack (the labelled data, Chromium):
+/// runs each case (or those whose name contains a filter given on the command line), prints a
+/// line per case as libtest does, and a summary that counts the skipped ones and says why, so
+/// a run without the data does not read as a run that checked it. Exits 101 when one fails.
+pub fn run_cases(cases: &[Case]) {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let (mut passed, mut failed, mut skipped) = (0, 0, Vec::new());
+    for (name, case) in cases {
+        if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        match std::panic::catch_unwind(case) {
+            Ok(Ok(())) => {
+                println!("test {name} ... ok");
+                passed += 1;
+            }
+            Ok(Err(Skip(why))) => {
+                println!("test {name} ... skipped: {why}");
+                skipped.push(why);
+            }
+            Err(_) => {
+                println!("test {name} ... FAILED");
+                failed += 1;
+            }
+        }
+    }
+    let n_skipped = skipped.len();
+    skipped.dedup();
+    let why = match skipped.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", skipped.join("; ")),
+    };
+    println!(
+        "\ntest result: {}. {passed} passed; {failed} failed; {n_skipped} skipped{why}\n",
+        if failed == 0 { "ok" } else { "FAILED" },
+    );
+    if failed > 0 {
+        std::process::exit(101);
     }
 }

@@ -57,7 +57,7 @@ pub struct CompareHead {
 /// A whole comparison.
 #[derive(Clone, Debug, Serialize)]
 pub struct CompareReport {
-    /// "gavel.compare/1" (README, "Report JSON")
+    /// "gavel.compare/1" (docs/formats.md, "Report JSON")
     pub schema: &'static str,
     pub data_file: String,
     pub rows: usize,

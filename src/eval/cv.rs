@@ -23,7 +23,7 @@ pub struct CvHead {
 /// Cross-validated figures per head.
 #[derive(Clone, Debug, Serialize)]
 pub struct CvReport {
-    /// "gavel.cv/2": the name and version of this JSON layout (README, "Report JSON")
+    /// "gavel.cv/2": the name and version of this JSON layout (docs/formats.md, "Report JSON")
     pub schema: &'static str,
     pub data_file: String,
     pub folds: usize,

@@ -6,7 +6,7 @@ use super::curves::{Curves, Reliability};
 use super::metrics::{ClassScores, PrecisionTarget, ThresholdRow};
 use serde::Serialize;
 
-/// The JSON layout's name and version (README, "Report JSON").
+/// The JSON layout's name and version (docs/formats.md, "Report JSON").
 pub const SCHEMA: &str = "gavel.eval/3";
 
 /// Metrics of one head (a class column, or one multi-label column).
@@ -108,7 +108,7 @@ pub struct TargetSummary {
 /// A whole evaluation.
 #[derive(Clone, Debug, Serialize)]
 pub struct EvalReport {
-    /// [`SCHEMA`]: the name and version of this JSON layout (README, "Report JSON")
+    /// [`SCHEMA`]: the name and version of this JSON layout (docs/formats.md, "Report JSON")
     pub schema: &'static str,
     pub data_file: String,
     pub rows: usize,

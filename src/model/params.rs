@@ -30,7 +30,7 @@ pub enum TargetSharing {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 ///
 /// Defaults were chosen by 5-fold cross-validation on the training splits of SemEval-2016,
-/// OLID, Kaggle insults and Davidson (README, "Design"): balanced class weights and C = 4,
+/// OLID, Kaggle insults and Davidson (docs/design.md): balanced class weights and C = 4,
 /// and targets fitted jointly with shared features.
 pub struct TrainParams {
     /// Inverse L2 strength, as scikit-learn's and liblinear's `C`. Default 4.0.

@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""Renders the measured figures and tool output in the docs from what the project commits, so
+that they cannot drift.
+
+    python3 docs/render.py           # rewrite every marked block
+    python3 docs/render.py --check   # exit 1, with a diff, if a block differs (CI runs this)
+
+A block is the text between `<!-- render:NAME -->` and `<!-- end -->` in README.md and docs/*.md.
+Its sources: bench/results.json (the last full `bench/run.sh`), bench/attack_results*.json
+(`bench/attack.py`), models/reports/ and models/policy.toml (`models/build.sh`), and the
+release binary run on the shipped models and the project's own data (build it first: `cargo
+build --release`). Standard library only.
+"""
+import difflib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GAVEL = ROOT / "target" / "release" / "gavel"
+FILES = [ROOT / "README.md", ROOT / "models/README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCK = re.compile(r"(<!-- render:([a-z0-9-]+) -->\n)(.*?)(<!-- end -->)", re.S)
+
+
+def load(rel):
+    return json.loads((ROOT / rel).read_text(encoding="utf-8"))
+
+
+def gavel(*args):
+    if not GAVEL.exists():
+        sys.exit(f"{GAVEL} is missing: run `cargo build --release` first")
+    out = subprocess.run([str(GAVEL), *args], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        sys.exit(f"gavel {' '.join(args)} failed: {out.stderr}")
+    return out.stdout
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+# --- README.md
+
+
+def policy():
+    rules = [l for l in (ROOT / "models/policy.toml").read_text().splitlines() if not l.startswith("#")]
+    return "```toml\n" + "\n".join(rules).strip() + "\n```\n"
+
+
+def explain():
+    args = ["explain", "--model", "models/abuse.gavel", "--top", "3", "shut up you idiot"]
+    return "```text\n$ gavel " + " ".join(args[:-1]) + f' "{args[-1]}"\n' + gavel(*args) + "```\n"
+
+
+# --- docs/benchmarks.md
+
+SETS = [
+    ("semeval2016_stance", "SemEval-2016 stance", "F_avg"),
+    ("olid_a", "OLID level A", "macro-F1"),
+    ("kaggle_insults", "Kaggle insults", "ROC-AUC"),
+    ("davidson2017", "Davidson", "weighted F1"),
+    ("sst2", "SST-2", "accuracy"),
+    ("fox_news", "Fox News", "macro-F1"),
+]
+PEERS = [("gavel", "gavel"), ("sklearn", "scikit-learn"), ("fasttext", "fastText"), ("vw", "Vowpal Wabbit")]
+
+
+def datasets():
+    r = load("bench/results.json")["datasets"]
+    rows = []
+    for key, name, metric in SETS:
+        d = r[key]
+        m = d["metric"]
+        cells = []
+        best = max(d[p][m] for p, _ in PEERS if p in d)
+        for p, _ in PEERS:
+            v = d[p][m]
+            q = f"{v:.4f}"
+            cells.append((f"**{q}**" if v == best else q) + f" / {d[p]['fit_seconds']:.2f} s")
+        speed = d["sklearn"]["fit_seconds"] / d["gavel"]["fit_seconds"]
+        rows.append([f"{name} ({metric})", *cells, f"{speed:.1f}×"])
+    return table(["set (metric)", *(f"{n}: quality / fit" for _, n in PEERS), "gavel fit × scikit-learn"], rows)
+
+
+def mb(b):
+    return f"{b / 1e6:,.0f} MB"
+
+
+def workloads():
+    r = load("bench/results.json")
+    s = r["scoring"]
+    rows = [[f"scoring {s['gavel']['rows']:,} comments: comments/s (text MB/s, peak RSS)"] + [
+        f"{s[p]['comments_per_second']:,.0f} ({s[p]['text_mb_per_second']:.1f} MB/s, {mb(s[p]['peak_rss_bytes'])})"
+        for p, _ in PEERS
+    ]]
+    for n, v in sorted(r["scale"].items(), key=lambda x: int(x[0])):
+        g = v["gavel"]
+        first = f"{g['fit_seconds']:.2f} s ({mb(g['peak_rss_bytes'])}; matrix {mb(g['matrix_bytes'])})"
+        rows.append([f"fit {int(n):,} rows: seconds (peak RSS)", first] + [
+            f"{v[p]['fit_seconds']:.2f} s ({mb(v[p]['peak_rss_bytes'])})" for p, _ in PEERS[1:]
+        ])
+    return table(["workload", *(n for _, n in PEERS)], rows)
+
+
+def cold_start():
+    c = load("bench/results.json")["cold_start"]
+    rows = [[f"`{m}`", f"{v['seconds'] * 1000:.1f} ms", f"{v['model_bytes'] / 1e6:.1f} MB"] for m, v in sorted(c.items())]
+    return table(["shipped model", "cold start (median)", "file"], rows)
+
+
+def floors():
+    r = load("bench/results.json")
+    rows = [[f["check"], f["figure"], "met" if f["ok"] else "**not met**"] for f in r["floors"]]
+    head = f"{r['runs']} interleaved runs, medians, {r['cores']} cores{' (quick mode)' if r['quick'] else ''}.\n\n"
+    return head + table(["floor", "figure", ""], rows)
+
+
+# --- docs/robustness.md
+
+FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell"]
+ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Davidson"), ("fox", "Fox News")]
+
+
+def attack_table(rel):
+    a = load(rel)["sets"]
+    rows = []
+    for key, name in ATTACK_SETS:
+        s = a[key]
+        for model, label in [("gavel", "gavel"), ("sklearn_word", "scikit-learn word"), ("sklearn_word_char", "scikit-learn word+char")]:
+            d = s[model]
+            rows.append([name, label, f"{d['clean']:.3f}"] + [drop(-d[f]) for f in FAMILIES])
+    return table(["set", "model", "clean AUC", *(f.replace("_", "-") for f in FAMILIES)], rows)
+
+
+def drop(v):
+    """A ROC-AUC drop to three decimals, signed; nothing lost is 0.000 (not -0.000)."""
+    return "0.000" if abs(v) < 0.0005 else f"{v:+.3f}"
+
+
+def attack():
+    return attack_table("bench/attack_results.json")
+
+
+def attack_all_words():
+    return attack_table("bench/attack_results_all_words.json")
+
+
+def bias():
+    rep = json.loads(gavel("eval", "--bias", "--model", "models/abuse.gavel", "--data", "data/identity_templates.csv",
+                           "--policy", "models/policy.toml", "--format", "json"))
+    f = lambda v: "–" if v is None else f"{v:.3f}"
+    rows = [[i["identity"], f"{i['neutral_flagged']} of {i['neutral_rows']}", f(i["subgroup_auc"]), f(i["bpsn_auc"]),
+             f(i["bnsp_auc"]), f(i["abusive_recall"])] for i in rep["identities"]]
+    head = (f"`{rep['output']}` flagged at ≥ {rep['threshold']:.3f} ({rep['threshold_from']}); floor: neutral "
+            f"false-positive rate ≤ {rep['max_fpr']:.0%}.\n\n")
+    return head + table(["identity", "neutral flagged", "subgroup AUC", "BPSN AUC", "BNSP AUC", "abusive recall"], rows)
+
+
+# --- models/README.md (the model cards)
+
+
+def head(name):
+    r = load(f"models/reports/{name}.json")
+    return r, r["heads"][0]
+
+
+def md_table(path, heading):
+    """The first table under `## heading…` of a Markdown report, as rows of cells."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    lines = text[text.index("## " + heading):].splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("|"))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    cells = [[c.strip() for c in l.strip("|").split("|")] for l in lines[start:end]]
+    return cells[0], cells[2:]
+
+
+def card_abuse_metrics():
+    r, h = head("abuse")
+    _, d = head("abuse-demo")
+    abusive = next(c["support"] for c in d["per_class"] if c["class"] in ("1", "true"))
+    lines = (ROOT / "models/policy.toml").read_text().splitlines()
+    rule = next(l for l in lines if l.startswith("# p_abusive:"))
+    m = re.search(r"reject at ([0-9.]+) \(precision ([0-9.]+), recall ([0-9.]+)\); review at ([0-9.]+) "
+                  r"\(precision [0-9.]+, recall ([0-9.]+)\)", rule)
+    return (f"**Metrics** (held-out 20%, {r['rows']:,} rows, `reports/abuse.md`): ROC-AUC {h['roc_auc']:.3f}, "
+            f"PR-AUC {h['pr_auc']:.3f}, macro-F1 {h['macro_f1']:.3f}, accuracy {h['accuracy']:.3f}. On the "
+            f"project's demo set ({d['rows']} comments under South Asian politics stories, written for this "
+            f"project, {abusive} abusive; `reports/abuse-demo.md`): ROC-AUC {d['roc_auc']:.3f}, macro-F1 "
+            f"{d['macro_f1']:.3f}, accuracy {d['accuracy']:.3f}. `policy.toml` at the held-out 20%: reject at "
+            f"{m[1]} (precision {m[2]}, recall {m[3]}), review at {m[4]} (recall {m[5]}).\n")
+
+
+def card_abuse_cross():
+    names = {"olid": "OLID", "davidson": "Davidson", "kaggle": "Kaggle", "fox": "Fox News",
+             "all": "all four (shipped recipe)", "demo set": "demo set"}
+    header, rows = md_table("models/reports/cross-dataset.md", "abuse")
+    out = []
+    for r in rows:
+        cells = []
+        for j, c in enumerate(r[1:], 1):
+            auc = c.split(" / ")[0]
+            cells.append(f"**{auc}**" if header[j] == r[0] else auc)
+        out.append([names.get(r[0], r[0]), *cells])
+    return table(["trained on", *(names.get(h, h) for h in header[1:])], out)
+
+
+def card_stance_metrics():
+    r, h = head("stance-semeval")
+    short = {"Climate Change is a Real Concern": "Climate", "Legalization of Abortion": "Abortion"}
+    per = ", ".join(f"{short.get(t['target'], t['target'])} {t['f_avg']:.3f}" for t in h["by_target"])
+    return (f"**Metrics** (held-out 20%, {r['rows']} rows, stratified by target and stance,\n"
+            f"`reports/stance-semeval.md`): F_avg {h['f_avg']:.3f} (SemEval's official score, the mean F1 of "
+            f"FAVOR and AGAINST), macro-F1 {h['macro_f1']:.3f}, accuracy {h['accuracy']:.3f}, ROC-AUC "
+            f"{h['roc_auc']:.3f}. Per target F_avg: {per}.\n")
+
+
+def card_stance_unseen():
+    _, rows = md_table("models/reports/cross-dataset.md", "stance")
+    span = lambda j: f"{min(float(r[j]) for r in rows):.3f}–{max(float(r[j]) for r in rows):.3f}"
+    _, d = head("stance-demo")
+    return table(["test", "F_avg", "macro-F1", "ROC-AUC"], [
+        ["each SemEval target left out, trained on the other four (`reports/cross-dataset.md`)",
+         span(2), span(3), span(4)],
+        ["the demo set's two targets, shipped model (`reports/stance-demo.md`)",
+         f"{d['f_avg']:.3f}", f"{d['macro_f1']:.3f}", f"{d['roc_auc']:.3f}"],
+    ])
+
+
+def card_sentiment_metrics():
+    r, h = head("sentiment")
+    t, g = head("sentiment-semeval-tweets")
+    return (f"**Metrics** (held-out 20%, {r['rows']:,} phrases, `reports/sentiment.md`): accuracy "
+            f"{h['accuracy']:.3f}, macro-F1 {h['macro_f1']:.3f}, ROC-AUC {h['roc_auc']:.3f}.\n\n"
+            f"**Cross-dataset** (`reports/sentiment-semeval-tweets.md`): on the {t['rows']:,} SemEval-2016 "
+            f"tweets labelled POSITIVE or NEGATIVE, accuracy {g['accuracy']:.3f}, macro-F1 {g['macro_f1']:.3f}, "
+            f"ROC-AUC {g['roc_auc']:.3f}.\n")
+
+
+RENDER = {
+    "card-abuse-metrics": card_abuse_metrics,
+    "card-abuse-cross": card_abuse_cross,
+    "card-stance-metrics": card_stance_metrics,
+    "card-stance-unseen": card_stance_unseen,
+    "card-sentiment-metrics": card_sentiment_metrics,
+    "policy": policy,
+    "explain": explain,
+    "datasets": datasets,
+    "workloads": workloads,
+    "cold-start": cold_start,
+    "floors": floors,
+    "attack": attack,
+    "attack-all-words": attack_all_words,
+    "bias": bias,
+}
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    cache = {}
+    stale = []
+    for path in FILES:
+        text = path.read_text(encoding="utf-8")
+
+        def fill(m):
+            name = m.group(2)
+            if name not in RENDER:
+                sys.exit(f"{path.relative_to(ROOT)}: unknown block '{name}'")
+            if name not in cache:
+                cache[name] = RENDER[name]()
+            return m.group(1) + cache[name] + m.group(4)
+
+        new = BLOCK.sub(fill, text)
+        if new != text:
+            stale.append(path)
+            if check:
+                diff = difflib.unified_diff(text.splitlines(), new.splitlines(), str(path.relative_to(ROOT)),
+                                            "rendered", lineterm="")
+                print("\n".join(diff))
+            else:
+                path.write_text(new, encoding="utf-8")
+    if check and stale:
+        sys.exit(f"rendered blocks differ in {', '.join(str(p.relative_to(ROOT)) for p in stale)}: "
+                 "run python3 docs/render.py and commit")
+    if not check:
+        print(f"rendered {len(cache)} blocks; rewrote {len(stale)} files")
+
+
+if __name__ == "__main__":
+    main()
