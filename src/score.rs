@@ -8,7 +8,7 @@ use crate::explain::drivers_text;
 use crate::io::{Cell, Record, RecordReader, RecordWriter};
 use crate::model::{Model, ScoreScratch};
 use crate::policy::{Action, BoundPolicy};
-use crate::topic::{Span, Topic, TopicVec};
+use crate::topic::{Topic, TopicVec};
 use std::collections::HashMap;
 
 /// The articles comments are scored against for the `on_topic` column.
@@ -152,7 +152,7 @@ pub fn score_stream_with(
         Some(Articles::ById { column, .. }) => Some(reader.column(column)?),
         _ => None,
     };
-    let topic = Topic::new(&model.vectorizer, Span::ModelColumns);
+    let topic = Topic::new(&model.vectorizer);
     // the article of a record, or the column and reason it has none
     let article_of = |rec: &Record| -> std::result::Result<Option<&TopicVec>, (String, String)> {
         match (&opts.articles, article_col) {

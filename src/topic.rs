@@ -2,24 +2,12 @@
 //! their vectors in the model's TF-IDF space (the model's own text pipeline, its kept columns
 //! and their training IDF). Each n-gram family is normalised apart and the score is the mean
 //! of the two families' cosines, in [0, 1] for these non-negative vectors.
-//!
-//! [`Span::AllBuckets`] is the alternative that was measured against it: every hash bucket,
-//! unseen ones at the largest training IDF, so that an article's names and places count even
-//! when the model never saw them. On the project's on-topic set it was no better
-//! (docs/design.md, on-topic), so scoring uses the model's space.
+//! [`Topic::with_idf`] takes another weighting of the buckets, for comparing spans
+//! (docs/design.md, on-topic).
 
 use crate::features::Vectorizer;
 use crate::text::{Family, Scratch};
 use rustc_hash::FxHashMap;
-
-/// Which buckets a topic vector spans (scoring uses [`Span::ModelColumns`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Span {
-    /// only the columns kept at training: the model's own TF-IDF space
-    ModelColumns,
-    /// every bucket, unseen ones at the largest training IDF
-    AllBuckets,
-}
 
 /// A text's TF-IDF vector per family (word, char), each L2-normalised.
 #[derive(Clone, Debug, Default)]
@@ -27,24 +15,31 @@ pub struct TopicVec {
     fams: [FxHashMap<u32, f32>; 2],
 }
 
+/// The IDF of a hash bucket in a topic vector, or `None` to leave the bucket out.
+pub type BucketIdf<'a> = Box<dyn Fn(u32) -> Option<f32> + Send + Sync + 'a>;
+
 /// Builds topic vectors with a model's vectorizer.
 pub struct Topic<'a> {
     v: &'a Vectorizer,
-    span: Span,
-    unseen_idf: f32,
+    idf: BucketIdf<'a>,
 }
 
 impl<'a> Topic<'a> {
-    pub fn new(v: &'a Vectorizer, span: Span) -> Topic<'a> {
-        let unseen_idf = v.idf().iter().cloned().fold(1.0f32, f32::max);
+    /// Topic vectors in the model's space: the columns kept at training, at their IDF.
+    pub fn new(v: &'a Vectorizer) -> Topic<'a> {
+        let idf = |b: u32| v.column_of(b).map(|col| v.idf()[col as usize]);
         Topic {
             v,
-            span,
-            unseen_idf,
+            idf: Box::new(idf),
         }
     }
 
-    /// The topic vector of `text` (the model's TF weighting, IDF as above, L2 per family).
+    /// Topic vectors over the buckets `idf` weighs (with the model's TF weighting).
+    pub fn with_idf(v: &'a Vectorizer, idf: BucketIdf<'a>) -> Topic<'a> {
+        Topic { v, idf }
+    }
+
+    /// The topic vector of `text`: TF × IDF per bucket, L2 per family.
     pub fn vector(&self, text: &str) -> TopicVec {
         let mut counts: [FxHashMap<u32, f32>; 2] = Default::default();
         let mut sc = Scratch::default();
@@ -56,12 +51,9 @@ impl<'a> Topic<'a> {
         for (f, c) in counts.into_iter().enumerate() {
             let mut m: FxHashMap<u32, f32> = FxHashMap::default();
             for (b, n) in c {
-                let idf = match self.v.column_of(b) {
-                    Some(col) => self.v.idf()[col as usize],
-                    None if self.span == Span::AllBuckets => self.unseen_idf,
-                    None => continue,
-                };
-                m.insert(b, self.v.tf(n) * idf);
+                if let Some(idf) = (self.idf)(b) {
+                    m.insert(b, self.v.tf(n) * idf);
+                }
             }
             let norm = m.values().map(|x| x * x).sum::<f32>().sqrt();
             if norm > 0.0 {

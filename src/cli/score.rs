@@ -9,7 +9,7 @@ use gavel::model::file;
 use gavel::model::Model;
 use gavel::policy::{Policy, ON_TOPIC};
 use gavel::score::{score_stream_with, Articles, OnError, ScoreOptions};
-use gavel::topic::{Span, Topic};
+use gavel::topic::Topic;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -163,7 +163,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 
 /// The articles of `--article` or `--articles`, as topic vectors in the model's space.
 fn articles(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<Option<Articles>> {
-    let topic = Topic::new(&model.vectorizer, Span::ModelColumns);
+    let topic = Topic::new(&model.vectorizer);
     if let Some(p) = &cmd.article {
         let text = super::args::read_text_file(p, "article", cmd.max_field_bytes)?;
         if text.trim().is_empty() {

@@ -68,9 +68,7 @@ pub(super) struct Keys<K> {
 /// order when `sorted`, else in order of first occurrence (scoring needs no order).
 ///
 /// Three passes over the text's features, each free of data-dependent branches around its
-/// random memory accesses, so the processor keeps many cache misses in flight at once
-/// (interleaving the key look-up, the count check and the accumulation per n-gram left one
-/// miss at a time, and that was most of the scoring time):
+/// random memory accesses, so the processor keeps many cache misses in flight at once:
 /// 1. gather every `(key, sign)` in order: a word's memoised features, then the word n-grams'
 ///    buckets, hashed first and looked up in one tight loop;
 /// 2. sum the signs into the dense accumulator;

@@ -88,7 +88,7 @@ impl Vectorizer {
 
     /// Turns every raw row of `m` (bucket, signed count) into TF-IDF weights over feature
     /// columns, in place and in the row's order of first occurrence (the solver needs no column
-    /// order, and sorting cost half of this pass); rows close up over the dropped buckets.
+    /// order); rows close up over the dropped buckets.
     fn weigh_part(&self, m: &mut Csr) {
         let (mut w, mut s) = (0, 0);
         for i in 0..m.n_rows() {

@@ -5,9 +5,8 @@
 use super::head::Head;
 use crate::features::Csr;
 
-/// Scale of the shared copy in joint target training. Chosen by repeated 5-fold CV on the
-/// SemEval-2016 training split (docs/design.md): F_avg was flat from 0.35 to 0.7 and 0.01
-/// above separate heads; 1.0 and a per-target intercept were both worse.
+/// Scale of the shared copy in joint target training, chosen by repeated 5-fold CV on the
+/// SemEval-2016 training split (docs/design.md, per-target stance heads).
 const SHARED_SCALE: f32 = 0.5;
 
 /// Marks a feature that never occurs under a target (its own copy would stay 0).
