@@ -106,10 +106,10 @@ fn formats_go_to_stdout_one_at_a_time() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("need --out"));
-    run("pdf")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--format 'pdf'"));
+    run("pdf").assert().code(2).stderr(
+        predicate::str::contains("invalid value 'pdf' for '--format")
+            .and(predicate::str::contains("md, json, html")),
+    );
 }
 
 #[test]

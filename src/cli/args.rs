@@ -71,6 +71,61 @@ pub fn read_text_file(p: &Path, what: &str, max: usize) -> Result<String> {
     Ok(gavel::io::text::read_text(Some(p), what, max)?)
 }
 
+/// What to do with a row that cannot be used.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnErrorArg {
+    /// stop with the row's file, line and column
+    Stop,
+    /// go on without it (score: write it with empty scores and the reason)
+    Skip,
+}
+
+/// Class weights of training.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ClassWeightArg {
+    None,
+    Balanced,
+}
+
+/// How per-target heads are fitted.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum TargetsArg {
+    /// jointly: each feature has a copy shared by all targets and one per target
+    Shared,
+    /// each target on its rows alone
+    Separate,
+}
+
+/// A rendering of a report.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Md,
+    Json,
+    Html,
+}
+
+impl ReportFormat {
+    /// Every format, in the order `--out` writes them.
+    pub const ALL: [ReportFormat; 3] = [ReportFormat::Md, ReportFormat::Json, ReportFormat::Html];
+
+    /// The file extension: `md`, `json`, `html`.
+    pub fn ext(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "md",
+            ReportFormat::Json => "json",
+            ReportFormat::Html => "html",
+        }
+    }
+}
+
+/// The report files `--out DIR` would write.
+pub fn report_files(dir: &Path) -> Vec<PathBuf> {
+    ReportFormat::ALL
+        .iter()
+        .map(|f| dir.join(format!("report.{}", f.ext())))
+        .collect()
+}
+
 /// Largest --max-field-bytes: 1 GiB (a field's offsets must fit 32 bits with room to spare).
 pub const MAX_FIELD_BYTES_LIMIT: u64 = 1 << 30;
 
@@ -92,8 +147,8 @@ pub struct DataArgs {
     pub max_field_bytes: usize,
     /// On a row that cannot be used (empty text, missing label): stop (default) or skip it,
     /// counting the skipped rows on stderr (and, for train, in the model's record)
-    #[arg(long, default_value = "stop", value_parser = ["stop", "skip"])]
-    pub on_error: String,
+    #[arg(long, value_enum, default_value_t = OnErrorArg::Stop)]
+    pub on_error: OnErrorArg,
 }
 
 impl DataArgs {
@@ -108,7 +163,7 @@ impl DataArgs {
 
     /// Reads the labelled file; skipped rows (with `--on-error skip`) are reported on stderr.
     pub fn load(&self, cols: &Columns, ui: &super::Ui) -> Result<gavel::model::TrainingData> {
-        let skip = self.on_error == "skip";
+        let skip = self.on_error == OnErrorArg::Skip;
         let data = gavel::dataset::load(&self.data, self.read_options()?, cols, skip)?;
         if let Some(first) = data.skipped.first() {
             ui.warn(&format!(
@@ -188,13 +243,12 @@ pub struct TrainArgs {
     /// Inverse regularisation strength C (larger: fits the training data more closely)
     #[arg(long = "c", default_value_t = 4.0, value_parser = c_value)]
     pub c: f64,
-    /// Class weights: none or balanced
-    #[arg(long, default_value = "balanced")]
-    pub class_weight: String,
-    /// Per-target heads (with --target): shared (fitted jointly, each feature having a copy
-    /// shared by all targets and one per target) or separate (each target alone)
-    #[arg(long, default_value = "shared")]
-    pub targets: String,
+    /// Class weights
+    #[arg(long, value_enum, default_value_t = ClassWeightArg::Balanced)]
+    pub class_weight: ClassWeightArg,
+    /// Per-target heads (with --target)
+    #[arg(long, value_enum, default_value_t = TargetsArg::Shared)]
+    pub targets: TargetsArg,
     /// Positive class of a two-class label column (default: the second in sorted order)
     #[arg(long)]
     pub positive: Option<String>,
@@ -241,15 +295,13 @@ pub struct TrainArgs {
 
 impl TrainArgs {
     pub fn config(&self) -> Result<TrainConfig> {
-        let class_weight = match self.class_weight.as_str() {
-            "none" => ClassWeight::None,
-            "balanced" => ClassWeight::Balanced,
-            o => bail!("--class-weight '{o}': use none or balanced"),
+        let class_weight = match self.class_weight {
+            ClassWeightArg::None => ClassWeight::None,
+            ClassWeightArg::Balanced => ClassWeight::Balanced,
         };
-        let targets = match self.targets.as_str() {
-            "shared" => TargetSharing::Shared,
-            "separate" => TargetSharing::Separate,
-            o => bail!("--targets '{o}': use shared or separate"),
+        let targets = match self.targets {
+            TargetsArg::Shared => TargetSharing::Shared,
+            TargetsArg::Separate => TargetSharing::Separate,
         };
         let cfg = TrainConfig {
             text: TextConfig {
@@ -290,10 +342,9 @@ impl TrainArgs {
 /// Where a report goes and in which formats.
 #[derive(Args, Debug, Clone)]
 pub struct ReportArgs {
-    /// Report formats, comma-separated: md, json, html (default: md on stdout; md,json,html
-    /// with --out)
-    #[arg(long, value_delimiter = ',')]
-    pub format: Vec<String>,
+    /// Report formats, comma-separated (default: md on stdout; md,json,html with --out)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<ReportFormat>,
     /// Folder for report.md, report.json and report.html; without it the one format goes to
     /// stdout
     #[arg(long)]
@@ -313,28 +364,23 @@ pub fn emit_report(args: &ReportArgs, r: &Renderings, ui: &super::Ui) -> Result<
     let mut formats = args.format.clone();
     if formats.is_empty() {
         formats = match args.out {
-            Some(_) => vec!["md".into(), "json".into(), "html".into()],
-            None => vec!["md".into()],
+            Some(_) => ReportFormat::ALL.to_vec(),
+            None => vec![ReportFormat::Md],
         };
     }
-    for f in &formats {
-        if !["md", "json", "html"].contains(&f.as_str()) {
-            bail!("--format '{f}': use md, json or html (comma-separated for several)");
-        }
-    }
     formats.dedup();
-    let render = |f: &str| -> Result<Vec<u8>> {
+    let render = |f: ReportFormat| -> Result<Vec<u8>> {
         Ok(match f {
-            "md" => (r.md)().into_bytes(),
-            "json" => (r.json)()?,
-            _ => (r.html)()?.into_bytes(),
+            ReportFormat::Md => (r.md)().into_bytes(),
+            ReportFormat::Json => (r.json)()?,
+            ReportFormat::Html => (r.html)()?.into_bytes(),
         })
     };
     match &args.out {
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            for f in &formats {
-                let path = dir.join(format!("report.{f}"));
+            for &f in &formats {
+                let path = dir.join(format!("report.{}", f.ext()));
                 gavel::io::output::write_atomic(&path, &render(f)?)?;
                 ui.info(&format!("wrote {}", path.display()));
             }
@@ -343,7 +389,7 @@ pub fn emit_report(args: &ReportArgs, r: &Renderings, ui: &super::Ui) -> Result<
             if formats.len() > 1 {
                 bail!("several report formats need --out DIR");
             }
-            print_stdout(&render(&formats[0])?)?;
+            print_stdout(&render(formats[0])?)?;
         }
     }
     Ok(())

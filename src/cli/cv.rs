@@ -35,8 +35,8 @@ pub struct Cmd {
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if let Some(dir) = &cmd.report.out {
-        for f in ["md", "json", "html"] {
-            refuse_overwrite([&cmd.data.data], &dir.join(format!("report.{f}")))?;
+        for f in super::args::report_files(dir) {
+            refuse_overwrite([&cmd.data.data], &f)?;
         }
     }
     let cfg = cmd.train.config()?;

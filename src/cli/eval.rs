@@ -84,8 +84,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         refuse_overwrite(inputs().chain(cmd.policy.iter()), out)?;
     }
     if let Some(dir) = &cmd.report.out {
-        for f in ["md", "json", "html"] {
-            refuse_overwrite(inputs(), &dir.join(format!("report.{f}")))?;
+        for f in super::args::report_files(dir) {
+            refuse_overwrite(inputs(), &f)?;
         }
     }
     if let Some(pair) = &cmd.compare {

@@ -1,6 +1,6 @@
 //! `gavel score`: comments in (CSV/TSV/JSONL, file or stdin), every row out with scores.
 
-use super::args::{int_in, read_options, refuse_overwrite, MAX_FIELD_BYTES_LIMIT};
+use super::args::{int_in, read_options, refuse_overwrite, OnErrorArg, MAX_FIELD_BYTES_LIMIT};
 use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -47,8 +47,8 @@ pub struct Cmd {
     pub keep: Option<Vec<String>>,
     /// On a row that cannot be scored: stop (default) or skip (write it with empty scores
     /// and the reason in an 'error' column)
-    #[arg(long, default_value = "stop", value_parser = ["stop", "skip"])]
-    pub on_error: String,
+    #[arg(long, value_enum, default_value_t = OnErrorArg::Stop)]
+    pub on_error: OnErrorArg,
     /// Rows per parallel batch (memory grows with it)
     #[arg(long, default_value_t = 8192, value_parser = int_in::<1, 1_000_000>)]
     pub batch: usize,
@@ -76,9 +76,9 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
-    let on_error = match cmd.on_error.as_str() {
-        "skip" => OnError::Skip,
-        _ => OnError::Stop,
+    let on_error = match cmd.on_error {
+        OnErrorArg::Skip => OnError::Skip,
+        OnErrorArg::Stop => OnError::Stop,
     };
     if let Some(out) = &cmd.output {
         let inputs = [Some(&cmd.model), cmd.input.as_ref(), cmd.policy.as_ref()];
