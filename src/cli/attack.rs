@@ -1,18 +1,15 @@
-//! `gavel attack`: the model on a labelled set whose abusive comments are obfuscated, one
-//! family of tricks at a time, against the clean set.
+//! `gavel attack`: the attack suite (`gavel::eval::attack_suite`) on a labelled set, its
+//! report, and optionally the disguised sets written out for other tools.
 
 use super::args::{
     emit_report, flag_threshold, fraction, json, model_columns, refuse_overwrite, DataArgs,
     Renderings, ReportArgs,
 };
 use super::{FloorFailed, Ui};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
-use gavel::eval::attack::{
-    abusive_vocabulary, markdown, perturb, AttackReport, FamilyResult, FAMILIES, MIN_LETTERS,
-};
-use gavel::eval::metrics::roc_auc;
-use gavel::eval::predict::binary_scores;
+use gavel::eval::attack::FAMILIES;
+use gavel::eval::attack_suite::{markdown, run as run_suite, AttackOptions};
 use gavel::io::{Cell, Format, RecordWriter};
 use gavel::model::file;
 use std::path::PathBuf;
@@ -46,21 +43,17 @@ pub struct Cmd {
 }
 
 /// Writes a set as CSV `text,label` (label 1 for abusive), atomically.
-fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> Result<()> {
+fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> gavel::Result<()> {
     let mut w = RecordWriter::create(Some(path), Format::Csv)?;
     w.write_header(&["text".to_string(), "label".to_string()])?;
     for (t, &y) in texts.iter().zip(truth) {
-        w.write_row(
-            &[],
-            None,
-            &[
-                ("text", Cell::Text(t.clone())),
-                ("label", Cell::Text((y as u8).to_string())),
-            ],
-        )?;
+        let row = [
+            ("text", Cell::Text(t.clone())),
+            ("label", Cell::Int(y as i64)),
+        ];
+        w.write_row(&[], None, &row)?;
     }
-    w.finish()?;
-    Ok(())
+    w.finish()
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
@@ -68,111 +61,23 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         for f in std::iter::once("clean").chain(FAMILIES.iter().map(|f| f.name())) {
             refuse_overwrite([&cmd.model, &cmd.data.data], &dir.join(format!("{f}.csv")))?;
         }
+        std::fs::create_dir_all(dir)?;
     }
     let model = file::load(&cmd.model)?;
     let data = cmd.data.load(&model_columns(&model, &cmd.text), ui)?;
-    let (clean, truth, output) = binary_scores(&model, &data)?;
-    let (threshold, from) = flag_threshold(&model, &output, cmd.policy.as_deref())?;
-    let recall = |s: &[f64]| {
-        let pos = truth.iter().filter(|&&t| t).count().max(1);
-        (0..s.len())
-            .filter(|&i| truth[i] && s[i] >= threshold)
-            .count() as f64
-            / pos as f64
-    };
-    let clean_auc = roc_auc(&clean, &truth);
-    if clean_auc.is_none() {
-        bail!(
-            "{}: the set needs abusive and non-abusive rows to measure ROC-AUC",
-            cmd.data.data.display()
-        );
-    }
-    if let Some(dir) = &cmd.write_dir {
-        std::fs::create_dir_all(dir)?;
-        write_set(&dir.join("clean.csv"), &data.texts, &truth)?;
-    }
-    let vocab = abusive_vocabulary(&data.texts, &truth, 5);
-    if vocab.is_empty() && !cmd.all_words {
-        bail!(
-            "{}: no word is abusive vocabulary here (4+ letters, in 5 or more abusive rows, at \
-             least e times likelier there), so nothing would be attacked; use --all-words or a \
-             larger set",
-            cmd.data.data.display()
-        );
-    }
-    let targets = (!cmd.all_words).then_some(&vocab);
-    let first_abusive = (0..truth.len()).find(|&i| {
-        truth[i]
-            && data.texts[i]
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .any(|w| {
-                    targets.is_none_or(|t| t.contains(&w.to_ascii_lowercase()))
-                        && w.len() >= MIN_LETTERS
-                })
-    });
-    let mut families = Vec::new();
-    for f in FAMILIES {
-        let mut attacked = data.clone();
-        let mut changed = 0;
-        for (t, &y) in attacked.texts.iter_mut().zip(&truth) {
-            if y {
-                let p = perturb(t, f, targets);
-                changed += (p != *t) as usize;
-                *t = p;
-            }
-        }
-        if changed == 0 {
-            bail!(
-                "the {} family changed no comment (no abusive row has a word it can disguise): \
-                 the floor cannot be tested on this set",
-                f.name()
-            );
-        }
-        let (s, _, _) = binary_scores(&model, &attacked)?;
-        let auc = roc_auc(&s, &truth);
-        let example = first_abusive
-            .and_then(|i| {
-                data.texts[i]
-                    .split(|c: char| !c.is_ascii_alphabetic())
-                    .find(|w| {
-                        w.len() >= MIN_LETTERS
-                            && targets.is_none_or(|t| t.contains(&w.to_ascii_lowercase()))
-                    })
-            })
-            .map(|w| perturb(w, f, None))
-            .unwrap_or_default();
-        families.push(FamilyResult {
-            family: f.name(),
-            example,
-            roc_auc: auc,
-            auc_drop: auc.zip(clean_auc).map(|(a, c)| a - c),
-            recall: recall(&s),
-        });
-        if let Some(dir) = &cmd.write_dir {
-            write_set(
-                &dir.join(format!("{}.csv", f.name())),
-                &attacked.texts,
-                &truth,
-            )?;
-        }
-    }
-    let rep = AttackReport {
-        schema: "gavel.attack/1",
-        data_file: data.source.0.clone(),
-        output,
+    let output = model.output_names().into_iter().next().unwrap_or_default();
+    let (threshold, threshold_from) = flag_threshold(&model, &output, cmd.policy.as_deref())?;
+    let opts = AttackOptions {
         threshold,
-        threshold_from: from,
-        rows: truth.len(),
-        abusive_rows: truth.iter().filter(|&&t| t).count(),
-        clean_roc_auc: clean_auc,
-        clean_recall: recall(&clean),
-        words: match targets {
-            Some(t) => format!("the set's abusive vocabulary ({} words)", t.len()),
-            None => "every word".into(),
-        },
+        threshold_from,
+        all_words: cmd.all_words,
         max_drop: cmd.max_drop,
-        families,
     };
+    let mut on_set = |name: &str, texts: &[String], truth: &[bool]| match &cmd.write_dir {
+        Some(dir) => write_set(&dir.join(format!("{name}.csv")), texts, truth),
+        None => Ok(()),
+    };
+    let rep = run_suite(&model, &data, &opts, &mut on_set)?;
     emit_report(
         &cmd.report,
         &Renderings {

@@ -181,7 +181,7 @@ fn run_bias(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<()> {
     }
     let (threshold, from) = flag_threshold(model, &output, cmd.policy.as_deref())?;
     let rep = BiasReport {
-        schema: "gavel.bias/1",
+        schema: gavel::eval::bias::SCHEMA,
         data_file: data.source.0.clone(),
         output,
         threshold,

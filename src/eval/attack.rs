@@ -3,7 +3,6 @@
 //! [`MIN_LETTERS`] letters of an abusive comment the way people dodge filters; the other rows
 //! stay as they are. Deterministic: no randomness, so every tool can score the same files.
 
-use super::tables::Table;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -197,112 +196,6 @@ pub fn abusive_vocabulary(texts: &[String], abusive: &[bool], min_rows: usize) -
         })
         .map(|(w, _)| w)
         .collect()
-}
-
-/// How one family did against the clean set.
-#[derive(Clone, Debug, Serialize)]
-pub struct FamilyResult {
-    pub family: &'static str,
-    /// an example: the first abusive row's first long word, obfuscated
-    pub example: String,
-    pub roc_auc: Option<f64>,
-    /// `roc_auc` − the clean set's
-    pub auc_drop: Option<f64>,
-    /// abusive rows at or above the threshold
-    pub recall: f64,
-}
-
-/// An attack run.
-#[derive(Clone, Debug, Serialize)]
-pub struct AttackReport {
-    /// `gavel.attack/1`
-    pub schema: &'static str,
-    pub data_file: String,
-    pub output: String,
-    pub threshold: f64,
-    pub threshold_from: String,
-    pub rows: usize,
-    pub abusive_rows: usize,
-    pub clean_roc_auc: Option<f64>,
-    pub clean_recall: f64,
-    /// which words of the abusive rows were obfuscated
-    pub words: String,
-    /// the largest AUC drop allowed per family (the issue's floor)
-    pub max_drop: f64,
-    pub families: Vec<FamilyResult>,
-}
-
-impl AttackReport {
-    /// The families whose AUC dropped more than allowed, or could not be measured.
-    pub fn failing(&self) -> Vec<&FamilyResult> {
-        self.families
-            .iter()
-            .filter(|f| f.auc_drop.is_none_or(|d| d.is_nan() || -d > self.max_drop))
-            .collect()
-    }
-}
-
-/// What was attacked, the clean figures, and which families are over the floor.
-pub fn summary(r: &AttackReport) -> String {
-    let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.4}"));
-    format!(
-        "{} on {} ({} rows, {} abusive; in the abusive rows, {} of {}+ letters obfuscated): \
-         clean ROC-AUC {}, recall {:.3} at {} >= {:.3} ({}). Floor: ROC-AUC drop <= {} per \
-         family. {}",
-        r.output,
-        r.data_file,
-        r.rows,
-        r.abusive_rows,
-        r.words,
-        MIN_LETTERS,
-        f(r.clean_roc_auc),
-        r.clean_recall,
-        r.output,
-        r.threshold,
-        r.threshold_from,
-        r.max_drop,
-        match r.failing().as_slice() {
-            [] => "Every family is within the floor.".to_string(),
-            bad => format!(
-                "Over the floor: {}.",
-                bad.iter().map(|x| x.family).collect::<Vec<_>>().join(", ")
-            ),
-        }
-    )
-}
-
-/// One row per family.
-pub fn table(r: &AttackReport) -> Table {
-    let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.4}"));
-    Table {
-        header: ["family", "example", "ROC-AUC", "change", "recall"]
-            .map(String::from)
-            .to_vec(),
-        rows: r
-            .families
-            .iter()
-            .map(|x| {
-                vec![
-                    x.family.to_string(),
-                    // a zero-width space would not show: draw it as ␣
-                    x.example.replace('\u{200B}', "\u{2423}"),
-                    f(x.roc_auc),
-                    x.auc_drop.map_or("–".into(), |d| format!("{d:+.4}")),
-                    format!("{:.3}", x.recall),
-                ]
-            })
-            .collect(),
-        text_cols: 2,
-    }
-}
-
-/// The report as Markdown.
-pub fn markdown(r: &AttackReport) -> String {
-    format!(
-        "# Attack suite\n\n{}\n\n{}",
-        summary(r),
-        table(r).markdown()
-    )
 }
 
 #[cfg(test)]

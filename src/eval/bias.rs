@@ -28,10 +28,13 @@ pub struct IdentityBias {
     pub abusive_recall: Option<f64>,
 }
 
+/// The JSON layout's name and version (docs/formats.md, "Report JSON").
+pub const SCHEMA: &str = "gavel.bias/1";
+
 /// A bias audit of one head.
 #[derive(Clone, Debug, Serialize)]
 pub struct BiasReport {
-    /// `gavel.bias/1`
+    /// [`SCHEMA`]
     pub schema: &'static str,
     pub data_file: String,
     /// the probability column audited

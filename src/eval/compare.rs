@@ -14,6 +14,9 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// The JSON layout's name and version (docs/formats.md, "Report JSON").
+pub const SCHEMA: &str = "gavel.compare/1";
+
 /// How the intervals are drawn.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Bootstrap {
@@ -57,7 +60,7 @@ pub struct CompareHead {
 /// A whole comparison.
 #[derive(Clone, Debug, Serialize)]
 pub struct CompareReport {
-    /// "gavel.compare/1" (docs/formats.md, "Report JSON")
+    /// [`SCHEMA`]
     pub schema: &'static str,
     pub data_file: String,
     pub rows: usize,
@@ -132,7 +135,7 @@ pub fn compare(
         })
         .collect();
     Ok(CompareReport {
-        schema: "gavel.compare/1",
+        schema: SCHEMA,
         data_file: data.source.0.clone(),
         rows: data.texts.len(),
         models: [names[0].to_string(), names[1].to_string()],

@@ -4,6 +4,9 @@
 use super::report::EvalReport;
 use serde::Serialize;
 
+/// The JSON layout's name and version (docs/formats.md, "Report JSON").
+pub const SCHEMA: &str = "gavel.cv/2";
+
 /// Mean and spread of one metric over folds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Spread {
@@ -23,7 +26,7 @@ pub struct CvHead {
 /// Cross-validated figures per head.
 #[derive(Clone, Debug, Serialize)]
 pub struct CvReport {
-    /// "gavel.cv/2": the name and version of this JSON layout (docs/formats.md, "Report JSON")
+    /// [`SCHEMA`]
     pub schema: &'static str,
     pub data_file: String,
     pub folds: usize,
@@ -69,7 +72,7 @@ pub fn cv_report(data_file: &str, seed: u64, folds: &[EvalReport], pooled: EvalR
         }
     }
     CvReport {
-        schema: "gavel.cv/2",
+        schema: SCHEMA,
         data_file: data_file.to_string(),
         folds: folds.len(),
         seed,

@@ -161,11 +161,11 @@ pub fn eval_html(r: &EvalReport, model_name: &str) -> Result<String> {
 }
 
 /// HTML of an attack run.
-pub fn attack_html(r: &super::attack::AttackReport) -> String {
+pub fn attack_html(r: &super::attack_suite::AttackReport) -> String {
     let body = format!(
         "<h1>Attack suite</h1>\n<p>{}</p>\n{}",
-        esc(&super::attack::summary(r)),
-        super::attack::table(r).html()
+        esc(&super::attack_suite::summary(r)),
+        super::attack_suite::table(r).html()
     );
     page("gavel: attack suite", &body)
 }

@@ -1,6 +1,7 @@
 //! Evaluation: metrics, scoring a labelled set, and reports (data, then renderers).
 
 pub mod attack;
+pub mod attack_suite;
 pub mod bias;
 pub mod compare;
 pub mod curves;
