@@ -5,7 +5,7 @@
 use super::cache::WordCache;
 use super::hashing::bucket;
 use crate::text::tokenize::TokenKind;
-use crate::text::{Analyzer, Scratch};
+use crate::text::{Analyzer, GramBufs, GramSink, Scratch};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -16,10 +16,6 @@ pub struct VecScratch {
     /// the run whose keys `cache` holds (see [`Vectorizer`]'s `id`)
     owner: u64,
     cache: WordCache,
-    stems: String,
-    ends: Vec<usize>,
-    gram: String,
-    bounds: Vec<usize>,
     grams: Vec<(u32, f32)>,
     /// per-key counts, all zero between calls
     acc: Vec<f32>,
@@ -101,10 +97,6 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     let VecScratch {
         text: ts,
         cache,
-        stems,
-        ends,
-        gram,
-        bounds,
         grams,
         acc,
         feats: all,
@@ -114,58 +106,33 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         chunk,
         ..
     } = sc;
-    let chunk = chunk.unwrap_or(CHUNK);
-    stems.clear();
-    ends.clear();
     all.clear();
     buckets.clear();
     order.clear();
-    // pass 1: a word's unigram is memoised with its char n-grams; other tokens' unigrams and
-    // every longer n-gram are hashed here, their buckets looked up together below
-    let uni = analyzer.word_unigrams();
-    let word_bucket = |g: &str| bucket(g.as_bytes(), false, bits);
-    for (kind, tok) in analyzer.tokenize(text, ts).iter() {
-        match kind {
-            TokenKind::Word | TokenKind::Hashtag => {
-                let (stem, feats) = cache.get(tok, |stem, feats| {
-                    let s0 = stem.len();
-                    analyzer.stem_token(kind, tok, stem);
-                    if uni {
-                        let (b, sign) = word_bucket(&stem[s0..]);
-                        feats.extend(key(b).map(|k| (k, sign)));
-                    }
-                    analyzer.char_grams(kind, tok, gram, bounds, |g| {
-                        let (b, sign) = bucket(g.as_bytes(), true, bits);
-                        if let Some(k) = key(b) {
-                            feats.push((k, sign));
-                        }
-                    });
-                });
-                stems.push_str(stem);
-                flush(buckets, all, key);
-                all.extend_from_slice(feats);
-            }
-            _ => {
-                let s0 = stems.len();
-                analyzer.stem_token(kind, tok, stems);
-                if uni {
-                    buckets.push(word_bucket(&stems[s0..]));
-                }
-            }
-        }
-        ends.push(stems.len());
-        if all.len() + buckets.len() >= chunk {
-            flush(buckets, all, key);
-            absorb(all, acc, seen, order);
-        }
-    }
-    analyzer.word_grams(stems, ends, 2, gram, |g| {
-        buckets.push(word_bucket(g));
-        if buckets.len() >= chunk {
-            flush(buckets, all, key);
-            absorb(all, acc, seen, order);
-        }
-    });
+    // pass 1: the walk; a word's unigram is memoised with its char n-grams, other tokens'
+    // unigrams and every longer n-gram are hashed as they come, their buckets looked up
+    // together
+    let mut sink = Gather {
+        bits,
+        uni: analyzer.word_unigrams(),
+        key,
+        cache,
+        all,
+        buckets,
+        acc,
+        seen,
+        order,
+        chunk: chunk.unwrap_or(CHUNK),
+    };
+    analyzer.walk(text, ts, 2, &mut sink);
+    let Gather {
+        all,
+        buckets,
+        acc,
+        seen,
+        order,
+        ..
+    } = sink;
     flush(buckets, all, key);
     if !order.is_empty() {
         // a long text: its last chunk, then each key's sum in order of first occurrence
@@ -203,6 +170,85 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         grams.sort_unstable_by_key(|g| g.0);
     }
     grams
+}
+
+/// Pass 1 of [`keyed_counts`] as a sink of the walk: every `(key, sign)` of the text in
+/// order, summed chunk by chunk past [`CHUNK`].
+struct Gather<'a, K> {
+    bits: u32,
+    uni: bool,
+    key: &'a K,
+    cache: &'a mut WordCache,
+    all: &'a mut Vec<(u32, f32)>,
+    buckets: &'a mut Vec<(u32, f32)>,
+    acc: &'a mut Vec<f32>,
+    seen: &'a mut Vec<bool>,
+    order: &'a mut Vec<u32>,
+    chunk: usize,
+}
+
+impl<K: Fn(u32) -> Option<u32>> Gather<'_, K> {
+    /// Sums what was gathered so far once it passes the chunk.
+    #[inline]
+    fn bound(&mut self) {
+        if self.all.len() + self.buckets.len() >= self.chunk {
+            flush(self.buckets, self.all, self.key);
+            absorb(self.all, self.acc, self.seen, self.order);
+        }
+    }
+}
+
+impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
+    #[inline]
+    fn token(
+        &mut self,
+        a: &Analyzer,
+        kind: TokenKind,
+        tok: &str,
+        form: &mut String,
+        chars: &mut GramBufs,
+    ) {
+        let (bits, uni, key) = (self.bits, self.uni, self.key);
+        match kind {
+            TokenKind::Word | TokenKind::Hashtag => {
+                let (stem, feats) = self.cache.get(tok, |stem, feats| {
+                    let s0 = stem.len();
+                    a.stem_token(kind, tok, stem);
+                    if uni {
+                        let (b, sign) = bucket(&stem.as_bytes()[s0..], false, bits);
+                        feats.extend(key(b).map(|k| (k, sign)));
+                    }
+                    a.char_grams(kind, tok, chars, |g| {
+                        let (b, sign) = bucket(g.as_bytes(), true, bits);
+                        if let Some(k) = key(b) {
+                            feats.push((k, sign));
+                        }
+                    });
+                });
+                form.push_str(stem);
+                flush(self.buckets, self.all, key);
+                self.all.extend_from_slice(feats);
+            }
+            _ => {
+                let s0 = form.len();
+                a.stem_token(kind, tok, form);
+                if uni {
+                    self.buckets
+                        .push(bucket(&form.as_bytes()[s0..], false, bits));
+                }
+            }
+        }
+        self.bound();
+    }
+
+    #[inline]
+    fn word_gram(&mut self, gram: &str) {
+        self.buckets.push(bucket(gram.as_bytes(), false, self.bits));
+        // after the tokens, only `buckets` grows
+        if self.buckets.len() >= self.chunk {
+            self.bound();
+        }
+    }
 }
 
 /// Gathered n-grams of one text past which they are summed as they come: 1 Mi entries, 8 MiB.

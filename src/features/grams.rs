@@ -4,7 +4,8 @@
 
 use super::hashing::bucket;
 use super::vectorizer::Vectorizer;
-use crate::text::{Family, Scratch};
+use crate::text::tokenize::TokenKind;
+use crate::text::{Analyzer, Family, GramBufs, GramSink, Scratch};
 
 type KeptGrams = Vec<(u32, Box<str>)>;
 
@@ -20,10 +21,6 @@ pub struct GramMemo {
     uses: Vec<u32>,
     /// the tokens with `uses > 0`, in order of first occurrence
     used: Vec<u32>,
-    stems: String,
-    ends: Vec<usize>,
-    gram: String,
-    bounds: Vec<usize>,
 }
 
 impl GramMemo {
@@ -52,6 +49,66 @@ pub struct ExplainedFeature {
     pub grams: Vec<String>,
 }
 
+/// [`Vectorizer::count_kept_grams`] as a sink of the walk.
+struct CountKept<'a, K, V> {
+    v: &'a Vectorizer,
+    memo: &'a mut GramMemo,
+    keep: K,
+    visit: V,
+}
+
+impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
+    fn token(
+        &mut self,
+        a: &Analyzer,
+        kind: TokenKind,
+        tok: &str,
+        form: &mut String,
+        chars: &mut GramBufs,
+    ) {
+        let GramMemo {
+            map,
+            entries,
+            uses,
+            used,
+        } = &mut *self.memo;
+        let (v, keep) = (self.v, &self.keep);
+        // a token's text determines its kind (placeholders hold `<`, hashtags `#`)
+        let i = match map.get(tok) {
+            Some(&i) => i,
+            None => {
+                let mut stem = String::new();
+                a.stem_token(kind, tok, &mut stem);
+                let mut kept = Vec::new();
+                a.char_grams(kind, tok, chars, |g| {
+                    let (b, _) = bucket(g.as_bytes(), true, v.config.bits);
+                    if let Some(c) = v.column_of(b).filter(|&c| keep(c)) {
+                        kept.push((c, Box::from(g)));
+                    }
+                });
+                entries.push((stem.into_boxed_str(), kept));
+                uses.push(0);
+                let i = entries.len() as u32 - 1;
+                map.insert(tok.into(), i);
+                i
+            }
+        };
+        let n = &mut uses[i as usize];
+        if *n == 0 {
+            used.push(i);
+        }
+        *n += 1;
+        form.push_str(&entries[i as usize].0);
+    }
+
+    fn word_gram(&mut self, gram: &str) {
+        let (b, _) = bucket(gram.as_bytes(), false, self.v.config.bits);
+        if let Some(c) = self.v.column_of(b).filter(|&c| (self.keep)(c)) {
+            (self.visit)(c, gram);
+        }
+    }
+}
+
 impl Vectorizer {
     /// Calls `visit(family, bucket, sign)` for every n-gram of `text`, kept at training or not.
     pub fn visit_buckets(
@@ -78,57 +135,15 @@ impl Vectorizer {
         sc: &mut Scratch,
         memo: &mut GramMemo,
         keep: impl Fn(u32) -> bool,
-        mut visit: impl FnMut(u32, &str),
+        visit: impl FnMut(u32, &str),
     ) {
-        let bits = self.config.bits;
-        let toks = self.analyzer.tokenize(text, sc);
-        let GramMemo {
-            map,
-            entries,
-            uses,
-            used,
-            stems,
-            ends,
-            gram,
-            bounds,
-        } = memo;
-        stems.clear();
-        ends.clear();
-        for (kind, tok) in toks.iter() {
-            // a token's text determines its kind (placeholders hold `<`, hashtags `#`)
-            let i = match map.get(tok) {
-                Some(&i) => i,
-                None => {
-                    let mut stem = String::new();
-                    self.analyzer.stem_token(kind, tok, &mut stem);
-                    let mut kept = Vec::new();
-                    self.analyzer.char_grams(kind, tok, gram, bounds, |g| {
-                        let (b, _) = bucket(g.as_bytes(), true, bits);
-                        if let Some(c) = self.column_of(b).filter(|&c| keep(c)) {
-                            kept.push((c, Box::from(g)));
-                        }
-                    });
-                    entries.push((stem.into_boxed_str(), kept));
-                    uses.push(0);
-                    let i = entries.len() as u32 - 1;
-                    map.insert(tok.into(), i);
-                    i
-                }
-            };
-            let n = &mut uses[i as usize];
-            if *n == 0 {
-                used.push(i);
-            }
-            *n += 1;
-            stems.push_str(&entries[i as usize].0);
-            ends.push(stems.len());
-        }
-        self.analyzer.word_grams(stems, ends, 1, gram, |g| {
-            let (b, _) = bucket(g.as_bytes(), false, bits);
-            if let Some(c) = self.column_of(b).filter(|&c| keep(c)) {
-                visit(c, g);
-            }
-        });
+        let mut sink = CountKept {
+            v: self,
+            memo,
+            keep,
+            visit,
+        };
+        self.analyzer.walk(text, sc, 1, &mut sink);
     }
 
     /// Calls `visit(column, n-gram)` for every n-gram of `text` whose bucket was kept at

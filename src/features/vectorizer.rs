@@ -212,11 +212,32 @@ impl Vectorizer {
         sc: &mut VecScratch,
         mut visit: impl FnMut(u32, usize, f32),
     ) -> [f64; 2] {
+        let idf = &self.idf;
+        let entries = self
+            .counts(text, sc)
+            .iter()
+            .map(|&(col, c)| (col, c, idf[col as usize], ()));
+        self.weigh_entries(entries, |col, fam, v, ()| visit(col, fam, v))
+    }
+
+    /// The TF-IDF weighting, written once for training rows, scoring and explanations: each
+    /// entry `(column, signed count, idf, payload)`, in order, weighs `tf(count) · idf` before
+    /// normalisation, handed to `visit(column, family, weight, payload)`. Returns the word and
+    /// char families' L2 norms, each summed in entry order: in a row, an entry's value is its
+    /// weight over its family's norm. (`idf` is the column's IDF; the scoring path reads it
+    /// from its own `[IDF, weight]` table, with the weight as payload.)
+    #[inline(always)]
+    pub fn weigh_entries<T>(
+        &self,
+        entries: impl Iterator<Item = (u32, f32, f32, T)>,
+        mut visit: impl FnMut(u32, usize, f32, T),
+    ) -> [f64; 2] {
         let mut sq = [0.0f64; 2];
-        for &(col, c) in self.counts(text, sc) {
-            let (fam, v) = (self.family_index(col), self.tfidf(col, c));
+        for (col, c, idf, payload) in entries {
+            let v = self.tf(c) * idf;
+            let fam = self.family_index(col);
             sq[fam] += (v as f64) * (v as f64);
-            visit(col, fam, v);
+            visit(col, fam, v, payload);
         }
         sq.map(f64::sqrt)
     }
@@ -232,12 +253,6 @@ impl Vectorizer {
     #[inline]
     pub fn family_index(&self, col: u32) -> usize {
         (col >= self.first_char) as usize
-    }
-
-    /// The TF-IDF weight of a signed count of column `col`, before normalisation.
-    #[inline]
-    fn tfidf(&self, col: u32, c: f32) -> f32 {
-        self.tf(c) * self.idf[col as usize]
     }
 
     /// The term-frequency weight of a signed count: `1 + ln |c|` with its sign when sublinear,
@@ -278,17 +293,12 @@ impl Vectorizer {
     /// Turns a row's signed counts `val` of the columns `idx` (any order) into TF-IDF weights,
     /// in place, and normalises the word part and the char part to unit length each.
     pub(super) fn weigh(&self, idx: &[u32], val: &mut [f32]) {
-        // squared norms of the word part and the char part, each summed in entry order (adding
-        // 0.0 to the other leaves it as it was, and keeps the loop free of branches)
-        let (mut word, mut char) = (0.0f64, 0.0f64);
-        for (&col, v) in idx.iter().zip(val.iter_mut()) {
-            *v = self.tfidf(col, *v);
-            let sq = (*v as f64) * (*v as f64);
-            let is_char = self.family_index(col) == 1;
-            word += if is_char { 0.0 } else { sq };
-            char += if is_char { sq } else { 0.0 };
-        }
-        let norm = [word.sqrt(), char.sqrt()];
+        let cells = std::cell::Cell::from_mut(val).as_slice_of_cells();
+        let entries = idx
+            .iter()
+            .zip(cells)
+            .map(|(&col, cell)| (col, cell.get(), self.idf[col as usize], cell));
+        let norm = self.weigh_entries(entries, |_, _, v, cell| cell.set(v));
         for (&col, v) in idx.iter().zip(val.iter_mut()) {
             let n = norm[self.family_index(col)];
             if n > 0.0 {

@@ -213,8 +213,8 @@ impl Model {
         let sums = &mut sc.sums;
         let norms = if let Some(pairs) = self.pairs.get(target) {
             // one sigmoid head, the common case: two running sums, and each column's IDF and
-            // weight read together (the same arithmetic as `visit_weights`)
-            let (mut two, mut sq) = ([0.0f64; 2], [0.0f64; 2]);
+            // weight read together from one table
+            let mut two = [0.0f64; 2];
             let vz = &self.vectorizer;
             let counts = vz.counts(text, &mut sc.vec);
             // the pairs are gathered in a loop of their own, whose independent loads overlap
@@ -222,14 +222,13 @@ impl Model {
             sc.pairs.clear();
             sc.pairs
                 .extend(counts.iter().map(|&(col, _)| pairs[col as usize]));
-            for (&(col, c), &[idf, w]) in counts.iter().zip(&sc.pairs) {
-                let fam = vz.family_index(col);
-                let v = vz.tf(c) * idf;
-                sq[fam] += (v as f64) * (v as f64);
-                two[fam] += v as f64 * w as f64;
-            }
+            let entries = counts
+                .iter()
+                .zip(&sc.pairs)
+                .map(|(&(col, c), &[idf, w])| (col, c, idf, w));
+            let norms = vz.weigh_entries(entries, |_, fam, v, w| two[fam] += v as f64 * w as f64);
             sums.copy_from_slice(&two);
-            sq.map(f64::sqrt)
+            norms
         } else {
             self.vectorizer
                 .visit_weights(text, &mut sc.vec, |col, fam, v| {

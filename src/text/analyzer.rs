@@ -84,16 +84,45 @@ impl Family {
     }
 }
 
-/// Reusable buffers for one thread.
+/// Reusable buffers of the walk, for one thread.
 #[derive(Default)]
 pub struct Scratch {
     normalized: String,
     deobfuscated: String,
     tokens: Tokens,
-    stems: String,
-    stem_ends: Vec<usize>,
+    /// each token's form for word n-grams, back to back, token `i` ending at `form_ends[i]`
+    forms: String,
+    form_ends: Vec<usize>,
+    /// the word n-gram being built
+    gram: String,
+    chars: GramBufs,
+}
+
+/// Buffers a token's char n-grams are cut in.
+#[derive(Default)]
+pub struct GramBufs {
     gram: String,
     bounds: Vec<usize>,
+}
+
+/// What [`Analyzer::walk`] hands over, in order: every token of the text, then its word
+/// n-grams. Counting for training and scoring, explaining, the reverse dictionary and topic
+/// vectors are each one of these.
+pub trait GramSink {
+    /// Token `tok` of `kind`: the sink appends the token's form for word n-grams to `form`
+    /// (its stem for a word: [`Analyzer::stem_token`], or the same from a memo), and takes
+    /// what else it wants of the token here (its char n-grams: [`Analyzer::char_grams`] with
+    /// `chars`).
+    fn token(
+        &mut self,
+        analyzer: &Analyzer,
+        kind: TokenKind,
+        tok: &str,
+        form: &mut String,
+        chars: &mut GramBufs,
+    );
+    /// A word n-gram: forms joined by spaces, of at least the walk's `from` tokens.
+    fn word_gram(&mut self, gram: &str);
 }
 
 /// A checked [`TextConfig`] with its stemmer.
@@ -113,26 +142,49 @@ impl Analyzer {
         &self.config
     }
 
-    /// Calls `emit` once for every n-gram occurrence of `text`: word n-grams of the stems,
-    /// then char n-grams of each word. [`Analyzer::tokenize`], [`Analyzer::stem_token`],
-    /// [`Analyzer::word_grams`] and [`Analyzer::char_grams`] are its steps, for callers that
-    /// memoise per-word work.
-    pub fn analyze(&self, text: &str, sc: &mut Scratch, mut emit: impl FnMut(Family, &str)) {
+    /// The one walk over a text's n-grams: normalise, deobfuscate and tokenize `text`, hand
+    /// every token to `sink.token` (which appends its form), then every word n-gram of `from`
+    /// or more forms (up to the configured size) to `sink.word_gram`.
+    pub fn walk(&self, text: &str, sc: &mut Scratch, from: usize, sink: &mut impl GramSink) {
         self.tokenize(text, sc);
-        sc.stems.clear();
-        sc.stem_ends.clear();
-        for (kind, tok) in sc.tokens.iter() {
-            self.stem_token(kind, tok, &mut sc.stems);
-            sc.stem_ends.push(sc.stems.len());
+        let Scratch {
+            tokens,
+            forms,
+            form_ends,
+            gram,
+            chars,
+            ..
+        } = sc;
+        forms.clear();
+        form_ends.clear();
+        for (kind, tok) in tokens.iter() {
+            sink.token(self, kind, tok, forms, chars);
+            form_ends.push(forms.len());
         }
-        self.word_grams(&sc.stems, &sc.stem_ends, 1, &mut sc.gram, |g| {
-            emit(Family::Word, g)
-        });
-        for (kind, tok) in sc.tokens.iter() {
-            self.char_grams(kind, tok, &mut sc.gram, &mut sc.bounds, |g| {
-                emit(Family::Char, g)
-            });
+        self.word_grams(forms, form_ends, from, gram, |g| sink.word_gram(g));
+    }
+
+    /// Calls `emit` once for every n-gram occurrence of `text`: each token's char n-grams as
+    /// the walk reaches it, then the word n-grams of the stems.
+    pub fn analyze(&self, text: &str, sc: &mut Scratch, emit: impl FnMut(Family, &str)) {
+        struct Every<F>(F);
+        impl<F: FnMut(Family, &str)> GramSink for Every<F> {
+            fn token(
+                &mut self,
+                a: &Analyzer,
+                kind: TokenKind,
+                tok: &str,
+                form: &mut String,
+                chars: &mut GramBufs,
+            ) {
+                a.stem_token(kind, tok, form);
+                a.char_grams(kind, tok, chars, |g| (self.0)(Family::Char, g));
+            }
+            fn word_gram(&mut self, gram: &str) {
+                (self.0)(Family::Word, gram)
+            }
         }
+        self.walk(text, sc, 1, &mut Every(emit));
     }
 
     /// Normalises and tokenizes `text` into `sc`; returns the tokens.
@@ -166,7 +218,7 @@ impl Analyzer {
     /// Word n-grams over token forms `stems`, token `i` ending at byte `ends[i]`; stems are
     /// joined by a space; only n-grams of `from` tokens or more (callers that handle
     /// unigrams themselves pass 2). `gram` is a buffer.
-    pub fn word_grams(
+    fn word_grams(
         &self,
         stems: &str,
         ends: &[usize],
@@ -199,15 +251,15 @@ impl Analyzer {
     /// Char n-grams of one token inside `<…>` boundaries: words and hashtag bodies have them,
     /// other tokens none. They depend on the token alone. A token longer than [`LONG_TOKEN`]
     /// bytes gives the n-grams of `<` and its first [`TOKEN_EDGE`] bytes, then those of its
-    /// last [`TOKEN_EDGE`] bytes and `>`. `gram` and `bounds` are buffers.
+    /// last [`TOKEN_EDGE`] bytes and `>`.
     pub fn char_grams(
         &self,
         kind: TokenKind,
         tok: &str,
-        gram: &mut String,
-        bounds: &mut Vec<usize>,
+        bufs: &mut GramBufs,
         mut emit: impl FnMut(&str),
     ) {
+        let GramBufs { gram, bounds } = bufs;
         let word = match kind {
             _ if self.config.char_ngrams.0 == 0 => return,
             TokenKind::Word => tok,

@@ -7,4 +7,4 @@ pub mod normalize;
 pub mod stem;
 pub mod tokenize;
 
-pub use analyzer::{Analyzer, Family, Scratch, TextConfig};
+pub use analyzer::{Analyzer, Family, GramBufs, GramSink, Scratch, TextConfig};
