@@ -45,11 +45,43 @@ pub enum Error {
     Param(String),
     #[error("{0}")]
     Data(String),
-    #[error(transparent)]
-    Linfa(#[from] linfa::Error),
+    #[error("{at}: {problem}")]
+    Target { at: Location, problem: TargetError },
+}
+
+/// Why a row's target cannot be scored by a per-target model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    /// a target the model was not trained on
+    #[error(
+        "unknown target '{}' (the model knows: {}; --any-target scores it with the mean of their heads)",
+        excerpt(.value, 60),
+        known_list(.known)
+    )]
+    Unknown { value: String, known: Vec<String> },
+    /// no target given to a model that needs one
+    #[error("the model needs a '{column}' column")]
+    Missing { column: String },
+}
+
+/// At most 20 names, then an ellipsis.
+fn known_list(known: &[String]) -> String {
+    let mut v: Vec<&str> = known.iter().take(20).map(String::as_str).collect();
+    if known.len() > 20 {
+        v.push("…");
+    }
+    v.join(", ")
 }
 
 impl Error {
+    /// Where in an input file the error is, when it is about one.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Input { at, .. } | Error::Target { at, .. } => Some(at),
+            _ => None,
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -78,3 +110,45 @@ pub fn excerpt(s: &str, max: usize) -> String {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A target error carries the value and the known targets, and says both briefly; the
+    /// error's location names file, line and column.
+    #[test]
+    fn target_errors_carry_their_values() {
+        let known: Vec<String> = (0..30).map(|i| format!("t{i}")).collect();
+        let e = Error::Target {
+            at: Location {
+                path: "d.csv".into(),
+                line: 7,
+                column: Some("target".into()),
+            },
+            problem: TargetError::Unknown {
+                value: "x".repeat(1000),
+                known: known.clone(),
+            },
+        };
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("d.csv:7, column 'target': unknown target 'xxx"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("(1000 bytes)") && msg.contains("t19, …;"),
+            "{msg}"
+        );
+        assert!(msg.len() < 400, "{msg}");
+        assert_eq!(e.location().map(|l| l.line), Some(7));
+        match e {
+            Error::Target {
+                problem: TargetError::Unknown { known: k, .. },
+                ..
+            } => assert_eq!(k, known),
+            other => panic!("{other}"),
+        }
+        assert!(Error::Data("x".into()).location().is_none());
+    }
+}

@@ -184,7 +184,7 @@ pub fn score_stream_with(
         let t = match &target {
             Some((i, col)) => model
                 .target_index(Some(rec.fields[*i].trim()))
-                .map_err(|m| (col.clone(), m))?,
+                .map_err(|m| (col.clone(), m.to_string()))?,
             None => model.target_index(None).unwrap_or(0),
         };
         let article = article_of(rec)?;

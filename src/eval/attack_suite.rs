@@ -203,12 +203,11 @@ pub fn summary(r: &AttackReport) -> String {
 /// One row per family.
 pub fn table(r: &AttackReport) -> Table {
     let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.4}"));
-    Table {
-        header: ["family", "example", "ROC-AUC", "change", "recall"]
+    Table::new(
+        ["family", "example", "ROC-AUC", "change", "recall"]
             .map(String::from)
             .to_vec(),
-        rows: r
-            .families
+        r.families
             .iter()
             .map(|x| {
                 vec![
@@ -221,8 +220,8 @@ pub fn table(r: &AttackReport) -> Table {
                 ]
             })
             .collect(),
-        text_cols: 2,
-    }
+        2,
+    )
 }
 
 /// The report as Markdown.

@@ -140,8 +140,8 @@ pub fn table(r: &BiasReport) -> Table {
             .total_cmp(&a.neutral_fpr)
             .then(a.identity.cmp(&b.identity))
     });
-    Table {
-        header: [
+    Table::new(
+        [
             "identity",
             "rows",
             "subgroup AUC",
@@ -153,8 +153,7 @@ pub fn table(r: &BiasReport) -> Table {
         ]
         .map(String::from)
         .to_vec(),
-        rows: ids
-            .into_iter()
+        ids.into_iter()
             .map(|i| {
                 vec![
                     i.identity.clone(),
@@ -168,8 +167,8 @@ pub fn table(r: &BiasReport) -> Table {
                 ]
             })
             .collect(),
-        text_cols: 1,
-    }
+        1,
+    )
 }
 
 /// The report as Markdown.

@@ -109,41 +109,14 @@ fn head_section(h: &HeadReport) -> Result<String> {
 }
 
 fn errors(h: &HeadReport) -> String {
-    if h.errors.is_empty() {
-        return String::new();
+    match tables::errors(h) {
+        None => String::new(),
+        Some(t) => format!(
+            "<h3>Worst errors</h3>\n<p class=\"muted\">Each n-gram column's contribution to the logit \
+             (weight × TF-IDF value); n-grams sharing a column are listed together. Word n-grams are of stems.</p>\n{}",
+            t.html()
+        ),
     }
-    let mut s = String::from(
-        "<h3>Worst errors</h3>\n<p class=\"muted\">Each n-gram column's contribution to the logit \
-         (weight × TF-IDF value); n-grams sharing a column are listed together. Word n-grams are of stems.</p>\n\
-         <table><tr><th class=\"text\">kind</th><th>line</th><th>truth</th><th>predicted</th><th>score</th>\
-         <th class=\"text\">comment</th><th class=\"text\">driven by</th></tr>\n",
-    );
-    for e in &h.errors {
-        let drivers: Vec<String> = e
-            .drivers
-            .iter()
-            .map(|(g, c)| {
-                let cls = if *c > 0.0 { "pos" } else { "neg" };
-                format!(
-                    "<code>{}</code> <span class=\"{cls}\">{c:+.3}</span>",
-                    esc(g)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            s,
-            "<tr><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
-            esc(&e.kind),
-            e.line,
-            esc(&e.truth),
-            esc(&e.predicted),
-            e.score,
-            esc(&e.text),
-            drivers.join("<br>")
-        );
-    }
-    s += "</table>\n";
-    s
 }
 
 /// HTML of one evaluation.

@@ -3,7 +3,7 @@
 
 use super::cv::CvReport;
 use super::report::{EvalReport, HeadReport};
-use super::tables::{self, md_cell, Table};
+use super::tables::{self, Table};
 use std::fmt::Write;
 
 /// Markdown for one evaluation.
@@ -27,10 +27,9 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
     );
     let mut header = vec!["true \\ predicted".to_string()];
     header.extend(h.classes.iter().cloned());
-    let confusion = Table {
+    let confusion = Table::new(
         header,
-        rows: h
-            .classes
+        h.classes
             .iter()
             .zip(&h.confusion)
             .map(|(c, row)| {
@@ -39,8 +38,8 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
                     .collect()
             })
             .collect(),
-        text_cols: 1,
-    };
+        1,
+    );
     let _ = write!(s, "{}", confusion.markdown());
     if let Some(t) = tables::by_target(h) {
         let _ = write!(s, "\nBy target:\n\n{}", t.markdown());
@@ -56,29 +55,12 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
             let _ = writeln!(s, "\n{line}");
         }
     }
-    if !h.errors.is_empty() {
-        let _ = writeln!(
+    if let Some(t) = tables::errors(h) {
+        let _ = write!(
             s,
-            "\nWorst errors (n-gram columns and their contributions to the logit):\n\n| kind | line | truth | predicted | score | comment | driven by |\n|---|---|---|---|---|---|---|"
+            "\nWorst errors (n-gram columns and their contributions to the logit):\n\n{}",
+            t.markdown()
         );
-        for e in &h.errors {
-            let drivers: Vec<String> = e
-                .drivers
-                .iter()
-                .map(|(g, c)| format!("`{}` {c:+.3}", g.replace('`', "'")))
-                .collect();
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {:.3} | {} | {} |",
-                e.kind,
-                e.line,
-                e.truth,
-                e.predicted,
-                e.score,
-                md_cell(&e.text),
-                md_cell(&drivers.join(", "))
-            );
-        }
     }
     let _ = writeln!(s);
 }

@@ -1,7 +1,7 @@
 //! A model's outputs on a labelled set, row by row, and the same split per head with each
 //! row's true class.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::model::{LabelSpec, Labels, Model, TrainingData};
 use rayon::prelude::*;
 
@@ -14,7 +14,14 @@ pub fn row_targets(model: &Model, data: &TrainingData) -> Result<Vec<usize>> {
             .map(|(i, v)| {
                 model
                     .target_index(Some(v))
-                    .map_err(|m| Error::input(&data.source.0, data.lines[i], Some(col), m))
+                    .map_err(|problem| Error::Target {
+                        at: Location {
+                            path: data.source.0.clone(),
+                            line: data.lines[i],
+                            column: Some(col.clone()),
+                        },
+                        problem,
+                    })
             })
             .collect(),
         None => {

@@ -5,11 +5,40 @@ use super::compare::MetricDiff;
 use super::cv::Spread;
 use super::report::HeadReport;
 
-/// A table of preformatted cells; the first `text_cols` columns hold text, the rest figures.
+/// A table of cells, built once and rendered as Markdown or HTML.
 pub struct Table {
     pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    pub text_cols: usize,
+    pub rows: Vec<Vec<Cell>>,
+    /// which columns hold text (left-aligned), not figures
+    pub text: Vec<bool>,
+}
+
+/// One cell: preformatted text, or n-grams with their contributions to a logit (rendered as
+/// code with signed figures, in the style of each format).
+pub enum Cell {
+    Plain(String),
+    Grams(Vec<(String, f64)>),
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Plain(s)
+    }
+}
+
+impl Table {
+    /// A table of preformatted cells whose first `text_cols` columns hold text.
+    pub fn new(header: Vec<String>, rows: Vec<Vec<String>>, text_cols: usize) -> Table {
+        let n = header.len();
+        Table {
+            header,
+            rows: rows
+                .into_iter()
+                .map(|r| r.into_iter().map(Cell::from).collect())
+                .collect(),
+            text: (0..n).map(|i| i < text_cols).collect(),
+        }
+    }
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -34,11 +63,47 @@ pub fn opt(v: Option<f64>) -> String {
 }
 
 fn table(header: &[&str], rows: Vec<Vec<String>>, text_cols: usize) -> Table {
-    Table {
-        header: header.iter().map(|h| h.to_string()).collect(),
+    Table::new(
+        header.iter().map(|h| h.to_string()).collect(),
         rows,
         text_cols,
+    )
+}
+
+/// The worst errors of a head, with the n-gram columns that drove each, if it has any.
+pub fn errors(h: &HeadReport) -> Option<Table> {
+    if h.errors.is_empty() {
+        return None;
     }
+    let header = [
+        "kind",
+        "line",
+        "truth",
+        "predicted",
+        "score",
+        "comment",
+        "driven by",
+    ];
+    let rows = h
+        .errors
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::Plain(e.kind.clone()),
+                Cell::Plain(e.line.to_string()),
+                Cell::Plain(e.truth.clone()),
+                Cell::Plain(e.predicted.clone()),
+                Cell::Plain(format!("{:.3}", e.score)),
+                Cell::Plain(e.text.clone()),
+                Cell::Grams(e.drivers.clone()),
+            ]
+        })
+        .collect();
+    Some(Table {
+        header: header.map(String::from).to_vec(),
+        rows,
+        text: vec![true, false, false, false, false, true, true],
+    })
 }
 
 /// Headline metrics and the expected calibration error.
@@ -207,37 +272,64 @@ pub fn md_cell(t: &str) -> String {
 }
 
 impl Table {
-    /// A Markdown table (text cells escaped).
+    /// A Markdown table (text cells escaped; n-grams as code).
     pub fn markdown(&self) -> String {
         let mut s = format!("| {} |\n|", self.header.join(" | "));
         s += &"---|".repeat(self.header.len());
         s.push('\n');
         for r in &self.rows {
-            let cells: Vec<String> = r.iter().map(|c| md_cell(c)).collect();
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| match c {
+                    Cell::Plain(t) => md_cell(t),
+                    Cell::Grams(g) => {
+                        let parts: Vec<String> = g
+                            .iter()
+                            .map(|(g, c)| format!("`{}` {c:+.3}", g.replace('`', "'")))
+                            .collect();
+                        md_cell(&parts.join(", "))
+                    }
+                })
+                .collect();
             s += &format!("| {} |\n", cells.join(" | "));
         }
         s
     }
 
-    /// An HTML table (cells escaped; text columns left-aligned).
+    /// An HTML table (cells escaped; text columns left-aligned; n-grams as code with their
+    /// contributions coloured by sign).
     pub fn html(&self) -> String {
-        let cell = |tag: &str, i: usize, c: &str| {
-            let class = if i < self.text_cols {
+        let cell = |tag: &str, i: usize, inner: &str| {
+            let class = if self.text.get(i).copied().unwrap_or(false) {
                 " class=\"text\""
             } else {
                 ""
             };
-            format!("<{tag}{class}>{}</{tag}>", esc(c))
+            format!("<{tag}{class}>{inner}</{tag}>")
         };
         let mut s = String::from("<table><tr>");
         for (i, h) in self.header.iter().enumerate() {
-            s += &cell("th", i, h);
+            s += &cell("th", i, &esc(h));
         }
         s += "</tr>\n";
         for r in &self.rows {
             s += "<tr>";
             for (i, c) in r.iter().enumerate() {
-                s += &cell("td", i, c);
+                let inner = match c {
+                    Cell::Plain(t) => esc(t),
+                    Cell::Grams(g) => g
+                        .iter()
+                        .map(|(g, c)| {
+                            let cls = if *c > 0.0 { "pos" } else { "neg" };
+                            format!(
+                                "<code>{}</code> <span class=\"{cls}\">{c:+.3}</span>",
+                                esc(g)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("<br>"),
+                };
+                s += &cell("td", i, &inner);
             }
             s += "</tr>\n";
         }

@@ -274,9 +274,10 @@ fn escape_tsv(format: Format, s: &str) -> Cow<'_, str> {
 }
 
 fn write_error(name: &str, e: csv::Error) -> Error {
+    let text = e.to_string();
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(name, io),
-        other => Error::Data(format!("{name}: {other:?}")),
+        _ => Error::Data(format!("{name}: {text}")),
     }
 }
 

@@ -23,7 +23,7 @@
 use super::head::{fit_head, Head};
 use super::objective::Link;
 use super::params::TrainParams;
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::features::Csr;
 use linfa::dataset::{DatasetBase, Records};
 use linfa::traits::{Fit, PredictInplace};
@@ -41,23 +41,30 @@ impl Records for Csr {
     }
 }
 
+/// Why a fit through linfa's [`Fit`] failed: gavel's own error, or linfa's (which its trait
+/// requires the error to hold). Kept apart so that linfa's error type is not part of
+/// [`crate::Error`].
+#[derive(Debug, thiserror::Error)]
+pub enum FitError {
+    #[error(transparent)]
+    Gavel(#[from] Error),
+    #[error(transparent)]
+    Linfa(#[from] linfa::Error),
+}
+
 /// Classes `0..K`: K = 2 fits a sigmoid head, more a softmax head.
-impl Fit<Csr, Array1<usize>, Error> for TrainParams {
+impl Fit<Csr, Array1<usize>, FitError> for TrainParams {
     type Object = Head;
 
-    fn fit(&self, data: &DatasetBase<Csr, Array1<usize>>) -> Result<Head> {
+    fn fit(&self, data: &DatasetBase<Csr, Array1<usize>>) -> Result<Head, FitError> {
         self.check()?;
         let (x, y) = (&data.records, &data.targets);
         if y.len() != x.n_rows() || y.is_empty() {
-            return Err(Error::Data(format!(
-                "{} rows but {} targets",
-                x.n_rows(),
-                y.len()
-            )));
+            return Err(Error::Data(format!("{} rows but {} targets", x.n_rows(), y.len())).into());
         }
         let k = y.iter().max().map_or(0, |&m| m + 1);
         if k < 2 {
-            return Err(Error::Data("targets need at least 2 classes".into()));
+            return Err(Error::Data("targets need at least 2 classes".into()).into());
         }
         let link = if k == 2 {
             Link::Sigmoid

@@ -32,7 +32,7 @@ pub use solver::{Convergence, SolverConfig};
 pub use spec::{LabelSpec, Spec, TargetSpec};
 pub use train::{train, train_timed, StageTimes, TrainConfig, TrainRun};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TargetError};
 use crate::features::{VecScratch, Vectorizer, Vocab};
 
 /// A trained model: the vectorizer that rebuilds training's features, the label spec, one
@@ -170,7 +170,7 @@ impl Model {
     }
 
     /// The head group for a row's target value (`None` for models without targets).
-    pub fn target_index(&self, target: Option<&str>) -> Result<usize, String> {
+    pub fn target_index(&self, target: Option<&str>) -> Result<usize, TargetError> {
         // the any-target group, when there is one, comes after the targets' groups
         let any = self.has_any_target().then(|| self.spec.n_targets());
         match (&self.spec.target, target) {
@@ -178,23 +178,14 @@ impl Model {
             (Some(t), Some(v)) => match (t.values.iter().position(|x| x == v), any) {
                 (Some(i), _) => Ok(i),
                 (None, Some(a)) => Ok(a),
-                (None, None) => {
-                    let mut known: Vec<&str> =
-                        t.values.iter().take(20).map(|s| s.as_str()).collect();
-                    if t.values.len() > 20 {
-                        known.push("…");
-                    }
-                    Err(format!(
-                        "unknown target '{}' (the model knows: {}; --any-target scores it with \
-                         the mean of their heads)",
-                        crate::error::excerpt(v, 60),
-                        known.join(", ")
-                    ))
-                }
+                (None, None) => Err(TargetError::Unknown {
+                    value: v.to_string(),
+                    known: t.values.clone(),
+                }),
             },
-            (Some(t), None) => {
-                any.ok_or_else(|| format!("the model needs a '{}' column", t.column))
-            }
+            (Some(t), None) => any.ok_or_else(|| TargetError::Missing {
+                column: t.column.clone(),
+            }),
         }
     }
 
