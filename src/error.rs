@@ -10,6 +10,16 @@ pub struct Location {
     pub column: Option<String>,
 }
 
+impl Location {
+    pub fn new(path: &str, line: u64, column: Option<&str>) -> Location {
+        Location {
+            path: path.to_string(),
+            line,
+            column: column.map(str::to_string),
+        }
+    }
+}
+
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}", self.path, self.line)?;
@@ -47,6 +57,21 @@ pub enum Error {
     Data(String),
     #[error("{at}: {problem}")]
     Target { at: Location, problem: TargetError },
+    /// a record with another number of fields than the header (`found: None`: more than
+    /// `expected`, the rest not read)
+    #[error("{at}: expected {expected} fields (as in the header), found {}", found.map_or("more".to_string(), |n| n.to_string()))]
+    FieldCount {
+        at: Location,
+        expected: usize,
+        found: Option<usize>,
+    },
+    /// a label the model does not know (evaluating a model on a labelled file)
+    #[error("{at}: unknown label '{}' (the model knows: {})", excerpt(.value, 60), known_list(.known))]
+    UnknownLabel {
+        at: Location,
+        value: String,
+        known: Vec<String>,
+    },
 }
 
 /// Why a row's target cannot be scored by a per-target model.
@@ -77,7 +102,10 @@ impl Error {
     /// Where in an input file the error is, when it is about one.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::Input { at, .. } | Error::Target { at, .. } => Some(at),
+            Error::Input { at, .. }
+            | Error::Target { at, .. }
+            | Error::FieldCount { at, .. }
+            | Error::UnknownLabel { at, .. } => Some(at),
             _ => None,
         }
     }
@@ -90,11 +118,7 @@ impl Error {
     }
     pub fn input(path: &str, line: u64, column: Option<&str>, msg: impl Into<String>) -> Self {
         Error::Input {
-            at: Location {
-                path: path.to_string(),
-                line,
-                column: column.map(str::to_string),
-            },
+            at: Location::new(path, line, column),
             msg: msg.into(),
         }
     }

@@ -15,11 +15,7 @@ pub fn row_targets(model: &Model, data: &TrainingData) -> Result<Vec<usize>> {
                 model
                     .target_index(Some(v))
                     .map_err(|problem| Error::Target {
-                        at: Location {
-                            path: data.source.0.clone(),
-                            line: data.lines[i],
-                            column: Some(col.clone()),
-                        },
+                        at: Location::new(&data.source.0, data.lines[i], Some(col)),
                         problem,
                     })
             })
@@ -146,18 +142,14 @@ pub fn head_scores(
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    classes.iter().position(|c| c == v).ok_or_else(|| {
-                        Error::input(
-                            &data.source.0,
-                            data.lines[i],
-                            Some(column),
-                            format!(
-                                "unknown label '{}' (the model knows: {})",
-                                crate::error::excerpt(v, 60),
-                                classes.join(", ")
-                            ),
-                        )
-                    })
+                    classes
+                        .iter()
+                        .position(|c| c == v)
+                        .ok_or_else(|| Error::UnknownLabel {
+                            at: Location::new(&data.source.0, data.lines[i], Some(column)),
+                            value: v.clone(),
+                            known: classes.clone(),
+                        })
                 })
                 .collect::<Result<_>>()?;
             let pos_index = positive

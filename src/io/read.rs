@@ -6,7 +6,7 @@
 use super::delimited::{Delimited, ParseError, RawRecord};
 use super::format::Format;
 use super::jsonl::{read_line_bounded, JsonRow, Line, ValueKind};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -290,16 +290,17 @@ impl RecordReader {
                     },
                 )
             }
-            ParseError::TooManyFields { line, max } => Error::input(
+            ParseError::TooManyFields { line, max } if self.headers.is_empty() => Error::input(
                 &self.name,
                 line,
                 None,
-                if self.headers.is_empty() {
-                    format!("the header has more than {max} columns")
-                } else {
-                    format!("expected {max} fields (as in the header), found more")
-                },
+                format!("the header has more than {max} columns"),
             ),
+            ParseError::TooManyFields { line, max } => Error::FieldCount {
+                at: Location::new(&self.name, line, None),
+                expected: max,
+                found: None,
+            },
         }
     }
 
@@ -316,15 +317,11 @@ impl RecordReader {
                 };
                 let line = rec.line();
                 if rec.len() != n_headers {
-                    return Err(Error::input(
-                        &self.name,
-                        line,
-                        None,
-                        format!(
-                            "expected {n_headers} fields (as in the header), found {}",
-                            rec.len()
-                        ),
-                    ));
+                    return Err(Error::FieldCount {
+                        at: Location::new(&self.name, line, None),
+                        expected: n_headers,
+                        found: Some(rec.len()),
+                    });
                 }
                 let mut fields = Vec::with_capacity(n_headers);
                 for i in 0..rec.len() {
