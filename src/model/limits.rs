@@ -36,21 +36,20 @@ pub fn small_data(head: &str, names: &[String], counts: &[usize]) -> Option<Stri
 
 /// Refuses a label column of more than [`MAX_CLASSES`] classes.
 pub fn check_classes(column: &str, n: usize) -> Result<()> {
-    if n > MAX_CLASSES {
-        return Err(Error::Data(format!(
-            "label column '{column}' has {n} distinct values; gavel fits at most {MAX_CLASSES} \
-             classes (is it an id or a text column?)"
-        )));
-    }
-    Ok(())
+    check_distinct("label", column, n, MAX_CLASSES, "classes")
 }
 
 /// Refuses a target column of more than [`MAX_TARGETS`] targets.
 pub fn check_targets(column: &str, n: usize) -> Result<()> {
-    if n > MAX_TARGETS {
+    check_distinct("target", column, n, MAX_TARGETS, "targets")
+}
+
+/// Refuses a `kind` column with more than `max` distinct values, which gavel fits as `what`.
+fn check_distinct(kind: &str, column: &str, n: usize, max: usize, what: &str) -> Result<()> {
+    if n > max {
         return Err(Error::Data(format!(
-            "target column '{column}' has {n} distinct values; gavel fits at most {MAX_TARGETS} \
-             targets (is it an id or a text column?)"
+            "{kind} column '{column}' has {n} distinct values; gavel fits at most {max} {what} \
+             (is it an id or a text column?)"
         )));
     }
     Ok(())
