@@ -23,29 +23,32 @@ pub fn int_in<const LO: u64, const HI: u64>(s: &str) -> std::result::Result<usiz
     usize::try_from(v).map_err(|_| format!("{v} does not fit this machine"))
 }
 
+/// A number that `ok` accepts (NaN never passes a range test), or a message naming `range`.
+fn real(s: &str, ok: impl Fn(f64) -> bool, range: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if ok(v) => Ok(v),
+        _ => Err(format!("'{s}' is not a number {range}")),
+    }
+}
+
 /// A clap parser of a finite number in [0, 1].
 pub fn fraction(s: &str) -> std::result::Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("'{s}' is not a number from 0 to 1")),
-    }
+    real(s, |v| (0.0..=1.0).contains(&v), "from 0 to 1")
 }
 
 /// A clap parser of a finite number in [`gavel::model::C_RANGE`].
 fn c_value(s: &str) -> std::result::Result<f64, String> {
     let (lo, hi) = gavel::model::C_RANGE;
-    match s.trim().parse::<f64>() {
-        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
-        _ => Err(format!("'{s}' is not a number from {lo:e} to {hi:e}")),
-    }
+    real(
+        s,
+        |v| (lo..=hi).contains(&v),
+        &format!("from {lo:e} to {hi:e}"),
+    )
 }
 
 /// A clap parser of a tolerance: a finite number in (0, 1).
 fn tolerance(s: &str) -> std::result::Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
-        _ => Err(format!("'{s}' is not a number between 0 and 1")),
-    }
+    real(s, |v| v > 0.0 && v < 1.0, "between 0 and 1")
 }
 
 /// Refuses to write `out` when it is one of `inputs` (the same file however spelled, through
@@ -64,11 +67,6 @@ pub fn refuse_overwrite<'a>(
         }
     }
     Ok(())
-}
-
-/// A whole text file of at most `max` bytes (`what` names it in messages).
-pub fn read_text_file(p: &Path, what: &str, max: usize) -> Result<String> {
-    Ok(gavel::io::text::read_text(Some(p), what, max)?)
 }
 
 /// What to do with a row that cannot be used.
@@ -116,14 +114,6 @@ impl ReportFormat {
             ReportFormat::Html => "html",
         }
     }
-}
-
-/// The report files `--out DIR` would write.
-pub fn report_files(dir: &Path) -> Vec<PathBuf> {
-    ReportFormat::ALL
-        .iter()
-        .map(|f| dir.join(format!("report.{}", f.ext())))
-        .collect()
 }
 
 /// Largest --max-field-bytes: 1 GiB (a field's offsets must fit 32 bits with room to spare).
@@ -349,6 +339,22 @@ pub struct ReportArgs {
     /// stdout
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// Refuses a run whose `--out DIR` would write a report file over one of `inputs`.
+    pub fn refuse_overwrite<'a>(
+        &self,
+        inputs: impl Iterator<Item = &'a PathBuf> + Clone,
+    ) -> Result<()> {
+        let Some(dir) = &self.out else {
+            return Ok(());
+        };
+        for f in ReportFormat::ALL {
+            refuse_overwrite(inputs.clone(), &dir.join(format!("report.{}", f.ext())))?;
+        }
+        Ok(())
+    }
 }
 
 /// A report's renderings; each is only produced when asked for.

@@ -3,8 +3,7 @@
 //! predictions.
 
 use super::args::{
-    emit_report, int_in, json, refuse_overwrite, ColumnArgs, DataArgs, Renderings, ReportArgs,
-    TrainArgs,
+    emit_report, int_in, json, ColumnArgs, DataArgs, Renderings, ReportArgs, TrainArgs,
 };
 use super::Ui;
 use anyhow::{bail, Result};
@@ -34,11 +33,7 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
-    if let Some(dir) = &cmd.report.out {
-        for f in super::args::report_files(dir) {
-            refuse_overwrite([&cmd.data.data], &f)?;
-        }
-    }
+    cmd.report.refuse_overwrite([&cmd.data.data].into_iter())?;
     let cfg = cmd.train.config()?;
     let data = cmd.data.load(&cmd.columns.columns()?, ui)?;
     if cmd.folds > data.texts.len() {

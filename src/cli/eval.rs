@@ -83,11 +83,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if let Some(out) = &cmd.suggest_policy {
         refuse_overwrite(inputs().chain(cmd.policy.iter()), out)?;
     }
-    if let Some(dir) = &cmd.report.out {
-        for f in super::args::report_files(dir) {
-            refuse_overwrite(inputs(), &f)?;
-        }
-    }
+    cmd.report.refuse_overwrite(inputs())?;
     if let Some(pair) = &cmd.compare {
         return run_compare(cmd, &pair[0], &pair[1], ui);
     }

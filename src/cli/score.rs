@@ -165,7 +165,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 fn articles(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<Option<Articles>> {
     let topic = Topic::new(&model.vectorizer);
     if let Some(p) = &cmd.article {
-        let text = super::args::read_text_file(p, "article", cmd.max_field_bytes)?;
+        let text = gavel::io::text::read_text(Some(p), "article", cmd.max_field_bytes)?;
         if text.trim().is_empty() {
             bail!("{}: the article is empty", p.display());
         }

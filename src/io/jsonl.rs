@@ -26,20 +26,14 @@ impl JsonRow {
         self.pairs.iter().map(|(k, _)| k.as_str())
     }
 
-    pub fn len(&self) -> usize {
-        self.pairs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+    /// The pair of `key`, if present.
+    fn find(&self, key: &str) -> Option<&(String, Box<RawValue>)> {
+        self.pairs.iter().find(|(k, _)| k == key)
     }
 
     /// The value of `key` as written, if present.
     pub fn raw(&self, key: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.get())
+        self.find(key).map(|(_, v)| v.get())
     }
 
     /// The pairs in order.
@@ -84,10 +78,7 @@ impl JsonRow {
     /// out).
     pub fn select(&self, keys: &[String]) -> JsonRow {
         JsonRow {
-            pairs: keys
-                .iter()
-                .filter_map(|k| self.pairs.iter().find(|(x, _)| x == k).cloned())
-                .collect(),
+            pairs: keys.iter().filter_map(|k| self.find(k).cloned()).collect(),
         }
     }
 

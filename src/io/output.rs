@@ -23,18 +23,6 @@ use std::sync::Mutex;
 /// Temporary files being written, for removal when the process is interrupted.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-fn register(p: &Path) {
-    if let Ok(mut v) = PENDING.lock() {
-        v.push(p.to_path_buf());
-    }
-}
-
-fn unregister(p: &Path) {
-    if let Ok(mut v) = PENDING.lock() {
-        v.retain(|x| x != p);
-    }
-}
-
 /// Deletes every temporary output file still being written. For signal handlers: it takes
 /// no lock that the interrupted code could hold for long, and ignores files already gone.
 pub fn remove_pending() {
@@ -176,6 +164,8 @@ fn closed_at_start(f: &std::fs::File) -> bool {
 /// file, then leaves the registry.
 struct Pending {
     tmp: tempfile::TempPath,
+    /// the file behind the output's sink, to sync and give the old file's permissions
+    file: std::fs::File,
     _registered: Registered,
     dest: PathBuf,
     /// the replaced file's permissions and owner, if it existed
@@ -187,14 +177,18 @@ struct Registered(PathBuf);
 
 impl Registered {
     fn new(p: &Path) -> Registered {
-        register(p);
+        if let Ok(mut v) = PENDING.lock() {
+            v.push(p.to_path_buf());
+        }
         Registered(p.to_path_buf())
     }
 }
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        unregister(&self.0);
+        if let Ok(mut v) = PENDING.lock() {
+            v.retain(|x| x != &self.0);
+        }
     }
 }
 
@@ -202,8 +196,7 @@ impl Drop for Registered {
 /// [`Output::finish`]. Buffered.
 pub struct Output {
     sink: BufWriter<Box<dyn Write + Send>>,
-    /// the file behind `sink`, when it is to be synced and renamed
-    file: Option<std::fs::File>,
+    /// the temporary file, when the output replaces a file
     pending: Option<Pending>,
     name: String,
 }
@@ -244,9 +237,9 @@ impl Output {
         let handle = file.try_clone().map_err(|e| Error::io(&tmp, e))?;
         Ok(Output {
             sink: BufWriter::with_capacity(1 << 16, Box::new(file)),
-            file: Some(handle),
             pending: Some(Pending {
                 _registered: Registered::new(&tmp),
+                file: handle,
                 tmp,
                 dest,
                 keep,
@@ -259,7 +252,6 @@ impl Output {
     pub fn to_writer(w: Box<dyn Write + Send>, name: &str) -> Output {
         Output {
             sink: BufWriter::with_capacity(1 << 16, w),
-            file: None,
             pending: None,
             name: name.to_string(),
         }
@@ -275,15 +267,15 @@ impl Output {
     pub fn finish(self) -> Result<()> {
         let Output {
             mut sink,
-            file,
             pending,
             name,
         } = self;
         sink.flush().map_err(|e| Error::io(&name, e))?;
         drop(sink);
-        let (Some(p), Some(file)) = (pending, file) else {
+        let Some(p) = pending else {
             return Ok(());
         };
+        let file = &p.file;
         file.sync_all().map_err(|e| Error::io(&name, e))?;
         if let Some(old) = &p.keep {
             file.set_permissions(old.permissions())
@@ -292,10 +284,9 @@ impl Output {
             {
                 use std::os::unix::fs::MetadataExt;
                 // only root may give a file away; others keep their own ownership
-                let _ = std::os::unix::fs::fchown(&file, Some(old.uid()), Some(old.gid()));
+                let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
             }
         }
-        drop(file);
         p.tmp
             .persist(&p.dest)
             .map_err(|e| Error::io(&p.dest, e.error))?;

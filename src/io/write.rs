@@ -176,11 +176,15 @@ impl RecordWriter {
                         Cell::Num(v) => {
                             let v = (v * 1e6).round() / 1e6;
                             match serde_json::Number::from_f64(v) {
-                                Some(n) => line.extend_from_slice(n.to_string().as_bytes()),
+                                Some(n) => {
+                                    let _ = serde_json::to_writer(&mut *line, &n);
+                                }
                                 None => line.extend_from_slice(b"null"),
                             }
                         }
-                        Cell::Int(v) => line.extend_from_slice(v.to_string().as_bytes()),
+                        Cell::Int(v) => {
+                            let _ = serde_json::to_writer(&mut *line, v);
+                        }
                         Cell::Text(t) => json_string(line, t),
                         Cell::Empty => line.extend_from_slice(b"null"),
                     }
@@ -200,7 +204,7 @@ impl RecordWriter {
         let out = match self.sink {
             Sink::Delimited(w) => w
                 .into_inner()
-                .map_err(|e| Error::io(&name, std::io::Error::other(e.error().to_string())))?,
+                .map_err(|e| Error::io(&name, e.into_error()))?,
             Sink::Jsonl(o) => *o,
         };
         out.finish()
