@@ -4,7 +4,9 @@
 //! [`features`] (hashing, TF-IDF, sparse rows) → [`model`] (logistic heads, solver, file) →
 //! [`explain`] (each score split into n-gram contributions) → [`policy`] (scores to
 //! approve / review / reject, with the reason) → [`eval`] (metrics, curves, splits, reports);
-//! [`io`] reads and writes CSV/TSV/JSONL.
+//! [`io`] reads and writes CSV/TSV/JSONL; [`serve`] puts the models behind HTTP (a
+//! Perspective-compatible API and gavel's own), with moderators' decisions kept by
+//! [`feedback`].
 
 pub mod dataset;
 pub mod error;
@@ -12,12 +14,14 @@ pub mod eval;
 pub mod explain;
 pub mod extract;
 pub mod features;
+pub mod feedback;
 pub mod inspect;
 pub mod io;
 pub mod model;
 pub mod numeric;
 pub mod policy;
 pub mod score;
+pub mod serve;
 pub mod split;
 pub mod text;
 pub mod topic;

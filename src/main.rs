@@ -1,15 +1,19 @@
 //! The `gavel` binary: parse the command line, run it, print errors with their causes and
 //! exit 2 on failure, 1 when a quality floor (`--max-fpr`, `--max-drop`) is not met. A
 //! closed output pipe (`gavel score … | head`) is not an error. SIGINT, SIGTERM and SIGHUP
-//! remove the temporary files of unfinished output before the process ends.
+//! remove the temporary files of unfinished output before the process ends (`serve` handles
+//! its own signals).
 
 mod cli;
 
 use clap::Parser;
 
 fn main() {
-    remove_temporary_files_on_signals();
     let cli = cli::Cli::parse();
+    // the service handles its own signals: SIGHUP reloads, SIGTERM drains
+    if !matches!(cli.cmd, cli::Command::Serve(_)) {
+        remove_temporary_files_on_signals();
+    }
     if let Err(e) = cli::run(cli) {
         let broken_pipe = e.chain().any(|c| {
             c.downcast_ref::<std::io::Error>()

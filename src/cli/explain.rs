@@ -1,5 +1,5 @@
-//! `gavel explain`: one comment's scores, split into the exact contribution of each n-gram
-//! column, with collisions shown.
+//! `gavel explain`: one comment's scores, split into the exact contribution of each word of
+//! the comment as written, or (`--columns`) of each n-gram column, with collisions shown.
 
 use super::args::{int_in, json, print_stdout, MAX_FIELD_BYTES_LIMIT};
 use anyhow::{bail, Result};
@@ -30,9 +30,12 @@ pub struct Cmd {
     /// mean of its target heads, as `score --any-target` scores it
     #[arg(long)]
     pub any_target: bool,
-    /// N-gram columns shown per direction
+    /// Words (or n-gram columns) shown per direction
     #[arg(long, default_value_t = 10, value_parser = int_in::<0, 100_000>)]
     pub top: usize,
+    /// Show the n-gram feature columns behind the score instead of the words
+    #[arg(long)]
+    pub columns: bool,
     /// Print JSON (every column, exact contributions) instead of text
     #[arg(long)]
     pub json: bool,
@@ -61,14 +64,20 @@ pub fn run(cmd: &Cmd) -> Result<()> {
     let out = if cmd.json {
         String::from_utf8(json(&heads)?)?
     } else {
-        render(&model, &heads, target, cmd.top)
+        render(&model, &heads, target, cmd.top, cmd.columns)
     };
     print_stdout(out.as_bytes())
 }
 
-/// The explanation as text: per head the scores, the logit's parts, and the columns that
-/// pushed the shown output up and down.
-fn render(model: &Model, heads: &[HeadExplanation], target: usize, top: usize) -> String {
+/// The explanation as text: per head the scores, the logit's parts, and the words (or
+/// columns) that pushed the shown output up and down.
+fn render(
+    model: &Model,
+    heads: &[HeadExplanation],
+    target: usize,
+    top: usize,
+    columns: bool,
+) -> String {
     let mut s = String::new();
     let per = model.spec.heads_per_target();
     for (g, h) in heads.iter().enumerate() {
@@ -82,14 +91,14 @@ fn render(model: &Model, heads: &[HeadExplanation], target: usize, top: usize) -
         // the output explained: a one-output head's, else the most probable class
         let o = gavel::numeric::argmax(&h.probs);
         let from: f64 = h.drivers.iter().map(|d| d.contribution[o]).sum();
+        let (n, what) = match columns {
+            true => (h.drivers.len(), "n-gram columns"),
+            false => (h.spans.len(), "words"),
+        };
         let _ = writeln!(
             s,
-            "  {}: logit {:.3} = intercept {:.3} + {:.3} from {} n-gram columns",
-            h.outputs[o],
-            h.logits[o],
-            h.bias[o],
-            from,
-            h.drivers.len()
+            "  {}: logit {:.3} = intercept {:.3} + {:.3} from {n} {what}",
+            h.outputs[o], h.logits[o], h.bias[o], from,
         );
         if let Some(c) = h.calibration {
             let _ = writeln!(
@@ -112,13 +121,20 @@ fn render(model: &Model, heads: &[HeadExplanation], target: usize, top: usize) -
             );
         }
         for (up, title) in [(true, "pushed up"), (false, "pushed down")] {
-            let d = h.top(o, top, up);
-            if d.is_empty() {
+            let lines: Vec<String> = match columns {
+                true => h.top(o, top, up).iter().map(|x| driver_line(x, o)).collect(),
+                false => h
+                    .top_spans(o, top, up)
+                    .iter()
+                    .map(|w| format!("{:+.3}  {}  [{}..{}]", w.contribution[o], w.text, w.begin, w.end))
+                    .collect(),
+            };
+            if lines.is_empty() {
                 continue;
             }
             let _ = writeln!(s, "  {title}:");
-            for x in d {
-                let _ = writeln!(s, "    {}", driver_line(x, o));
+            for line in lines {
+                let _ = writeln!(s, "    {line}");
             }
         }
     }

@@ -7,8 +7,10 @@ pub mod cv;
 pub mod eval;
 pub mod explain;
 pub mod extract;
+pub mod feedback;
 pub mod inspect;
 pub mod score;
+pub mod serve;
 pub mod split;
 pub mod train;
 
@@ -49,6 +51,10 @@ pub enum Command {
     Inspect(inspect::Cmd),
     /// Pull the comments out of news pages saved as text, as CSV for `gavel score`
     Extract(extract::Cmd),
+    /// Serve the models over HTTP: a drop-in for the Perspective API, and gavel's own routes
+    Serve(serve::Cmd),
+    /// Moderators' decisions kept by `gavel serve --db`
+    Feedback(feedback::Cmd),
 }
 
 /// A quality floor (`eval --bias --max-fpr`, `attack --max-drop`) that the model failed:
@@ -156,5 +162,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Explain(c) => explain::run(c),
         Command::Inspect(c) => inspect::run(c),
         Command::Extract(c) => extract::run(c, &ui),
+        Command::Serve(c) => serve::run(c, &ui),
+        Command::Feedback(c) => feedback::run(c, &ui),
     }
 }

@@ -242,7 +242,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
     }
 
     #[inline]
-    fn word_gram(&mut self, gram: &str) {
+    fn word_gram(&mut self, gram: &str, _: usize, _: usize) {
         self.buckets.push(bucket(gram.as_bytes(), false, self.bits));
         // after the tokens, only `buckets` grows
         if self.buckets.len() >= self.chunk {

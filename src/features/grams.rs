@@ -101,7 +101,7 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
         form.push_str(&entries[i as usize].0);
     }
 
-    fn word_gram(&mut self, gram: &str) {
+    fn word_gram(&mut self, gram: &str, _: usize, _: usize) {
         let (b, _) = bucket(gram.as_bytes(), false, self.v.config.bits);
         if let Some(c) = self.v.column_of(b).filter(|&c| (self.keep)(c)) {
             (self.visit)(c, gram);

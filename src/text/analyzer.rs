@@ -121,8 +121,9 @@ pub trait GramSink {
         form: &mut String,
         chars: &mut GramBufs,
     );
-    /// A word n-gram: forms joined by spaces, of at least the walk's `from` tokens.
-    fn word_gram(&mut self, gram: &str);
+    /// A word n-gram: forms joined by spaces, of at least the walk's `from` tokens; it is the
+    /// forms of tokens `first..first + n`.
+    fn word_gram(&mut self, gram: &str, first: usize, n: usize);
 }
 
 /// A checked [`TextConfig`] with its stemmer.
@@ -161,7 +162,9 @@ impl Analyzer {
             sink.token(self, kind, tok, forms, chars);
             form_ends.push(forms.len());
         }
-        self.word_grams(forms, form_ends, from, gram, |g| sink.word_gram(g));
+        self.word_grams(forms, form_ends, from, gram, |g, first, n| {
+            sink.word_gram(g, first, n)
+        });
     }
 
     /// Calls `emit` once for every n-gram occurrence of `text`: each token's char n-grams as
@@ -180,7 +183,7 @@ impl Analyzer {
                 a.stem_token(kind, tok, form);
                 a.char_grams(kind, tok, chars, |g| (self.0)(Family::Char, g));
             }
-            fn word_gram(&mut self, gram: &str) {
+            fn word_gram(&mut self, gram: &str, _: usize, _: usize) {
                 (self.0)(Family::Word, gram)
             }
         }
@@ -217,14 +220,15 @@ impl Analyzer {
 
     /// Word n-grams over token forms `stems`, token `i` ending at byte `ends[i]`; stems are
     /// joined by a space; only n-grams of `from` tokens or more (callers that handle
-    /// unigrams themselves pass 2). `gram` is a buffer.
+    /// unigrams themselves pass 2). `gram` is a buffer; `emit` gets each n-gram with its
+    /// first token and length.
     fn word_grams(
         &self,
         stems: &str,
         ends: &[usize],
         from: usize,
         gram: &mut String,
-        mut emit: impl FnMut(&str),
+        mut emit: impl FnMut(&str, usize, usize),
     ) {
         let (wlo, whi) = self.config.word_ngrams;
         if wlo == 0 {
@@ -242,7 +246,7 @@ impl Analyzer {
                 }
                 gram.push_str(&stems[ts..ends[idx]]);
                 if n >= wlo {
-                    emit(gram);
+                    emit(gram, start, n);
                 }
             }
         }

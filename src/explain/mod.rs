@@ -1,10 +1,16 @@
 //! Why a comment got its scores: each head's logit split into its intercept and one exact
 //! contribution per feature column (weight × feature value), with the n-grams of the text that
 //! landed in that column. Several n-grams in one column are a hash collision, or one n-gram's
-//! repeats: all are listed, never hidden.
+//! repeats: all are listed, never hidden. The same contributions summed per word of the
+//! comment as written ([`spans`]) are what a moderator reads.
+
+pub mod align;
+pub mod spans;
 
 use crate::model::{Calibration, Model};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+pub use spans::WordSpan;
 
 /// One feature column of the text and what it added to each output's logit.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -35,6 +41,9 @@ pub struct HeadExplanation {
     pub probs: Vec<f64>,
     /// every feature of the text, strongest (largest |contribution|, summed over outputs) first
     pub drivers: Vec<Driver>,
+    /// the same contributions summed per word span of the comment, in text order:
+    /// `logit[o] = bias[o] + Σ spans[·].contribution[o]`
+    pub spans: Vec<WordSpan>,
 }
 
 impl HeadExplanation {
@@ -48,6 +57,21 @@ impl HeadExplanation {
         d.sort_by(|a, b| {
             let (x, y) = (a.contribution[o].abs(), b.contribution[o].abs());
             y.total_cmp(&x).then(a.column.cmp(&b.column))
+        });
+        d.truncate(n);
+        d
+    }
+
+    /// The `n` word spans that pushed output `o` furthest towards (`up`) or away from it.
+    pub fn top_spans(&self, o: usize, n: usize, up: bool) -> Vec<&WordSpan> {
+        let mut d: Vec<&WordSpan> = self
+            .spans
+            .iter()
+            .filter(|s| (s.contribution[o] > 0.0) == up && s.contribution[o] != 0.0)
+            .collect();
+        d.sort_by(|a, b| {
+            let (x, y) = (a.contribution[o].abs(), b.contribution[o].abs());
+            y.total_cmp(&x).then(a.begin.cmp(&b.begin))
         });
         d.truncate(n);
         d
@@ -100,6 +124,10 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
             });
             let mut probs = vec![0.0; k];
             h.link_into(&logits, &mut probs);
+            let by_column: FxHashMap<u32, Vec<f64>> = drivers
+                .iter()
+                .map(|d| (d.column, d.contribution.clone()))
+                .collect();
             HeadExplanation {
                 outputs: names[g * k..g * k + k].to_vec(),
                 bias,
@@ -107,13 +135,15 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
                 calibration: h.calibration,
                 probs,
                 drivers,
+                spans: spans::word_spans(&model.vectorizer, text, k, &by_column),
             }
         })
         .collect()
 }
 
-/// The `n` n-gram columns that pushed each of `outputs` (indices into the model's outputs)
-/// up, as `p_x: idiot (+1.92), stupid (+0.85); p_y: …`; collided n-grams are joined by " | ".
+/// The `n` words of the comment that pushed each of `outputs` (indices into the model's
+/// outputs) up, as written, with their share of the logit: `p_x: idiot (+1.92), stupid
+/// (+0.85); p_y: …`.
 pub fn drivers_text(
     model: &Model,
     text: &str,
@@ -136,9 +166,9 @@ pub fn drivers_text(
         .iter()
         .map(|&o| {
             let top: Vec<String> = e[o / k]
-                .top(o % k, n, true)
+                .top_spans(o % k, n, true)
                 .iter()
-                .map(|d| format!("{} ({:+.2})", d.grams.join(" | "), d.contribution[o % k]))
+                .map(|s| format!("{} ({:+.2})", s.text, s.contribution[o % k]))
                 .collect();
             format!("{}: {}", names[o], top.join(", "))
         })
@@ -180,5 +210,29 @@ mod tests {
             .iter()
             .any(|d| d.grams.iter().any(|g| g.contains("idiot"))));
         assert!(e.drivers.iter().all(|d| !d.grams.is_empty()));
+    }
+
+    /// Words as written carry the columns' contributions exactly, and a disguised insult is
+    /// the word that raises the score.
+    #[test]
+    fn word_spans_add_up_to_the_logit() {
+        let m = toy();
+        for text in [
+            "you idiot, thank you",
+            "i d i o t!!! you are",
+            "thank you so much ｆｏｒ this 👍 http://x.y @someone",
+            "",
+            "idiot idiot idiot",
+        ] {
+            let e = &explain(&m, text, 0)[0];
+            let sum: f64 = e.bias[0] + e.spans.iter().map(|s| s.contribution[0]).sum::<f64>();
+            assert!((sum - e.logits[0]).abs() < 1e-9, "{text}: {sum} {}", e.logits[0]);
+            for s in &e.spans {
+                assert_eq!(&text[s.begin..s.end], s.text);
+            }
+            assert!(e.spans.windows(2).all(|w| w[0].begin <= w[1].begin));
+        }
+        let e = &explain(&m, "you are an i.d.i.o.t, thanks", 0)[0];
+        assert_eq!(e.top_spans(0, 1, true)[0].text, "i.d.i.o.t");
     }
 }

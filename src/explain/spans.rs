@@ -1,0 +1,138 @@
+//! Contributions per word of the comment as written. Each feature column's exact contribution
+//! to a logit is shared among the n-gram occurrences that make it (by their hash sign over the
+//! column's signed count, so the shares add up to the column's contribution), each occurrence
+//! gives its share to the tokens it came from (a word n-gram splits it evenly over its tokens,
+//! a char n-gram gives it to its token), and tokens give theirs to the word span of the
+//! original text they came from ([`super::align`]). The spans' contributions then add up to
+//! the logit minus the intercept, as the columns' do.
+
+use super::align::token_spans;
+use crate::features::hashing::bucket;
+use crate::features::Vectorizer;
+use crate::text::tokenize::TokenKind;
+use crate::text::{Analyzer, GramBufs, GramSink, Scratch};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// A word (or run of words) of the original text and what it added to each output's logit.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct WordSpan {
+    /// byte offsets into the comment, end exclusive
+    pub begin: usize,
+    pub end: usize,
+    /// the comment's text in the span
+    pub text: String,
+    /// per output of the head, the span's share of the logit
+    pub contribution: Vec<f64>,
+}
+
+/// One n-gram occurrence: its column, hash sign, and the tokens it came from.
+struct Occurrence {
+    column: u32,
+    sign: f32,
+    first: usize,
+    n: usize,
+}
+
+/// Records every occurrence of a kept column with its tokens.
+struct Locate<'a> {
+    v: &'a Vectorizer,
+    bits: u32,
+    token: usize,
+    occ: Vec<Occurrence>,
+}
+
+impl Locate<'_> {
+    fn add(&mut self, gram: &str, is_char: bool, first: usize, n: usize) {
+        let (b, sign) = bucket(gram.as_bytes(), is_char, self.bits);
+        if let Some(column) = self.v.column_of(b) {
+            self.occ.push(Occurrence {
+                column,
+                sign,
+                first,
+                n,
+            });
+        }
+    }
+}
+
+impl GramSink for Locate<'_> {
+    fn token(
+        &mut self,
+        a: &Analyzer,
+        kind: TokenKind,
+        tok: &str,
+        form: &mut String,
+        chars: &mut GramBufs,
+    ) {
+        a.stem_token(kind, tok, form);
+        let t = self.token;
+        let mut grams = Vec::new();
+        a.char_grams(kind, tok, chars, |g| grams.push(g.to_string()));
+        for g in grams {
+            self.add(&g, true, t, 1);
+        }
+        self.token += 1;
+    }
+
+    fn word_gram(&mut self, gram: &str, first: usize, n: usize) {
+        self.add(gram, false, first, n);
+    }
+}
+
+/// The word spans of `text` and their contributions, given each column's contribution per
+/// output (`contribution[column]`, `k` outputs). Spans are in text order; a span whose tokens
+/// made no kept feature is left out.
+pub fn word_spans(
+    v: &Vectorizer,
+    text: &str,
+    k: usize,
+    contribution: &FxHashMap<u32, Vec<f64>>,
+) -> Vec<WordSpan> {
+    let a = v.analyzer();
+    let mut sc = Scratch::default();
+    let mut sink = Locate {
+        v,
+        bits: v.feature_config().bits,
+        token: 0,
+        occ: Vec::new(),
+    };
+    a.walk(text, &mut sc, 1, &mut sink);
+    let mut count: FxHashMap<u32, f32> = FxHashMap::default();
+    for o in &sink.occ {
+        *count.entry(o.column).or_default() += o.sign;
+    }
+    let mut per_token = vec![vec![0.0f64; k]; sink.token];
+    for o in &sink.occ {
+        let (Some(c), Some(&n)) = (contribution.get(&o.column), count.get(&o.column)) else {
+            continue;
+        };
+        if n == 0.0 {
+            continue;
+        }
+        let share = o.sign as f64 / n as f64 / o.n as f64;
+        for t in &mut per_token[o.first..o.first + o.n] {
+            for (x, c) in t.iter_mut().zip(c) {
+                *x += c * share;
+            }
+        }
+    }
+    let ranges = token_spans(a, text, &mut sc);
+    let mut spans: Vec<WordSpan> = Vec::new();
+    for ((b, e), c) in ranges.into_iter().zip(per_token) {
+        if c.iter().all(|&x| x == 0.0) {
+            continue;
+        }
+        // a chunk's tokens come one after another
+        match spans.last_mut().filter(|s| (s.begin, s.end) == (b, e)) {
+            Some(s) => s.contribution.iter_mut().zip(&c).for_each(|(x, y)| *x += y),
+            None => spans.push(WordSpan {
+                begin: b,
+                end: e,
+                text: text[b..e].to_string(),
+                contribution: c,
+            }),
+        }
+    }
+    spans
+}

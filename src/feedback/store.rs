@@ -1,0 +1,139 @@
+//! The service's writer: one thread owns the database connection; requests hand it rows and
+//! wait (feedback) or not (analyzed comments). It commits whatever has queued up as one
+//! transaction, so a burst costs one sync, and answers each feedback request only after the
+//! commit: an acknowledged decision survives the process being killed.
+
+use crate::error::Result;
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+
+/// A moderator's decision on a comment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub comment_id: Option<String>,
+    pub text: String,
+    pub target: Option<String>,
+    /// approve, review or reject
+    pub decision: Option<String>,
+    /// label column → value, as a JSON object
+    pub labels: Option<String>,
+    pub decided_by: Option<String>,
+}
+
+/// An analyzed comment and its scores (a JSON object of attribute → score).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analyzed {
+    pub text: String,
+    pub target: Option<String>,
+    pub client_token: Option<String>,
+    pub session_id: Option<String>,
+    pub community_id: Option<String>,
+    pub scores: String,
+}
+
+enum Job {
+    Decision(Decision, oneshot::Sender<std::result::Result<i64, String>>),
+    Analyzed(Analyzed),
+}
+
+/// Most rows in one transaction.
+const GROUP: usize = 4096;
+
+/// The handle requests write through; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    tx: mpsc::Sender<Job>,
+    pub path: PathBuf,
+}
+
+impl Store {
+    /// Opens the database and starts its writer thread.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = super::open(path, true)?;
+        let (tx, rx) = mpsc::channel();
+        let name = path.display().to_string();
+        std::thread::Builder::new()
+            .name("gavel-db".into())
+            .spawn(move || writer(conn, rx, name))
+            .map_err(|e| crate::error::Error::Data(format!("starting the database writer: {e}")))?;
+        Ok(Store {
+            tx,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Stores a decision; answers with its row id once committed.
+    pub async fn decision(&self, d: Decision) -> std::result::Result<i64, String> {
+        let (ack, done) = oneshot::channel();
+        self.tx
+            .send(Job::Decision(d, ack))
+            .map_err(|_| "the database writer has stopped".to_string())?;
+        done.await
+            .map_err(|_| "the database writer has stopped".to_string())?
+    }
+
+    /// Queues an analyzed comment; not waited for.
+    pub fn analyzed(&self, a: Analyzed) {
+        let _ = self.tx.send(Job::Analyzed(a));
+    }
+}
+
+fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>, name: String) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < GROUP {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        match commit(&mut conn, &jobs) {
+            Ok(ids) => {
+                for (job, id) in jobs.into_iter().zip(ids) {
+                    if let Job::Decision(_, ack) = job {
+                        let _ = ack.send(Ok(id));
+                    }
+                }
+            }
+            Err(e) => {
+                let msg = format!("{name}: {e}");
+                super::log(&format!("database write failed: {msg}"));
+                for job in jobs {
+                    if let Job::Decision(_, ack) = job {
+                        let _ = ack.send(Err(msg.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Writes every job in one transaction; the row id of each.
+fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<i64>> {
+    let now = super::now();
+    let t = conn.transaction()?;
+    let mut ids = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        match j {
+            Job::Decision(d, _) => {
+                t.execute(
+                    "INSERT INTO feedback (comment_id, text, target, decision, labels, \
+                     decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![d.comment_id, d.text, d.target, d.decision, d.labels, d.decided_by, now],
+                )?;
+            }
+            Job::Analyzed(a) => {
+                t.execute(
+                    "INSERT INTO analyzed (received_at, text, target, client_token, session_id, \
+                     community_id, scores) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![now, a.text, a.target, a.client_token, a.session_id, a.community_id, a.scores],
+                )?;
+            }
+        }
+        ids.push(t.last_insert_rowid());
+    }
+    t.commit()?;
+    Ok(ids)
+}
