@@ -6,7 +6,8 @@ that they cannot drift.
     python3 docs/render.py --check   # exit 1, with a diff, if a block differs (CI runs this)
 
 A block is the text between `<!-- render:NAME -->` and `<!-- end -->` in README.md and docs/*.md.
-Its sources: bench/results.json (the last full `bench/run.sh`), bench/attack_results*.json
+Its sources: bench/results.json (the last full `bench/run.sh`), bench/serve_results.json
+(`bench/serve.sh`), bench/attack_results*.json
 (`bench/attack.py`), models/reports/ and models/policy.toml (`models/build.sh`), and the
 release binary run on the shipped models and the project's own data (build it first: `cargo
 build --release`). Standard library only.
@@ -117,6 +118,26 @@ def floors():
     rows = [[f["check"], f["figure"], "met" if f["ok"] else "**not met**"] for f in r["floors"]]
     head = f"{r['runs']} interleaved runs, medians, {r['cores']} cores{' (quick mode)' if r['quick'] else ''}.\n\n"
     return head + table(["floor", "figure", ""], rows)
+
+
+def serve():
+    r = load("bench/serve_results.json")
+    sat, fix, bat, cli, soak = (r[k] for k in ("saturation", "fixed_rate_2000", "batches_1000", "cli_score", "soak"))
+    floors = [
+        ("single-comment Perspective requests at saturation", f"{sat['requests_per_s']:,.0f} requests/s "
+         f"(p50 {sat['p50_ms']:.2f} ms, p99 {sat['p99_ms']:.2f} ms)", ">= 20,000 requests/s", sat["requests_per_s"] >= 20000),
+        ("latency at a fixed 2,000 requests/s", f"p99 {fix['p99_ms']:.2f} ms (p50 {fix['p50_ms']:.2f} ms; "
+         f"{fix['requests_per_s']:,.0f} requests/s reached)", "p99 <= 5 ms", fix["p99_ms"] <= 5),
+        ("`/v1/score` batches of 1,000", f"{bat['comments_per_s']:,.0f} comments/s, {r['batch_vs_cli']:.2f} of "
+         f"`gavel score`'s {cli['comments_per_s']:,.0f} on the same rows", ">= 0.5 of `gavel score`", r["batch_vs_cli"] >= 0.5),
+        (f"memory over {soak['requests']:,} requests at 2,000/s", f"RSS {soak['rss_first_kb'] / 1024:.0f} MB at the start, "
+         f"{soak['rss_last_kb'] / 1024:.0f} MB at the end, {soak['rss_max_kb'] / 1024:.0f} MB at most",
+         "flat", soak["rss_last_kb"] <= 1.1 * soak["rss_first_kb"] + 4096),
+    ]
+    errors = sum(x["non_2xx"] for x in (sat, fix, bat, soak))
+    head = (f"{r['machine']}. {r['corpus']}. Answers other than 200: {errors}. For context, Perspective "
+            "allows 1 request per second per project unless a higher quota is granted.\n\n")
+    return head + table(["measure", "figure", "floor", ""], [[a, b, c, "met" if ok else "**not met**"] for a, b, c, ok in floors])
 
 
 # --- docs/robustness.md
@@ -252,6 +273,7 @@ RENDER = {
     "workloads": workloads,
     "cold-start": cold_start,
     "floors": floors,
+    "serve": serve,
     "attack": attack,
     "attack-all-words": attack_all_words,
     "bias": bias,

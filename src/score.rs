@@ -51,6 +51,8 @@ pub struct ScoreOptions {
     pub explain: usize,
     /// adds an `on_topic` column: the comment's similarity to its article
     pub articles: Option<Articles>,
+    /// a row whose text is longer, in bytes, is not scored (an error of that row)
+    pub max_text_bytes: Option<usize>,
 }
 
 impl Default for ScoreOptions {
@@ -64,6 +66,7 @@ impl Default for ScoreOptions {
             policy: None,
             explain: 0,
             articles: None,
+            max_text_bytes: None,
         }
     }
 }
@@ -180,6 +183,10 @@ pub fn score_stream_with(
         let text = rec.text(ti).map_err(|m| (text_col.clone(), m))?;
         if text.trim().is_empty() {
             return Err((text_col.clone(), "empty text".to_string()));
+        }
+        if let Some(max) = opts.max_text_bytes.filter(|&m| text.len() > m) {
+            let msg = format!("text too long: {} bytes, the limit is {max}", text.len());
+            return Err((text_col.clone(), msg));
         }
         let t = match &target {
             Some((i, col)) => model

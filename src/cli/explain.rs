@@ -122,11 +122,20 @@ fn render(
         }
         for (up, title) in [(true, "pushed up"), (false, "pushed down")] {
             let lines: Vec<String> = match columns {
-                true => h.top(o, top, up).iter().map(|x| driver_line(x, o)).collect(),
+                true => h
+                    .top(o, top, up)
+                    .iter()
+                    .map(|x| driver_line(x, o))
+                    .collect(),
                 false => h
                     .top_spans(o, top, up)
                     .iter()
-                    .map(|w| format!("{:+.3}  {}  [{}..{}]", w.contribution[o], w.text, w.begin, w.end))
+                    .map(|w| {
+                        format!(
+                            "{:+.3}  {}  [{}..{}]",
+                            w.contribution[o], w.text, w.begin, w.end
+                        )
+                    })
                     .collect(),
             };
             if lines.is_empty() {

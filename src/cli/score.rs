@@ -126,6 +126,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         policy,
         explain: cmd.explain,
         articles: articles(cmd, &model, ui)?,
+        max_text_bytes: None,
     };
     let t0 = std::time::Instant::now();
     // a bar over the input file's bytes (standard input has no known length)

@@ -110,7 +110,10 @@ pub fn run(cmd: &Cmd, ui: &super::Ui) -> Result<()> {
     let models: Vec<String> = c.models.iter().map(|m| m.name.clone()).collect();
     gavel::serve::run(c, threads, |addr| {
         // the address goes to stderr even with --quiet: scripts that asked for port 0 read it
-        super::say(&format!("gavel: serving {} on http://{addr}", models.join(", ")));
+        super::say(&format!(
+            "gavel: serving {} on http://{addr}",
+            models.join(", ")
+        ));
     })?;
     ui.info("stopped");
     Ok(())

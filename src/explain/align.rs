@@ -57,8 +57,24 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
 fn is_wrapper(c: char) -> bool {
     matches!(
         c,
-        '.' | ',' | ';' | ':' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '«' | '»'
-            | '“' | '”' | '‘' | '’' | '…'
+        '.' | ','
+            | ';'
+            | ':'
+            | '"'
+            | '\''
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '«'
+            | '»'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '…'
     )
 }
 
@@ -150,10 +166,23 @@ mod tests {
 
     #[test]
     fn every_span_is_inside_the_text() {
-        for text in ["", "   ", "a", "...", "\u{200B}", "x\u{301} y", "👍👍 ok", "a\\nb"] {
+        for text in [
+            "",
+            "   ",
+            "a",
+            "...",
+            "\u{200B}",
+            "x\u{301} y",
+            "👍👍 ok",
+            "a\\nb",
+        ] {
             let n = spans(text).len();
             let a = Analyzer::new(TextConfig::default()).unwrap();
-            assert_eq!(n, a.tokenize(text, &mut Scratch::default()).len(), "{text:?}");
+            assert_eq!(
+                n,
+                a.tokenize(text, &mut Scratch::default()).len(),
+                "{text:?}"
+            );
         }
     }
 }

@@ -226,7 +226,11 @@ mod tests {
         ] {
             let e = &explain(&m, text, 0)[0];
             let sum: f64 = e.bias[0] + e.spans.iter().map(|s| s.contribution[0]).sum::<f64>();
-            assert!((sum - e.logits[0]).abs() < 1e-9, "{text}: {sum} {}", e.logits[0]);
+            assert!(
+                (sum - e.logits[0]).abs() < 1e-9,
+                "{text}: {sum} {}",
+                e.logits[0]
+            );
             for s in &e.spans {
                 assert_eq!(&text[s.begin..s.end], s.text);
             }

@@ -73,6 +73,12 @@ pub fn now() -> String {
     crate::model::meta::rfc3339(secs)
 }
 
+/// A line on stderr for the operator; a closed stderr is ignored.
+pub fn log(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "gavel: {msg}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,12 +87,16 @@ mod tests {
     fn foreign_files_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.db");
-        std::fs::write(&p, b"this is not a database, just some text that is long enough..")
-            .unwrap();
+        std::fs::write(
+            &p,
+            b"this is not a database, just some text that is long enough..",
+        )
+        .unwrap();
         assert!(open(&p, true).is_err());
         let q = dir.path().join("other.db");
         let c = Connection::open(&q).unwrap();
-        c.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 7;").unwrap();
+        c.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 7;")
+            .unwrap();
         drop(c);
         let e = open(&q, true).unwrap_err().to_string();
         assert!(e.contains("not a gavel feedback database"), "{e}");
@@ -95,10 +105,4 @@ mod tests {
         open(&n, true).unwrap();
         open(&n, false).unwrap();
     }
-}
-
-/// A line on stderr for the operator; a closed stderr is ignored.
-pub fn log(msg: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "gavel: {msg}");
 }

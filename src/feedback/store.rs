@@ -121,14 +121,30 @@ fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<i64>> {
                 t.execute(
                     "INSERT INTO feedback (comment_id, text, target, decision, labels, \
                      decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![d.comment_id, d.text, d.target, d.decision, d.labels, d.decided_by, now],
+                    params![
+                        d.comment_id,
+                        d.text,
+                        d.target,
+                        d.decision,
+                        d.labels,
+                        d.decided_by,
+                        now
+                    ],
                 )?;
             }
             Job::Analyzed(a) => {
                 t.execute(
                     "INSERT INTO analyzed (received_at, text, target, client_token, session_id, \
                      community_id, scores) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![now, a.text, a.target, a.client_token, a.session_id, a.community_id, a.scores],
+                    params![
+                        now,
+                        a.text,
+                        a.target,
+                        a.client_token,
+                        a.session_id,
+                        a.community_id,
+                        a.scores
+                    ],
                 )?;
             }
         }

@@ -94,7 +94,11 @@ mod tests {
     fn keys_are_read_and_checked() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("keys");
-        std::fs::write(&p, "# keys\nsite 0123456789abcdef\nops fedcba9876543210 admin\n").unwrap();
+        std::fs::write(
+            &p,
+            "# keys\nsite 0123456789abcdef\nops fedcba9876543210 admin\n",
+        )
+        .unwrap();
         let k = Keys::load(&p).unwrap();
         assert_eq!(k.check(b"0123456789abcdef").unwrap().name, "site");
         assert!(k.check(b"fedcba9876543210").unwrap().admin);

@@ -99,7 +99,9 @@ impl ServeConfig {
     pub fn check(&self) -> Result<()> {
         let bad = |m: String| Err(Error::Param(m));
         if self.models.is_empty() {
-            return bad("no model to serve: give --model NAME=PATH or [[model]] in the config".into());
+            return bad(
+                "no model to serve: give --model NAME=PATH or [[model]] in the config".into(),
+            );
         }
         for (name, v, lo, hi) in [
             ("max_text_bytes", self.max_text_bytes, 1, 1 << 30),
@@ -119,9 +121,6 @@ impl ServeConfig {
                     m.name
                 ));
             }
-        }
-        if self.store_by_default && self.db.is_none() {
-            // storing needs a database: without one nothing is stored, as documented
         }
         Ok(())
     }
@@ -154,7 +153,10 @@ mod tests {
     #[test]
     fn model_flags_parse() {
         let m = parse_model_flag("abuse@2=models/abuse.gavel").unwrap();
-        assert_eq!((m.name.as_str(), m.version.as_deref()), ("abuse", Some("2")));
+        assert_eq!(
+            (m.name.as_str(), m.version.as_deref()),
+            ("abuse", Some("2"))
+        );
         assert!(parse_model_flag("abuse").is_err());
         assert!(parse_model_flag("=x").is_err());
         assert!(parse_model_flag("a@=x").is_err());

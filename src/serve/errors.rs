@@ -89,7 +89,8 @@ impl IntoResponse for ApiError {
         });
         let mut r = (self.code, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         r
     }
@@ -97,21 +98,29 @@ impl IntoResponse for ApiError {
 
 /// Whether the request says its body is JSON (`application/json`, any parameters).
 fn is_json(headers: &HeaderMap, also: &[&str]) -> bool {
-    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "application/json" || also.contains(&mime.as_str())
 }
 
 /// The body's bytes, or the error for a body that was too large or could not be read.
-pub fn body_bytes(
-    body: Result<Bytes, BytesRejection>,
-    limit: usize,
-) -> Result<Bytes, ApiError> {
+pub fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
     body.map_err(|r| match r.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(limit),
-        _ => ApiError::invalid(format!("the request body could not be read: {}", r.body_text())),
+        _ => ApiError::invalid(format!(
+            "the request body could not be read: {}",
+            r.body_text()
+        )),
     })
 }
 
@@ -122,31 +131,33 @@ pub fn json_body<T: DeserializeOwned>(
     limit: usize,
 ) -> Result<T, ApiError> {
     if !is_json(headers, &[]) {
-        return Err(ApiError::invalid(
-            "Content-Type must be application/json",
-        ));
+        return Err(ApiError::invalid("Content-Type must be application/json"));
     }
     let bytes = body_bytes(body, limit)?;
     parse_json(&bytes)
 }
 
-/// `bytes` as JSON of a `T`, with UTF-8 and syntax errors located.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// `bytes` as JSON of a `T` (which may borrow from them), with UTF-8 and syntax errors
+/// located.
+pub fn parse_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, ApiError> {
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(ApiError::invalid(format!(
             "Invalid JSON payload received. The body is not valid UTF-8 at byte {}.",
             e.valid_up_to()
         )));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::invalid(format!("Invalid JSON payload received. {e}."))
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::invalid(format!("Invalid JSON payload received. {e}.")))
 }
 
 /// Whether the body is JSON lines (`application/x-ndjson` or `application/jsonl`) rather than
 /// one JSON document; an error for any other content type.
 pub fn is_jsonl(headers: &HeaderMap) -> Result<bool, ApiError> {
-    const LINES: [&str; 3] = ["application/x-ndjson", "application/jsonl", "application/jsonlines"];
+    const LINES: [&str; 3] = [
+        "application/x-ndjson",
+        "application/jsonl",
+        "application/jsonlines",
+    ];
     if is_json(headers, &[]) {
         return Ok(false);
     }

@@ -35,20 +35,24 @@ impl Metrics {
                 }
             }
         }
-        let b = BOUNDS.iter().position(|&x| seconds <= x).unwrap_or(BOUNDS.len());
+        let b = BOUNDS
+            .iter()
+            .position(|&x| seconds <= x)
+            .unwrap_or(BOUNDS.len());
         self.latency[b].fetch_add(1, Relaxed);
-        self.latency_sum_us.fetch_add((seconds * 1e6) as u64, Relaxed);
+        self.latency_sum_us
+            .fetch_add((seconds * 1e6) as u64, Relaxed);
         self.latency_count.fetch_add(1, Relaxed);
     }
 
-    /// Records a policy decision by its action's name.
-    pub fn decision(&self, action: &str) {
+    /// Records `n` policy decisions of an action (`approve`, `review` or `reject`).
+    pub fn decisions(&self, action: &str, n: u64) {
         let i = match action {
             "approve" => 0,
             "review" => 1,
             _ => 2,
         };
-        self.decisions[i].fetch_add(1, Relaxed);
+        self.decisions[i].fetch_add(n, Relaxed);
     }
 
     /// The metrics in Prometheus' text format; `models` are (name, version, sha256).
@@ -76,7 +80,11 @@ impl Metrics {
         let _ = writeln!(s, "gavel_request_seconds_bucket{{le=\"+Inf\"}} {cum}");
         let sum = self.latency_sum_us.load(Relaxed) as f64 / 1e6;
         let _ = writeln!(s, "gavel_request_seconds_sum {sum}");
-        let _ = writeln!(s, "gavel_request_seconds_count {}", self.latency_count.load(Relaxed));
+        let _ = writeln!(
+            s,
+            "gavel_request_seconds_count {}",
+            self.latency_count.load(Relaxed)
+        );
         s += "# HELP gavel_decisions_total Policy decisions of /v1/score, by action.\n";
         s += "# TYPE gavel_decisions_total counter\n";
         for (i, a) in ["approve", "review", "reject"].iter().enumerate() {
@@ -85,7 +93,11 @@ impl Metrics {
         }
         s += "# HELP gavel_reloads_total Reloads of models and policy, by outcome.\n";
         s += "# TYPE gavel_reloads_total counter\n";
-        let _ = writeln!(s, "gavel_reloads_total{{outcome=\"ok\"}} {}", self.reloads.load(Relaxed));
+        let _ = writeln!(
+            s,
+            "gavel_reloads_total{{outcome=\"ok\"}} {}",
+            self.reloads.load(Relaxed)
+        );
         let _ = writeln!(
             s,
             "gavel_reloads_total{{outcome=\"failed\"}} {}",
@@ -107,7 +119,9 @@ impl Metrics {
 
 /// A label value with `\`, `"` and newlines escaped.
 fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]

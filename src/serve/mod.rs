@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod native;
 pub mod perspective;
 pub mod registry;
+pub mod stream;
 
 use crate::error::{Error, Result};
 use crate::feedback::store::Store;
@@ -20,7 +21,7 @@ use arc_swap::ArcSwap;
 use auth::Keys;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -43,7 +44,7 @@ pub fn log(msg: &str) {
 pub struct AppState {
     pub registry: ArcSwap<Registry>,
     pub config: ServeConfig,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     pub keys: Keys,
     pub store: Option<Store>,
     in_flight: AtomicUsize,
@@ -66,7 +67,7 @@ impl AppState {
         Ok(AppState {
             registry: ArcSwap::from_pointee(registry),
             config,
-            metrics: Metrics::default(),
+            metrics: Arc::default(),
             keys,
             store,
             in_flight: AtomicUsize::new(0),
@@ -138,7 +139,11 @@ impl Drop for InFlight<'_> {
 async fn guard(State(s): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     let start = Instant::now();
     let path = req.uri().path();
-    let route = ROUTES.iter().find(|r| **r == path).copied().unwrap_or("other");
+    let route = ROUTES
+        .iter()
+        .find(|r| **r == path)
+        .copied()
+        .unwrap_or("other");
     let n = s.in_flight.fetch_add(1, Ordering::Relaxed);
     let _slot = InFlight(&s.in_flight);
     let resp = if n >= s.config.concurrency {
@@ -221,37 +226,109 @@ async fn discovery(headers: HeaderMap) -> Json<serde_json::Value> {
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
         .unwrap_or("localhost");
-    let scheme = match headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) {
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+    {
         Some("https") => "https",
         _ => "http",
     };
     Json(discovery::document(&format!("{scheme}://{host}/")))
 }
 
+/// `POST /v1/score`: a JSON array is read whole (up to the body limit and `max_batch`
+/// comments) and answered as an array; JSON lines stream both ways, a batch at a time, with
+/// no bound on their number. A stream that goes wrong after rows were sent ends with an
+/// error line.
 async fn score(
     State(s): State<Arc<AppState>>,
-    query: std::result::Result<
-        axum::extract::Query<native::ScoreQuery>,
-        axum::extract::rejection::QueryRejection,
-    >,
-    headers: HeaderMap,
-    body: std::result::Result<Bytes, BytesRejection>,
+    req: Request,
 ) -> std::result::Result<Response, ApiError> {
-    let q = query.map_err(|e| ApiError::invalid(e.body_text()))?.0;
-    let lines = errors::is_jsonl(&headers)?;
-    let bytes = errors::body_bytes(body, s.config.max_body_bytes)?;
+    let q: native::ScoreQuery = axum::extract::Query::try_from_uri(req.uri())
+        .map_err(|e| ApiError::invalid(e.body_text()))?
+        .0;
+    let lines = errors::is_jsonl(req.headers())?;
     let reg = s.registry.load_full();
-    let (max_batch, max_text) = (s.config.max_batch, s.config.max_text_bytes);
-    let (answer, decisions) = tokio::task::spawn_blocking(move || {
-        native::score_batch(&reg, &q, &bytes, lines, max_batch, max_text)
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("scoring failed: {e}")))??;
-    for d in &decisions {
-        s.metrics.decision(d);
+    reg.model(q.model.as_deref()).map_err(ApiError::invalid)?;
+    let (max_batch, max_text, max_line) = (
+        s.config.max_batch,
+        s.config.max_text_bytes,
+        s.config.max_body_bytes,
+    );
+    let metrics = s.metrics.clone();
+    if !lines {
+        let body = Bytes::from_request(req, &()).await;
+        let bytes = errors::body_bytes(body, s.config.max_body_bytes)?;
+        let answer = tokio::task::spawn_blocking(move || {
+            let served = reg.model(q.model.as_deref()).map_err(ApiError::invalid)?;
+            let (jsonl, articles) = native::array_to_lines(served, &bytes, max_batch)?;
+            let buf = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let out = stream::Lines::new(stream::LineSink::Buffer(buf.clone()), metrics);
+            let src = Box::new(std::io::Cursor::new(jsonl));
+            native::score_lines(served, &q, src, Box::new(out), articles, max_text, max_line)
+                .map_err(|e| ApiError::invalid(e.to_string()))?;
+            let lines = buf.lock().map_err(|_| ApiError::internal("output lost"))?;
+            Ok::<_, ApiError>(native::lines_to_array(&lines))
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("scoring failed: {e}")))??;
+        return Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response());
     }
-    let ct = if lines { "application/x-ndjson" } else { "application/json" };
-    Ok(([(header::CONTENT_TYPE, ct)], answer).into_response())
+    let (tx_in, rx_in) = tokio::sync::mpsc::channel::<Bytes>(8);
+    let mut body = req.into_body().into_data_stream();
+    tokio::spawn(async move {
+        use futures_util::StreamExt;
+        while let Some(Ok(chunk)) = body.next().await {
+            if tx_in.send(chunk).await.is_err() {
+                break;
+            }
+        }
+    });
+    let (tx_out, mut rx_out) = tokio::sync::mpsc::channel::<Bytes>(8);
+    let sent = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let task = {
+        let sent = sent.clone();
+        tokio::task::spawn_blocking(move || {
+            let served = reg.model(q.model.as_deref()).map_err(ApiError::invalid)?;
+            let err_tx = tx_out.clone();
+            let out =
+                stream::Lines::new(stream::LineSink::Channel(tx_out), metrics).noting(sent.clone());
+            let src = Box::new(stream::ChannelReader::new(rx_in));
+            let res = native::score_lines(served, &q, src, Box::new(out), None, max_text, max_line);
+            match res {
+                Err(e) if sent.load(Ordering::Relaxed) => {
+                    // rows went out already: the stream ends with the error
+                    let line = serde_json::json!({"error": {"code": 400, "message": e.to_string(), "status": "INVALID_ARGUMENT"}});
+                    let _ = err_tx.blocking_send(Bytes::from(format!("{line}\n")));
+                    Ok(())
+                }
+                Err(e) => Err(ApiError::invalid(e.to_string())),
+                Ok(()) => Ok(()),
+            }
+        })
+    };
+    let first = match rx_out.recv().await {
+        Some(b) => b,
+        None => {
+            task.await
+                .map_err(|e| ApiError::internal(format!("scoring failed: {e}")))??;
+            Bytes::new()
+        }
+    };
+    let rest = futures_util::stream::unfold(rx_out, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<_, std::convert::Infallible>(b), rx))
+    });
+    let chunks = futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(first) }),
+        rest,
+    );
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        axum::body::Body::from_stream(chunks),
+    )
+        .into_response())
 }
 
 async fn feedback(
@@ -308,7 +385,11 @@ async fn metrics(State(s): State<Arc<AppState>>) -> Response {
 
 /// Runs the service until SIGINT or SIGTERM; requests in flight then finish. SIGHUP
 /// reloads. `ready` is called with the bound address once it accepts connections.
-pub fn run(config: ServeConfig, threads: usize, ready: impl FnOnce(std::net::SocketAddr)) -> Result<()> {
+pub fn run(
+    config: ServeConfig,
+    threads: usize,
+    ready: impl FnOnce(std::net::SocketAddr),
+) -> Result<()> {
     let state = Arc::new(AppState::new(config)?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.max(1))

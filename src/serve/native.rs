@@ -8,10 +8,10 @@ use crate::io::{Format, ReadOptions, RecordReader, RecordWriter};
 use crate::score::{score_stream, Articles, OnError, ScoreOptions};
 use crate::topic::Topic;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::io::{Read, Write};
 
 /// Options of a `/v1/score` request, from its query string.
 #[derive(Deserialize, Debug, Default)]
@@ -19,73 +19,21 @@ use std::sync::{Arc, Mutex};
 pub struct ScoreQuery {
     /// `NAME` or `NAME@VERSION`; default the first model
     pub model: Option<String>,
-    /// words shown per flagged output in an `explain` column
+    /// words shown per flagged output in an `explain` column (at most 100)
+    #[serde(default, deserialize_with = "at_most_100")]
     pub explain: Option<usize>,
     /// accepted and ignored, as Google's APIs accept it
     pub key: Option<String>,
 }
 
-/// A byte sink the scorer writes into and the handler reads back.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self.0.lock() {
-            Ok(mut v) => {
-                v.extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            Err(_) => Err(std::io::Error::other("output buffer poisoned")),
-        }
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Scores a batch: `body` is a JSON array of comment objects, or JSON lines when `lines`.
-/// Every row comes back, in order, as the object `gavel score` writes for it (a row that
-/// cannot be scored has an `error`); the answer is a JSON array, or JSON lines when `lines`.
-/// Returns the answer and the decisions made, for the metrics.
-pub fn score_batch(
-    reg: &Registry,
-    q: &ScoreQuery,
+/// Checks a JSON array of comment objects (`max_batch` at most) and turns it into JSON lines;
+/// with the `article` each comment gives, the articles to score `on_topic` against.
+pub fn array_to_lines(
+    served: &Served,
     body: &[u8],
-    lines: bool,
     max_batch: usize,
-    max_text: usize,
-) -> Result<(Vec<u8>, Vec<String>), ApiError> {
-    let served: &Served = reg.model(q.model.as_deref()).map_err(ApiError::invalid)?;
-    let explain = q.explain.unwrap_or(0);
-    if explain > 100 {
-        return Err(ApiError::invalid("explain must be at most 100"));
-    }
-    // the rows, as JSON objects, checked before anything is scored
-    let rows: Vec<serde_json::Map<String, Value>> = match lines {
-        false => parse_json::<Vec<Value>>(body)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Value::Object(o) => Ok(o),
-                _ => Err(ApiError::invalid(format!("comment {i}: not a JSON object"))),
-            })
-            .collect::<Result<_, _>>()?,
-        true => {
-            let text = std::str::from_utf8(body).map_err(|e| {
-                ApiError::invalid(format!("the body is not valid UTF-8 at byte {}", e.valid_up_to()))
-            })?;
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| match serde_json::from_str::<Value>(l) {
-                    Ok(Value::Object(o)) => Ok(o),
-                    Ok(_) => Err(ApiError::invalid(format!("line {}: not a JSON object", i + 1))),
-                    Err(e) => Err(ApiError::invalid(format!("line {}: {e}", i + 1))),
-                })
-                .collect::<Result<_, _>>()?
-        }
-    };
+) -> Result<(Vec<u8>, Option<Articles>), ApiError> {
+    let rows: Vec<&RawValue> = parse_json(body)?;
     if rows.is_empty() {
         return Err(ApiError::invalid("no comments in the request"));
     }
@@ -95,36 +43,38 @@ pub fn score_batch(
             rows.len()
         )));
     }
-    let text_col = served.model.spec.text_column.clone();
-    for (i, r) in rows.iter().enumerate() {
-        match r.get(&text_col) {
-            Some(Value::String(t)) if t.len() > max_text => {
-                return Err(ApiError::invalid(format!(
-                    "comment {i}: text too long: {} bytes, the limit is {max_text}",
-                    t.len()
-                )))
-            }
-            Some(Value::String(_)) => {}
-            _ => {
-                return Err(ApiError::invalid(format!(
-                    "comment {i}: '{text_col}' must be a string"
-                )))
-            }
-        }
+    #[derive(Deserialize)]
+    struct Probe<'a> {
+        #[serde(borrow, default)]
+        article: Option<std::borrow::Cow<'a, str>>,
     }
-    // an `article` field scores each comment's `on_topic` against its own article
-    let with_article = rows.iter().filter(|r| r.contains_key("article")).count();
-    let articles = match with_article {
+    let mut lines = Vec::with_capacity(body.len() + rows.len());
+    let mut articles: Vec<Option<std::borrow::Cow<str>>> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let raw = r.get();
+        if !raw.starts_with('{') {
+            return Err(ApiError::invalid(format!("comment {i}: not a JSON object")));
+        }
+        let p: Probe = serde_json::from_str(raw).map_err(|e| {
+            ApiError::invalid(format!("comment {i}: 'article' must be a string: {e}"))
+        })?;
+        articles.push(p.article);
+        // a line break outside a JSON string is white space
+        lines.extend(
+            raw.bytes()
+                .map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }),
+        );
+        lines.push(b'\n');
+    }
+    let with = articles.iter().filter(|a| a.is_some()).count();
+    let articles = match with {
         0 => None,
         n if n == rows.len() => {
             let topic = Topic::new(&served.model.vectorizer);
             let mut by_id = HashMap::new();
-            for r in &rows {
-                let Some(Value::String(a)) = r.get("article") else {
-                    return Err(ApiError::invalid("'article' must be a string"));
-                };
+            for a in articles.into_iter().flatten() {
                 if !by_id.contains_key(a.trim()) {
-                    by_id.insert(a.trim().to_string(), topic.vector(a));
+                    by_id.insert(a.trim().to_string(), topic.vector(&a));
                 }
             }
             Some(Articles::ById {
@@ -132,61 +82,68 @@ pub fn score_batch(
                 by_id,
             })
         }
-        _ => return Err(ApiError::invalid("give every comment an 'article', or none")),
+        _ => {
+            return Err(ApiError::invalid(
+                "give every comment an 'article', or none",
+            ))
+        }
     };
-    let mut jsonl = Vec::with_capacity(body.len() + rows.len());
-    for r in &rows {
-        serde_json::to_writer(&mut jsonl, r).map_err(|e| ApiError::internal(e.to_string()))?;
-        jsonl.push(b'\n');
-    }
+    Ok((lines, articles))
+}
+
+/// Scores JSON lines from `src` into `out` as `gavel score` would (every row out, in order, a
+/// row that cannot be scored with its `error`); a line that is not a JSON object, or longer
+/// than `max_line` bytes, stops the run with its line number.
+pub fn score_lines(
+    served: &Served,
+    q: &ScoreQuery,
+    src: Box<dyn Read + Send>,
+    out: Box<dyn Write + Send>,
+    articles: Option<Articles>,
+    max_text: usize,
+    max_line: usize,
+) -> crate::Result<()> {
     let opts = ScoreOptions {
         on_error: OnError::Skip,
         batch: 1024,
         policy: served.policy.clone(),
-        explain,
+        explain: q.explain.unwrap_or(0),
         articles,
+        max_text_bytes: Some(max_text),
         ..ScoreOptions::default()
     };
-    let mut reader = RecordReader::from_reader(
-        "request".into(),
-        Box::new(std::io::Cursor::new(jsonl)),
-        ReadOptions::new(Format::Jsonl),
-    )
-    .map_err(|e| ApiError::invalid(e.to_string()))?;
-    let out = Shared::default();
-    let mut writer = RecordWriter::to_writer(Box::new(out.clone()), Format::Jsonl);
-    score_stream(&served.model, &mut reader, &mut writer, &opts)
-        .map_err(|e| ApiError::invalid(e.to_string()))?;
-    writer
-        .finish()
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    let bytes = std::mem::take(&mut *out.0.lock().map_err(|_| ApiError::internal("poisoned"))?);
-    let mut decisions = Vec::new();
-    if served.policy.is_some() {
-        for line in bytes.split(|&b| b == b'\n') {
-            if let Ok(v) = serde_json::from_slice::<Value>(line) {
-                if let Some(Value::String(d)) = v.get("decision") {
-                    decisions.push(d.clone());
-                }
-            }
+    let mut read = ReadOptions::new(Format::Jsonl);
+    read.max_field_bytes = max_line;
+    let mut reader = RecordReader::from_reader("request".into(), src, read)?;
+    let mut writer = RecordWriter::to_writer(out, Format::Jsonl);
+    score_stream(&served.model, &mut reader, &mut writer, &opts)?;
+    writer.finish()
+}
+
+/// JSON lines as a JSON array.
+pub fn lines_to_array(lines: &[u8]) -> Vec<u8> {
+    let mut a = Vec::with_capacity(lines.len() + 2);
+    a.push(b'[');
+    for (i, line) in lines
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        if i > 0 {
+            a.push(b',');
         }
+        a.extend_from_slice(line);
     }
-    let answer = match lines {
-        true => bytes,
-        false => {
-            let mut a = Vec::with_capacity(bytes.len() + 2);
-            a.push(b'[');
-            for (i, line) in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()).enumerate() {
-                if i > 0 {
-                    a.push(b',');
-                }
-                a.extend_from_slice(line);
-            }
-            a.push(b']');
-            a
-        }
-    };
-    Ok((answer, decisions))
+    a.push(b']');
+    a
+}
+
+fn at_most_100<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let n = Option::<usize>::deserialize(d)?;
+    match n {
+        Some(n) if n > 100 => Err(serde::de::Error::custom("explain must be at most 100")),
+        n => Ok(n),
+    }
 }
 
 /// `GET /v1/models`: each model's name, version, file, SHA-256, training date and outputs,
@@ -231,7 +188,11 @@ pub struct FeedbackRequest {
 }
 
 /// Checks a decision and turns it into the row stored, recorded as `by`.
-pub fn decision(req: FeedbackRequest, by: Option<String>, max_text: usize) -> Result<Decision, ApiError> {
+pub fn decision(
+    req: FeedbackRequest,
+    by: Option<String>,
+    max_text: usize,
+) -> Result<Decision, ApiError> {
     if req.text.trim().is_empty() {
         return Err(ApiError::invalid("text must be non-empty"));
     }

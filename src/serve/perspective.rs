@@ -135,19 +135,23 @@ pub fn analyze(
             Some("RAW") => true,
             Some(other) => {
                 return Err(ApiError::invalid(format!(
-                    "Attribute {name} does not support score type {other}: ask for PROBABILITY or RAW"
-                )))
+                "Attribute {name} does not support score type {other}: ask for PROBABILITY or RAW"
+            )))
             }
         };
         if let Some(t) = p.score_threshold {
             if !t.is_finite() {
-                return Err(ApiError::invalid(format!("{name}: scoreThreshold must be a number")));
+                return Err(ApiError::invalid(format!(
+                    "{name}: scoreThreshold must be a number"
+                )));
             }
         }
         // a language is acceptable when its primary subtag is the model's (`en-US` is `en`)
         let primary = |l: &str| l.split(['-', '_']).next().unwrap_or("").to_string();
         if !languages.is_empty()
-            && !languages.iter().any(|l| served.languages.contains(&primary(l)))
+            && !languages
+                .iter()
+                .any(|l| served.languages.contains(&primary(l)))
         {
             return Err(ApiError::invalid(format!(
                 "Attribute {name} does not support request languages: {}",
@@ -165,11 +169,10 @@ pub fn analyze(
     let spans = req.span_annotations.unwrap_or(false);
     let mut scores: BTreeMap<String, AttributeScores> = BTreeMap::new();
     // each model scores the comment once, whatever number of its outputs are asked for
-    let mut done: Vec<(*const Served, Vec<f64>, usize)> = Vec::new();
+    let mut done: Vec<(&Served, Vec<f64>, usize)> = Vec::new();
     for w in &wanted {
         let m = &w.served.model;
-        let key = w.served as *const Served;
-        let i = match done.iter().position(|d| d.0 == key) {
+        let i = match done.iter().position(|d| std::ptr::eq(d.0, w.served)) {
             Some(i) => i,
             None => {
                 let t = m
@@ -177,7 +180,7 @@ pub fn analyze(
                     .map_err(|e| ApiError::invalid(e.to_string()))?;
                 let mut out = vec![0.0; m.n_outputs()];
                 ScoreScratch::with(|sc| m.score_into(&text, t, sc, &mut out));
-                done.push((key, out, t));
+                done.push((w.served, out, t));
                 done.len() - 1
             }
         };
@@ -311,7 +314,10 @@ mod tests {
     fn offsets_count_utf16_units() {
         let t = "a😀b é";
         // bytes: a=0, 😀=1..5, b=5, ' '=6, é=7..9
-        assert_eq!(utf16_offsets(t, [0, 1, 5, 6, 7, 9].into_iter()), [0, 1, 3, 4, 5, 6]);
+        assert_eq!(
+            utf16_offsets(t, [0, 1, 5, 6, 7, 9].into_iter()),
+            [0, 1, 3, 4, 5, 6]
+        );
         assert_eq!(utf16_offsets(t, [5, 1].into_iter()), [3, 1]);
     }
 }

@@ -89,8 +89,14 @@ impl Registry {
                 // a target the model was not trained on is scored with the mean of its heads
                 model = model.with_any_target();
             }
-            let version = e.version.clone().unwrap_or_else(|| sha256[..12].to_string());
-            if models.iter().any(|m| m.name == e.name && m.version == version) {
+            let version = e
+                .version
+                .clone()
+                .unwrap_or_else(|| sha256[..12].to_string());
+            if models
+                .iter()
+                .any(|m| m.name == e.name && m.version == version)
+            {
                 return Err(Error::Param(format!(
                     "model {}@{version} is listed twice",
                     e.name
@@ -101,7 +107,9 @@ impl Registry {
                 None => vec![iso(&model.vectorizer.text_config().language)],
             };
             let policy = match &policy {
-                Some(p) => p.bind(&model.output_names(), &e.path.display().to_string()).ok(),
+                Some(p) => p
+                    .bind(&model.output_names(), &e.path.display().to_string())
+                    .ok(),
                 None => None,
             };
             models.push(Served {
@@ -133,7 +141,9 @@ impl Registry {
         }
         let toxic = models.iter().find_map(|m| {
             let names = m.model.output_names();
-            let o = names.iter().position(|n| TOXIC_OUTPUTS.contains(&n.as_str()))?;
+            let o = names
+                .iter()
+                .position(|n| TOXIC_OUTPUTS.contains(&n.as_str()))?;
             Some(Attribute {
                 model: m.name.clone(),
                 output: o,
@@ -189,7 +199,10 @@ impl Registry {
     /// A model by `NAME` or `NAME@VERSION`; the first model when `None`.
     pub fn model(&self, which: Option<&str>) -> std::result::Result<&Served, String> {
         let Some(w) = which else {
-            return self.models.first().ok_or_else(|| "no model is loaded".into());
+            return self
+                .models
+                .first()
+                .ok_or_else(|| "no model is loaded".into());
         };
         let (name, version) = match w.split_once('@') {
             Some((n, v)) => (n, Some(v)),
