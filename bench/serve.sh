@@ -31,7 +31,7 @@ load "$work/analyze.jsonl" /v1alpha1/comments:analyze 16 3 > /dev/null
 echo "1. saturation" >&2
 load "$work/analyze.jsonl" /v1alpha1/comments:analyze 64 20 > "$work/saturate.txt"
 echo "2. fixed rate" >&2
-load "$work/analyze.jsonl" /v1alpha1/comments:analyze 19 30 9 > "$work/fixed.txt"
+load "$work/analyze.jsonl" /v1alpha1/comments:analyze 20 30 9 > "$work/fixed.txt"
 echo "3. batches" >&2
 load "$work/batches.jsonl" /v1/score 2 20 > "$work/batches.txt"
 python3 - "$work/batches.csv" "$work/cli.csv" <<'PY'
@@ -46,12 +46,12 @@ PY
 cli=()
 for _ in 1 2 3; do
     s=$(date +%s.%N)
-    ./target/release/gavel -q score --model models/abuse.gavel "$work/cli.csv" -o "$work/cli.out.csv"
+    ./target/release/gavel -q score --model models/abuse.gavel --policy models/policy.toml "$work/cli.csv" -o "$work/cli.out.csv"
     cli+=("$(python3 -c "print($(date +%s.%N) - $s)")")
 done
 echo "4. memory over ${SOAK} s at 2,000 requests/s" >&2
 rss > "$work/rss.txt"
-load "$work/analyze.jsonl" /v1alpha1/comments:analyze 19 "$SOAK" 9 > "$work/soak.txt" &
+load "$work/analyze.jsonl" /v1alpha1/comments:analyze 20 "$SOAK" 9 > "$work/soak.txt" &
 wrkpid=$!
 while kill -0 $wrkpid 2>/dev/null; do sleep 10; rss >> "$work/rss.txt"; done
 curl -s "$url/metrics" > "$work/metrics.txt"

@@ -479,3 +479,52 @@ fn reloads_fail_no_request_and_shutdown_drains() {
     assert_eq!(r.json().as_array().unwrap().len(), 9_000);
     assert!(s.wait().success());
 }
+
+/// Several versions of one model: `NAME@VERSION` picks one, plain `NAME` the first; stance and
+/// sentiment outputs are attributes too, the stance one toward the request's `target`.
+#[test]
+fn versions_and_stance_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    let toy = util::trained(dir.path());
+    let v2 = format!("abuse@2={}", toy.display());
+    let v1 = format!("abuse@1={}", shipped("abuse.gavel").display());
+    let stance = format!("stance={}", shipped("stance-semeval.gavel").display());
+    let s = Server::start(&["--model", &v1, "--model", &v2, "--model", &stance]);
+    let text = "You are a complete idiot and a liar";
+    let ask = |attr: &str, target: Option<&str>| {
+        let mut body = json!({"comment": {"text": text}, "requestedAttributes": {attr: {}}});
+        if let Some(t) = target {
+            body["target"] = json!(t);
+        }
+        let v = s
+            .post_json("/v1alpha1/comments:analyze", &body.to_string())
+            .json();
+        v["attributeScores"][attr]["summaryScore"]["value"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{v}"))
+    };
+    let first = ask("TOXICITY", None);
+    assert!((first - cli_scores(&[text])[0]).abs() < 1e-6);
+    assert_eq!(ask("TOXICITY@1", None), first);
+    assert_ne!(ask("TOXICITY@2", None), first, "version 2 is the toy model");
+    let m = s
+        .post_json(
+            "/v1alpha1/comments:analyze",
+            &json!({"comment": {"text": text}, "requestedAttributes": {"TOXICITY@3": {}}})
+                .to_string(),
+        )
+        .google_error(400, "INVALID_ARGUMENT");
+    assert!(m.contains("TOXICITY@3"), "{m}");
+    // stance toward a trained target and an unseen one; the three classes sum to one
+    for target in ["Hillary Clinton", "US-Pakistan talks"] {
+        let p: f64 = ["STANCE_AGAINST", "STANCE_FAVOR", "STANCE_NONE"]
+            .iter()
+            .map(|a| ask(a, Some(target)))
+            .sum();
+        assert!((p - 1.0).abs() < 1e-9, "{target}: {p}");
+    }
+    assert_ne!(
+        ask("STANCE_AGAINST", Some("Hillary Clinton")),
+        ask("STANCE_AGAINST", Some("Atheism"))
+    );
+}

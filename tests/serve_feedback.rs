@@ -161,3 +161,74 @@ fn export_keeps_the_latest_decision_and_labels() {
         .failure()
         .stderr(predicates::str::contains("junk.db"));
 }
+
+/// An analyzed comment is stored with its scores unless the request says `doNotStore`, as
+/// Perspective's semantics allow; `--no-store` stores none.
+#[test]
+fn analyzed_comments_are_stored_unless_asked_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let keys = dir.path().join("keys");
+    std::fs::write(&keys, "site eeeeeeeeeeeeeeeeeeee\n").unwrap();
+    let s = start(&db, &keys);
+    let ask = |text: &str, no_store: Option<bool>| {
+        let mut b = json!({"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}},
+                           "clientToken": "tok", "communityId": "lahore-desk"});
+        if let Some(n) = no_store {
+            b["doNotStore"] = json!(n);
+        }
+        let r = s.post_json(
+            "/v1alpha1/comments:analyze?key=eeeeeeeeeeeeeeeeeeee",
+            &b.to_string(),
+        );
+        assert_eq!(r.status, 200);
+    };
+    ask("kept by default", None);
+    ask("kept when asked", Some(false));
+    ask("never kept", Some(true));
+    // the writer commits in the background: wait for the two rows
+    let rows = || -> Vec<(String, String, String)> {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut st = c
+            .prepare("SELECT text, community_id, scores FROM analyzed ORDER BY rowid")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let mut got = rows();
+    for _ in 0..100 {
+        if got.len() >= 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        got = rows();
+    }
+    let texts: Vec<&str> = got.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(texts, ["kept by default", "kept when asked"]);
+    assert_eq!(got[0].1, "lahore-desk");
+    assert!(got[0].2.contains("TOXICITY"), "{}", got[0].2);
+    drop(s);
+    let model = format!("abuse={}", shipped("abuse.gavel").display());
+    let db2 = dir.path().join("b.db");
+    let s = Server::start(&[
+        "--model",
+        &model,
+        "--db",
+        db2.to_str().unwrap(),
+        "--no-store",
+    ]);
+    let b = json!({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {}}});
+    assert_eq!(
+        s.post_json("/v1alpha1/comments:analyze", &b.to_string())
+            .status,
+        200
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let c = rusqlite::Connection::open(&db2).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM analyzed", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+}
