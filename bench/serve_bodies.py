@@ -35,4 +35,4 @@ with open(os.path.join(out, "batches.csv"), "w", newline="", encoding="utf-8") a
     w.writerow(["id", "text"])
     for i, t in enumerate(rows):
         w.writerow([i, t])
-print(len(texts), "comments;", sum(len(t) for t in texts) / len(texts), "chars on average")
+print(f"{len(texts)} comments; {sum(len(t) for t in texts) / len(texts):.0f} chars on average")

@@ -130,12 +130,13 @@ def serve():
          f"{fix['requests_per_s']:,.0f} requests/s reached)", "p99 <= 5 ms", fix["p99_ms"] <= 5),
         ("`/v1/score` batches of 1,000", f"{bat['comments_per_s']:,.0f} comments/s, {r['batch_vs_cli']:.2f} of "
          f"`gavel score`'s {cli['comments_per_s']:,.0f} on the same rows", ">= 0.5 of `gavel score`", r["batch_vs_cli"] >= 0.5),
-        (f"memory over {soak['requests']:,} requests at 2,000/s", f"RSS {soak['rss_first_kb'] / 1024:.0f} MB at the start, "
-         f"{soak['rss_last_kb'] / 1024:.0f} MB at the end, {soak['rss_max_kb'] / 1024:.0f} MB at most",
+        (f"memory over {soak['requests']:,} requests at 2,000/s", f"RSS {soak['rss_first_kb'] / 1024:.1f} MB at the start, "
+         f"{soak['rss_last_kb'] / 1024:.1f} MB at the end, {soak['rss_max_kb'] / 1024:.1f} MB at most",
          "flat", soak["rss_last_kb"] <= 1.1 * soak["rss_first_kb"] + 4096),
     ]
     errors = sum(x["non_2xx"] for x in (sat, fix, bat, soak))
-    head = (f"{r['machine']}. {r['corpus']}. Answers other than 200: {errors}. For context, Perspective "
+    corpus = re.sub(r"\d+\.\d{3,}", lambda m: f"{float(m.group()):.0f}", r["corpus"])
+    head = (f"{r['machine']}. {corpus}. Answers other than 200: {errors}. For context, Perspective "
             "allows 1 request per second per project unless a higher quota is granted.\n\n")
     return head + table(["measure", "figure", "floor", ""], [[a, b, c, "met" if ok else "**not met**"] for a, b, c, ok in floors])
 

@@ -47,7 +47,7 @@ pub struct ScoreOptions {
     pub batch: usize,
     /// adds `decision` and `reason` columns
     pub policy: Option<BoundPolicy>,
-    /// adds an `explain` column with this many n-grams per flagged output (0: none)
+    /// adds an `explain` column with this many words per flagged output (0: none)
     pub explain: usize,
     /// adds an `on_topic` column: the comment's similarity to its article
     pub articles: Option<Articles>,

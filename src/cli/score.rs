@@ -59,7 +59,7 @@ pub struct Cmd {
     /// Moderation policy (TOML): adds 'decision' (approve, review, reject) and 'reason'
     #[arg(long)]
     pub policy: Option<PathBuf>,
-    /// Add an 'explain' column: the N n-grams that pushed each flagged score up (flagged: by
+    /// Add an 'explain' column: the N words of the comment that pushed each flagged score up (flagged: by
     /// the policy's deciding rules, else by the model's own decision)
     #[arg(long, default_value_t = 0, value_name = "N", value_parser = int_in::<0, 1000>)]
     pub explain: usize,

@@ -219,6 +219,35 @@ impl Registry {
 mod tests {
     use super::*;
 
+    /// The shipped config loads the shipped models, with the attributes docs/serve.md lists.
+    #[test]
+    fn shipped_config_serves_the_shipped_models() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+        let cfg = ServeConfig::load(&dir.join("serve.toml")).unwrap();
+        cfg.check().unwrap();
+        let r = Registry::load(&cfg).unwrap();
+        let names: Vec<&str> = r.attributes.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "ABUSE_ABUSIVE",
+                "SENTIMENT_POSITIVE",
+                "STANCE_AGAINST",
+                "STANCE_FAVOR",
+                "STANCE_NONE",
+                "TOXICITY"
+            ]
+        );
+        let (m, o) = r.resolve("TOXICITY").unwrap();
+        assert_eq!((m.name.as_str(), o), ("abuse", 0));
+        assert!(m.policy.is_some() && r.models[1].policy.is_none());
+        let unknown = r.resolve("INSULT").map(|(m, _)| m.name.clone());
+        assert_eq!(
+            unknown,
+            Err("Unknown requested attribute: INSULT".to_string())
+        );
+    }
+
     #[test]
     fn default_names_read_as_attributes() {
         assert_eq!(default_name("abuse", "p_abusive"), "ABUSE_ABUSIVE");
