@@ -14,6 +14,8 @@ pub struct Columns {
     pub text: String,
     pub labels: LabelColumns,
     pub target: Option<String>,
+    /// a column to group the rows by (an empty cell is the group `(none)`)
+    pub group: Option<String>,
 }
 
 /// One column of classes, or several 0/1 columns.
@@ -44,6 +46,7 @@ pub fn load(
     let mut rdr = RecordReader::open(Some(path), opts)?;
     let ti = rdr.column(&cols.text)?;
     let target_i = cols.target.as_deref().map(|t| rdr.column(t)).transpose()?;
+    let group_i = cols.group.as_deref().map(|g| rdr.column(g)).transpose()?;
     let label_names: Vec<String> = match &cols.labels {
         LabelColumns::Single(c) => vec![c.clone()],
         LabelColumns::Multi(cs) => cs.clone(),
@@ -58,6 +61,7 @@ pub fn load(
     let mut classes = Vec::new();
     let mut flags = Vec::new();
     let mut targets = Vec::new();
+    let mut groups = Vec::new();
     let mut skipped = Vec::new();
     while let Some(rec) = rdr.next_record()? {
         // the row's problem: the column and what is wrong
@@ -83,7 +87,12 @@ pub fn load(
                     let mut fl = Vec::with_capacity(cs.len());
                     for (k, &i) in li.iter().enumerate() {
                         let v = &rec.fields[i];
-                        fl.push(parse_flag(v).ok_or_else(|| {
+                        // an empty cell: this row is not labelled for this column
+                        if v.trim().is_empty() {
+                            fl.push(None);
+                            continue;
+                        }
+                        fl.push(Some(parse_flag(v).ok_or_else(|| {
                             bad(
                                 &cs[k],
                                 format!(
@@ -91,7 +100,15 @@ pub fn load(
                                     crate::error::excerpt(v, 40)
                                 ),
                             )
-                        })?);
+                        })?));
+                    }
+                    if fl.iter().all(Option::is_none) {
+                        return Err(bad(
+                            &cs.join(","),
+                            "every label cell is empty: the row teaches nothing (with --on-error \
+                             skip such rows are left out and counted)"
+                                .into(),
+                        ));
                     }
                     row_flags = Some(fl);
                 }
@@ -120,6 +137,10 @@ pub fn load(
                 classes.extend(r.class);
                 flags.extend(r.flags);
                 targets.extend(r.target);
+                if let Some(i) = group_i {
+                    let g = rec.fields[i].trim();
+                    groups.push(if g.is_empty() { "(none)" } else { g }.to_string());
+                }
             }
             Err(e) if skip_bad => skipped.push(e.to_string()),
             Err(e) => return Err(e),
@@ -149,6 +170,7 @@ pub fn load(
         targets: cols.target.clone().map(|c| (c, targets)),
         source: (path.display().to_string(), sha256_file(path)?),
         skipped,
+        groups: cols.group.clone().map(|c| (c, groups)),
     })
 }
 
@@ -156,7 +178,7 @@ pub fn load(
 struct Row {
     text: String,
     class: Option<String>,
-    flags: Option<Vec<bool>>,
+    flags: Option<Vec<Option<bool>>>,
     target: Option<String>,
 }
 
@@ -191,6 +213,7 @@ mod tests {
             text: "text".into(),
             labels,
             target: None,
+            group: None,
         }
     }
 
@@ -225,7 +248,36 @@ mod tests {
         let Labels::Multi { values, .. } = d.labels else {
             panic!()
         };
-        assert_eq!(values, [[true], [false], [true]]);
+        assert_eq!(values, [[Some(true)], [Some(false)], [Some(true)]]);
+        // an empty cell is "not labelled" for that column; a row with no label at all is an
+        // error at its line
+        let c2 = cols(LabelColumns::Multi(vec!["y".into(), "z".into()]));
+        let d = load_str(
+            "text,y,z
+a,1,
+b,,0
+",
+            &c2,
+            false,
+        )
+        .unwrap();
+        let Labels::Multi { values, .. } = d.labels else {
+            panic!()
+        };
+        assert_eq!(values, [[Some(true), None], [None, Some(false)]]);
+        let e = load_str(
+            "text,y,z
+a,1,0
+b, ,
+",
+            &c2,
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains(":3") && e.to_string().contains("every label cell is empty"),
+            "{e}"
+        );
         // one class column: 1 and 1.0 are one class
         let c = cols(LabelColumns::Single("y".into()));
         let d = load_str("text,y\na,1\nb,1.0\nc,0.0\n", &c, false).unwrap();

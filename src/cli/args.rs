@@ -209,6 +209,7 @@ impl ColumnArgs {
             text: self.text.clone(),
             labels,
             target: self.target.clone(),
+            group: None,
         })
     }
 }
@@ -429,6 +430,7 @@ pub fn model_columns(model: &Model, text: &Option<String>) -> Columns {
             LabelSpec::MultiLabel { columns } => LabelColumns::Multi(columns.clone()),
         },
         target: spec.target.as_ref().map(|t| t.column.clone()),
+        group: None,
     }
 }
 

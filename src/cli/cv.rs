@@ -25,6 +25,11 @@ pub struct Cmd {
     /// Number of folds (at most the number of rows)
     #[arg(long, default_value_t = 5, value_parser = int_in::<2, 100>)]
     pub folds: usize,
+    /// Leave one group out instead of k folds: each value of this column (a source, a
+    /// language, a story) is a fold, tested by a model trained on all the others; the report
+    /// has every metric per value
+    #[arg(long, value_name = "COLUMN")]
+    pub group: Option<String>,
     /// Seed of the fold assignment
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -35,25 +40,38 @@ pub struct Cmd {
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     cmd.report.refuse_overwrite([&cmd.data.data].into_iter())?;
     let cfg = cmd.train.config()?;
-    let data = cmd.data.load(&cmd.columns.columns()?, ui)?;
-    if cmd.folds > data.texts.len() {
-        bail!(
-            "--folds {} is more than the {} rows: every fold needs a row to test",
-            cmd.folds,
-            data.texts.len()
-        );
-    }
-    let folds = split::k_fold(&data.strata(), cmd.folds, cmd.seed);
-    let progress = ui.bar(cmd.folds as u64, "folds");
+    let mut columns = cmd.columns.columns()?;
+    columns.group = cmd.group.clone();
+    let data = cmd.data.load(&columns, ui)?;
+    let (folds, n_folds) = match &data.groups {
+        Some((column, values)) => group_folds(column, values)?,
+        None => {
+            if cmd.folds > data.texts.len() {
+                bail!(
+                    "--folds {} is more than the {} rows: every fold needs a row to test",
+                    cmd.folds,
+                    data.texts.len()
+                );
+            }
+            (
+                split::k_fold(&data.strata(), cmd.folds, cmd.seed),
+                cmd.folds,
+            )
+        }
+    };
+    let progress = ui.bar(n_folds as u64, "folds");
     let (mut models, mut reports) = (Vec::new(), Vec::new());
     let mut pooled = Predicted::with_rows(data.texts.len());
-    for k in 0..cmd.folds {
+    for k in 0..n_folds {
         let tr: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] != k).collect();
         let te: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] == k).collect();
         if te.is_empty() {
             bail!("fold {} has no rows to test; use fewer folds", k + 1);
         }
-        let model = train(&data.subset(&tr), &cfg)?;
+        let model = train(&data.subset(&tr), &cfg).map_err(|e| match &data.groups {
+            Some((c, v)) => anyhow::anyhow!("training without {c} '{}': {e}", v[te[0]]),
+            None => e.into(),
+        })?;
         if let Some(first) = models.first() {
             let first: &gavel::model::Model = first;
             if first.spec != model.spec {
@@ -69,7 +87,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         pooled.put(&te, pred);
         models.push(model);
         progress.inc(1);
-        ui.detail(&format!("fold {}/{} done", k + 1, cmd.folds));
+        ui.detail(&format!("fold {}/{n_folds} done", k + 1));
     }
     progress.finish_and_clear();
     // every row explained by the model that did not see it
@@ -91,4 +109,18 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         },
         ui,
     )
+}
+
+/// Leave-one-group-out folds: the fold of each row is its value's place among the sorted
+/// values. At least two values are needed.
+fn group_folds(column: &str, values: &[String]) -> Result<(Vec<usize>, usize)> {
+    let mut names: Vec<&String> = values.iter().collect();
+    names.sort();
+    names.dedup();
+    if names.len() < 2 {
+        bail!("--group {column}: one value only; leaving it out leaves nothing to train on");
+    }
+    let index: std::collections::HashMap<&String, usize> =
+        names.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+    Ok((values.iter().map(|v| index[v]).collect(), names.len()))
 }

@@ -30,6 +30,9 @@ pub struct Cmd {
     /// Text column (default: the model's)
     #[arg(long)]
     pub text: Option<String>,
+    /// Also report every metric per value of this column (source, language, story)
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
     /// Bootstrap resamples for the intervals of --compare
@@ -97,7 +100,9 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if cmd.bias {
         return run_bias(cmd, &model, ui);
     }
-    let data = cmd.data.load(&model_columns(&model, &cmd.text), ui)?;
+    let mut cols = model_columns(&model, &cmd.text);
+    cols.group = cmd.by.clone();
+    let data = cmd.data.load(&cols, ui)?;
     let name = path.display().to_string();
     let targets = row_targets(&model, &data)?;
     let pred = predict_for(&model, &data, &targets);
@@ -137,7 +142,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 
 fn run_compare(cmd: &Cmd, a: &Path, b: &Path, ui: &Ui) -> Result<()> {
     let (ma, mb) = (file::load(a)?, file::load(b)?);
-    let cols = model_columns(&ma, &cmd.text);
+    let mut cols = model_columns(&ma, &cmd.text);
+    cols.group = cmd.by.clone();
     let data = cmd.data.load(&cols, ui)?;
     let names = [a.display().to_string(), b.display().to_string()];
     let boot = Bootstrap {

@@ -87,6 +87,18 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
         .map(|(c, n)| format!("{c} {n}"))
         .collect();
     let _ = writeln!(s, "rows       {}", counts.join(", "));
+    if !t.head_rows.is_empty() {
+        let labelled: Vec<String> = t
+            .head_rows
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "labelled   {} (rows with a label per column)",
+            labelled.join(", ")
+        );
+    }
     let _ = writeln!(
         s,
         "text       stemming {}, word n-grams {}, char n-grams {}, elongations {}",

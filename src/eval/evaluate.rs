@@ -44,13 +44,21 @@ pub fn report_heads(
     data: &TrainingData,
     explain_row: Option<Explainer>,
 ) -> EvalReport {
-    let targets = data.targets.as_ref().map(|t| &t.1);
     let heads = heads
         .iter()
         .map(|h| {
-            let mut r = head_report(h, targets);
+            // a head labelled on some rows only is reported on those rows
+            let sub = h.rows.as_ref().map(|r| data.subset(r));
+            let d = sub.as_ref().unwrap_or(data);
+            let mut r = head_report(h, d.targets.as_ref().map(|t| &t.1));
+            r.by_group = d.groups.as_ref().map(|(column, values)| GroupTable {
+                column: column.clone(),
+                groups: by_group(h, values),
+            });
             if let Some(e) = explain_row {
-                r.errors = error_cases(h, data, e);
+                let rows = h.rows.as_deref();
+                let mapped = |i: usize| e(rows.map_or(i, |r| r[i]));
+                r.errors = error_cases(h, d, &mapped);
             }
             r
         })
@@ -122,6 +130,36 @@ fn error_cases(h: &HeadScores, data: &TrainingData, explain_row: Explainer) -> V
                 predicted: h.classes[pred[i]].clone(),
                 score,
                 drivers,
+            }
+        })
+        .collect()
+}
+
+/// Every headline metric per group value (sorted), each on that group's rows alone.
+fn by_group(h: &HeadScores, values: &[String]) -> Vec<GroupSummary> {
+    let mut names: Vec<&String> = values.iter().collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|v| {
+            let rows: Vec<usize> = (0..values.len()).filter(|&i| &values[i] == v).collect();
+            let sub = h.subset(&rows);
+            let r = head_report(&sub, None);
+            GroupSummary {
+                value: v.clone(),
+                rows: rows.len(),
+                positives: match h.positive {
+                    Some(pi) => vec![sub.truth.iter().filter(|&&y| y == pi).count()],
+                    None => (0..h.classes.len())
+                        .map(|c| sub.truth.iter().filter(|&&y| y == c).count())
+                        .collect(),
+                },
+                metrics: r
+                    .headline()
+                    .into_iter()
+                    .map(|(m, x)| (m.to_string(), x.filter(|v| v.is_finite())))
+                    .collect(),
             }
         })
         .collect()
@@ -246,6 +284,7 @@ pub fn head_report(h: &HeadScores, targets: Option<&Vec<String>>) -> HeadReport 
         thresholds,
         precision_targets: precision_targets_,
         by_target,
+        by_group: None,
         curves: head_curves(name, classes, truth, probs, positive),
         calibration: h.raw.as_ref().map(|raw| CalibrationCheck {
             before: head_reliability(name, classes, truth, raw, positive),

@@ -103,6 +103,10 @@ fn head_section(h: &HeadReport) -> Result<String> {
         s += "<h3>By target</h3>\n";
         s += &t.html();
     }
+    if let Some((column, t)) = tables::by_group(h) {
+        let _ = writeln!(s, "<h3>By {}</h3>", esc(&column));
+        s += &t.html();
+    }
     s += &errors(h);
     s += "</section>\n";
     Ok(s)

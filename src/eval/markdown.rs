@@ -44,6 +44,9 @@ fn head_markdown(s: &mut String, h: &HeadReport) {
     if let Some(t) = tables::by_target(h) {
         let _ = write!(s, "\nBy target:\n\n{}", t.markdown());
     }
+    if let Some((column, t)) = tables::by_group(h) {
+        let _ = write!(s, "\nBy {column}:\n\n{}", t.markdown());
+    }
     if let Some(t) = tables::thresholds(h) {
         let _ = write!(
             s,

@@ -118,6 +118,31 @@ pub struct HeadScores {
     pub positive: Option<usize>,
     /// this head's place in an explanation (see [`crate::explain::explain`])
     pub explained: usize,
+    /// when only some rows are labelled for this head (a multi-label file with empty cells),
+    /// the data row of each entry above; `None`: every row, in order
+    pub rows: Option<Vec<usize>>,
+}
+
+impl HeadScores {
+    /// The entries `idx` (positions in this head's rows), as a head of their own.
+    pub fn subset(&self, idx: &[usize]) -> HeadScores {
+        let pick = |v: &[Vec<f64>]| idx.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        HeadScores {
+            name: self.name.clone(),
+            classes: self.classes.clone(),
+            truth: idx.iter().map(|&i| self.truth[i]).collect(),
+            probs: pick(&self.probs),
+            raw: self.raw.as_ref().map(|r| pick(r)),
+            cut: idx.iter().map(|&i| self.cut[i]).collect(),
+            positive: self.positive,
+            explained: self.explained,
+            rows: Some(
+                idx.iter()
+                    .map(|&i| self.rows.as_ref().map_or(i, |r| r[i]))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// Splits model outputs (from [`predict`]) into per-head class probabilities and checks
@@ -178,20 +203,35 @@ pub fn head_scores(
                 cut: cut(0),
                 positive: pos_index,
                 explained: 0,
+                rows: None,
             }])
         }
         (LabelSpec::MultiLabel { columns }, Labels::Multi { values, .. }) => Ok(columns
             .iter()
             .enumerate()
-            .map(|(l, c)| HeadScores {
-                name: c.clone(),
-                classes: vec!["0".into(), "1".into()],
-                truth: values.iter().map(|r| r[l] as usize).collect(),
-                probs: pred.probs.iter().map(|p| vec![1.0 - p[l], p[l]]).collect(),
-                raw: raw(pred.raw.iter().map(|p| vec![1.0 - p[l], p[l]]).collect()),
-                cut: cut(l),
-                positive: Some(1),
-                explained: l,
+            .map(|(l, c)| {
+                // the rows labelled for this column; an empty cell is not a 0
+                let all: Vec<usize> = (0..values.len()).collect();
+                let rows = data.labels.labelled(&all, l);
+                let pick = |v: &[Vec<f64>]| -> Vec<Vec<f64>> {
+                    rows.iter().map(|&i| vec![1.0 - v[i][l], v[i][l]]).collect()
+                };
+                let cuts = cut(l);
+                HeadScores {
+                    name: c.clone(),
+                    classes: vec!["0".into(), "1".into()],
+                    truth: rows
+                        .iter()
+                        .map(|&i| values[i][l] == Some(true))
+                        .map(usize::from)
+                        .collect(),
+                    probs: pick(&pred.probs),
+                    raw: raw(pick(&pred.raw)),
+                    cut: rows.iter().map(|&i| cuts[i]).collect(),
+                    positive: Some(1),
+                    explained: l,
+                    rows: (rows.len() < values.len()).then_some(rows),
+                }
             })
             .collect()),
         _ => Err(Error::Data(

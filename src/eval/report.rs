@@ -39,6 +39,9 @@ pub struct HeadReport {
     pub precision_targets: Vec<PrecisionTarget>,
     /// per target value (per-target models only)
     pub by_target: Vec<TargetSummary>,
+    /// every headline metric per value of a column (`eval --by`, `cv --group`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_group: Option<GroupTable>,
     /// ROC, precision–recall, reliability and histogram data
     pub curves: Curves,
     /// the same scores before calibration, for a calibrated model
@@ -103,6 +106,23 @@ pub struct TargetSummary {
     pub accuracy: f64,
     pub macro_f1: f64,
     pub f_avg: Option<f64>,
+}
+
+/// The headline metrics of each value of a column.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupTable {
+    pub column: String,
+    pub groups: Vec<GroupSummary>,
+}
+
+/// One value's rows and headline metrics (as [`HeadReport::headline`] names them).
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupSummary {
+    pub value: String,
+    pub rows: usize,
+    /// of the positive class (binary heads), per class otherwise
+    pub positives: Vec<usize>,
+    pub metrics: Vec<(String, Option<f64>)>,
 }
 
 /// A whole evaluation.

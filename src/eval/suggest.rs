@@ -142,15 +142,33 @@ pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Re
     let policy = Policy { rules };
     // the whole policy on every row, as `score --policy` decides
     let bound = policy.bind(outputs, "the suggested policy")?;
-    let rows = heads.first().map_or(0, |h| h.truth.len());
+    // the rows every head has a label for (all rows, unless some label cells were empty)
+    let total = heads
+        .iter()
+        .map(|h| {
+            h.rows
+                .as_ref()
+                .map_or(h.truth.len(), |r| r.last().map_or(0, |l| l + 1))
+        })
+        .max()
+        .unwrap_or(0);
+    let local = |h: &HeadScores, i: usize| match &h.rows {
+        None => Some(i),
+        Some(r) => r.binary_search(&i).ok(),
+    };
+    let mut rows = 0;
     let mut counts = [0usize; 3];
     let mut row = vec![f64::NAN; outputs.len()];
-    for i in 0..rows {
+    'rows: for i in 0..total {
         for h in heads {
+            let Some(j) = local(h, i) else {
+                continue 'rows;
+            };
             if let Some(pi) = h.positive {
-                row[h.explained] = h.probs[i][pi];
+                row[h.explained] = h.probs[j][pi];
             }
         }
+        rows += 1;
         counts[bound.decide(&row, None).action as usize] += 1;
     }
     let per = |c: usize| 1000.0 * c as f64 / rows.max(1) as f64;
@@ -206,6 +224,7 @@ mod tests {
 
     fn head(scores: &[f64], truth: &[usize]) -> HeadScores {
         HeadScores {
+            rows: None,
             name: "abusive".into(),
             classes: vec!["0".into(), "1".into()],
             truth: truth.to_vec(),

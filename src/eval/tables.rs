@@ -187,6 +187,45 @@ pub fn by_target(h: &HeadReport) -> Option<Table> {
     Some(table(&header, rows, 1))
 }
 
+/// Every headline metric per value of a grouping column (`eval --by`, `cv --group`), if any;
+/// and the column's name.
+pub fn by_group(h: &HeadReport) -> Option<(String, Table)> {
+    let g = h.by_group.as_ref()?;
+    let names: Vec<String> = g
+        .groups
+        .first()
+        .map(|x| x.metrics.iter().map(|m| m.0.clone()).collect())
+        .unwrap_or_default();
+    // a metric no group has (F_avg of a binary head) is left out
+    let shown: Vec<usize> = (0..names.len())
+        .filter(|&m| g.groups.iter().any(|x| x.metrics[m].1.is_some()))
+        .collect();
+    let rows = g
+        .groups
+        .iter()
+        .map(|x| {
+            let mut r = vec![
+                x.value.clone(),
+                x.rows.to_string(),
+                x.positives
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+            ];
+            r.extend(shown.iter().map(|&m| opt(x.metrics[m].1)));
+            r
+        })
+        .collect();
+    let positives = match h.positive.as_deref() {
+        Some(p) => format!("rows {p}"),
+        None => "rows per class".to_string(),
+    };
+    let mut header: Vec<&str> = vec![g.column.as_str(), "rows", positives.as_str()];
+    header.extend(shown.iter().map(|&m| names[m].as_str()));
+    Some((g.column.clone(), table(&header, rows, 1)))
+}
+
 /// Precision, recall, F1 and flag rate by threshold (binary heads), if any.
 pub fn thresholds(h: &HeadReport) -> Option<Table> {
     if h.thresholds.is_empty() {

@@ -43,6 +43,10 @@ pub(super) fn calibrate_heads(
         for i in (0..n).filter(|&i| folds[i] == f) {
             let r = x.row(i);
             for (g, yg) in y.iter().enumerate() {
+                // a row without this head's label takes no part in its calibration
+                if !data.labels.known(i, g) {
+                    continue;
+                }
                 let h = target_of[i] * per + g;
                 fh[h].logits_into(r.indices, r.values, &mut zi);
                 z[h].extend_from_slice(&zi);

@@ -6,11 +6,36 @@
 pub enum Labels {
     /// one class per row, from the column `column`
     Classes { column: String, values: Vec<String> },
-    /// per row, one flag per column of `columns`
+    /// per row, one flag per column of `columns`; `None` where the row is not labelled for
+    /// that column (an empty cell: a source that does not label it), so the row takes no part
+    /// in that head's fit, calibration or evaluation
     Multi {
         columns: Vec<String>,
-        values: Vec<Vec<bool>>,
+        values: Vec<Vec<Option<bool>>>,
     },
+}
+
+impl Labels {
+    /// Whether row `i` has a label for head `g` (always, for a class column).
+    pub fn known(&self, i: usize, g: usize) -> bool {
+        match self {
+            Labels::Classes { .. } => true,
+            Labels::Multi { values, .. } => values[i][g].is_some(),
+        }
+    }
+
+    /// Whether some row lacks a label for some head.
+    pub fn masked(&self) -> bool {
+        match self {
+            Labels::Classes { .. } => false,
+            Labels::Multi { values, .. } => values.iter().flatten().any(Option::is_none),
+        }
+    }
+
+    /// Of `rows`, those labelled for head `g`.
+    pub fn labelled(&self, rows: &[usize], g: usize) -> Vec<usize> {
+        rows.iter().copied().filter(|&i| self.known(i, g)).collect()
+    }
 }
 
 /// Everything training reads, already parsed and checked.
@@ -27,6 +52,9 @@ pub struct TrainingData {
     pub source: (String, String),
     /// the rows of the file left out as unusable (`--on-error skip`), each as its message
     pub skipped: Vec<String>,
+    /// per-row values of a column the rows are grouped by for reporting (`eval --by`) or
+    /// left out by (`cv --group`): source, language, story; with the column's name
+    pub groups: Option<(String, Vec<String>)>,
 }
 
 impl TrainingData {
@@ -50,6 +78,7 @@ impl TrainingData {
             targets: self.targets.as_ref().map(|(c, v)| (c.clone(), pick(v))),
             source: self.source.clone(),
             skipped: Vec::new(),
+            groups: self.groups.as_ref().map(|(c, v)| (c.clone(), pick(v))),
         }
     }
 
@@ -61,7 +90,11 @@ impl TrainingData {
                     Labels::Classes { values, .. } => values[i].clone(),
                     Labels::Multi { values, .. } => values[i]
                         .iter()
-                        .map(|&b| if b { '1' } else { '0' })
+                        .map(|b| match b {
+                            Some(true) => '1',
+                            Some(false) => '0',
+                            None => '-',
+                        })
                         .collect(),
                 };
                 if let Some((_, t)) = &self.targets {
@@ -97,5 +130,6 @@ pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
         text_column: "text".into(),
         source: ("toy".into(), String::new()),
         skipped: Vec::new(),
+        groups: None,
     }
 }

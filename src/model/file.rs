@@ -307,11 +307,12 @@ mod tests {
             texts,
             labels: Labels::Multi {
                 columns: vec!["abusive".into()],
-                values: values.into_iter().map(|v| vec![v]).collect(),
+                values: values.into_iter().map(|v| vec![Some(v)]).collect(),
             },
             targets: None,
             source: ("mem".into(), String::new()),
             skipped: Vec::new(),
+            groups: None,
         };
         let cfg = TrainConfig {
             calibration_folds: 3,

@@ -24,6 +24,7 @@ pub(super) fn fit_heads(
 ) -> (Vec<Head>, Vec<Convergence>, MatrixSize) {
     let groups = target_groups(spec, data, rows);
     let global = |local: &[usize]| local.iter().map(|&l| rows[l]).collect::<Vec<usize>>();
+    let all: Vec<usize> = (0..rows.len()).collect();
     let per = spec.heads_per_target();
     let link = spec.link();
     let shared = groups.len() > 1 && params.targets == TargetSharing::Shared;
@@ -43,8 +44,16 @@ pub(super) fn fit_heads(
         let fitted: Vec<_> = (0..per)
             .into_par_iter()
             .map(|g| {
-                let y = head_targets(spec, &data.labels, rows, g, link);
-                fit_head(&xa, &y, link, params)
+                let local = known_rows(data, rows, &(0..rows.len()).collect::<Vec<_>>(), g);
+                let sub = local.as_ref().map(|l| xa.select(l));
+                let y = head_targets(
+                    spec,
+                    &data.labels,
+                    &global(local.as_deref().unwrap_or(&all)),
+                    g,
+                    link,
+                );
+                fit_head(sub.as_ref().unwrap_or(&xa), &y, link, params)
             })
             .collect();
         (0..groups.len())
@@ -57,8 +66,11 @@ pub(super) fn fit_heads(
             .collect();
         jobs.par_iter()
             .map(|&(t, g)| {
-                let local = &groups[t];
-                let sub: Option<Csr> = (groups.len() > 1).then(|| x.select(local));
+                // the target's rows, less those without a label for this head
+                let masked = known_rows(data, rows, &groups[t], g);
+                let local = masked.as_ref().unwrap_or(&groups[t]);
+                let whole = groups.len() == 1 && masked.is_none();
+                let sub: Option<Csr> = (!whole).then(|| x.select(local));
                 let xs = sub.as_ref().unwrap_or(x);
                 let y = head_targets(spec, &data.labels, &global(local), g, link);
                 fit_head(xs, &y, link, params)
@@ -68,6 +80,25 @@ pub(super) fn fit_heads(
             .unzip()
     };
     (heads, convergence, matrix)
+}
+
+/// Of the positions `local` in `rows`, those whose row is labelled for head `g`; `None` when
+/// that is all of them (nothing to select).
+fn known_rows(
+    data: &TrainingData,
+    rows: &[usize],
+    local: &[usize],
+    g: usize,
+) -> Option<Vec<usize>> {
+    if !data.labels.masked() {
+        return None;
+    }
+    let kept: Vec<usize> = local
+        .iter()
+        .copied()
+        .filter(|&l| data.labels.known(rows[l], g))
+        .collect();
+    (kept.len() < local.len()).then_some(kept)
 }
 
 /// The rows of each target group (one group without targets), as positions in `rows`.
@@ -130,7 +161,93 @@ pub(super) fn head_targets(
                 })
                 .collect()
         }
-        (_, Labels::Multi { values, .. }) => rows.iter().map(|&i| values[i][g] as u32).collect(),
+        (_, Labels::Multi { values, .. }) => rows
+            .iter()
+            .map(|&i| values[i][g].unwrap_or(false) as u32)
+            .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{FeatureConfig, Vectorizer};
+    use crate::text::TextConfig;
+
+    /// Two label columns; `insult` is labelled on every row, `threat` only on some (the others
+    /// come from a source that does not label threats).
+    fn partly_labelled() -> TrainingData {
+        let mut texts = vec![];
+        let mut values = vec![];
+        for i in 0..60 {
+            let (t, insult, threat) = match i % 4 {
+                0 => ("you idiot, i will hurt you", true, Some(true)),
+                1 => ("you idiot, what a fool", true, Some(false)),
+                2 => ("i will find you and hurt you", false, Some(true)),
+                _ => ("thanks for the report", false, Some(false)),
+            };
+            // every third row comes from a source without threat labels
+            let threat = if i % 3 == 0 { None } else { threat };
+            texts.push(format!("{t} {i}"));
+            values.push(vec![Some(insult), threat]);
+        }
+        TrainingData {
+            text_column: "text".into(),
+            lines: (2..2 + texts.len() as u64).collect(),
+            texts,
+            labels: Labels::Multi {
+                columns: vec!["insult".into(), "threat".into()],
+                values,
+            },
+            targets: None,
+            source: ("mem".into(), String::new()),
+            skipped: Vec::new(),
+            groups: None,
+        }
+    }
+
+    fn spec() -> Spec {
+        Spec {
+            text_column: "text".into(),
+            labels: LabelSpec::MultiLabel {
+                columns: vec!["insult".into(), "threat".into()],
+            },
+            target: None,
+        }
+    }
+
+    /// On one feature matrix: the head of a partly labelled column is exactly the head fitted
+    /// on its labelled rows alone, and a row without its label changes nothing in it, while
+    /// the fully labelled column still learns from every row.
+    #[test]
+    fn unlabelled_rows_take_no_part_in_a_heads_fit() {
+        let data = partly_labelled();
+        let (_, x) =
+            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &data.texts).unwrap();
+        let params = TrainParams::default();
+        let all: Vec<usize> = (0..data.texts.len()).collect();
+        let (union, _, _) = fit_heads(&spec(), &data, &x, &all, &params);
+        let labelled = data.labels.labelled(&all, 1);
+        assert_eq!(labelled.len(), 40);
+        let (alone, _, _) = fit_heads(&spec(), &data, &x.select(&labelled), &labelled, &params);
+        assert_eq!(union[1].weights, alone[1].weights);
+        assert_eq!(union[1].bias, alone[1].bias);
+        // dropping a row that has no threat label: the threat head is unchanged, the insult
+        // head (which used that row) is not
+        let without: Vec<usize> = all.iter().copied().filter(|&i| i != 3).collect();
+        assert!(!data.labels.known(3, 1) && data.labels.known(3, 0));
+        let (less, _, _) = fit_heads(&spec(), &data, &x.select(&without), &without, &params);
+        assert_eq!(less[1].weights, union[1].weights);
+        assert_ne!(less[0].weights, union[0].weights);
+        // an empty cell is not a 0: treating it as one gives another head
+        let mut zeros = data.clone();
+        if let Labels::Multi { values, .. } = &mut zeros.labels {
+            values
+                .iter_mut()
+                .for_each(|r| r[1] = Some(r[1].unwrap_or(false)));
+        }
+        let (filled, _, _) = fit_heads(&spec(), &zeros, &x, &all, &params);
+        assert_ne!(filled[1].weights, union[1].weights);
     }
 }

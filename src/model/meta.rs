@@ -31,6 +31,10 @@ pub struct TrainingMeta {
     /// rows of the training file left out as unusable (`--on-error skip`); not written when 0
     #[serde(default, skip_serializing_if = "is_zero")]
     pub skipped_rows: usize,
+    /// per label column of a multi-label model trained on partly labelled rows, the rows it
+    /// was trained on (its label cell not empty); not written when every row is labelled
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub head_rows: Vec<(String, usize)>,
 }
 
 fn is_zero(n: &usize) -> bool {

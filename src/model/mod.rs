@@ -353,6 +353,7 @@ mod scoring_tests {
                 targets: None,
                 source: ("mem".into(), String::new()),
                 skipped: Vec::new(),
+                groups: None,
             };
             let m = train(&data, &TrainConfig::default()).unwrap();
             let (mut idx, mut val) = (vec![], vec![]);

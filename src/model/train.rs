@@ -125,10 +125,16 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         Labels::Classes { column, values } => class_spec(column, values, cfg.positive.as_deref())?,
         Labels::Multi { columns, values } => {
             for (l, c) in columns.iter().enumerate() {
-                let pos = values.iter().filter(|r| r[l]).count();
-                if pos == 0 || pos == values.len() {
+                let known = values.iter().filter(|r| r[l].is_some()).count();
+                let pos = values.iter().filter(|r| r[l] == Some(true)).count();
+                if known == 0 {
                     return Err(Error::Data(format!(
-                        "label column '{c}' is {} in every row; it needs both 0 and 1",
+                        "label column '{c}' is empty in every row: no row is labelled for it"
+                    )));
+                }
+                if pos == 0 || pos == known {
+                    return Err(Error::Data(format!(
+                        "label column '{c}' is {} in every labelled row; it needs both 0 and 1",
                         (pos > 0) as u8
                     )));
                 }
@@ -204,6 +210,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         matrix,
         calibration_folds: cfg.calibration_folds,
         skipped_rows: data.skipped.len(),
+        head_rows: head_rows(&data.labels),
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {
@@ -266,7 +273,7 @@ fn small_data_warnings(spec: &Spec, data: &TrainingData) -> Vec<String> {
     let mut out = Vec::new();
     for (t, rows) in groups.iter().enumerate() {
         for g in 0..spec.heads_per_target() {
-            let y = head_targets(spec, &data.labels, rows, g, link);
+            let y = head_targets(spec, &data.labels, &data.labels.labelled(rows, g), g, link);
             let mut counts = vec![0usize; names.len()];
             for c in y {
                 counts[c as usize] += 1;
@@ -281,6 +288,19 @@ fn small_data_warnings(spec: &Spec, data: &TrainingData) -> Vec<String> {
         }
     }
     out
+}
+
+/// Per label column, the rows labelled for it; empty when every row is labelled for every
+/// column (so that such models keep their bytes).
+fn head_rows(labels: &Labels) -> Vec<(String, usize)> {
+    match labels {
+        Labels::Multi { columns, values } if labels.masked() => columns
+            .iter()
+            .enumerate()
+            .map(|(l, c)| (c.clone(), values.iter().filter(|r| r[l].is_some()).count()))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn class_counts(spec: &Spec, labels: &Labels) -> Vec<(String, usize)> {
@@ -298,7 +318,12 @@ fn class_counts(spec: &Spec, labels: &Labels) -> Vec<(String, usize)> {
         (_, Labels::Multi { columns, values }) => columns
             .iter()
             .enumerate()
-            .map(|(l, c)| (c.clone(), values.iter().filter(|r| r[l]).count()))
+            .map(|(l, c)| {
+                (
+                    c.clone(),
+                    values.iter().filter(|r| r[l] == Some(true)).count(),
+                )
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -340,6 +365,7 @@ mod tests {
             targets: Some(("target".into(), target)),
             source: ("mem".into(), String::new()),
             skipped: Vec::new(),
+            groups: None,
         }
     }
 

@@ -1,0 +1,192 @@
+//! Training from sources that label different things, and measuring by source: a multi-label
+//! file whose empty cells mean "not labelled", `eval --by COLUMN` and `cv --group COLUMN`.
+
+mod util;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Two sources: `en` labels `abusive` only, `ur` labels `aggressive` only (its `abusive`
+/// cells are empty), and `both` labels both.
+fn pooled(dir: &Path) -> PathBuf {
+    let mut s = String::from("text,source,abusive,aggressive\n");
+    let en_bad = ["you are an idiot", "shut up moron", "what a stupid fool"];
+    let en_ok = [
+        "thank you for the report",
+        "good analysis of the talks",
+        "i disagree politely",
+    ];
+    let ur_bad = [
+        "tum ko maar dunga",
+        "chup kar warna dekh lena",
+        "tera sar phod dunga",
+    ];
+    let ur_ok = [
+        "bohat acha tajzia hai",
+        "shukriya is khabar ka",
+        "main mutafiq nahi hoon",
+    ];
+    for i in 0..30 {
+        s += &format!("\"{} {i}\",en,1,\n", en_bad[i % 3]);
+        s += &format!("\"{} {i}\",en,0,\n", en_ok[i % 3]);
+        s += &format!("\"{} {i}\",ur,,1\n", ur_bad[i % 3]);
+        s += &format!("\"{} {i}\",ur,,0\n", ur_ok[i % 3]);
+    }
+    for i in 0..10 {
+        s += &format!("\"idiot, i will hurt you {i}\",both,1,1\n");
+        s += &format!("\"lovely day in lahore {i}\",both,0,0\n");
+    }
+    let p = dir.join("pooled.csv");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+#[test]
+fn empty_cells_are_unlabelled_rows_of_that_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = pooled(dir.path());
+    let model = dir.path().join("m.gavel");
+    util::gavel()
+        .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .success();
+    // the model records how many rows each head learned from
+    let out = util::gavel()
+        .args(["inspect", "--json"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        info["training"]["head_rows"],
+        serde_json::json!([["abusive", 80], ["aggressive", 80]])
+    );
+    // each head is evaluated on its labelled rows only, and per source
+    let rep = dir.path().join("rep");
+    util::gavel()
+        .args(["-q", "eval", "--by", "source", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&data)
+        .arg("--out")
+        .arg(&rep)
+        .assert()
+        .success();
+    let r = json(&rep.join("report.json"));
+    assert_eq!(r["rows"], 140);
+    let abusive = &r["heads"][0];
+    assert_eq!(abusive["rows"], 80);
+    let groups: Vec<(String, u64)> = abusive["by_group"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["value"].as_str().unwrap().to_string(),
+                g["rows"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(groups, [("both".to_string(), 20), ("en".to_string(), 60)]);
+    assert_eq!(r["heads"][1]["by_group"]["groups"][1]["value"], "ur");
+    let md = std::fs::read_to_string(rep.join("report.md")).unwrap();
+    assert!(md.contains("By source:"), "{md}");
+    // a row without any label is an error at its line, or left out and counted
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "text,abusive,aggressive\nyou idiot,1,0\nhello,,\n",
+    )
+    .unwrap();
+    util::gavel()
+        .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
+        .arg(dir.path().join("bad.csv"))
+        .arg("-o")
+        .arg(dir.path().join("bad.gavel"))
+        .assert()
+        .failure()
+        .stderr(
+            predicates::str::contains("bad.csv:3")
+                .and(predicates::str::contains("every label cell is empty")),
+        );
+    // a head with no labelled row at all cannot be trained
+    let none: String = (0..10)
+        .map(|i| format!("you idiot {i},1,\nhello {i},0,\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("none.csv"),
+        format!("text,abusive,aggressive\n{none}"),
+    )
+    .unwrap();
+    util::gavel()
+        .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
+        .arg(dir.path().join("none.csv"))
+        .arg("-o")
+        .arg(dir.path().join("none.gavel"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "'aggressive' is empty in every row",
+        ));
+}
+
+use predicates::prelude::*;
+
+/// Leave one source out: each source is tested by a model that never saw it.
+#[test]
+fn cv_leaves_one_group_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = pooled(dir.path());
+    let rep = dir.path().join("cv");
+    util::gavel()
+        .args([
+            "-q",
+            "cv",
+            "--labels",
+            "abusive",
+            "--group",
+            "source",
+            "--on-error",
+            "skip",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(&rep)
+        .assert()
+        .success();
+    let r = json(&rep.join("report.json"));
+    assert_eq!(
+        r["folds"], 2,
+        "the two sources with abusive labels: both, en"
+    );
+    let g = &r["pooled"]["heads"][0]["by_group"];
+    assert_eq!(g["column"], "source");
+    let values: Vec<&str> = g["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["both", "en"]);
+    // one group only: nothing to train on when it is left out
+    std::fs::write(
+        dir.path().join("one.csv"),
+        "text,source,y\na b,s,1\nc d,s,0\n",
+    )
+    .unwrap();
+    util::gavel()
+        .args(["-q", "cv", "--label", "y", "--group", "source", "--data"])
+        .arg(dir.path().join("one.csv"))
+        .arg("--out")
+        .arg(dir.path().join("cv1"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("one value only"));
+}
