@@ -7,7 +7,7 @@ that they cannot drift.
 
 A block is the text between `<!-- render:NAME -->` and `<!-- end -->` in README.md and docs/*.md.
 Its sources: bench/results.json (the last full `bench/run.sh`), bench/serve_results.json
-(`bench/serve.sh`), bench/attack_results*.json
+(`bench/serve.sh`), bench/sources_results.json (`bench/sources.sh`), bench/attack_results*.json
 (`bench/attack.py`), models/reports/ and models/policy.toml (`models/build.sh`), and the
 release binary run on the shipped models and the project's own data (build it first: `cargo
 build --release`). Standard library only.
@@ -139,6 +139,19 @@ def serve():
     head = (f"{r['machine']}. {corpus}. Answers other than 200: {errors}. For context, Perspective "
             "allows 1 request per second per project unless a higher quota is granted.\n\n")
     return head + table(["measure", "figure", "floor", ""], [[a, b, c, "met" if ok else "**not met**"] for a, b, c, ok in floors])
+
+
+def sources():
+    r = load("bench/sources_results.json")
+    auc = lambda v: "–" if v is None else f"{v:.3f}"
+    rows = []
+    for head in ("abusive", "hate", "aggressive"):
+        k = r["kfold"].get(head, {})
+        for src, v in sorted(k.items()):
+            loso = r["loso"].get(head, {}).get(src, {})
+            rows.append([f"`{head}`", src, f"{v['rows']:,} ({v['positives']:,})",
+                         auc(loso.get("roc_auc")), auc(v.get("roc_auc"))])
+    return table(["head", "source", "rows (positive)", "ROC-AUC, source left out", "ROC-AUC, 3-fold CV"], rows)
 
 
 # --- docs/robustness.md
@@ -275,6 +288,7 @@ RENDER = {
     "cold-start": cold_start,
     "floors": floors,
     "serve": serve,
+    "sources": sources,
     "attack": attack,
     "attack-all-words": attack_all_words,
     "bias": bias,

@@ -175,6 +175,37 @@ fn cv_leaves_one_group_out() {
         .map(|x| x["value"].as_str().unwrap())
         .collect();
     assert_eq!(values, ["both", "en"]);
+    // k folds, reported per source as well
+    let by = dir.path().join("cvby");
+    util::gavel()
+        .args([
+            "-q",
+            "cv",
+            "--labels",
+            "abusive,aggressive",
+            "--folds",
+            "2",
+            "--by",
+            "source",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(&by)
+        .assert()
+        .success();
+    let r = json(&by.join("report.json"));
+    assert_eq!(r["folds"], 2);
+    let values = |h: usize| -> Vec<String> {
+        r["pooled"]["heads"][h]["by_group"]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(values(0), ["both", "en"]);
+    assert_eq!(values(1), ["both", "ur"]);
     // one group only: nothing to train on when it is left out
     std::fs::write(
         dir.path().join("one.csv"),

@@ -28,8 +28,12 @@ pub struct Cmd {
     /// Leave one group out instead of k folds: each value of this column (a source, a
     /// language, a story) is a fold, tested by a model trained on all the others; the report
     /// has every metric per value
-    #[arg(long, value_name = "COLUMN")]
+    #[arg(long, value_name = "COLUMN", conflicts_with = "by")]
     pub group: Option<String>,
+    /// Keep the k folds, and report every metric of the pooled predictions per value of this
+    /// column too
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
     /// Seed of the fold assignment
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -41,11 +45,11 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     cmd.report.refuse_overwrite([&cmd.data.data].into_iter())?;
     let cfg = cmd.train.config()?;
     let mut columns = cmd.columns.columns()?;
-    columns.group = cmd.group.clone();
+    columns.group = cmd.group.clone().or(cmd.by.clone());
     let data = cmd.data.load(&columns, ui)?;
-    let (folds, n_folds) = match &data.groups {
-        Some((column, values)) => group_folds(column, values)?,
-        None => {
+    let (folds, n_folds) = match (&data.groups, &cmd.group) {
+        (Some((column, values)), Some(_)) => group_folds(column, values)?,
+        _ => {
             if cmd.folds > data.texts.len() {
                 bail!(
                     "--folds {} is more than the {} rows: every fold needs a row to test",
@@ -68,10 +72,13 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         if te.is_empty() {
             bail!("fold {} has no rows to test; use fewer folds", k + 1);
         }
-        let model = train(&data.subset(&tr), &cfg).map_err(|e| match &data.groups {
-            Some((c, v)) => anyhow::anyhow!("training without {c} '{}': {e}", v[te[0]]),
-            None => e.into(),
-        })?;
+        let model =
+            train(&data.subset(&tr), &cfg).map_err(|e| match (&data.groups, &cmd.group) {
+                (Some((c, v)), Some(_)) => {
+                    anyhow::anyhow!("training without {c} '{}': {e}", v[te[0]])
+                }
+                _ => e.into(),
+            })?;
         if let Some(first) = models.first() {
             let first: &gavel::model::Model = first;
             if first.spec != model.spec {
