@@ -49,33 +49,36 @@ pub struct HeadExplanation {
 impl HeadExplanation {
     /// The `n` drivers that pushed output `o` furthest towards (`up`) or away from it.
     pub fn top(&self, o: usize, n: usize, up: bool) -> Vec<&Driver> {
-        let mut d: Vec<&Driver> = self
-            .drivers
-            .iter()
-            .filter(|d| (d.contribution[o] > 0.0) == up && d.contribution[o] != 0.0)
-            .collect();
-        d.sort_by(|a, b| {
-            let (x, y) = (a.contribution[o].abs(), b.contribution[o].abs());
-            y.total_cmp(&x).then(a.column.cmp(&b.column))
-        });
-        d.truncate(n);
-        d
+        strongest(
+            &self.drivers,
+            |d| (d.contribution[o], d.column as usize),
+            n,
+            up,
+        )
     }
 
     /// The `n` word spans that pushed output `o` furthest towards (`up`) or away from it.
     pub fn top_spans(&self, o: usize, n: usize, up: bool) -> Vec<&WordSpan> {
-        let mut d: Vec<&WordSpan> = self
-            .spans
-            .iter()
-            .filter(|s| (s.contribution[o] > 0.0) == up && s.contribution[o] != 0.0)
-            .collect();
-        d.sort_by(|a, b| {
-            let (x, y) = (a.contribution[o].abs(), b.contribution[o].abs());
-            y.total_cmp(&x).then(a.begin.cmp(&b.begin))
-        });
-        d.truncate(n);
-        d
+        strongest(&self.spans, |s| (s.contribution[o], s.begin), n, up)
     }
+}
+
+/// The `n` items whose contribution (the first of `key`) is largest in size with the sign
+/// `up` asks for; ties in the order of the second of `key`.
+fn strongest<T>(items: &[T], key: impl Fn(&T) -> (f64, usize), n: usize, up: bool) -> Vec<&T> {
+    let mut d: Vec<&T> = items
+        .iter()
+        .filter(|x| {
+            let c = key(x).0;
+            (c > 0.0) == up && c != 0.0
+        })
+        .collect();
+    d.sort_by(|a, b| {
+        let ((x, i), (y, j)) = (key(a), key(b));
+        y.abs().total_cmp(&x.abs()).then(i.cmp(&j))
+    });
+    d.truncate(n);
+    d
 }
 
 /// Explains `text` under head group `target` (see [`Model::target_index`]): one entry per
