@@ -23,6 +23,9 @@ pub struct Columns {
 pub enum LabelColumns {
     Single(String),
     Multi(Vec<String>),
+    /// A multi-label model's columns, for evaluating it on data that labels some of them: a
+    /// column missing from the file is unlabelled in every row (at least one must be there).
+    MultiPresent(Vec<String>),
 }
 
 /// SHA-256 of a file's bytes, hex.
@@ -49,12 +52,23 @@ pub fn load(
     let group_i = cols.group.as_deref().map(|g| rdr.column(g)).transpose()?;
     let label_names: Vec<String> = match &cols.labels {
         LabelColumns::Single(c) => vec![c.clone()],
-        LabelColumns::Multi(cs) => cs.clone(),
+        LabelColumns::Multi(cs) | LabelColumns::MultiPresent(cs) => cs.clone(),
     };
-    let li: Vec<usize> = label_names
-        .iter()
-        .map(|c| rdr.column(c))
-        .collect::<Result<_>>()?;
+    let li: Vec<Option<usize>> = match &cols.labels {
+        LabelColumns::MultiPresent(_) => {
+            let found: Vec<Option<usize>> =
+                label_names.iter().map(|c| rdr.column(c).ok()).collect();
+            if found.iter().all(Option::is_none) {
+                // none there: the error names the first
+                rdr.column(&label_names[0])?;
+            }
+            found
+        }
+        _ => label_names
+            .iter()
+            .map(|c| rdr.column(c).map(Some))
+            .collect::<Result<_>>()?,
+    };
     let name = rdr.name().to_string();
     let mut texts = Vec::new();
     let mut lines = Vec::new();
@@ -77,16 +91,16 @@ pub fn load(
             let (mut class, mut row_flags) = (None, None);
             match &cols.labels {
                 LabelColumns::Single(c) => {
-                    let v = rec.fields[li[0]].trim();
+                    let v = li[0].map_or("", |i| rec.fields[i].trim());
                     if v.is_empty() {
                         return Err(bad(c, "empty label".into()));
                     }
                     class = Some(class_value(v));
                 }
-                LabelColumns::Multi(cs) => {
+                LabelColumns::Multi(cs) | LabelColumns::MultiPresent(cs) => {
                     let mut fl = Vec::with_capacity(cs.len());
                     for (k, &i) in li.iter().enumerate() {
-                        let v = &rec.fields[i];
+                        let v = i.map_or("", |i| rec.fields[i].as_str());
                         // an empty cell: this row is not labelled for this column
                         if v.trim().is_empty() {
                             fl.push(None);
@@ -157,7 +171,7 @@ pub fn load(
             column: c.clone(),
             values: classes,
         },
-        LabelColumns::Multi(cs) => Labels::Multi {
+        LabelColumns::Multi(cs) | LabelColumns::MultiPresent(cs) => Labels::Multi {
             columns: cs.clone(),
             values: flags,
         },

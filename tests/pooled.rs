@@ -221,3 +221,80 @@ fn cv_leaves_one_group_out() {
         .failure()
         .stderr(predicates::str::contains("one value only"));
 }
+
+/// A multi-label model is evaluated on the label columns a file has (a set labelled for one
+/// output); a file with none of them is refused naming the column; a policy can be suggested
+/// for some outputs only, its effect counted over every row.
+#[test]
+fn eval_reads_the_label_columns_a_file_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = pooled(dir.path());
+    let model = dir.path().join("m.gavel");
+    util::gavel()
+        .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .success();
+    let only = dir.path().join("only.csv");
+    std::fs::write(
+        &only,
+        "text,abusive\nyou are an idiot,1\nthank you for the report,0\nshut up moron,1\n\
+         good analysis,0\n",
+    )
+    .unwrap();
+    let rep = dir.path().join("rep");
+    util::gavel()
+        .args(["-q", "eval", "--format", "json", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&only)
+        .arg("--out")
+        .arg(&rep)
+        .assert()
+        .success();
+    let r = json(&rep.join("report.json"));
+    let heads = r["heads"].as_array().unwrap();
+    assert_eq!(heads.len(), 1, "{r}");
+    assert_eq!(heads[0]["name"], "abusive");
+    assert_eq!(heads[0]["rows"], 4);
+    // neither column: the error names the first
+    let neither = dir.path().join("neither.csv");
+    std::fs::write(&neither, "text,label\nhello,1\n").unwrap();
+    util::gavel()
+        .args(["-q", "eval", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&neither)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing column 'abusive'"));
+    // a policy on p_abusive alone, counted over all 140 rows of the pooled file
+    let policy = dir.path().join("p.toml");
+    util::gavel()
+        .args(["-q", "eval", "--suggest-outputs", "p_abusive", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&data)
+        .arg("--suggest-policy")
+        .arg(&policy)
+        .arg("--out")
+        .arg(dir.path().join("rep2"))
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(&policy).unwrap();
+    assert!(toml.contains("(140 rows)"), "{toml}");
+    assert!(!toml.contains("output = \"p_aggressive\""), "{toml}");
+    assert!(toml.contains("output = \"p_abusive\""), "{toml}");
+    util::gavel()
+        .args(["-q", "eval", "--suggest-outputs", "p_nope", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&data)
+        .arg("--suggest-policy")
+        .arg(dir.path().join("q.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no binary head writes 'p_nope'"));
+}

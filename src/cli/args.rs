@@ -427,7 +427,7 @@ pub fn model_columns(model: &Model, text: &Option<String>) -> Columns {
         text: text.clone().unwrap_or_else(|| spec.text_column.clone()),
         labels: match &spec.labels {
             LabelSpec::Classes { column, .. } => LabelColumns::Single(column.clone()),
-            LabelSpec::MultiLabel { columns } => LabelColumns::Multi(columns.clone()),
+            LabelSpec::MultiLabel { columns } => LabelColumns::MultiPresent(columns.clone()),
         },
         target: spec.target.as_ref().map(|t| t.column.clone()),
         group: None,

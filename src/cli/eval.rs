@@ -52,6 +52,9 @@ pub struct Cmd {
     /// Recall the suggested 'review' rules (with 'reject') reach on the data
     #[arg(long, default_value_t = 0.9, value_parser = fraction)]
     pub review_recall: f64,
+    /// Suggest rules for these outputs only, comma-separated (default: every binary head)
+    #[arg(long, requires = "suggest_policy", value_delimiter = ',')]
+    pub suggest_outputs: Option<Vec<String>>,
     /// Identity bias audit instead of the report: per value of --identity-column, subgroup,
     /// BPSN and BNSP AUC and the false-positive rate on neutral rows
     #[arg(long)]
@@ -115,7 +118,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             bail!("--reject-precision and --review-recall must be above 0");
         }
         let heads = head_scores(&model.spec, &data, &pred)?;
-        let sg = suggest(&heads, &model.output_names(), t)?;
+        let only = cmd.suggest_outputs.as_deref();
+        let sg = suggest(&heads, &model.output_names(), &pred.probs, only, t)?;
         let toml = sg.to_toml(&data.source.0, &name);
         gavel::io::output::write_atomic(out, toml.as_bytes())?;
         ui.info(&format!(

@@ -233,6 +233,8 @@ pub fn head_scores(
                     rows: (rows.len() < values.len()).then_some(rows),
                 }
             })
+            // a head the data labels nowhere (its column absent) has nothing to evaluate
+            .filter(|h| !h.truth.is_empty())
             .collect()),
         _ => Err(Error::Data(
             "the data's label columns do not match the model's".into(),

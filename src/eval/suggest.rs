@@ -2,7 +2,7 @@
 //! recall for `review` on labelled data, and what the resulting policy does to those rows.
 
 use super::predict::HeadScores;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::policy::{Action, Policy, Rule};
 use serde::Serialize;
 
@@ -35,9 +35,9 @@ pub struct Suggestion {
     pub targets: Targets,
     pub rows: usize,
     pub heads: Vec<HeadSuggestion>,
-    /// multiclass heads, which get no rule
+    /// heads that get no rule, each with why (multiclass, or not among the outputs asked for)
     pub skipped: Vec<String>,
-    /// comments per 1,000 that the policy approves, reviews and rejects on these rows
+    /// comments per 1,000 that the policy approves, reviews and rejects on every evaluated row
     pub per_1000: [f64; 3],
     #[serde(skip)]
     pub policy: Policy,
@@ -83,16 +83,41 @@ impl Ranked {
 
 /// Suggests a policy for the binary heads `heads` (one-output heads; `outputs[h.explained]`
 /// names each head's probability column).
-pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Result<Suggestion> {
+///
+/// `all` holds every evaluated row's outputs (as `score` writes them), labelled or not: the
+/// policy's effect is counted over all of them. `only`, when given, names the outputs that get
+/// rules (the other heads are reported as skipped).
+pub fn suggest(
+    heads: &[HeadScores],
+    outputs: &[String],
+    all: &[Vec<f64>],
+    only: Option<&[String]>,
+    targets: Targets,
+) -> Result<Suggestion> {
+    if let Some(unknown) = only.into_iter().flatten().find(|o| {
+        !heads
+            .iter()
+            .any(|h| h.positive.is_some() && &outputs[h.explained] == *o)
+    }) {
+        return Err(Error::Data(format!(
+            "no binary head writes '{unknown}': this model's outputs are {}",
+            outputs.join(", ")
+        )));
+    }
     let mut rules = Vec::new();
     let mut found = Vec::new();
     let mut skipped = Vec::new();
     let grid: Vec<f64> = (1..GRID).map(|i| i as f64 / GRID as f64).collect();
     for h in heads {
+        let chosen = only.is_none_or(|o| o.contains(&outputs[h.explained]));
         let Some(pi) = h.positive else {
-            skipped.push(h.name.clone());
+            skipped.push(format!("{}: multiclass", h.name));
             continue;
         };
+        if !chosen {
+            skipped.push(format!("{}: not among the outputs asked for", h.name));
+            continue;
+        }
         let output = outputs[h.explained].clone();
         let s: Vec<f64> = h.probs.iter().map(|p| p[pi]).collect();
         let t: Vec<bool> = h.truth.iter().map(|&y| y == pi).collect();
@@ -142,35 +167,12 @@ pub fn suggest(heads: &[HeadScores], outputs: &[String], targets: Targets) -> Re
     let policy = Policy { rules };
     // the whole policy on every row, as `score --policy` decides
     let bound = policy.bind(outputs, "the suggested policy")?;
-    // the rows every head has a label for (all rows, unless some label cells were empty)
-    let total = heads
-        .iter()
-        .map(|h| {
-            h.rows
-                .as_ref()
-                .map_or(h.truth.len(), |r| r.last().map_or(0, |l| l + 1))
-        })
-        .max()
-        .unwrap_or(0);
-    let local = |h: &HeadScores, i: usize| match &h.rows {
-        None => Some(i),
-        Some(r) => r.binary_search(&i).ok(),
-    };
-    let mut rows = 0;
+    // every row, labelled or not, as `score --policy` decides
     let mut counts = [0usize; 3];
-    let mut row = vec![f64::NAN; outputs.len()];
-    'rows: for i in 0..total {
-        for h in heads {
-            let Some(j) = local(h, i) else {
-                continue 'rows;
-            };
-            if let Some(pi) = h.positive {
-                row[h.explained] = h.probs[j][pi];
-            }
-        }
-        rows += 1;
-        counts[bound.decide(&row, None).action as usize] += 1;
+    for row in all.iter().filter(|r| r.len() == outputs.len()) {
+        counts[bound.decide(row, None).action as usize] += 1;
     }
+    let rows = counts.iter().sum::<usize>();
     let per = |c: usize| 1000.0 * c as f64 / rows.max(1) as f64;
     Ok(Suggestion {
         targets,
@@ -210,7 +212,7 @@ impl Suggestion {
             );
         }
         for name in &self.skipped {
-            s += &format!("# {name}: multiclass, no rule suggested\n");
+            s += &format!("# {name}, no rule suggested\n");
         }
         s += "\n";
         s += &self.policy.to_toml();
@@ -245,7 +247,8 @@ mod tests {
             reject_precision: 0.99,
             review_recall: 0.8,
         };
-        let sg = suggest(&[head(&s, &y)], &["p_abusive".into()], t).unwrap();
+        let all: Vec<Vec<f64>> = s.iter().map(|&x| vec![x]).collect();
+        let sg = suggest(&[head(&s, &y)], &["p_abusive".into()], &all, None, t).unwrap();
         let h = &sg.heads[0];
         // only 0.85 and above is pure: 3 of the 5 positives
         assert_eq!(h.reject_at, Some(0.801));
@@ -264,6 +267,39 @@ mod tests {
         assert!(
             toml.contains("approve 500, review 200, reject 300"),
             "{toml}"
+        );
+    }
+
+    /// Pooled sources label different heads: rules come from each head's labelled rows, the
+    /// effect is counted over every row, and `only` limits the rules to the named outputs.
+    #[test]
+    fn masked_heads_count_every_row_and_only_names_the_ruled_outputs() {
+        let s = [0.9, 0.8, 0.2, 0.1];
+        let mut a = head(&s, &[1, 1, 0, 0]);
+        let mut b = head(&s[2..], &[1, 0]);
+        (b.name, b.explained, b.rows) = ("hate".into(), 1, Some(vec![2, 3]));
+        a.rows = None;
+        let outputs = ["p_abusive".to_string(), "p_hate".to_string()];
+        let all: Vec<Vec<f64>> = s.iter().map(|&x| vec![x, 1.0 - x]).collect();
+        let t = Targets {
+            reject_precision: 0.9,
+            review_recall: 0.9,
+        };
+        let only = ["p_abusive".to_string()];
+        let sg = suggest(&[a.clone(), b.clone()], &outputs, &all, Some(&only), t).unwrap();
+        assert_eq!(sg.rows, 4);
+        assert_eq!(
+            sg.skipped,
+            vec!["hate: not among the outputs asked for".to_string()]
+        );
+        assert!(sg.policy.rules.iter().all(|r| r.output == "p_abusive"));
+        // rejected: 0.9, 0.8; approved: 0.2, 0.1
+        assert_eq!(sg.per_1000, [500.0, 0.0, 500.0]);
+        let wrong = ["p_hat".to_string()];
+        let e = suggest(&[a, b], &outputs, &all, Some(&wrong), t).unwrap_err();
+        assert!(
+            e.to_string().contains("no binary head writes 'p_hat'"),
+            "{e}"
         );
     }
 }

@@ -49,6 +49,10 @@ pub struct Model {
     /// side by side, so that scoring reads one cache line per feature, not two. Derived from
     /// the vectorizer and heads in [`Model::new`]; empty for other models.
     pairs: Vec<Vec<[f32; 2]>>,
+    /// For models of two or three sigmoid heads per target (a multi-label model such as the
+    /// shipped abuse model), per target: each column's IDF and the heads' weights side by
+    /// side, `[idf, w_1, w_2, w_3]`, for the same reason. Empty for other models.
+    quads: Vec<Vec<[f32; 4]>>,
 }
 
 /// Per-thread buffers for scoring.
@@ -61,6 +65,8 @@ pub struct ScoreScratch {
     z: Vec<f64>,
     /// the `[IDF, weight]` pair of each feature of the comment, gathered before the sums
     pairs: Vec<[f32; 2]>,
+    /// the `[IDF, weights]` row of each feature, for models with [`Model::quads`]
+    quads: Vec<[f32; 4]>,
 }
 
 thread_local! {
@@ -103,6 +109,7 @@ impl Model {
             }
         }
         let pairs = pair_tables(&vectorizer, &spec, &heads);
+        let quads = quad_tables(&vectorizer, &spec, &heads);
         Ok(Model {
             vectorizer,
             spec,
@@ -110,6 +117,7 @@ impl Model {
             meta,
             vocab: Vocab::default(),
             pairs,
+            quads,
         })
     }
 
@@ -150,6 +158,7 @@ impl Model {
             self.heads.push(head);
         }
         self.pairs = pair_tables(&self.vectorizer, &self.spec, &self.heads);
+        self.quads = quad_tables(&self.vectorizer, &self.spec, &self.heads);
         self
     }
 
@@ -219,6 +228,28 @@ impl Model {
                 .map(|(&(col, c), &[idf, w])| (col, c, idf, w));
             let norms = vz.weigh_entries(entries, |_, fam, v, w| two[fam] += v as f64 * w as f64);
             sums.copy_from_slice(&two);
+            norms
+        } else if let Some(quads) = self.quads.get(target) {
+            // two or three sigmoid heads: the same, with the heads' weights in one row
+            let mut acc = [[0.0f64; 3]; 2];
+            let vz = &self.vectorizer;
+            let counts = vz.counts(text, &mut sc.vec);
+            sc.quads.clear();
+            sc.quads
+                .extend(counts.iter().map(|&(col, _)| quads[col as usize]));
+            let entries = counts
+                .iter()
+                .zip(&sc.quads)
+                .map(|(&(col, c), q)| (col, c, q[0], q));
+            let norms = vz.weigh_entries(entries, |_, fam, v, q| {
+                let v = v as f64;
+                for (a, &w) in acc[fam].iter_mut().zip(&q[1..]) {
+                    *a += v * w as f64;
+                }
+            });
+            for (f, a) in acc.iter().enumerate() {
+                sums[f * n..f * n + n].copy_from_slice(&a[..n]);
+            }
             norms
         } else {
             self.vectorizer
@@ -318,13 +349,38 @@ fn pair_tables(vectorizer: &Vectorizer, spec: &Spec, heads: &[Head]) -> Vec<Vec<
         .collect()
 }
 
+/// Each target's `[IDF, w_1, w_2, w_3]` per column (see `Model::quads`; unused weights 0)
+/// for models of two or three sigmoid heads per target; empty for other models.
+fn quad_tables(vectorizer: &Vectorizer, spec: &Spec, heads: &[Head]) -> Vec<Vec<[f32; 4]>> {
+    let per = spec.heads_per_target();
+    if !(2..=3).contains(&per) || spec.link().k() != 1 {
+        return Vec::new();
+    }
+    let idf = vectorizer.idf();
+    heads
+        .chunks(per)
+        .map(|group| {
+            (0..idf.len())
+                .map(|c| {
+                    let mut q = [idf[c], 0.0, 0.0, 0.0];
+                    for (g, h) in group.iter().enumerate() {
+                        q[1 + g] = h.weights[c];
+                    }
+                    q
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod scoring_tests {
     use super::*;
     use crate::features::VecScratch;
 
     /// The scoring path (dot products taken while the features are visited) gives the
-    /// probabilities of the vectorized row, for one sigmoid head and for softmax heads.
+    /// probabilities of the vectorized row, for one sigmoid head, for softmax heads and for
+    /// two or three sigmoid heads (the interleaved tables).
     #[test]
     fn fused_scoring_matches_the_vectorized_row() {
         let words = [
@@ -340,22 +396,39 @@ mod scoring_tests {
                 )
             })
             .collect();
-        for classes in [2, 3] {
-            let values = (0..60).map(|i| format!("c{}", i % classes)).collect();
+        // 2 and 3 classes: one sigmoid head, softmax; 12 and 13: two and three sigmoid heads
+        for classes in [2, 3, 12, 13] {
+            let labels = if classes < 10 {
+                Labels::Classes {
+                    column: "label".into(),
+                    values: (0..60).map(|i| format!("c{}", i % classes)).collect(),
+                }
+            } else {
+                let n = classes - 10;
+                Labels::Multi {
+                    columns: (0..n).map(|j| format!("y{j}")).collect(),
+                    // every head labelled on some rows only, as pooled sources are
+                    values: (0..60)
+                        .map(|i| {
+                            (0..n)
+                                .map(|j| (i % 4 != j).then_some((i + j) % 3 == 0))
+                                .collect()
+                        })
+                        .collect(),
+                }
+            };
             let data = TrainingData {
                 text_column: "text".into(),
                 lines: (2..62).collect(),
                 texts: texts.clone(),
-                labels: Labels::Classes {
-                    column: "label".into(),
-                    values,
-                },
+                labels,
                 targets: None,
                 source: ("mem".into(), String::new()),
                 skipped: Vec::new(),
                 groups: None,
             };
             let m = train(&data, &TrainConfig::default()).unwrap();
+            assert_eq!(m.quads.is_empty(), classes < 10);
             let (mut idx, mut val) = (vec![], vec![]);
             for t in ["you idiot, shut up", "lovely great day #proud", "qqq"] {
                 let mut fused = vec![0.0; m.n_outputs()];
