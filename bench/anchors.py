@@ -18,21 +18,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-VENV = HERE / ".venv"
 
 
-def ensure_venv():
-    """Re-runs this script inside bench/.venv, creating it with scikit-learn if needed."""
-    if Path(sys.prefix).resolve() == VENV.resolve():
-        return
-    py = VENV / "bin" / "python"
-    if not py.exists():
-        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    subprocess.check_call([str(py), "-m", "pip", "install", "-q", "-r", str(HERE / "requirements.txt")])
-    os.execv(str(py), [str(py), __file__] + sys.argv[1:])
+sys.path.insert(0, str(HERE))
+from benchenv import ensure_venv  # noqa: E402
 
-
-ensure_venv()
+ensure_venv(__file__)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Transfer across sources, on every abuse source of GAVEL_DATA_DIR pooled into one file with
-# masked labels (models/prepare.py abuse-pooled: abusive, hate, aggressive; empty where a
+# masked labels (models/prepare.py abuse: abusive, hate, aggressive; empty where a
 # source does not label it):
 #   - leave one source out, per head: each source scored by a model trained on all the others
 #     (`gavel cv --group source`);
@@ -15,12 +15,12 @@ cargo build --release -q
 G=target/release/gavel
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 models/prepare.py abuse-pooled "$work/pooled.csv"
+python3 models/prepare.py abuse "$work/pooled.csv"
 for head in abusive hate aggressive; do
-    $G -q cv --data "$work/pooled.csv" --labels "$head" --group source --on-error skip \
+    $G -q cv --data "$work/pooled.csv" --labels "$head" --group source --on-error skip --c 2 \
         --format json --out "$work/loso-$head"
 done
-$G -q cv --data "$work/pooled.csv" --labels abusive,hate,aggressive --folds 3 --seed 42 \
+$G -q cv --data "$work/pooled.csv" --labels abusive,hate,aggressive --folds 3 --seed 42 --c 2 \
     --by source --format json --out "$work/kfold"
 python3 - "$work" > bench/sources_results.json <<'PY'
 import json, sys

@@ -230,8 +230,8 @@ def card_abuse_metrics():
 
 
 def card_abuse_cross():
-    names = {"olid": "OLID", "davidson": "Davidson", "kaggle": "Kaggle", "fox": "Fox News",
-             "all": "all four (shipped recipe)", "demo set": "demo set"}
+    names = {"olid": "OLID", "davidson": "Davidson", "kaggle": "Kaggle", "fox": "Fox News", "hasoc": "HASOC",
+             "ruhsold": "RUHSOLD", "all": "every source (shipped recipe)", "demo set": "demo set"}
     header, rows = md_table("models/reports/cross-dataset.md", "abuse")
     out = []
     for r in rows:
@@ -241,6 +241,27 @@ def card_abuse_cross():
             cells.append(f"**{auc}**" if header[j] == r[0] else auc)
         out.append([names.get(r[0], r[0]), *cells])
     return table(["trained on", *(names.get(h, h) for h in header[1:])], out)
+
+
+def card_abuse_peers():
+    r = load("bench/shipped_peers.json")
+    f = lambda v: "–" if v is None else f"{v:.3f}"
+    rows = []
+    for head in ("abusive", "aggressive", "hate"):
+        for src in sorted(r):
+            c = r[src].get(head)
+            if c is None:
+                continue
+            # each engine's score for this head: gavel's own output, the peers' best
+            engines = [c.get(f"gavel:p_{head}"), c.get("gavel_previous:p_abusive"), c.get(f"sklearn_best:p_{head}"),
+                       c.get("alt_profanity_check:p_abusive")]
+            best = max(v for v in engines if v is not None)
+            cell = lambda v: f"**{f(v)}**" if v is not None and v == best else f(v)
+            also = f(c.get("gavel:p_abusive")) if head != "abusive" else ""
+            rows.append([f"`{head}`", src, f"{c['rows']:,} ({c['positives']:,})", cell(engines[0]), also,
+                         *(cell(v) for v in engines[1:])])
+    return table(["head", "source", "held-out rows (positive)", "gavel", "gavel's p_abusive",
+                  "gavel before (4 English sources)", "scikit-learn, same rows", "alt-profanity-check"], rows)
 
 
 def card_stance_metrics():
@@ -278,6 +299,7 @@ def card_sentiment_metrics():
 RENDER = {
     "card-abuse-metrics": card_abuse_metrics,
     "card-abuse-cross": card_abuse_cross,
+    "card-abuse-peers": card_abuse_peers,
     "card-stance-metrics": card_stance_metrics,
     "card-stance-unseen": card_stance_unseen,
     "card-sentiment-metrics": card_sentiment_metrics,

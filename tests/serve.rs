@@ -299,7 +299,10 @@ fn batch_scoring_models_and_metrics() {
         <sha2::Sha256 as sha2::Digest>::digest(std::fs::read(shipped("abuse.gavel")).unwrap())
     );
     assert_eq!(m["models"][0]["sha256"], sha);
-    assert_eq!(m["models"][0]["outputs"], json!(["p_abusive"]));
+    assert_eq!(
+        m["models"][0]["outputs"],
+        json!(["p_abusive", "p_hate", "p_aggressive"])
+    );
     let text = String::from_utf8(s.get("/metrics").body).unwrap();
     assert!(
         text.contains("gavel_requests_total{route=\"/v1/score\",status=\"200\"} 4"),

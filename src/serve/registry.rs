@@ -231,6 +231,8 @@ mod tests {
             names,
             [
                 "ABUSE_ABUSIVE",
+                "ABUSE_AGGRESSIVE",
+                "ABUSE_HATE",
                 "SENTIMENT_POSITIVE",
                 "STANCE_AGAINST",
                 "STANCE_FAVOR",
