@@ -264,6 +264,16 @@ def card_abuse_peers():
                   "gavel before (4 English sources)", "scikit-learn, same rows", "alt-profanity-check"], rows)
 
 
+def card_lang():
+    r, h = head("lang")
+    per = ", ".join(f"{g['value']} {dict(g['metrics'])['accuracy']:.3f}" for g in h["by_group"]["groups"])
+    _, rows = md_table("models/reports/cross-dataset.md", "lang")
+    unseen = "; ".join(f"{r[0]}: {'accuracy' if r[1] == 'ur-Latn' else r[1]} {r[3]}" for r in rows)
+    return (f"**Accuracy** (held-out 20%, {r['rows']:,} rows, stratified by source, `reports/lang.md`): "
+            f"{h['accuracy']:.3f} (ROC-AUC {h['roc_auc']:.3f}); per source {per}. Sources it never saw "
+            f"(`reports/cross-dataset.md`): {unseen}.\n")
+
+
 def card_stance_metrics():
     r, h = head("stance-semeval")
     short = {"Climate Change is a Real Concern": "Climate", "Legalization of Abortion": "Abortion"}
@@ -300,6 +310,7 @@ RENDER = {
     "card-abuse-metrics": card_abuse_metrics,
     "card-abuse-cross": card_abuse_cross,
     "card-abuse-peers": card_abuse_peers,
+    "card-lang": card_lang,
     "card-stance-metrics": card_stance_metrics,
     "card-stance-unseen": card_stance_unseen,
     "card-sentiment-metrics": card_sentiment_metrics,

@@ -50,6 +50,12 @@ python3 models/prepare.py sentiment "$tmp/sentiment.csv"
 $G train --data "$tmp/sentiment.csv" --text text --label sentiment --bits 20 --min-df 2 \
   -o models/sentiment.gavel
 
+# lang: the language identifier behind `score --lang-id` for Latin-script comments (en or
+# ur-Latn; other scripts are told by their letters). 2^18 buckets: ~3 MB
+python3 models/prepare.py lang "$tmp/lang.csv"
+$G train --data "$tmp/lang.csv" --text text --label lang --positive ur-Latn --bits 18 --min-df 2 \
+  -o models/lang.gavel
+
 # the cards' reports and cross-dataset figures (models/reports/)
 python3 models/evaluate.py > /dev/null
 sha256sum models/*.gavel

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the training CSV of a shipped model from the data in GAVEL_DATA_DIR.
 
-    python3 models/prepare.py abuse|stance|sentiment OUT.csv
+    python3 models/prepare.py abuse|stance|sentiment|lang OUT.csv
     python3 models/prepare.py abuse OUT.csv --exclude trac1_en,trac1_hi,trac2_eng,trac2_hin
 
 Every file has a `text` column, the column the shipped models read, so that
@@ -28,12 +28,22 @@ abuse      text, source, lang, abusive, hate, aggressive (0/1; empty where the s
 stance     text, target, stance: SemEval-2016 Task 6 train.utf8.tsv (Tweet, Target, Stance
            FAVOR/AGAINST/NONE), in file order.
 sentiment  text, sentiment: SST-2 train.tsv, label 1 -> positive, 0 -> negative, in file order.
+lang       text, lang, source: the language identifier's rows, Latin-script text only (the other
+           scripts are told by their letters): en from the English abuse sets above (OLID,
+           Davidson, Kaggle, Fox News, HASOC, HatEval); ur-Latn from RUHSOLD (train,
+           validation) and the Roman Urdu sentiment set (UCI, its 80% part), less the rows
+           whose every word occurs in 30 or more English rows ("Thank you so much", "Nice",
+           "lol": those sets label by source, not by row). English rows come first, in source
+           order, then the Roman Urdu ones. TRAC is left out:
+           its English set holds Roman Hindi and its Hindi set English, unlabelled which.
 
 Nothing is dropped but rows with empty text. Standard library only, so it runs anywhere the
 data is.
 """
 import csv
 import json
+import re
+from collections import Counter
 import os
 import sys
 from pathlib import Path
@@ -109,6 +119,30 @@ def abuse(d):
                     yield row(r["Text"], f"trac2_{lang}", code, aggressive=int(cls in ("OAG", "CAG")))
 
 
+def latin(text):
+    """Whether most of the letters are Latin (as gavel's script rule decides)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters) * 2 > len(letters)
+
+
+def lang(d):
+    en, ur = [], []
+    for text, source, code, *_ in abuse(d):
+        if source in ("olid", "davidson", "kaggle", "fox", "hasoc", "tweeteval_hate", "ruhsold") and latin(text):
+            (ur if code == "ur-Latn" else en).append((text, code, source))
+    with open(d / "roman_urdu_sentiment_uci/roman_urdu_dataset_train80.csv", encoding="utf-8", newline="") as f:
+        for r in csv.reader(f):
+            if r and latin(r[0]):
+                ur.append((r[0], "ur-Latn", "roman_urdu_uci"))
+    # the Roman Urdu sets are labelled by source, not by row: a row whose every word is common
+    # English ("Thank you so much", "Nice", "lol") is English or no language, and is left out
+    words = lambda t: set(re.findall(r"[a-z]+", t.lower()))
+    counts = Counter(w for t, _, _ in en for w in words(t))
+    common = {w for w, c in counts.items() if c >= 30}
+    yield from en
+    yield from (row for row in ur if not words(row[0]) <= common)
+
+
 def stance(d):
     for r in tsv(d / "semeval2016_stance/train.utf8.tsv"):
         yield r["Tweet"], r["Target"], r["Stance"]
@@ -124,6 +158,7 @@ SETS = {
     "abuse": (["text", "source", "lang", "abusive", "hate", "aggressive"], abuse),
     "stance": (["text", "target", "stance"], stance),
     "sentiment": (["text", "sentiment"], sentiment),
+    "lang": (["text", "lang", "source"], lang),
 }
 
 

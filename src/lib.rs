@@ -4,7 +4,7 @@
 //! [`features`] (hashing, TF-IDF, sparse rows) → [`model`] (logistic heads, solver, file) →
 //! [`explain`] (each score split into n-gram contributions) → [`policy`] (scores to
 //! approve / review / reject, with the reason) → [`eval`] (metrics, curves, splits, reports);
-//! [`io`] reads and writes CSV/TSV/JSONL; [`serve`] puts the models behind HTTP (a
+//! [`langid`] names each comment's language (`lang`); [`io`] reads and writes CSV/TSV/JSONL; [`serve`] puts the models behind HTTP (a
 //! Perspective-compatible API and gavel's own), with moderators' decisions kept by
 //! [`feedback`].
 
@@ -17,6 +17,7 @@ pub mod features;
 pub mod feedback;
 pub mod inspect;
 pub mod io;
+pub mod langid;
 pub mod model;
 pub mod numeric;
 pub mod policy;

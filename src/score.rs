@@ -51,6 +51,8 @@ pub struct ScoreOptions {
     pub explain: usize,
     /// adds an `on_topic` column: the comment's similarity to its article
     pub articles: Option<Articles>,
+    /// adds a `lang` column: the comment's language (en, ur-Latn, ur-Arab, hi-Deva, other)
+    pub lang_id: Option<std::sync::Arc<crate::langid::LangId>>,
     /// a row whose text is longer, in bytes, is not scored (an error of that row)
     pub max_text_bytes: Option<usize>,
 }
@@ -66,6 +68,7 @@ impl Default for ScoreOptions {
             policy: None,
             explain: 0,
             articles: None,
+            lang_id: None,
             max_text_bytes: None,
         }
     }
@@ -123,6 +126,9 @@ pub fn score_stream_with(
     added.extend(model.spec.prediction_names());
     if opts.articles.is_some() {
         added.push("on_topic".into());
+    }
+    if opts.lang_id.is_some() {
+        added.push("lang".into());
     }
     if opts.policy.is_some() {
         added.extend(["decision".into(), "reason".into()]);
@@ -197,6 +203,7 @@ pub fn score_stream_with(
         let article = article_of(rec)?;
         ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
         let on_topic = article.map(|a| topic.vector(text).similarity(a));
+        let lang = opts.lang_id.as_ref().map(|l| l.detect(text));
         let decision = opts.policy.as_ref().map(|p| p.decide(out, on_topic));
         // the outputs whose scores flag the row: the policy's deciding rules, else the
         // model's own decisions; found only when they are explained
@@ -216,6 +223,7 @@ pub fn score_stream_with(
         Ok(RowOut {
             target: t,
             on_topic,
+            lang,
             cells,
         })
     };
@@ -292,6 +300,8 @@ struct RowOut {
     /// the head group that scored it
     target: usize,
     on_topic: Option<f64>,
+    /// the comment's language, with `--lang-id`
+    lang: Option<&'static str>,
     /// decision, reason and explanation, as asked
     cells: Vec<String>,
 }
@@ -363,6 +373,10 @@ impl Output<'_> {
                 }
                 if let Some(v) = row.on_topic {
                     extra.push((&added[next], Cell::Num(v)));
+                    next += 1;
+                }
+                if let Some(l) = row.lang {
+                    extra.push((&added[next], Cell::Text(l.to_string())));
                     next += 1;
                 }
                 for (name, cell) in added[next..].iter().zip(row.cells) {

@@ -5,6 +5,7 @@ use super::Ui;
 use anyhow::{bail, Result};
 use clap::Args;
 use gavel::io::{Format, RecordReader, RecordWriter};
+use gavel::langid::LangId;
 use gavel::model::file;
 use gavel::model::Model;
 use gavel::policy::{Policy, ON_TOPIC};
@@ -12,6 +13,7 @@ use gavel::score::{score_stream_with, Articles, OnError, ScoreOptions};
 use gavel::topic::Topic;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Args, Debug)]
 pub struct Cmd {
@@ -73,6 +75,10 @@ pub struct Cmd {
     /// The input column holding each comment's article id (with --articles)
     #[arg(long, default_value = "article")]
     pub article_id: String,
+    /// Add a 'lang' column (en, ur-Latn, ur-Arab, hi-Deva, other): the script of the comment's
+    /// letters, and for Latin script this language-identifier model (models/lang.gavel)
+    #[arg(long, value_name = "MODEL")]
+    pub lang_id: Option<PathBuf>,
 }
 
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
@@ -84,6 +90,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         let inputs = [Some(&cmd.model), cmd.input.as_ref(), cmd.policy.as_ref()];
         let inputs = inputs.into_iter().flatten();
         let inputs = inputs.chain(cmd.article.iter()).chain(cmd.articles.iter());
+        let inputs = inputs.chain(cmd.lang_id.iter());
         refuse_overwrite(inputs, out)?;
     }
     let mut model = file::load(&cmd.model)?;
@@ -126,6 +133,13 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         policy,
         explain: cmd.explain,
         articles: articles(cmd, &model, ui)?,
+        lang_id: match &cmd.lang_id {
+            Some(p) => Some(Arc::new(LangId::new(
+                file::load(p)?,
+                &p.display().to_string(),
+            )?)),
+            None => None,
+        },
         max_text_bytes: None,
     };
     let t0 = std::time::Instant::now();

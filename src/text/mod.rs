@@ -4,6 +4,7 @@ pub mod analyzer;
 pub mod deobfuscate;
 pub mod lexicon;
 pub mod normalize;
+pub mod script;
 pub mod stem;
 pub mod tokenize;
 
