@@ -51,9 +51,14 @@ $G train --data "$tmp/sentiment.csv" --text text --label sentiment --bits 20 --m
   -o models/sentiment.gavel
 
 # lang: the language identifier behind `score --lang-id` for Latin-script comments (en or
-# ur-Latn; other scripts are told by their letters). 2^18 buckets: ~3 MB
+# ur-Latn; other scripts are told by their letters), 2^18 buckets, ~3 MB; with the
+# identity-neutral sentences of both languages (models/identity_neutral.py --lang), so that
+# names of places, groups and faiths are seen in English as well as in Roman Urdu (in the
+# labelled sets they are mostly Roman Urdu)
 python3 models/prepare.py lang "$tmp/lang.csv"
-$G train --data "$tmp/lang.csv" --text text --label lang --positive ur-Latn --bits 18 --min-df 2 \
+python3 models/identity_neutral.py --lang "$tmp/lang.neutral.csv"
+{ cat "$tmp/lang.csv"; tail -n +2 "$tmp/lang.neutral.csv"; } > "$tmp/lang.all.csv"
+$G train --data "$tmp/lang.all.csv" --text text --label lang --positive ur-Latn --bits 18 --min-df 2 \
   -o models/lang.gavel
 
 # the cards' reports and cross-dataset figures (models/reports/)

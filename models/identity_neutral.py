@@ -6,6 +6,7 @@ columns of `prepare.py abuse` and every head 0 (abusive, hate, aggressive: a neu
 is none of them).
 
     python3 models/identity_neutral.py OUT.csv
+    python3 models/identity_neutral.py --lang OUT.csv   # text, lang, source: for models/lang.gavel
 
 The identities are those of data/identity_templates.csv; the sentences here are different
 from its templates, so the bias audit (gavel eval --bias) is not tested on training text.
@@ -79,19 +80,29 @@ TEMPLATES_UR = [
 ]
 
 
+def rows():
+    """(text, lang) of every sentence, English first."""
+    for _, adj, plural in IDENTITIES:
+        for t in TEMPLATES:
+            s = t.format(a=adj, P=plural, an=article(adj))
+            yield s[0].upper() + s[1:], "en"
+    for _, singular, plural in IDENTITIES_UR:
+        for t in TEMPLATES_UR:
+            s = t.format(s=singular, p=plural)
+            yield s[0].upper() + s[1:], "ur-Latn"
+
+
 def main():
-    out = Path(sys.argv[1])
+    lang = sys.argv[1:2] == ["--lang"]
+    out = Path(sys.argv[-1])
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["text", "source", "lang", "abusive", "hate", "aggressive"])
-        for _, adj, plural in IDENTITIES:
-            for t in TEMPLATES:
-                s = t.format(a=adj, P=plural, an=article(adj))
-                w.writerow([s[0].upper() + s[1:], "identity-neutral", "en", 0, 0, 0])
-        for _, singular, plural in IDENTITIES_UR:
-            for t in TEMPLATES_UR:
-                s = t.format(s=singular, p=plural)
-                w.writerow([s[0].upper() + s[1:], "identity-neutral", "ur-Latn", 0, 0, 0])
+        if lang:
+            w.writerow(["text", "lang", "source"])
+            w.writerows((text, code, "identity-neutral") for text, code in rows())
+        else:
+            w.writerow(["text", "source", "lang", "abusive", "hate", "aggressive"])
+            w.writerows((text, "identity-neutral", code, 0, 0, 0) for text, code in rows())
 
 
 if __name__ == "__main__":
