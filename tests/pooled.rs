@@ -41,15 +41,10 @@ fn pooled(dir: &Path) -> PathBuf {
     p
 }
 
-fn json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
-#[test]
-fn empty_cells_are_unlabelled_rows_of_that_head() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = pooled(dir.path());
-    let model = dir.path().join("m.gavel");
+/// The pooled file and a model of its two heads trained on it.
+fn trained(dir: &Path) -> (PathBuf, PathBuf) {
+    let data = pooled(dir);
+    let model = dir.join("m.gavel");
     util::gavel()
         .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
         .arg(&data)
@@ -57,6 +52,17 @@ fn empty_cells_are_unlabelled_rows_of_that_head() {
         .arg(&model)
         .assert()
         .success();
+    (data, model)
+}
+
+fn json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+#[test]
+fn empty_cells_are_unlabelled_rows_of_that_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, model) = trained(dir.path());
     // the model records how many rows each head learned from
     let out = util::gavel()
         .args(["inspect", "--json"])
@@ -228,15 +234,7 @@ fn cv_leaves_one_group_out() {
 #[test]
 fn eval_reads_the_label_columns_a_file_has() {
     let dir = tempfile::tempdir().unwrap();
-    let data = pooled(dir.path());
-    let model = dir.path().join("m.gavel");
-    util::gavel()
-        .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
-        .arg(&data)
-        .arg("-o")
-        .arg(&model)
-        .assert()
-        .success();
+    let (data, model) = trained(dir.path());
     let only = dir.path().join("only.csv");
     std::fs::write(
         &only,
