@@ -13,6 +13,13 @@ pub const LANGS: [&str; 5] = ["en", "ur-Latn", "ur-Arab", "hi-Deva", "other"];
 /// The output a language-identifier model must have: the probability of Roman Urdu/Hindi.
 const OUTPUT: &str = "p_ur-Latn";
 
+thread_local! {
+    /// The identifier's own per-thread scratch: its word memo belongs to its vectorizer, so
+    /// sharing [`ScoreScratch::with`]'s with the model being scored would clear both memos
+    /// on every comment.
+    static SCRATCH: std::cell::RefCell<ScoreScratch> = Default::default();
+}
+
 /// A language identifier: script rules, then the model for Latin-script text.
 pub struct LangId {
     model: Model,
@@ -49,7 +56,7 @@ impl LangId {
             Script::Other | Script::None => "other",
             Script::Latin => {
                 let mut p = [0.0];
-                ScoreScratch::with(|sc| self.model.score_into(text, 0, sc, &mut p));
+                SCRATCH.with(|sc| self.model.score_into(text, 0, &mut sc.borrow_mut(), &mut p));
                 if p[0] >= self.threshold {
                     "ur-Latn"
                 } else {
