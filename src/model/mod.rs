@@ -108,8 +108,8 @@ impl Model {
                 ));
             }
         }
-        let pairs = pair_tables(&vectorizer, &spec, &heads);
-        let quads = quad_tables(&vectorizer, &spec, &heads);
+        let pairs = side_by_side(&vectorizer, &spec, &heads, 1..=1);
+        let quads = side_by_side(&vectorizer, &spec, &heads, 2..=3);
         Ok(Model {
             vectorizer,
             spec,
@@ -157,8 +157,8 @@ impl Model {
             };
             self.heads.push(head);
         }
-        self.pairs = pair_tables(&self.vectorizer, &self.spec, &self.heads);
-        self.quads = quad_tables(&self.vectorizer, &self.spec, &self.heads);
+        self.pairs = side_by_side(&self.vectorizer, &self.spec, &self.heads, 1..=1);
+        self.quads = side_by_side(&self.vectorizer, &self.spec, &self.heads, 2..=3);
         self
     }
 
@@ -211,46 +211,13 @@ impl Model {
         sc.sums.clear();
         sc.sums.resize(2 * n, 0.0);
         let sums = &mut sc.sums;
+        let vz = &self.vectorizer;
         let norms = if let Some(pairs) = self.pairs.get(target) {
-            // one sigmoid head, the common case: two running sums, and each column's IDF and
-            // weight read together from one table
-            let mut two = [0.0f64; 2];
-            let vz = &self.vectorizer;
-            let counts = vz.counts(text, &mut sc.vec);
-            // the pairs are gathered in a loop of their own, whose independent loads overlap
-            // their cache misses; the sums then read them in order
-            sc.pairs.clear();
-            sc.pairs
-                .extend(counts.iter().map(|&(col, _)| pairs[col as usize]));
-            let entries = counts
-                .iter()
-                .zip(&sc.pairs)
-                .map(|(&(col, c), &[idf, w])| (col, c, idf, w));
-            let norms = vz.weigh_entries(entries, |_, fam, v, w| two[fam] += v as f64 * w as f64);
-            sums.copy_from_slice(&two);
-            norms
+            // one sigmoid head, the common case
+            side_by_side_sums(vz, pairs, text, &mut sc.vec, &mut sc.pairs, n, sums)
         } else if let Some(quads) = self.quads.get(target) {
-            // two or three sigmoid heads: the same, with the heads' weights in one row
-            let mut acc = [[0.0f64; 3]; 2];
-            let vz = &self.vectorizer;
-            let counts = vz.counts(text, &mut sc.vec);
-            sc.quads.clear();
-            sc.quads
-                .extend(counts.iter().map(|&(col, _)| quads[col as usize]));
-            let entries = counts
-                .iter()
-                .zip(&sc.quads)
-                .map(|(&(col, c), q)| (col, c, q[0], q));
-            let norms = vz.weigh_entries(entries, |_, fam, v, q| {
-                let v = v as f64;
-                for (a, &w) in acc[fam].iter_mut().zip(&q[1..]) {
-                    *a += v * w as f64;
-                }
-            });
-            for (f, a) in acc.iter().enumerate() {
-                sums[f * n..f * n + n].copy_from_slice(&a[..n]);
-            }
-            norms
+            // two or three sigmoid heads
+            side_by_side_sums(vz, quads, text, &mut sc.vec, &mut sc.quads, n, sums)
         } else {
             self.vectorizer
                 .visit_weights(text, &mut sc.vec, |col, fam, v| {
@@ -336,24 +303,50 @@ impl Model {
     }
 }
 
-/// Each one-sigmoid head's `[IDF, weight]` per column (see `Model::pairs`); empty for other
-/// models.
-fn pair_tables(vectorizer: &Vectorizer, spec: &Spec, heads: &[Head]) -> Vec<Vec<[f32; 2]>> {
-    if spec.heads_per_target() != 1 || spec.link().k() != 1 {
-        return Vec::new();
-    }
-    let idf = vectorizer.idf();
-    heads
+/// The scoring sums of [`Model::score_into`] (`sums[f * n + g]`: family `f`, head `g` of `n`)
+/// from a table holding each column's IDF and the heads' weights side by side, `[idf, w_1, …]`,
+/// so that a feature's are read from one cache line; returns the family norms. The rows are
+/// gathered into `rows` in a loop of their own, whose independent loads overlap their cache
+/// misses; the sums then read them in order.
+fn side_by_side_sums<const W: usize>(
+    vz: &Vectorizer,
+    table: &[[f32; W]],
+    text: &str,
+    vec: &mut VecScratch,
+    rows: &mut Vec<[f32; W]>,
+    n: usize,
+    sums: &mut [f64],
+) -> [f64; 2] {
+    let counts = vz.counts(text, vec);
+    rows.clear();
+    rows.extend(counts.iter().map(|&(col, _)| table[col as usize]));
+    let mut acc = [[0.0f64; W]; 2];
+    let entries = counts
         .iter()
-        .map(|h| idf.iter().zip(&h.weights).map(|(&i, &w)| [i, w]).collect())
-        .collect()
+        .zip(rows.iter())
+        .map(|(&(col, c), r)| (col, c, r[0], r));
+    let norms = vz.weigh_entries(entries, |_, fam, v, r| {
+        let v = v as f64;
+        for (a, &w) in acc[fam][1..].iter_mut().zip(&r[1..]) {
+            *a += v * w as f64;
+        }
+    });
+    for (f, a) in acc.iter().enumerate() {
+        sums[f * n..f * n + n].copy_from_slice(&a[1..=n]);
+    }
+    norms
 }
 
-/// Each target's `[IDF, w_1, w_2, w_3]` per column (see `Model::quads`; unused weights 0)
-/// for models of two or three sigmoid heads per target; empty for other models.
-fn quad_tables(vectorizer: &Vectorizer, spec: &Spec, heads: &[Head]) -> Vec<Vec<[f32; 4]>> {
+/// Per head group (one per target), each column's `[idf, w_1, …, w_per]` (unused weights 0)
+/// for models of `per` sigmoid heads per target, `per` in `fits`; empty for other models.
+fn side_by_side<const W: usize>(
+    vectorizer: &Vectorizer,
+    spec: &Spec,
+    heads: &[Head],
+    fits: std::ops::RangeInclusive<usize>,
+) -> Vec<Vec<[f32; W]>> {
     let per = spec.heads_per_target();
-    if !(2..=3).contains(&per) || spec.link().k() != 1 {
+    if !fits.contains(&per) || per >= W || spec.link().k() != 1 {
         return Vec::new();
     }
     let idf = vectorizer.idf();
@@ -362,11 +355,12 @@ fn quad_tables(vectorizer: &Vectorizer, spec: &Spec, heads: &[Head]) -> Vec<Vec<
         .map(|group| {
             (0..idf.len())
                 .map(|c| {
-                    let mut q = [idf[c], 0.0, 0.0, 0.0];
+                    let mut r = [0.0; W];
+                    r[0] = idf[c];
                     for (g, h) in group.iter().enumerate() {
-                        q[1 + g] = h.weights[c];
+                        r[1 + g] = h.weights[c];
                     }
-                    q
+                    r
                 })
                 .collect()
         })
