@@ -3,13 +3,7 @@
 
 mod util;
 
-use std::path::PathBuf;
-
-fn shipped(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(name)
-}
+use util::shipped;
 
 #[test]
 fn every_comment_gets_its_language_in_order() {

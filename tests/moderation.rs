@@ -5,11 +5,7 @@ mod util;
 use std::path::Path;
 use util::*;
 
-fn shipped(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(name)
-}
+use util::shipped;
 
 type Row = std::collections::HashMap<String, String>;
 

@@ -8,6 +8,13 @@ pub fn gavel() -> Command {
     assert_cmd::cargo::cargo_bin_cmd!("gavel")
 }
 
+/// A shipped file of `models/`.
+pub fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name)
+}
+
 /// A labelled CSV written for the tests: insults and polite comments, enough to learn from.
 pub fn toy_csv(dir: &Path) -> PathBuf {
     let mut s = String::from("id,comment,insult\n");
