@@ -268,6 +268,14 @@ pub struct TrainArgs {
     /// masks, split and repeated letters that spell a word of the abuse lexicon)
     #[arg(long)]
     pub no_deobfuscate: bool,
+    /// Leave Arabic-script and Devanagari spellings as written (default folds keyboard
+    /// letter variants, vowel marks, nukta and native digits)
+    #[arg(long)]
+    pub no_script_fold: bool,
+    /// Stem every comment, Roman Urdu/Hindi ones too (default: comments in Roman Urdu/Hindi
+    /// are not stemmed, and their words get a spelling key that joins "nahi/nahin/nai")
+    #[arg(long)]
+    pub stem_all: bool,
     /// Most Newton iterations per head
     #[arg(long, default_value_t = 100, value_parser = int_in::<1, 100_000>)]
     pub max_iter: usize,
@@ -301,6 +309,8 @@ impl TrainArgs {
                 char_ngrams: parse_range(&self.char_ngrams)?,
                 squash_elongations: !self.no_squash,
                 deobfuscate: !self.no_deobfuscate,
+                script_fold: !self.no_script_fold,
+                roman_urdu: !self.stem_all,
             },
             features: FeatureConfig {
                 bits: self.bits,

@@ -10,7 +10,7 @@ use super::align::token_spans;
 use crate::features::hashing::bucket;
 use crate::features::Vectorizer;
 use crate::text::tokenize::TokenKind;
-use crate::text::{Analyzer, GramBufs, GramSink, Scratch};
+use crate::text::{Analyzer, GramBufs, GramSink, Reading, Scratch};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -62,13 +62,14 @@ impl GramSink for Locate<'_> {
         a: &Analyzer,
         kind: TokenKind,
         tok: &str,
+        reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
     ) {
-        a.stem_token(kind, tok, form);
+        a.stem_token(kind, tok, reading, form);
         let t = self.token;
         let mut grams = Vec::new();
-        a.char_grams(kind, tok, chars, |g| grams.push(g.to_string()));
+        a.char_grams(kind, tok, reading, chars, |g| grams.push(g.to_string()));
         for g in grams {
             self.add(&g, true, t, 1);
         }

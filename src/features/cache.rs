@@ -3,6 +3,7 @@
 //! n-grams and hashed once, not at every occurrence. Bounded: when it holds [`CAPACITY`] words
 //! it starts over. It only memoises, so results are the same with it or without it.
 
+use crate::text::Reading;
 use rustc_hash::FxHashMap;
 
 /// Most distinct words held before the memo is cleared (a few MB per thread).
@@ -12,7 +13,8 @@ pub const CAPACITY: usize = 1 << 16;
 /// `(key, signed count)`, where the key is a hash bucket or a feature column.
 #[derive(Default)]
 pub struct WordCache {
-    map: FxHashMap<Box<str>, u32>,
+    /// per reading of a comment (a word's stem and n-grams depend on it): word → entry
+    map: [FxHashMap<Box<str>, u32>; 2],
     entries: Vec<Entry>,
     stems: String,
     feats: Vec<(u32, f32)>,
@@ -25,18 +27,20 @@ struct Entry {
 }
 
 impl WordCache {
-    /// The `(stem, char features)` of `word`, computed by `fill(stem_out, feats_out)` the first
-    /// time (it appends to both).
+    /// The `(stem, char features)` of `word` in a comment read as `reading`, computed by
+    /// `fill(stem_out, feats_out)` the first time (it appends to both).
     pub fn get(
         &mut self,
         word: &str,
+        reading: Reading,
         fill: impl FnOnce(&mut String, &mut Vec<(u32, f32)>),
     ) -> (&str, &[(u32, f32)]) {
-        let e = match self.map.get(word) {
+        let r = reading as usize;
+        let e = match self.map[r].get(word) {
             Some(&i) => self.entries[i as usize],
             None => {
                 if self.entries.len() >= CAPACITY {
-                    self.map.clear();
+                    self.map.iter_mut().for_each(|m| m.clear());
                     self.entries.clear();
                     self.stems.clear();
                     self.feats.clear();
@@ -47,7 +51,7 @@ impl WordCache {
                     stem: (s0 as u32, self.stems.len() as u32),
                     feats: (f0 as u32, self.feats.len() as u32),
                 };
-                self.map.insert(word.into(), self.entries.len() as u32);
+                self.map[r].insert(word.into(), self.entries.len() as u32);
                 self.entries.push(e);
                 e
             }
@@ -77,7 +81,7 @@ mod tests {
         let mut c = WordCache::default();
         let mut calls = 0;
         for _ in 0..3 {
-            let (s, f) = c.get("running", |s, f| {
+            let (s, f) = c.get("running", Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str("run");
                 f.push((7, 1.0));
@@ -85,6 +89,10 @@ mod tests {
             assert_eq!((s, f), ("run", &[(7, 1.0)][..]));
         }
         assert_eq!(calls, 1);
+        // the same word in a comment read another way is another entry
+        let (s, _) = c.get("running", Reading::Roman, |s, _| s.push_str("running"));
+        assert_eq!(s, "running");
+        assert_eq!(c.len(), 2);
     }
 
     #[test]
@@ -92,7 +100,7 @@ mod tests {
         let mut c = WordCache::default();
         for i in 0..CAPACITY + 10 {
             let w = format!("w{i}");
-            let (s, _) = c.get(&w, |s, _| s.push_str(&w));
+            let (s, _) = c.get(&w, Reading::Stemmed, |s, _| s.push_str(&w));
             assert_eq!(s, w);
         }
         assert!(c.len() <= CAPACITY);

@@ -5,7 +5,7 @@
 use super::cache::WordCache;
 use super::hashing::bucket;
 use crate::text::tokenize::TokenKind;
-use crate::text::{Analyzer, GramBufs, GramSink, Scratch};
+use crate::text::{Analyzer, GramBufs, GramSink, Reading, Scratch};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -205,20 +205,21 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
         a: &Analyzer,
         kind: TokenKind,
         tok: &str,
+        reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
     ) {
         let (bits, uni, key) = (self.bits, self.uni, self.key);
         match kind {
             TokenKind::Word | TokenKind::Hashtag => {
-                let (stem, feats) = self.cache.get(tok, |stem, feats| {
+                let (stem, feats) = self.cache.get(tok, reading, |stem, feats| {
                     let s0 = stem.len();
-                    a.stem_token(kind, tok, stem);
+                    a.stem_token(kind, tok, reading, stem);
                     if uni {
                         let (b, sign) = bucket(&stem.as_bytes()[s0..], false, bits);
                         feats.extend(key(b).map(|k| (k, sign)));
                     }
-                    a.char_grams(kind, tok, chars, |g| {
+                    a.char_grams(kind, tok, reading, chars, |g| {
                         let (b, sign) = bucket(g.as_bytes(), true, bits);
                         if let Some(k) = key(b) {
                             feats.push((k, sign));
@@ -231,7 +232,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
             }
             _ => {
                 let s0 = form.len();
-                a.stem_token(kind, tok, form);
+                a.stem_token(kind, tok, reading, form);
                 if uni {
                     self.buckets
                         .push(bucket(&form.as_bytes()[s0..], false, bits));

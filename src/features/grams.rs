@@ -5,7 +5,7 @@
 use super::hashing::bucket;
 use super::vectorizer::Vectorizer;
 use crate::text::tokenize::TokenKind;
-use crate::text::{Analyzer, Family, GramBufs, GramSink, Scratch};
+use crate::text::{Analyzer, Family, GramBufs, GramSink, Reading, Scratch};
 
 type KeptGrams = Vec<(u32, Box<str>)>;
 
@@ -14,7 +14,8 @@ type KeptGrams = Vec<(u32, Box<str>)>;
 /// [`GramMemo::drain_char_grams`]; and its per-text buffers.
 #[derive(Default)]
 pub struct GramMemo {
-    map: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// per reading of a comment (a word's stem and n-grams depend on it): token → entry
+    map: [rustc_hash::FxHashMap<Box<str>, u32>; 2],
     /// per token: its stem, and its char n-grams in kept columns as `(column, n-gram)`
     entries: Vec<(Box<str>, KeptGrams)>,
     /// per token: occurrences since the last drain
@@ -63,6 +64,7 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
         a: &Analyzer,
         kind: TokenKind,
         tok: &str,
+        reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
     ) {
@@ -74,13 +76,14 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
         } = &mut *self.memo;
         let (v, keep) = (self.v, &self.keep);
         // a token's text determines its kind (placeholders hold `<`, hashtags `#`)
+        let map = &mut map[reading as usize];
         let i = match map.get(tok) {
             Some(&i) => i,
             None => {
                 let mut stem = String::new();
-                a.stem_token(kind, tok, &mut stem);
+                a.stem_token(kind, tok, reading, &mut stem);
                 let mut kept = Vec::new();
-                a.char_grams(kind, tok, chars, |g| {
+                a.char_grams(kind, tok, reading, chars, |g| {
                     let (b, _) = bucket(g.as_bytes(), true, v.config.bits);
                     if let Some(c) = v.column_of(b).filter(|&c| keep(c)) {
                         kept.push((c, Box::from(g)));

@@ -3,6 +3,8 @@
 
 use super::deobfuscate::deobfuscate_into;
 use super::normalize::normalize_into;
+use super::roman::{is_roman_urdu, roman_key};
+use super::script_fold::{fold_scripts_into, needs_fold};
 use super::stem::Stemmer;
 use super::tokenize::{tokenize_into, TokenKind, Tokens};
 use crate::error::{Error, Result};
@@ -26,6 +28,16 @@ pub struct TextConfig {
     /// true; models written before it existed read as false, so they score as they did.
     #[serde(default)]
     pub deobfuscate: bool,
+    /// Fold the spelling variants of the Arabic script (Urdu) and of Devanagari (Hindi):
+    /// keyboard letter forms, vowel marks, nukta, native digits (`script_fold.rs`). Default
+    /// true; models written before it read as false.
+    #[serde(default)]
+    pub script_fold: bool,
+    /// Read comments written in Roman Urdu/Hindi as such (`roman.rs`): their words are not
+    /// stemmed, and each also gets a spelling key among its char n-grams. Default true;
+    /// models written before it read as false (every comment stemmed).
+    #[serde(default)]
+    pub roman_urdu: bool,
 }
 
 impl Default for TextConfig {
@@ -36,6 +48,8 @@ impl Default for TextConfig {
             char_ngrams: (2, 5),
             squash_elongations: true,
             deobfuscate: true,
+            script_fold: true,
+            roman_urdu: true,
         }
     }
 }
@@ -67,6 +81,15 @@ pub const LONG_TOKEN: usize = 128;
 /// Bytes at each end of a long token that its char n-grams are taken from.
 pub const TOKEN_EDGE: usize = 64;
 
+/// How the words of one comment are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// stemmed with the configured stemmer (English, or another language)
+    Stemmed,
+    /// Roman Urdu/Hindi: kept as written, each with its spelling key
+    Roman,
+}
+
 /// Which family an n-gram belongs to; the families hash with different seeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
@@ -88,6 +111,7 @@ impl Family {
 #[derive(Default)]
 pub struct Scratch {
     normalized: String,
+    folded: String,
     deobfuscated: String,
     tokens: Tokens,
     /// each token's form for word n-grams, back to back, token `i` ending at `form_ends[i]`
@@ -109,15 +133,16 @@ pub struct GramBufs {
 /// n-grams. Counting for training and scoring, explaining, the reverse dictionary and topic
 /// vectors are each one of these.
 pub trait GramSink {
-    /// Token `tok` of `kind`: the sink appends the token's form for word n-grams to `form`
-    /// (its stem for a word: [`Analyzer::stem_token`], or the same from a memo), and takes
-    /// what else it wants of the token here (its char n-grams: [`Analyzer::char_grams`] with
-    /// `chars`).
+    /// Token `tok` of `kind`, in a comment read as `reading`: the sink appends the token's
+    /// form for word n-grams to `form` (its stem for a word: [`Analyzer::stem_token`], or the
+    /// same from a memo, which must tell the readings apart), and takes what else it wants of
+    /// the token here (its char n-grams: [`Analyzer::char_grams`] with `chars`).
     fn token(
         &mut self,
         analyzer: &Analyzer,
         kind: TokenKind,
         tok: &str,
+        reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
     );
@@ -148,6 +173,7 @@ impl Analyzer {
     /// or more forms (up to the configured size) to `sink.word_gram`.
     pub fn walk(&self, text: &str, sc: &mut Scratch, from: usize, sink: &mut impl GramSink) {
         self.tokenize(text, sc);
+        let reading = self.reading(&sc.tokens);
         let Scratch {
             tokens,
             forms,
@@ -159,7 +185,7 @@ impl Analyzer {
         forms.clear();
         form_ends.clear();
         for (kind, tok) in tokens.iter() {
-            sink.token(self, kind, tok, forms, chars);
+            sink.token(self, kind, tok, reading, forms, chars);
             form_ends.push(forms.len());
         }
         self.word_grams(forms, form_ends, from, gram, |g, first, n| {
@@ -177,11 +203,12 @@ impl Analyzer {
                 a: &Analyzer,
                 kind: TokenKind,
                 tok: &str,
+                reading: Reading,
                 form: &mut String,
                 chars: &mut GramBufs,
             ) {
-                a.stem_token(kind, tok, form);
-                a.char_grams(kind, tok, chars, |g| (self.0)(Family::Char, g));
+                a.stem_token(kind, tok, reading, form);
+                a.char_grams(kind, tok, reading, chars, |g| (self.0)(Family::Char, g));
             }
             fn word_gram(&mut self, gram: &str, _: usize, _: usize) {
                 (self.0)(Family::Word, gram)
@@ -193,6 +220,10 @@ impl Analyzer {
     /// Normalises and tokenizes `text` into `sc`; returns the tokens.
     pub fn tokenize<'s>(&self, text: &str, sc: &'s mut Scratch) -> &'s Tokens {
         normalize_into(text, &mut sc.normalized);
+        if self.config.script_fold && needs_fold(&sc.normalized) {
+            fold_scripts_into(&sc.normalized, &mut sc.folded);
+            std::mem::swap(&mut sc.normalized, &mut sc.folded);
+        }
         let clean = if self.config.deobfuscate {
             deobfuscate_into(&sc.normalized, &mut sc.deobfuscated);
             &sc.deobfuscated
@@ -203,15 +234,25 @@ impl Analyzer {
         &sc.tokens
     }
 
+    /// How the words of tokenized `tokens` are read: as Roman Urdu/Hindi when the config
+    /// says so and the comment is in it, else stemmed.
+    pub fn reading(&self, tokens: &Tokens) -> Reading {
+        if self.config.roman_urdu && is_roman_urdu(tokens) {
+            Reading::Roman
+        } else {
+            Reading::Stemmed
+        }
+    }
+
     /// Whether word unigrams are features.
     pub fn word_unigrams(&self) -> bool {
         self.config.word_ngrams.0 == 1
     }
 
-    /// Appends the form of a token that word n-grams use: its stem for a word (a word longer
-    /// than [`LONG_TOKEN`] bytes is kept as it is), else itself.
-    pub fn stem_token(&self, kind: TokenKind, tok: &str, out: &mut String) {
-        if kind == TokenKind::Word && tok.len() <= LONG_TOKEN {
+    /// Appends the form of a token that word n-grams use: its stem for a word in a stemmed
+    /// comment (a word longer than [`LONG_TOKEN`] bytes is kept as it is), else itself.
+    pub fn stem_token(&self, kind: TokenKind, tok: &str, reading: Reading, out: &mut String) {
+        if kind == TokenKind::Word && tok.len() <= LONG_TOKEN && reading == Reading::Stemmed {
             self.stemmer.stem_into(tok, out);
         } else {
             out.push_str(tok);
@@ -253,23 +294,37 @@ impl Analyzer {
     }
 
     /// Char n-grams of one token inside `<…>` boundaries: words and hashtag bodies have them,
-    /// other tokens none. They depend on the token alone. A token longer than [`LONG_TOKEN`]
-    /// bytes gives the n-grams of `<` and its first [`TOKEN_EDGE`] bytes, then those of its
-    /// last [`TOKEN_EDGE`] bytes and `>`.
+    /// other tokens none. They depend on the token and the comment's reading alone. A token
+    /// longer than [`LONG_TOKEN`] bytes gives the n-grams of `<` and its first [`TOKEN_EDGE`]
+    /// bytes, then those of its last [`TOKEN_EDGE`] bytes and `>`. A word of a comment read
+    /// as Roman Urdu/Hindi then gives its spelling key (`~nai`, [`roman_key`]).
     pub fn char_grams(
         &self,
         kind: TokenKind,
         tok: &str,
+        reading: Reading,
         bufs: &mut GramBufs,
         mut emit: impl FnMut(&str),
     ) {
-        let GramBufs { gram, bounds } = bufs;
         let word = match kind {
             _ if self.config.char_ngrams.0 == 0 => return,
             TokenKind::Word => tok,
             TokenKind::Hashtag => &tok[1..],
             _ => return,
         };
+        self.surface_grams(word, bufs, &mut emit);
+        if reading == Reading::Roman && kind == TokenKind::Word && word.len() <= LONG_TOKEN {
+            bufs.gram.clear();
+            roman_key(word, &mut bufs.gram);
+            if !bufs.gram.is_empty() {
+                emit(&bufs.gram);
+            }
+        }
+    }
+
+    /// The char n-grams of `word` as written.
+    fn surface_grams(&self, word: &str, bufs: &mut GramBufs, mut emit: impl FnMut(&str)) {
+        let GramBufs { gram, bounds } = bufs;
         if word.len() <= LONG_TOKEN {
             return self.grams_of(Some('<'), word, Some('>'), gram, bounds, &mut emit);
         }

@@ -101,6 +101,11 @@ fn undo_token(tok: &str) -> Option<String> {
     if letters < 1 || cand == core {
         return if repeats { resolve(&cand) } else { None };
     }
+    if cand.chars().count() < 3 {
+        // two letters with a dot or mask between them are an abbreviation (`a.s`, the
+        // honorific after a prophet's name in Roman Urdu; `u.s`), not a disguised word
+        return None;
+    }
     let word = resolve(&cand)?;
     let start = tok.find(core).unwrap_or(0);
     Some(format!(
@@ -421,6 +426,10 @@ mod tests {
             "C# and F# are languages; 3*4 = 12",
             "the 1st of may, 24/7 service",
             "i am so happy, good news",
+            // two letters and a dot: an abbreviation, not a disguised word (Roman Urdu rows
+            // of RUHSOLD and the UCI set once had `a.s` read as `ass`)
+            "hazrat ali a.s ne farmaya",
+            "the u.s delegation",
         ] {
             assert_eq!(d(s), normalize(s), "{s}");
         }

@@ -4,8 +4,10 @@ pub mod analyzer;
 pub mod deobfuscate;
 pub mod lexicon;
 pub mod normalize;
+pub mod roman;
 pub mod script;
+pub mod script_fold;
 pub mod stem;
 pub mod tokenize;
 
-pub use analyzer::{Analyzer, Family, GramBufs, GramSink, Scratch, TextConfig};
+pub use analyzer::{Analyzer, Family, GramBufs, GramSink, Reading, Scratch, TextConfig};

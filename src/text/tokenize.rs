@@ -48,6 +48,13 @@ impl Tokens {
     pub fn iter(&self) -> impl Iterator<Item = (TokenKind, &str)> + '_ {
         (0..self.len()).map(move |i| self.get(i))
     }
+    /// Each token's kind and bytes, without the char-boundary checks of [`Tokens::iter`].
+    pub fn iter_bytes(&self) -> impl Iterator<Item = (TokenKind, &[u8])> + '_ {
+        let b = self.text.as_bytes();
+        self.spans
+            .iter()
+            .map(move |&(k, s, e)| (k, &b[s as usize..e as usize]))
+    }
     fn push_placeholder(&mut self, kind: TokenKind, text: &str) {
         let s = self.text.len() as u32;
         self.text.push_str(text);
