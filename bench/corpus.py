@@ -4,7 +4,7 @@
     python3 bench/corpus.py score N OUT.csv    # id,text: N comments, the texts of every set in turn
     python3 bench/corpus.py train N OUT.csv    # text,abusive: N labelled rows of the abuse sets
 
-The texts are read in a fixed order (OLID, Davidson, Kaggle train+test, Fox News, SemEval,
+The English texts are read in a fixed order (OLID, Davidson, Kaggle train+test, Fox News, SemEval,
 SST-2) and repeated until N rows, so the same N gives the same bytes. Standard library only.
 """
 import csv
@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "models"))
-from prepare import abuse, data_dir  # noqa: E402
+from prepare import data_dir, english_abuse  # noqa: E402
 
 csv.field_size_limit(10**9)
 
 
 def all_texts():
-    out = [t for t, _, _ in abuse(data_dir()) if t.strip()]
+    out = [t for t, _, _ in english_abuse(data_dir()) if t.strip()]
     d = data_dir()
     with open(d / "semeval2016_stance/train.utf8.tsv", encoding="utf-8", newline="") as f:
         out += [r["Tweet"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
@@ -38,7 +38,7 @@ def main():
                 w.writerow([i, t])
         elif kind == "train":
             w.writerow(["text", "abusive"])
-            rows = [(t, y) for t, y, _ in abuse(data_dir()) if t.strip()]
+            rows = [(t, y) for t, y, _ in english_abuse(data_dir()) if t.strip()]
             for t, y in itertools.islice(itertools.cycle(rows), n):
                 w.writerow([t, y])
         else:

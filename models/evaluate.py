@@ -12,8 +12,9 @@ then runs the cross-dataset tests:
   source's 20%, for the sources that label abuse;
 - stance: leave one target out (trained on the other four targets, the held-out target scored
   with `--any-target`);
-- sentiment: the SST-2 model on the SemEval-2016 tweets that carry a POSITIVE or NEGATIVE
-  sentiment label (a second domain);
+- sentiment: each source left out (trained on the others), the previous recipe (SST-2 alone)
+  on the same held-out SST-2 rows, and the shipped model on the SemEval-2016 tweets that carry
+  a POSITIVE or NEGATIVE sentiment label (a second domain);
 - all three on the project's own demo set where it has labels (data/demo_comments.csv).
 
 Writes models/reports/<name>.md and .json (`gavel eval`, without example comments for the
@@ -35,7 +36,7 @@ DEMO = ROOT / "data/demo_comments.csv"
 ABUSE = ["-q", "train", "--text", "text", "--labels", "abusive", "--bits", "20", "--min-df", "2", "--c", "2"]
 STANCE = ["-q", "train", "--text", "text", "--target", "target", "--label", "stance", "--bits", "20", "--min-df", "2"]
 LANG = ["-q", "train", "--text", "text", "--label", "lang", "--positive", "ur-Latn", "--bits", "18", "--min-df", "2"]
-SENTIMENT = ["-q", "train", "--text", "text", "--label", "sentiment", "--bits", "20", "--min-df", "2"]
+SENTIMENT = ["-q", "train", "--text", "text", "--label", "sentiment", "--bits", "20", "--min-df", "2", "--c", "8"]
 
 
 def gavel(*args):
@@ -138,11 +139,58 @@ def stance():
     return rows
 
 
+def sentiment_scores(model, data):
+    """Per source of `data` (and over all rows): accuracy, macro-F1, macro-recall over the
+    classes the source labels, and the two-way accuracy on its positive and negative rows
+    (the larger of p_positive and p_negative: what a user who wants two classes reads)."""
+    scored = TMP / f"{Path(model).stem}--{Path(data).stem}.scored.csv"
+    gavel("-q", "score", "--model", rel(model), rel(data), "-o", rel(scored))
+    by = {}
+    for r in csv.DictReader(open(scored, encoding="utf-8", newline="")):
+        for key in {r.get("source", "all"), "all"}:
+            by.setdefault(key, []).append(r)
+    out = {}
+    for key, rows in by.items():
+        classes = sorted({r["sentiment"] for r in rows})
+        f1s, recalls = [], []
+        for c in classes:
+            tp = sum(r["sentiment"] == c and r["pred_sentiment"] == c for r in rows)
+            pred = sum(r["pred_sentiment"] == c for r in rows)
+            true = sum(r["sentiment"] == c for r in rows)
+            p, rc = (tp / pred if pred else 0.0), tp / true
+            recalls.append(rc)
+            f1s.append(2 * p * rc / (p + rc) if p + rc else 0.0)
+        polar = [r for r in rows if r["sentiment"] in ("positive", "negative")]
+        # a two-class model has p_positive only
+        neg = lambda r: float(r["p_negative"]) if "p_negative" in r else 1 - float(r["p_positive"])
+        two = sum((float(r["p_positive"]) > neg(r)) == (r["sentiment"] == "positive") for r in polar)
+        out[key] = {"rows": len(rows), "classes": classes,
+                    "accuracy": sum(r["sentiment"] == r["pred_sentiment"] for r in rows) / len(rows),
+                    "macro_f1": sum(f1s) / len(f1s), "macro_recall": sum(recalls) / len(recalls),
+                    "two_way_accuracy": two / len(polar) if polar else None}
+    return out
+
+
 def sentiment():
-    tr, te = split(TMP / "sentiment.csv", "sentiment", "sentiment")
+    """The three-class model: held-out 20% by source; each source left out; the held-out rows
+    by the previous recipe (SST-2 alone, two classes) on the same split; and a second domain
+    (SemEval-2016 tweets with a POSITIVE or NEGATIVE label)."""
+    data = TMP / "sentiment.csv"
+    tr, te = split(data, "source,sentiment", "sentiment")
     model = TMP / "sentiment.heldout.gavel"
     train(SENTIMENT, tr, model)
-    publish(model, te, "sentiment", "--no-examples")
+    publish(model, te, "sentiment", "--no-examples", "--by", "source")
+    held = sentiment_scores(model, te)
+    sources = sorted(k for k in held if k != "all")
+    left_out = {}
+    for s in sources:
+        m = TMP / f"sentiment.without.{s}.gavel"
+        train(SENTIMENT, rows_where(data, TMP / "sentiment.others.csv", lambda r, s=s: r["source"] != s), m)
+        left_out[s] = sentiment_scores(m, rows_where(data, TMP / "sentiment.held.csv",
+                                                     lambda r, s=s: r["source"] == s))["all"]
+    previous = TMP / "sentiment.previous.gavel"
+    train(SENTIMENT, rows_where(tr, TMP / "sentiment.train.sst2.csv", lambda r: r["source"] == "sst2"), previous)
+    prev = sentiment_scores(previous, te)
     # SemEval-2016 tweets with a POSITIVE or NEGATIVE sentiment label, as text,sentiment
     tweets = TMP / "sentiment.semeval.csv"
     with open(tweets, "w", encoding="utf-8", newline="") as o:
@@ -153,10 +201,12 @@ def sentiment():
         for r in tsv(data_dir() / "semeval2016_stance/train.utf8.tsv"):
             if r["Sentiment"] in ("POSITIVE", "NEGATIVE"):
                 w.writerow([r["Tweet"], r["Sentiment"].lower()])
-    rep = publish(ROOT / "models/sentiment.gavel", tweets, "sentiment-semeval-tweets", "--no-examples")
-    within = evaluate(model, te)
-    return [(name, metric(r, "accuracy"), metric(r, "macro_f1"), metric(r, "roc_auc"))
-            for name, r in (("SST-2 held-out 20% (same domain)", within), ("SemEval-2016 tweets (2,725)", rep))]
+    publish(ROOT / "models/sentiment.gavel", tweets, "sentiment-semeval-tweets", "--no-examples")
+    semeval = sentiment_scores(ROOT / "models/sentiment.gavel", tweets)["all"]
+    result = {"held_out": held, "left_out": left_out, "previous_recipe": prev,
+              "semeval_tweets": semeval}
+    (OUT / "sentiment-sources.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+    return result
 
 
 def lang():
@@ -230,12 +280,31 @@ def main():
     for t, w, fa, mf, auc in st:
         md.append(f"| {t} | {f(w)} | {f(fa)} | {f(mf)} | {f(auc)} |")
     md += ["",
-           "## sentiment: movie reviews to tweets",
+           "## sentiment: each source left out, and tweets",
            "",
-           "| test set | accuracy | macro-F1 | ROC-AUC |",
-           "|---|---|---|---|"]
-    for name, acc, mf, auc in se:
-        md.append(f"| {name} | {f(acc)} | {f(mf)} | {f(auc)} |")
+           "Accuracy, macro-F1 and macro-recall (TweetEval's official score) over the classes each source "
+           "labels (SST-2: negative and positive only), and the two-way accuracy on the positive and negative "
+           "rows (the larger of p_positive and p_negative). `held out`: the recipe trained on every source's "
+           "80%, tested on the 20%; `left out`: trained on the other sources only, tested on all of the "
+           "source's rows; `previous recipe`: SST-2's 80% alone, two classes, as shipped before.",
+           "",
+           "| test rows | trained on | rows | accuracy | macro-F1 | macro-recall | two-way accuracy |",
+           "|---|---|---|---|---|---|---|"]
+    cell = lambda v: "–" if v is None else f(v)
+    for s_ in sorted(se["held_out"]):
+        r = se["held_out"][s_]
+        md.append(f"| {s_} 20% | every source's 80% | {r['rows']:,} | {f(r['accuracy'])} | {f(r['macro_f1'])} | "
+                  f"{f(r['macro_recall'])} | {cell(r['two_way_accuracy'])} |")
+    for s_ in sorted(se["previous_recipe"]):
+        r = se["previous_recipe"][s_]
+        md.append(f"| {s_} 20% | previous recipe: sst2 80% | {r['rows']:,} | {f(r['accuracy'])} | "
+                  f"{f(r['macro_f1'])} | {f(r['macro_recall'])} | {cell(r['two_way_accuracy'])} |")
+    for s_, r in sorted(se["left_out"].items()):
+        md.append(f"| {s_}, all rows | the other sources | {r['rows']:,} | {f(r['accuracy'])} | {f(r['macro_f1'])} | "
+                  f"{f(r['macro_recall'])} | {cell(r['two_way_accuracy'])} |")
+    r = se["semeval_tweets"]
+    md.append(f"| SemEval-2016 tweets, positive or negative | shipped model | {r['rows']:,} | {f(r['accuracy'])} | "
+              f"{f(r['macro_f1'])} | {f(r['macro_recall'])} | {cell(r['two_way_accuracy'])} |")
     md += ["",
            "## lang: sources it never saw",
            "",

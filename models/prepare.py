@@ -16,9 +16,12 @@ abuse      text, source, lang, abusive, hate, aggressive (0/1; empty where the s
              Kaggle insults (train.csv and test_with_solutions.csv): Insult -> abusive
              Fox News comments: label 1 (hateful) -> abusive 1, 0 -> 0
              HASOC 2019 en: task_1 HOF -> abusive 1, NOT -> 0; task_2 HATE -> hate 1, else 0
-             TweetEval hate (train, val): hate label; hate 1 -> abusive 1 (hate 0: abusive
-               unknown, since a post that is not hateful may still be offensive)
+             TweetEval hate (train, val): hate label only; abusive unknown (a post that is
+               not hateful may still be offensive)
              RUHSOLD task 1 (train, validation): label 0 (abusive) -> abusive 1, 1 -> 0
+             Roman Urdu sentiment (UCI, 80% part), Positive and Neutral rows -> abusive 0;
+               hate, aggressive unknown (ordinary Roman Urdu, so that the language is no cue
+               of abuse; Negative rows left out, some insult)
              TRAC-1, TRAC-2 (en, hi; train, dev): OAG/CAG -> aggressive 1, NAG -> 0; abusive
                unknown (mapping OAG -> abusive 1, NAG -> 0 was measured and rejected: it
                teaches p_abusive that naming a nation or a faith in a political thread is
@@ -27,7 +30,14 @@ abuse      text, source, lang, abusive, hate, aggressive (0/1; empty where the s
            Urdu/Hindi, as gavel's `lang` output names them).
 stance     text, target, stance: SemEval-2016 Task 6 train.utf8.tsv (Tweet, Target, Stance
            FAVOR/AGAINST/NONE), in file order.
-sentiment  text, sentiment: SST-2 train.tsv, label 1 -> positive, 0 -> negative, in file order.
+sentiment  text, source, lang, sentiment (negative / neutral / positive), in this order: SST-2
+           train.tsv (label 1 -> positive, 0 -> negative; en), the TweetEval sentiment
+           validation tweets (0 negative, 1 neutral, 2 positive; en) and the Roman Urdu
+           sentiment set (UCI, its 80% part: Positive / Negative / Neutral, the upstream typo
+           "Neative" read as negative; ur-Latn). SST-2 has two classes because its makers left
+           the neutral sentences out, not because its phrases cannot be neutral: its rows keep
+           their label, and the neutral class is learnt from the three-class sources (the
+           class weights balance the three classes; models/README.md).
 lang       text, lang, source: the language identifier's rows, Latin-script text only (the other
            scripts are told by their letters): en from the English abuse sets above (OLID,
            Davidson, Kaggle, Fox News, HASOC, HatEval); ur-Latn from RUHSOLD (train,
@@ -104,6 +114,14 @@ def abuse(d):
             if line.strip():
                 text, y = line.rsplit("\t", 1)
                 yield row(text, "ruhsold", "ur-Latn", int(y.strip() == "0"))
+    # ordinary Roman Urdu: the UCI sentiment set's positive and neutral rows (news sentences,
+    # greetings, reviews) as neither abusive, hateful nor aggressive; without them the only
+    # non-abusive Roman Urdu is RUHSOLD's and TRAC's, and the language itself reads as a cue
+    # of abuse (models/README.md). Its negative rows are left out: some of them insult.
+    with open(d / "roman_urdu_sentiment_uci/roman_urdu_dataset_train80.csv", encoding="utf-8", newline="") as f:
+        for r in csv.reader(f):
+            if r[1].strip() in ("Positive", "Neutral"):
+                yield row(r[0], "roman_urdu_uci", "ur-Latn", 0)
     for lang, code in (("en", "en"), ("hi", "ur-Latn")):
         for part in ("train", "dev"):
             with open(d / f"trac1/agr_{lang}_{part}.csv", encoding="utf-8", newline="") as f:
@@ -151,13 +169,21 @@ def stance(d):
 def sentiment(d):
     # the file has CRLF line ends: strip the CR the TSV reader leaves on the last field
     for r in tsv(d / "sst2/train.tsv"):
-        yield r["sentence"].rstrip("\r"), {"1": "positive", "0": "negative"}[r["label"].strip()]
+        yield r["sentence"].rstrip("\r"), "sst2", "en", {"1": "positive", "0": "negative"}[r["label"].strip()]
+    te = d / "tweeteval_sentiment"
+    names = {"0": "negative", "1": "neutral", "2": "positive"}
+    for text, label in zip(lines(te / "val_text.txt"), lines(te / "val_labels.txt"), strict=True):
+        yield text, "tweeteval_sentiment", "en", names[label.strip()]
+    names = {"Positive": "positive", "Negative": "negative", "Neative": "negative", "Neutral": "neutral"}
+    with open(d / "roman_urdu_sentiment_uci/roman_urdu_dataset_train80.csv", encoding="utf-8", newline="") as f:
+        for r in csv.reader(f):
+            yield r[0], "roman_urdu_uci", "ur-Latn", names[r[1].strip()]
 
 
 SETS = {
     "abuse": (["text", "source", "lang", "abusive", "hate", "aggressive"], abuse),
     "stance": (["text", "target", "stance"], stance),
-    "sentiment": (["text", "sentiment"], sentiment),
+    "sentiment": (["text", "source", "lang", "sentiment"], sentiment),
     "lang": (["text", "lang", "source"], lang),
 }
 

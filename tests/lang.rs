@@ -75,6 +75,6 @@ fn a_model_that_is_not_a_language_identifier_is_refused() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "is not a language identifier: its outputs are p_positive",
+            "is not a language identifier: its outputs are p_negative",
         ));
 }

@@ -287,10 +287,38 @@ fn identity_bias_audit_holds_for_the_shipped_model_and_catches_a_biased_one() {
     assert!(ids.len() >= 20);
     for i in ids {
         assert!(i["neutral_fpr"].as_f64().unwrap() <= 0.05, "{i}");
-        // neutral mentions rank below the other identities' abuse, in either language; the
-        // margin is thinner than in English alone, because Roman Urdu abuse without slurs
-        // ("... bilkul bekaar kachra hain") scores low (models/README.md, known limits)
-        assert!(i["bpsn_auc"].as_f64().unwrap() > 0.8, "{i}");
+    }
+    // neutral mentions rank below the other identities' abuse in the same language. Across
+    // languages they do not always: Roman Urdu abuse without slurs ("... bilkul bekaar kachra
+    // hain") scores below English neutral sentences (models/README.md, known limits)
+    let text = std::fs::read_to_string(data.join("identity_templates.csv")).unwrap();
+    let header = text.lines().next().unwrap();
+    for lang in ["en", "ur-Latn"] {
+        let rows: Vec<&str> = text
+            .lines()
+            .skip(1)
+            .filter(|l| l.ends_with(&format!(",{lang}")))
+            .collect();
+        assert!(rows.len() > 500, "{lang}: {} rows", rows.len());
+        let part = d.path().join(format!("{lang}.csv"));
+        std::fs::write(&part, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+        let out = d.path().join(format!("shipped-{lang}"));
+        gavel()
+            .args(["-q", "eval", "--bias", "--format", "json", "--out"])
+            .arg(&out)
+            .arg("--model")
+            .arg(shipped("abuse.gavel"))
+            .arg("--policy")
+            .arg(shipped("policy.toml"))
+            .arg("--data")
+            .arg(&part)
+            .assert()
+            .success();
+        let rep: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+        for i in rep["identities"].as_array().unwrap() {
+            assert!(i["bpsn_auc"].as_f64().unwrap() > 0.8, "{lang}: {i}");
+        }
     }
     // a model that learned one group's name as the mark of abuse: its abusive rows are its
     // neutral rows with the group named

@@ -86,18 +86,30 @@ fn the_abuse_model_separates_the_demo_sets_abuse() {
     assert!(auc >= 0.9, "ROC-AUC on the demo set {auc}");
 }
 
+/// Praise and complaint in English and in Roman Urdu, and a plain statement of fact.
 #[test]
 fn sentiment_reads_plain_praise_and_complaint() {
     let rows = score(
         &["--model", &model("sentiment.gavel")],
-        "text\n\"a wonderful, moving film with a brilliant cast\"\n\"a dull, lifeless and boring mess\"\n",
+        "text\n\"a wonderful, moving film with a brilliant cast\"\n\"a dull, lifeless and boring mess\"\n\
+         \"bohat acha kaam kiya, shukriya\"\n\"bilkul bekar cheez hai, paise zaya ho gaye\"\n\
+         \"the meeting is on tuesday at the ministry\"\n",
     );
     assert!(p(&rows[0], "p_positive") > 0.9, "{rows:?}");
-    assert!(p(&rows[1], "p_positive") < 0.1, "{rows:?}");
+    assert!(p(&rows[1], "p_negative") > 0.9, "{rows:?}");
+    let pred: Vec<&str> = rows.iter().map(|r| &*r["pred_sentiment"]).collect();
     assert_eq!(
-        (&*rows[0]["pred_sentiment"], &*rows[1]["pred_sentiment"]),
-        ("positive", "negative")
+        pred,
+        ["positive", "negative", "positive", "negative", "neutral"],
+        "{rows:?}"
     );
+    for r in &rows {
+        let sum: f64 = ["p_negative", "p_neutral", "p_positive"]
+            .iter()
+            .map(|o| p(r, o))
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-5, "{r:?}");
+    }
 }
 
 #[test]

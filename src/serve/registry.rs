@@ -233,6 +233,8 @@ mod tests {
                 "ABUSE_ABUSIVE",
                 "ABUSE_AGGRESSIVE",
                 "ABUSE_HATE",
+                "SENTIMENT_NEGATIVE",
+                "SENTIMENT_NEUTRAL",
                 "SENTIMENT_POSITIVE",
                 "STANCE_AGAINST",
                 "STANCE_FAVOR",
