@@ -8,6 +8,9 @@
 //! action = "reject"
 //! ```
 //!
+//! A rule may apply to some languages only (`lang = ["ur-Latn"]`, the `lang` values of
+//! `score --lang-id`): a site may review more of one language, or trust the model less in one.
+//!
 //! The decision is the most severe action among the rules that fire (reject > review >
 //! approve); with none, `approve`. The reason lists the rules behind the decision.
 
@@ -41,7 +44,8 @@ pub const MAX_POLICY_BYTES: usize = 1 << 20;
 /// The name a rule uses for the comment's similarity to its article.
 pub const ON_TOPIC: &str = "on_topic";
 
-/// One rule: `output` at or above `at_least`, or below `below`, leads to `action`.
+/// One rule: `output` at or above `at_least`, or below `below`, leads to `action`; with
+/// `lang`, only for comments in one of those languages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
@@ -51,7 +55,13 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub below: Option<f64>,
     pub action: Action,
+    /// the languages (values of [`LANGS`]) the rule applies to; all when absent
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Vec<String>>,
 }
+
+/// The `lang` values a rule may name: those `score --lang-id` writes.
+pub const LANGS: [&str; 5] = crate::langid::LANGS;
 
 /// A policy file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,6 +102,20 @@ impl Policy {
             if !(0.0..=1.0).contains(&limit) {
                 return Err(bad(format!("threshold {limit} is not in [0, 1]")));
             }
+            if let Some(langs) = &r.lang {
+                if langs.is_empty() {
+                    return Err(bad(
+                        "lang = [] applies to no comment; leave it out for all".into()
+                    ));
+                }
+                if let Some(l) = langs.iter().find(|l| !LANGS.contains(&l.as_str())) {
+                    return Err(bad(format!(
+                        "unknown lang '{}' (one of: {})",
+                        crate::error::excerpt(l, 40),
+                        LANGS.join(", ")
+                    )));
+                }
+            }
         }
         Ok(p)
     }
@@ -105,6 +129,15 @@ impl Policy {
     /// Whether some rule reads the on-topic score.
     pub fn uses_on_topic(&self) -> bool {
         self.rules.iter().any(|r| r.output == ON_TOPIC)
+    }
+
+    /// The number (from 1) of the first rule that applies to some languages only, which
+    /// needs each comment's language.
+    pub fn first_lang_rule(&self) -> Option<usize> {
+        self.rules
+            .iter()
+            .position(|r| r.lang.is_some())
+            .map(|i| i + 1)
     }
 
     /// Resolves each rule's output against a model's probability columns (`outputs`), so
@@ -133,12 +166,12 @@ impl Policy {
         Ok(BoundPolicy { rules })
     }
 
-    /// The lowest score of `output` at which some rule takes the comment away from
-    /// `approve` (its lowest review or reject `at_least`), if any.
+    /// The lowest score of `output` at which some rule for every language takes the comment
+    /// away from `approve` (its lowest review or reject `at_least`), if any.
     pub fn flag_threshold(&self, output: &str) -> Option<f64> {
         self.rules
             .iter()
-            .filter(|r| r.output == output && r.action != Action::Approve)
+            .filter(|r| r.output == output && r.action != Action::Approve && r.lang.is_none())
             .filter_map(|r| r.at_least)
             .min_by(f64::total_cmp)
     }
@@ -166,11 +199,16 @@ pub struct Decision {
 }
 
 impl BoundPolicy {
-    /// The decision for one comment's scores (`scores[i]` for output `i`; `on_topic` when
-    /// known).
-    pub fn decide(&self, scores: &[f64], on_topic: Option<f64>) -> Decision {
+    /// The decision for one comment's scores (`scores[i]` for output `i`; `on_topic` and
+    /// the comment's language when known: a rule for some languages fires only on them).
+    pub fn decide(&self, scores: &[f64], on_topic: Option<f64>, lang: Option<&str>) -> Decision {
         let mut fired: Vec<(&Rule, f64, usize)> = Vec::new();
         for (i, r) in &self.rules {
+            if let Some(langs) = &r.lang {
+                if !lang.is_some_and(|l| langs.iter().any(|x| x == l)) {
+                    continue;
+                }
+            }
             let v = match scores.get(*i) {
                 Some(&v) => v,
                 None => match on_topic {
@@ -198,9 +236,15 @@ impl BoundPolicy {
         fired.retain(|(r, _, _)| r.action == action);
         let reason = fired
             .iter()
-            .map(|(r, v, _)| match (r.at_least, r.below) {
-                (Some(t), _) => format!("{} {v:.2} >= {t}", r.output),
-                (_, t) => format!("{} {v:.2} < {}", r.output, t.unwrap_or(0.0)),
+            .map(|(r, v, _)| {
+                let rule = match (r.at_least, r.below) {
+                    (Some(t), _) => format!("{} {v:.2} >= {t}", r.output),
+                    (_, t) => format!("{} {v:.2} < {}", r.output, t.unwrap_or(0.0)),
+                };
+                match (&r.lang, lang) {
+                    (Some(_), Some(l)) => format!("{rule} (lang {l})"),
+                    _ => rule,
+                }
             })
             .collect::<Vec<_>>()
             .join("; ");
@@ -242,7 +286,7 @@ mod tests {
             .bind(&["p_abusive".into()], "p.toml")
             .unwrap();
         let d = |s: f64, t: Option<f64>| {
-            let d = p.decide(&[s], t);
+            let d = p.decide(&[s], t, None);
             (d.action, d.reason, d.outputs)
         };
         assert_eq!(
@@ -291,6 +335,35 @@ mod tests {
         let p = Policy::parse(P, "p.toml").unwrap();
         let e = p.bind(&["p_OFF".into()], "p.toml").unwrap_err();
         assert!(e.to_string().contains("no output 'p_abusive'"), "{e}");
+    }
+
+    /// A rule for some languages fires on those only, and says so in the reason.
+    #[test]
+    fn language_rules_apply_to_their_languages() {
+        let text = format!(
+            "{P}\n[[rule]]\noutput = \"p_abusive\"\nat_least = 0.2\naction = \"review\"\nlang = [\"ur-Latn\", \"ur-Arab\"]\n"
+        );
+        let pol = Policy::parse(&text, "p.toml").unwrap();
+        assert_eq!(pol.first_lang_rule(), Some(4));
+        // the flag threshold for every language is not lowered by the Roman Urdu rule
+        assert_eq!(pol.flag_threshold("p_abusive"), Some(0.4));
+        let p = pol.bind(&["p_abusive".into()], "p.toml").unwrap();
+        let d = p.decide(&[0.3], None, Some("ur-Latn"));
+        assert_eq!(
+            (d.action, d.reason.as_str()),
+            (Action::Review, "p_abusive 0.30 >= 0.2 (lang ur-Latn)")
+        );
+        assert_eq!(p.decide(&[0.3], None, Some("en")).action, Action::Approve);
+        assert_eq!(p.decide(&[0.3], None, None).action, Action::Approve);
+        for (bad, says) in [
+            ("lang = []", "applies to no comment"),
+            ("lang = [\"urdu\"]", "unknown lang 'urdu'"),
+        ] {
+            let t = format!("[[rule]]\noutput = \"x\"\naction = \"review\"\nat_least = 0.5\n{bad}");
+            let e = Policy::parse(&t, "p.toml").unwrap_err().to_string();
+            assert!(e.contains("rule 1") && e.contains(says), "{e}");
+        }
+        assert_eq!(Policy::parse(&pol.to_toml(), "again").unwrap(), pol);
     }
 
     #[test]

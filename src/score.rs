@@ -204,7 +204,7 @@ pub fn score_stream_with(
         ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
         let on_topic = article.map(|a| topic.vector(text).similarity(a));
         let lang = opts.lang_id.as_ref().map(|l| l.detect(text));
-        let decision = opts.policy.as_ref().map(|p| p.decide(out, on_topic));
+        let decision = opts.policy.as_ref().map(|p| p.decide(out, on_topic, lang));
         // the outputs whose scores flag the row: the policy's deciding rules, else the
         // model's own decisions; found only when they are explained
         let explained = (opts.explain > 0).then(|| {

@@ -78,3 +78,65 @@ fn a_model_that_is_not_a_language_identifier_is_refused() {
             "is not a language identifier: its outputs are p_negative",
         ));
 }
+
+/// A policy rule for some languages: comments in scripts no shipped source is written in go to
+/// a moderator, others are decided as before; without --lang-id such a policy is refused.
+#[test]
+fn policy_rules_can_apply_to_some_languages() {
+    let d = tempfile::tempdir().unwrap();
+    let policy = d.path().join("p.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "{}\n[[rule]]\noutput = \"p_abusive\"\nat_least = 0.0\naction = \"review\"\nlang = [\"ur-Arab\", \"hi-Deva\"]\n",
+            std::fs::read_to_string(shipped("policy.toml")).unwrap()
+        ),
+    )
+    .unwrap();
+    let input = d.path().join("c.csv");
+    std::fs::write(
+        &input,
+        "id,text\n1,Thank you for the careful report on the talks\n2,یہ سب جھوٹ ہے\n3,यह सब झूठ है\n",
+    )
+    .unwrap();
+    let out = util::gavel()
+        .args(["-q", "score", "--keep", "id", "--model"])
+        .arg(shipped("abuse.gavel"))
+        .arg("--lang-id")
+        .arg(shipped("lang.gavel"))
+        .arg("--policy")
+        .arg(&policy)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = util::csv_maps(&out.stdout);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (&*r["decision"], &*r["lang"]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("approve", "en"),
+            ("review", "ur-Arab"),
+            ("review", "hi-Deva")
+        ]
+    );
+    assert!(rows[1]["reason"].ends_with("(lang ur-Arab)"), "{rows:?}");
+    util::gavel()
+        .args(["-q", "score", "--model"])
+        .arg(shipped("abuse.gavel"))
+        .arg("--policy")
+        .arg(&policy)
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "rule 3 applies to some languages only: pass --lang-id",
+        ));
+}

@@ -100,6 +100,12 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let policy = match &cmd.policy {
         Some(p) => {
             let pol = Policy::load(p)?;
+            if let (Some(n), None) = (pol.first_lang_rule(), &cmd.lang_id) {
+                bail!(
+                    "{}: rule {n} applies to some languages only: pass --lang-id models/lang.gavel so that each comment has one",
+                    p.display()
+                );
+            }
             if pol.uses_on_topic() && cmd.article.is_none() && cmd.articles.is_none() {
                 ui.warn(&format!(
                     "{}: rules on '{ON_TOPIC}' never fire without the comments' article (--article FILE or --articles FILE)",

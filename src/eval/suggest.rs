@@ -150,6 +150,7 @@ pub fn suggest(
                 at_least: Some(x),
                 below: None,
                 action: Action::Reject,
+                lang: None,
             });
         }
         if let Some(x) = review_at {
@@ -160,6 +161,7 @@ pub fn suggest(
                 at_least: Some(x),
                 below: None,
                 action: Action::Review,
+                lang: None,
             });
         }
         found.push(hs);
@@ -170,7 +172,7 @@ pub fn suggest(
     // every row, labelled or not, as `score --policy` decides
     let mut counts = [0usize; 3];
     for row in all.iter().filter(|r| r.len() == outputs.len()) {
-        counts[bound.decide(row, None).action as usize] += 1;
+        counts[bound.decide(row, None, None).action as usize] += 1;
     }
     let rows = counts.iter().sum::<usize>();
     let per = |c: usize| 1000.0 * c as f64 / rows.max(1) as f64;

@@ -80,6 +80,16 @@ impl Registry {
     /// Loads every model and the policy of `cfg`; any failure leaves nothing half-loaded.
     pub fn load(cfg: &ServeConfig) -> Result<Registry> {
         let policy = cfg.policy.as_deref().map(Policy::load).transpose()?;
+        if let (Some(p), Some(path)) = (&policy, &cfg.policy) {
+            if let Some(n) = p.first_lang_rule() {
+                // the service does not tell languages: such a rule would never fire
+                return Err(Error::Param(format!(
+                    "{}: rule {n} applies to some languages only, which gavel serve does not \
+                     tell; use it with gavel score --lang-id",
+                    path.display()
+                )));
+            }
+        }
         let mut models: Vec<Served> = Vec::new();
         for e in &cfg.models {
             let bytes = std::fs::read(&e.path).map_err(|err| Error::io(&e.path, err))?;
@@ -250,6 +260,29 @@ mod tests {
             unknown,
             Err("Unknown requested attribute: INSULT".to_string())
         );
+    }
+
+    /// A policy rule for some languages would never fire in the service: refused at load.
+    #[test]
+    fn a_policy_with_language_rules_is_refused() {
+        let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("policy.toml"),
+            "[[rule]]\noutput = \"p_abusive\"\nat_least = 0.0\naction = \"review\"\nlang = [\"ur-Arab\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.path().join("serve.toml"),
+            format!(
+                "policy = \"policy.toml\"\n[[model]]\nname = \"abuse\"\npath = \"{}\"\n",
+                models.join("abuse.gavel").display()
+            ),
+        )
+        .unwrap();
+        let cfg = ServeConfig::load(&d.path().join("serve.toml")).unwrap();
+        let e = Registry::load(&cfg).err().unwrap().to_string();
+        assert!(e.contains("rule 1 applies to some languages only"), "{e}");
     }
 
     #[test]
