@@ -93,6 +93,16 @@ def lines(path):
         return [l.rstrip("\r\n") for l in f]
 
 
+def uci(d):
+    """The UCI Roman Urdu sentiment rows (80% part) as (text, class): negative, neutral or
+    positive (the upstream typo "Neative" read as negative)."""
+    names = {"Positive": "positive", "Negative": "negative", "Neative": "negative", "Neutral": "neutral"}
+    with open(d / "roman_urdu_sentiment_uci/roman_urdu_dataset_train80.csv", encoding="utf-8", newline="") as f:
+        for r in csv.reader(f):
+            if r:
+                yield r[0], names[r[1].strip()]
+
+
 def abuse(d):
     def row(text, source, lang, abusive="", hate="", aggressive=""):
         return text, source, lang, abusive, hate, aggressive
@@ -118,10 +128,9 @@ def abuse(d):
     # greetings, reviews) as neither abusive, hateful nor aggressive; without them the only
     # non-abusive Roman Urdu is RUHSOLD's and TRAC's, and the language itself reads as a cue
     # of abuse (models/README.md). Its negative rows are left out: some of them insult.
-    with open(d / "roman_urdu_sentiment_uci/roman_urdu_dataset_train80.csv", encoding="utf-8", newline="") as f:
-        for r in csv.reader(f):
-            if r[1].strip() in ("Positive", "Neutral"):
-                yield row(r[0], "roman_urdu_uci", "ur-Latn", 0)
+    for text, label in uci(d):
+        if label in ("positive", "neutral"):
+            yield row(text, "roman_urdu_uci", "ur-Latn", 0)
     for lang, code in (("en", "en"), ("hi", "ur-Latn")):
         for part in ("train", "dev"):
             with open(d / f"trac1/agr_{lang}_{part}.csv", encoding="utf-8", newline="") as f:
@@ -148,10 +157,7 @@ def lang(d):
     for text, source, code, *_ in abuse(d):
         if source in ("olid", "davidson", "kaggle", "fox", "hasoc", "tweeteval_hate", "ruhsold") and latin(text):
             (ur if code == "ur-Latn" else en).append((text, code, source))
-    with open(d / "roman_urdu_sentiment_uci/roman_urdu_dataset_train80.csv", encoding="utf-8", newline="") as f:
-        for r in csv.reader(f):
-            if r and latin(r[0]):
-                ur.append((r[0], "ur-Latn", "roman_urdu_uci"))
+    ur += [(text, "ur-Latn", "roman_urdu_uci") for text, _ in uci(d) if latin(text)]
     # the Roman Urdu sets are labelled by source, not by row: a row whose every word is common
     # English ("Thank you so much", "Nice", "lol") is English or no language, and is left out
     words = lambda t: set(re.findall(r"[a-z]+", t.lower()))
@@ -174,10 +180,8 @@ def sentiment(d):
     names = {"0": "negative", "1": "neutral", "2": "positive"}
     for text, label in zip(lines(te / "val_text.txt"), lines(te / "val_labels.txt"), strict=True):
         yield text, "tweeteval_sentiment", "en", names[label.strip()]
-    names = {"Positive": "positive", "Negative": "negative", "Neative": "negative", "Neutral": "neutral"}
-    with open(d / "roman_urdu_sentiment_uci/roman_urdu_dataset_train80.csv", encoding="utf-8", newline="") as f:
-        for r in csv.reader(f):
-            yield r[0], "roman_urdu_uci", "ur-Latn", names[r[1].strip()]
+    for text, label in uci(d):
+        yield text, "roman_urdu_uci", "ur-Latn", label
 
 
 SETS = {

@@ -15,6 +15,7 @@
 //! approve); with none, `approve`. The reason lists the rules behind the decision.
 
 use crate::error::{Error, Result};
+use crate::langid::LANGS;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -55,13 +56,11 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub below: Option<f64>,
     pub action: Action,
-    /// the languages (values of [`LANGS`]) the rule applies to; all when absent
+    /// the languages the rule applies to (values `score --lang-id` writes: [`LANGS`]); all
+    /// when absent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<Vec<String>>,
 }
-
-/// The `lang` values a rule may name: those `score --lang-id` writes.
-pub const LANGS: [&str; 5] = crate::langid::LANGS;
 
 /// A policy file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

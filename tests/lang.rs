@@ -3,7 +3,29 @@
 
 mod util;
 
+use std::collections::HashMap;
+use std::path::Path;
 use util::shipped;
+
+/// `gavel score --keep id` of `input` by the shipped abuse model with `--lang-id` and `extra`
+/// options; the rows written.
+fn score_with_lang(input: &Path, extra: &[&str]) -> Vec<HashMap<String, String>> {
+    let out = util::gavel()
+        .args(["-q", "score", "--keep", "id", "--model"])
+        .arg(shipped("abuse.gavel"))
+        .arg("--lang-id")
+        .arg(shipped("lang.gavel"))
+        .args(extra)
+        .arg(input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    util::csv_maps(&out.stdout)
+}
 
 #[test]
 fn every_comment_gets_its_language_in_order() {
@@ -21,29 +43,9 @@ fn every_comment_gets_its_language_in_order() {
          7,Это всё ложь\n",
     )
     .unwrap();
-    let out = util::gavel()
-        .args(["-q", "score", "--keep", "id", "--model"])
-        .arg(shipped("abuse.gavel"))
-        .arg("--lang-id")
-        .arg(shipped("lang.gavel"))
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut rows = csv::Reader::from_reader(text.as_bytes());
-    let header = rows.headers().unwrap().clone();
-    let lang = header.iter().position(|h| h == "lang").unwrap();
-    let got: Vec<(String, String)> = rows
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            (r[0].to_string(), r[lang].to_string())
-        })
+    let got: Vec<(String, String)> = score_with_lang(&input, &[])
+        .into_iter()
+        .map(|r| (r["id"].clone(), r["lang"].clone()))
         .collect();
     let want = [
         ("1", "en"),
@@ -99,22 +101,7 @@ fn policy_rules_can_apply_to_some_languages() {
         "id,text\n1,Thank you for the careful report on the talks\n2,یہ سب جھوٹ ہے\n3,यह सब झूठ है\n",
     )
     .unwrap();
-    let out = util::gavel()
-        .args(["-q", "score", "--keep", "id", "--model"])
-        .arg(shipped("abuse.gavel"))
-        .arg("--lang-id")
-        .arg(shipped("lang.gavel"))
-        .arg("--policy")
-        .arg(&policy)
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows = util::csv_maps(&out.stdout);
+    let rows = score_with_lang(&input, &["--policy", policy.to_str().unwrap()]);
     let got: Vec<(&str, &str)> = rows
         .iter()
         .map(|r| (&*r["decision"], &*r["lang"]))
