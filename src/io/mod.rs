@@ -1,5 +1,6 @@
 //! Rows in and out: CSV/TSV/JSONL readers with positions, and atomic writers.
 
+pub mod decimal;
 pub mod delimited;
 pub mod format;
 pub mod jsonl;

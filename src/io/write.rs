@@ -1,6 +1,7 @@
 //! Writing rows as CSV, TSV or JSONL, to standard output or to a path through
 //! [`Output`](super::output::Output) (atomic for files, in place for devices).
 
+use super::decimal::push_fixed6;
 use super::format::Format;
 use super::jsonl::JsonRow;
 use super::output::Output;
@@ -121,7 +122,7 @@ impl RecordWriter {
                         match c {
                             Cell::Num(v) => {
                                 num.clear();
-                                let _ = write!(num, "{v:.6}");
+                                push_fixed6(num, *v);
                                 w.write_field(num.as_bytes())?;
                             }
                             Cell::Int(v) => {

@@ -48,12 +48,10 @@ impl Tokens {
     pub fn iter(&self) -> impl Iterator<Item = (TokenKind, &str)> + '_ {
         (0..self.len()).map(move |i| self.get(i))
     }
-    /// Each token's kind and bytes, without the char-boundary checks of [`Tokens::iter`].
-    pub fn iter_bytes(&self) -> impl Iterator<Item = (TokenKind, &[u8])> + '_ {
-        let b = self.text.as_bytes();
-        self.spans
-            .iter()
-            .map(move |&(k, s, e)| (k, &b[s as usize..e as usize]))
+    /// The token buffer and every token's `(kind, start, end)` in it, for readers that look
+    /// past a token's end (whole machine words at a time).
+    pub fn raw(&self) -> (&[u8], &[(TokenKind, u32, u32)]) {
+        (self.text.as_bytes(), &self.spans)
     }
     fn push_placeholder(&mut self, kind: TokenKind, text: &str) {
         let s = self.text.len() as u32;
