@@ -112,7 +112,13 @@ pub fn inspect(model: &Model, top: usize) -> Inspection {
                 })
                 .collect();
             HeadInspection {
-                target: model.spec.target.as_ref().map(|ts| ts.values[t].clone()),
+                // the any-target group (`--any-target`) comes after the targets' groups
+                target: model.spec.target.as_ref().map(|ts| {
+                    ts.values
+                        .get(t)
+                        .cloned()
+                        .unwrap_or_else(|| "(any target)".to_string())
+                }),
                 calibration: h.calibration,
                 threshold: (k == 1).then(|| h.threshold()),
                 outputs,

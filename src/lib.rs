@@ -6,8 +6,10 @@
 //! approve / review / reject, with the reason) → [`eval`] (metrics, curves, splits, reports);
 //! [`langid`] names each comment's language (`lang`); [`io`] reads and writes CSV/TSV/JSONL; [`serve`] puts the models behind HTTP (a
 //! Perspective-compatible API and gavel's own), with moderators' decisions kept by
-//! [`feedback`].
+//! [`feedback`]. [`cli`] is the command line over all of it (the `gavel` binary, and the
+//! Python package's training and evaluation, which run the same commands in process).
 
+pub mod cli;
 pub mod dataset;
 pub mod error;
 pub mod eval;

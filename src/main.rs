@@ -4,9 +4,8 @@
 //! remove the temporary files of unfinished output before the process ends (`serve` handles
 //! its own signals).
 
-mod cli;
-
 use clap::Parser;
+use gavel::cli;
 
 fn main() {
     let cli = cli::Cli::parse();

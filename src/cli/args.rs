@@ -1,14 +1,14 @@
 //! Argument groups shared by several subcommands, and their conversion into library configs.
 //! Clap stops here: the library only sees the configs.
 
+use crate::dataset::{Columns, LabelColumns};
+use crate::features::FeatureConfig;
+use crate::io::{Format, ReadOptions};
+use crate::model::{ClassWeight, SolverConfig, TargetSharing, TrainConfig, TrainParams};
+use crate::model::{LabelSpec, Model};
+use crate::text::TextConfig;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use gavel::dataset::{Columns, LabelColumns};
-use gavel::features::FeatureConfig;
-use gavel::io::{Format, ReadOptions};
-use gavel::model::{ClassWeight, SolverConfig, TargetSharing, TrainConfig, TrainParams};
-use gavel::model::{LabelSpec, Model};
-use gavel::text::TextConfig;
 use std::path::{Path, PathBuf};
 
 /// A clap parser of a whole number in `LO..=HI`, whose message names the range.
@@ -36,9 +36,9 @@ pub fn fraction(s: &str) -> std::result::Result<f64, String> {
     real(s, |v| (0.0..=1.0).contains(&v), "from 0 to 1")
 }
 
-/// A clap parser of a finite number in [`gavel::model::C_RANGE`].
+/// A clap parser of a finite number in [`crate::model::C_RANGE`].
 fn c_value(s: &str) -> std::result::Result<f64, String> {
-    let (lo, hi) = gavel::model::C_RANGE;
+    let (lo, hi) = crate::model::C_RANGE;
     real(
         s,
         |v| (lo..=hi).contains(&v),
@@ -58,7 +58,7 @@ pub fn refuse_overwrite<'a>(
     out: &Path,
 ) -> Result<()> {
     for i in inputs {
-        if gavel::io::output::same_file(i, out) {
+        if crate::io::output::same_file(i, out) {
             bail!(
                 "{} is also an input ({}); write the output to another file",
                 out.display(),
@@ -133,12 +133,16 @@ pub struct DataArgs {
     pub tsv_quoting: bool,
     /// Longest field (CSV/TSV) or line (JSONL) in bytes; a longer one (often a stray quote
     /// running on) is an error naming where it starts
-    #[arg(long, default_value_t = gavel::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
+    #[arg(long, default_value_t = crate::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
     pub max_field_bytes: usize,
     /// On a row that cannot be used (empty text, missing label): stop (default) or skip it,
     /// counting the skipped rows on stderr (and, for train, in the model's record)
     #[arg(long, value_enum, default_value_t = OnErrorArg::Stop)]
     pub on_error: OnErrorArg,
+    /// The data's name in the model's training record and in reports, instead of the path
+    /// given to --data (for a temporary copy: the Python package's DataFrames)
+    #[arg(long, value_name = "NAME")]
+    pub data_name: Option<String>,
 }
 
 impl DataArgs {
@@ -152,9 +156,12 @@ impl DataArgs {
     }
 
     /// Reads the labelled file; skipped rows (with `--on-error skip`) are reported on stderr.
-    pub fn load(&self, cols: &Columns, ui: &super::Ui) -> Result<gavel::model::TrainingData> {
+    pub fn load(&self, cols: &Columns, ui: &super::Ui) -> Result<crate::model::TrainingData> {
         let skip = self.on_error == OnErrorArg::Skip;
-        let data = gavel::dataset::load(&self.data, self.read_options()?, cols, skip)?;
+        let mut data = crate::dataset::load(&self.data, self.read_options()?, cols, skip)?;
+        if let Some(name) = &self.data_name {
+            data.source.0 = name.clone();
+        }
         if let Some(first) = data.skipped.first() {
             ui.warn(&format!(
                 "{}: skipped {} row(s) that cannot be used; the first: {first}",
@@ -398,7 +405,7 @@ pub fn emit_report(args: &ReportArgs, r: &Renderings, ui: &super::Ui) -> Result<
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             for &f in &formats {
                 let path = dir.join(format!("report.{}", f.ext()));
-                gavel::io::output::write_atomic(&path, &render(f)?)?;
+                crate::io::output::write_atomic(&path, &render(f)?)?;
                 ui.info(&format!("wrote {}", path.display()));
             }
         }
@@ -416,9 +423,9 @@ pub fn emit_report(args: &ReportArgs, r: &Renderings, ui: &super::Ui) -> Result<
 /// closed pipe, as everywhere, ends the run quietly).
 pub fn print_stdout(bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let mut out = gavel::io::output::Output::create(None)?;
+    let mut out = crate::io::output::Output::create(None)?;
     out.write_all(bytes)
-        .map_err(|e| gavel::Error::io("<stdout>", e))?;
+        .map_err(|e| crate::Error::io("<stdout>", e))?;
     out.finish()?;
     Ok(())
 }
@@ -448,13 +455,13 @@ pub fn model_columns(model: &Model, text: &Option<String>) -> Columns {
 /// policy sets on it, or the model's first head's own decision threshold; and where it came
 /// from, for reports.
 pub fn flag_threshold(
-    model: &gavel::model::Model,
+    model: &crate::model::Model,
     output: &str,
     policy: Option<&std::path::Path>,
 ) -> Result<(f64, String)> {
     match policy {
         Some(p) => {
-            let Some(t) = gavel::policy::Policy::load(p)?.flag_threshold(output) else {
+            let Some(t) = crate::policy::Policy::load(p)?.flag_threshold(output) else {
                 bail!("{}: no review or reject rule on '{output}'", p.display());
             };
             Ok((

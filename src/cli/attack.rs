@@ -1,4 +1,4 @@
-//! `gavel attack`: the attack suite (`gavel::eval::attack_suite`) on a labelled set, its
+//! `gavel attack`: the attack suite (`crate::eval::attack_suite`) on a labelled set, its
 //! report, and optionally the disguised sets written out for other tools.
 
 use super::args::{
@@ -6,12 +6,12 @@ use super::args::{
     Renderings, ReportArgs,
 };
 use super::{FloorFailed, Ui};
+use crate::eval::attack::FAMILIES;
+use crate::eval::attack_suite::{markdown, run as run_suite, AttackOptions};
+use crate::io::{Cell, Format, RecordWriter};
+use crate::model::file;
 use anyhow::Result;
 use clap::Args;
-use gavel::eval::attack::FAMILIES;
-use gavel::eval::attack_suite::{markdown, run as run_suite, AttackOptions};
-use gavel::io::{Cell, Format, RecordWriter};
-use gavel::model::file;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -43,7 +43,7 @@ pub struct Cmd {
 }
 
 /// Writes a set as CSV `text,label` (label 1 for abusive), atomically.
-fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> gavel::Result<()> {
+fn write_set(path: &std::path::Path, texts: &[String], truth: &[bool]) -> crate::Result<()> {
     let mut w = RecordWriter::create(Some(path), Format::Csv)?;
     w.write_header(&["text".to_string(), "label".to_string()])?;
     for (t, &y) in texts.iter().zip(truth) {
@@ -83,7 +83,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         &Renderings {
             md: &|| markdown(&rep),
             json: &|| json(&rep),
-            html: &|| Ok(gavel::eval::html::attack_html(&rep)),
+            html: &|| Ok(crate::eval::html::attack_html(&rep)),
         },
         ui,
     )?;

@@ -6,13 +6,13 @@ use super::args::{
     emit_report, int_in, json, ColumnArgs, DataArgs, Renderings, ReportArgs, TrainArgs,
 };
 use super::Ui;
+use crate::eval::predict::row_targets;
+use crate::eval::{cv, html, markdown, predict, Predicted};
+use crate::explain::explain;
+use crate::model::train;
+use crate::split;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::eval::predict::row_targets;
-use gavel::eval::{cv, html, markdown, predict, Predicted};
-use gavel::explain::explain;
-use gavel::model::train;
-use gavel::split;
 
 #[derive(Args, Debug)]
 pub struct Cmd {
@@ -80,7 +80,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
                 _ => e.into(),
             })?;
         if let Some(first) = models.first() {
-            let first: &gavel::model::Model = first;
+            let first: &crate::model::Model = first;
             if first.spec != model.spec {
                 bail!(
                     "fold {}'s training rows have other classes or targets than fold 1's; use fewer folds",
@@ -90,7 +90,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         }
         let test = data.subset(&te);
         let pred = predict(&model, &test)?;
-        reports.push(gavel::eval::report(&model.spec, &test, &pred, None)?);
+        reports.push(crate::eval::report(&model.spec, &test, &pred, None)?);
         pooled.put(&te, pred);
         models.push(model);
         progress.inc(1);
@@ -100,7 +100,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     // every row explained by the model that did not see it
     let targets = row_targets(&models[0], &data)?;
     let explain_row = |i: usize| explain(&models[folds[i]], &data.texts[i], targets[i]);
-    let all = gavel::eval::report(&models[0].spec, &data, &pooled, Some(&explain_row))?;
+    let all = crate::eval::report(&models[0].spec, &data, &pooled, Some(&explain_row))?;
     let rep = cv::cv_report(
         &cmd.data.data.display().to_string(),
         cmd.seed,

@@ -6,15 +6,15 @@ use super::args::{
     Renderings, ReportArgs,
 };
 use super::{FloorFailed, Ui};
+use crate::eval::bias::{audit, BiasReport};
+use crate::eval::compare::{compare, Bootstrap};
+use crate::eval::predict::{binary_scores, head_scores, predict_for, row_targets};
+use crate::eval::suggest::{suggest, Targets};
+use crate::eval::{html, markdown};
+use crate::explain::explain;
+use crate::model::{file, Model};
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::eval::bias::{audit, BiasReport};
-use gavel::eval::compare::{compare, Bootstrap};
-use gavel::eval::predict::{binary_scores, head_scores, predict_for, row_targets};
-use gavel::eval::suggest::{suggest, Targets};
-use gavel::eval::{html, markdown};
-use gavel::explain::explain;
-use gavel::model::{file, Model};
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -121,7 +121,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         let only = cmd.suggest_outputs.as_deref();
         let sg = suggest(&heads, &model.output_names(), &pred.probs, only, t)?;
         let toml = sg.to_toml(&data.source.0, &name);
-        gavel::io::output::write_atomic(out, toml.as_bytes())?;
+        crate::io::output::write_atomic(out, toml.as_bytes())?;
         ui.info(&format!(
             "wrote {}: per 1,000 comments approve {:.0}, review {:.0}, reject {:.0}",
             out.display(),
@@ -131,8 +131,8 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         ));
     }
     let explain_row = |i: usize| explain(&model, &data.texts[i], targets[i]);
-    let explainer = (!cmd.no_examples).then_some(&explain_row as gavel::eval::evaluate::Explainer);
-    let rep = gavel::eval::report(&model.spec, &data, &pred, explainer)?;
+    let explainer = (!cmd.no_examples).then_some(&explain_row as crate::eval::evaluate::Explainer);
+    let rep = crate::eval::report(&model.spec, &data, &pred, explainer)?;
     emit_report(
         &cmd.report,
         &Renderings {
@@ -187,7 +187,7 @@ fn run_bias(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<()> {
     }
     let (threshold, from) = flag_threshold(model, &output, cmd.policy.as_deref())?;
     let rep = BiasReport {
-        schema: gavel::eval::bias::SCHEMA,
+        schema: crate::eval::bias::SCHEMA,
         data_file: data.source.0.clone(),
         output,
         threshold,
@@ -198,7 +198,7 @@ fn run_bias(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<()> {
     emit_report(
         &cmd.report,
         &Renderings {
-            md: &|| gavel::eval::bias::markdown(&rep),
+            md: &|| crate::eval::bias::markdown(&rep),
             json: &|| json(&rep),
             html: &|| Ok(html::bias_html(&rep)),
         },

@@ -2,10 +2,10 @@
 //! the comment as written, or (`--columns`) of each n-gram column, with collisions shown.
 
 use super::args::{int_in, json, print_stdout, MAX_FIELD_BYTES_LIMIT};
+use crate::explain::{explain, Driver, HeadExplanation};
+use crate::model::{file, Model};
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::explain::{explain, Driver, HeadExplanation};
-use gavel::model::{file, Model};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -21,7 +21,7 @@ pub struct Cmd {
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Longest comment read with --file, in bytes
-    #[arg(long, default_value_t = gavel::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
+    #[arg(long, default_value_t = crate::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
     pub max_field_bytes: usize,
     /// Target of per-target models (the value of the model's target column)
     #[arg(long)]
@@ -48,7 +48,7 @@ pub fn run(cmd: &Cmd) -> Result<()> {
     }
     let text = match (&cmd.text, &cmd.file) {
         (Some(t), _) => t.clone(),
-        (None, Some(f)) => gavel::io::text::read_text(Some(f), "one comment", cmd.max_field_bytes)?,
+        (None, Some(f)) => crate::io::text::read_text(Some(f), "one comment", cmd.max_field_bytes)?,
         (None, None) => bail!("give the comment, or --file FILE"),
     };
     if text.trim().is_empty() {
@@ -89,7 +89,7 @@ fn render(
             .collect();
         let _ = writeln!(s, "{}", scores.join(", "));
         // the output explained: a one-output head's, else the most probable class
-        let o = gavel::numeric::argmax(&h.probs);
+        let o = crate::numeric::argmax(&h.probs);
         let from: f64 = h.drivers.iter().map(|d| d.contribution[o]).sum();
         let (n, what) = match columns {
             true => (h.drivers.len(), "n-gram columns"),

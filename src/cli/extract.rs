@@ -2,10 +2,10 @@
 
 use super::args::{int_in, refuse_overwrite, MAX_FIELD_BYTES_LIMIT};
 use super::Ui;
+use crate::extract::{extract, Shape};
+use crate::io::{Format, RecordWriter};
 use anyhow::Result;
 use clap::Args;
-use gavel::extract::{extract, Shape};
-use gavel::io::{Format, RecordWriter};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -47,7 +47,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         .into_iter()
         .map(|path| {
             let name = path.map_or("<stdin>".to_string(), |p| p.display().to_string());
-            let text = gavel::io::text::read_text(
+            let text = crate::io::text::read_text(
                 path.map(|p| p.as_path()),
                 "a page",
                 cmd.max_page_bytes,

@@ -27,7 +27,7 @@ pub enum Action {
 pub fn run(cmd: &Cmd, ui: &super::Ui) -> Result<()> {
     match &cmd.action {
         Action::Export { db, output } => {
-            let e = gavel::feedback::export::export(db, output.as_deref())?;
+            let e = crate::feedback::export::export(db, output.as_deref())?;
             ui.info(&format!(
                 "exported {} decisions; left out {} superseded by a later decision on the same \
                  comment and {} without a label (review)",

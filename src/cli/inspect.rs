@@ -1,10 +1,10 @@
 //! `gavel inspect`: what a model file holds, for people (or as JSON).
 
 use super::args::{int_in, json, print_stdout};
+use crate::inspect::{inspect, Inspection, Weighted};
+use crate::model::{file, LabelSpec};
 use anyhow::Result;
 use clap::Args;
-use gavel::inspect::{inspect, Inspection, Weighted};
-use gavel::model::{file, LabelSpec};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 

@@ -2,15 +2,15 @@
 
 use super::args::{int_in, read_options, refuse_overwrite, OnErrorArg, MAX_FIELD_BYTES_LIMIT};
 use super::Ui;
+use crate::io::{Format, RecordReader, RecordWriter};
+use crate::langid::LangId;
+use crate::model::file;
+use crate::model::Model;
+use crate::policy::{Policy, ON_TOPIC};
+use crate::score::{score_stream_with, Articles, OnError, ScoreOptions};
+use crate::topic::Topic;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::io::{Format, RecordReader, RecordWriter};
-use gavel::langid::LangId;
-use gavel::model::file;
-use gavel::model::Model;
-use gavel::policy::{Policy, ON_TOPIC};
-use gavel::score::{score_stream_with, Articles, OnError, ScoreOptions};
-use gavel::topic::Topic;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -56,7 +56,7 @@ pub struct Cmd {
     pub batch: usize,
     /// Longest field (CSV/TSV) or line (JSONL) in bytes; a longer one (often a stray quote
     /// running on) is an error naming where it starts
-    #[arg(long, default_value_t = gavel::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
+    #[arg(long, default_value_t = crate::io::DEFAULT_MAX_FIELD_BYTES, value_parser = int_in::<1, MAX_FIELD_BYTES_LIMIT>)]
     pub max_field_bytes: usize,
     /// Moderation policy (TOML): adds 'decision' (approve, review, reject) and 'reason'
     #[arg(long)]
@@ -186,7 +186,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
 fn articles(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<Option<Articles>> {
     let topic = Topic::new(&model.vectorizer);
     if let Some(p) = &cmd.article {
-        let text = gavel::io::text::read_text(Some(p), "article", cmd.max_field_bytes)?;
+        let text = crate::io::text::read_text(Some(p), "article", cmd.max_field_bytes)?;
         if text.trim().is_empty() {
             bail!("{}: the article is empty", p.display());
         }
@@ -212,7 +212,7 @@ fn articles(cmd: &Cmd, model: &Model, ui: &Ui) -> Result<Option<Articles>> {
                 "{}:{}: article id '{}' appears twice",
                 p.display(),
                 rec.line,
-                gavel::error::excerpt(&key, 60)
+                crate::error::excerpt(&key, 60)
             );
         }
     }

@@ -2,9 +2,9 @@
 //! routes. Flags override `--config`.
 
 use super::args::int_in;
+use crate::serve::config::{parse_model_flag, ServeConfig};
 use anyhow::Result;
 use clap::Args;
-use gavel::serve::config::{parse_model_flag, ServeConfig};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -66,7 +66,7 @@ fn config(cmd: &Cmd) -> Result<ServeConfig> {
             .models
             .iter()
             .map(|m| parse_model_flag(m))
-            .collect::<gavel::Result<_>>()?;
+            .collect::<crate::Result<_>>()?;
     }
     for a in &cmd.attributes {
         let (name, target) = a
@@ -108,7 +108,7 @@ pub fn run(cmd: &Cmd, ui: &super::Ui) -> Result<()> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let models: Vec<String> = c.models.iter().map(|m| m.name.clone()).collect();
-    gavel::serve::run(c, threads, |addr| {
+    crate::serve::run(c, threads, |addr| {
         // the address goes to stderr even with --quiet: scripts that asked for port 0 read it
         super::say(&format!(
             "gavel: serving {} on http://{addr}",

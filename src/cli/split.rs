@@ -3,10 +3,10 @@
 
 use super::args::{refuse_overwrite, DataArgs};
 use super::Ui;
+use crate::io::{RecordReader, RecordWriter};
+use crate::split::train_test;
 use anyhow::{bail, Result};
 use clap::Args;
-use gavel::io::{RecordReader, RecordWriter};
-use gavel::split::train_test;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -33,7 +33,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     if !(cmd.test > 0.0 && cmd.test < 1.0) {
         bail!("--test must be a fraction between 0 and 1");
     }
-    if gavel::io::output::same_file(&cmd.train_out, &cmd.test_out) {
+    if crate::io::output::same_file(&cmd.train_out, &cmd.test_out) {
         bail!(
             "--train-out and --test-out name the same file ({}): one split would overwrite the other",
             cmd.test_out.display()

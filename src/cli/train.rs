@@ -2,9 +2,9 @@
 
 use super::args::{refuse_overwrite, ColumnArgs, DataArgs, TrainArgs};
 use super::Ui;
+use crate::model::{file, train_timed};
 use anyhow::Result;
 use clap::Args;
-use gavel::model::{file, train_timed};
 use std::path::PathBuf;
 use std::time::Instant;
 

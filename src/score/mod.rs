@@ -3,12 +3,15 @@
 //! a bad row either stops the run with its location or is written with empty scores and an
 //! `error` cell.
 
+mod row;
+
+pub use row::{Field, RowOut, RowScorer};
+
 use crate::error::{Error, Result};
-use crate::explain::drivers_text;
 use crate::io::{Cell, Record, RecordReader, RecordWriter};
-use crate::model::{Model, ScoreScratch};
-use crate::policy::{Action, BoundPolicy};
-use crate::topic::{Topic, TopicVec};
+use crate::model::Model;
+use crate::policy::BoundPolicy;
+use crate::topic::TopicVec;
 use std::collections::HashMap;
 
 /// The articles comments are scored against for the `on_topic` column.
@@ -122,23 +125,8 @@ pub fn score_stream_with(
             .collect::<Result<_>>()?,
         None => (0..reader.headers().len()).collect(),
     };
-    let mut added = model.output_names();
-    added.extend(model.spec.prediction_names());
-    if opts.articles.is_some() {
-        added.push("on_topic".into());
-    }
-    if opts.lang_id.is_some() {
-        added.push("lang".into());
-    }
-    if opts.policy.is_some() {
-        added.extend(["decision".into(), "reason".into()]);
-    }
-    if opts.explain > 0 {
-        added.push("explain".into());
-    }
-    if opts.on_error == OnError::Skip {
-        added.push("error".into());
-    }
+    let scorer = RowScorer::new(model, opts);
+    let added = scorer.added_columns();
     let mut header: Vec<String> = kept.iter().map(|&i| reader.headers()[i].clone()).collect();
     for a in &added {
         if header.contains(a) {
@@ -161,7 +149,6 @@ pub fn score_stream_with(
         Some(Articles::ById { column, .. }) => Some(reader.column(column)?),
         _ => None,
     };
-    let topic = Topic::new(&model.vectorizer);
     // the article of a record, or the column and reason it has none
     let article_of = |rec: &Record| -> std::result::Result<Option<&TopicVec>, (String, String)> {
         match (&opts.articles, article_col) {
@@ -187,44 +174,14 @@ pub fn score_stream_with(
     // each row's scores go to its slice of one flat buffer per batch (no allocation per row)
     let score_one = |rec: &Record, out: &mut [f64]| -> Status {
         let text = rec.text(ti).map_err(|m| (text_col.clone(), m))?;
-        if text.trim().is_empty() {
-            return Err((text_col.clone(), "empty text".to_string()));
-        }
-        if let Some(max) = opts.max_text_bytes.filter(|&m| text.len() > m) {
-            let msg = format!("text too long: {} bytes, the limit is {max}", text.len());
-            return Err((text_col.clone(), msg));
-        }
-        let t = match &target {
-            Some((i, col)) => model
-                .target_index(Some(rec.fields[*i].trim()))
-                .map_err(|m| (col.clone(), m.to_string()))?,
-            None => model.target_index(None).unwrap_or(0),
-        };
+        let t = target.as_ref().map(|(i, _)| rec.fields[*i].as_str());
         let article = article_of(rec)?;
-        ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
-        let on_topic = article.map(|a| topic.vector(text).similarity(a));
-        let lang = opts.lang_id.as_ref().map(|l| l.detect(text));
-        let decision = opts.policy.as_ref().map(|p| p.decide(out, on_topic, lang));
-        // the outputs whose scores flag the row: the policy's deciding rules, else the
-        // model's own decisions; found only when they are explained
-        let explained = (opts.explain > 0).then(|| {
-            let flagged = match &decision {
-                Some(d) if d.action == Action::Approve => vec![],
-                Some(d) => d.outputs.clone(),
-                None => model.flagged_outputs(out, t),
+        scorer.score(text, t, article, out).map_err(|(field, m)| {
+            let col = match (field, &target) {
+                (Field::Target, Some((_, col))) => col.clone(),
+                _ => text_col.clone(),
             };
-            drivers_text(model, text, t, &flagged, opts.explain)
-        });
-        let mut cells = Vec::new();
-        if let Some(d) = decision {
-            cells.extend([d.action.to_string(), d.reason]);
-        }
-        cells.extend(explained);
-        Ok(RowOut {
-            target: t,
-            on_topic,
-            lang,
-            cells,
+            (col, m)
         })
     };
     let score_batch = |batch: &[Record]| -> Scored {
@@ -244,7 +201,7 @@ pub fn score_stream_with(
         kept: &kept,
         added: &added,
         n_out,
-        model,
+        scorer: &scorer,
         opts,
         name: &name,
         kept_names: kept_names.as_deref(),
@@ -295,17 +252,6 @@ fn read_batch(reader: &mut RecordReader, size: usize) -> (Vec<Record>, Option<Er
     (batch, None)
 }
 
-/// What a scored row adds besides its probabilities.
-struct RowOut {
-    /// the head group that scored it
-    target: usize,
-    on_topic: Option<f64>,
-    /// the comment's language, with `--lang-id`
-    lang: Option<&'static str>,
-    /// decision, reason and explanation, as asked
-    cells: Vec<String>,
-}
-
 /// A scored row, or the column and reason it could not be scored.
 type Status = std::result::Result<RowOut, (String, String)>;
 
@@ -321,7 +267,7 @@ struct Output<'a> {
     kept: &'a [usize],
     added: &'a [String],
     n_out: usize,
-    model: &'a Model,
+    scorer: &'a RowScorer<'a>,
     opts: &'a ScoreOptions,
     name: &'a str,
     /// with `--keep`, the JSONL keys kept
@@ -351,36 +297,8 @@ impl Output<'_> {
         let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
         match res {
             Ok((p, row)) => {
-                for (name, &v) in added.iter().zip(p) {
-                    extra.push((name, Cell::Num(v)));
-                }
-                let mut next = self.n_out;
-                let spec = &self.model.spec;
-                let per = spec.heads_per_target();
-                let heads = &self.model.heads[row.target * per..row.target * per + per];
-                match spec.predicted_class(p, heads[0].threshold()) {
-                    Some(c) => {
-                        extra.push((&added[next], Cell::Text(c.to_string())));
-                        next += 1;
-                    }
-                    None => {
-                        for (g, h) in heads.iter().enumerate() {
-                            let flag = (p[g] >= h.threshold()) as i64;
-                            extra.push((&added[next], Cell::Int(flag)));
-                            next += 1;
-                        }
-                    }
-                }
-                if let Some(v) = row.on_topic {
-                    extra.push((&added[next], Cell::Num(v)));
-                    next += 1;
-                }
-                if let Some(l) = row.lang {
-                    extra.push((&added[next], Cell::Text(l.to_string())));
-                    next += 1;
-                }
-                for (name, cell) in added[next..].iter().zip(row.cells) {
-                    extra.push((name, Cell::Text(cell)));
+                for (name, cell) in added.iter().zip(self.scorer.cells(p, row)) {
+                    extra.push((name, cell));
                 }
                 if self.opts.on_error == OnError::Skip {
                     extra.push(("error", Cell::Empty));

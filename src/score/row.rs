@@ -1,0 +1,149 @@
+//! One comment's scores and the cells `score` adds for it: the shared core of the file
+//! stream ([`super::score_stream`]) and of callers that hold their comments in memory (the
+//! Python package).
+
+use super::ScoreOptions;
+use crate::explain::drivers_text;
+use crate::io::Cell;
+use crate::model::{Model, ScoreScratch};
+use crate::policy::Action;
+use crate::topic::{Topic, TopicVec};
+
+/// What a scored row adds besides its probabilities.
+pub struct RowOut {
+    /// the head group that scored it
+    pub target: usize,
+    pub on_topic: Option<f64>,
+    /// the comment's language, with a language identifier
+    pub lang: Option<&'static str>,
+    /// decision, reason and explanation, as asked
+    pub cells: Vec<String>,
+}
+
+/// Which input field made a row unscorable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Text,
+    Target,
+}
+
+/// Scores comments one at a time with a model and the options of a run; shared by threads.
+pub struct RowScorer<'a> {
+    model: &'a Model,
+    opts: &'a ScoreOptions,
+    topic: Topic<'a>,
+}
+
+impl<'a> RowScorer<'a> {
+    pub fn new(model: &'a Model, opts: &'a ScoreOptions) -> RowScorer<'a> {
+        RowScorer {
+            model,
+            opts,
+            topic: Topic::new(&model.vectorizer),
+        }
+    }
+
+    /// The columns a run adds after the input's, in order: the outputs' probabilities, the
+    /// predictions, then `on_topic`, `lang`, `decision` and `reason`, `explain` and `error`
+    /// as the options ask.
+    pub fn added_columns(&self) -> Vec<String> {
+        let (model, opts) = (self.model, self.opts);
+        let mut added = model.output_names();
+        added.extend(model.spec.prediction_names());
+        if opts.articles.is_some() {
+            added.push("on_topic".into());
+        }
+        if opts.lang_id.is_some() {
+            added.push("lang".into());
+        }
+        if opts.policy.is_some() {
+            added.extend(["decision".into(), "reason".into()]);
+        }
+        if opts.explain > 0 {
+            added.push("explain".into());
+        }
+        if opts.on_error == super::OnError::Skip {
+            added.push("error".into());
+        }
+        added
+    }
+
+    /// Scores `text` (of `target`, for a per-target model; about `article`, when the run has
+    /// articles) into `out` (one probability per output), or says which field is wrong and
+    /// why.
+    pub fn score(
+        &self,
+        text: &str,
+        target: Option<&str>,
+        article: Option<&TopicVec>,
+        out: &mut [f64],
+    ) -> Result<RowOut, (Field, String)> {
+        let (model, opts) = (self.model, self.opts);
+        if text.trim().is_empty() {
+            return Err((Field::Text, "empty text".to_string()));
+        }
+        if let Some(max) = opts.max_text_bytes.filter(|&m| text.len() > m) {
+            let msg = format!("text too long: {} bytes, the limit is {max}", text.len());
+            return Err((Field::Text, msg));
+        }
+        let t = match target {
+            Some(v) => model
+                .target_index(Some(v.trim()))
+                .map_err(|m| (Field::Target, m.to_string()))?,
+            None => model.target_index(None).unwrap_or(0),
+        };
+        ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
+        let on_topic = article.map(|a| self.topic.vector(text).similarity(a));
+        let lang = opts.lang_id.as_ref().map(|l| l.detect(text));
+        let decision = opts.policy.as_ref().map(|p| p.decide(out, on_topic, lang));
+        // the outputs whose scores flag the row: the policy's deciding rules, else the
+        // model's own decisions; found only when they are explained
+        let explained = (opts.explain > 0).then(|| {
+            let flagged = match &decision {
+                Some(d) if d.action == Action::Approve => vec![],
+                Some(d) => d.outputs.clone(),
+                None => model.flagged_outputs(out, t),
+            };
+            drivers_text(model, text, t, &flagged, opts.explain)
+        });
+        let mut cells = Vec::new();
+        if let Some(d) = decision {
+            cells.extend([d.action.to_string(), d.reason]);
+        }
+        cells.extend(explained);
+        Ok(RowOut {
+            target: t,
+            on_topic,
+            lang,
+            cells,
+        })
+    }
+
+    /// Every cell a scored row adds, in the order of [`RowScorer::added_columns`] (without
+    /// `error`): the probabilities `p`, the predictions, `on_topic`, `lang`, then decision,
+    /// reason and explanation as asked.
+    pub fn cells(&self, p: &[f64], row: RowOut) -> Vec<Cell> {
+        let mut out: Vec<Cell> = p.iter().map(|&v| Cell::Num(v)).collect();
+        out.extend(self.predictions(p, row.target));
+        out.extend(row.on_topic.map(Cell::Num));
+        out.extend(row.lang.map(|l| Cell::Text(l.to_string())));
+        out.extend(row.cells.into_iter().map(Cell::Text));
+        out
+    }
+
+    /// The prediction cells of scores `p` of head group `target`: the predicted class of a
+    /// class model, else one 0/1 flag per head (its score at or above its threshold).
+    pub fn predictions(&self, p: &[f64], target: usize) -> Vec<Cell> {
+        let spec = &self.model.spec;
+        let per = spec.heads_per_target();
+        let heads = &self.model.heads[target * per..target * per + per];
+        match spec.predicted_class(p, heads[0].threshold()) {
+            Some(c) => vec![Cell::Text(c.to_string())],
+            None => heads
+                .iter()
+                .enumerate()
+                .map(|(g, h)| Cell::Int((p[g] >= h.threshold()) as i64))
+                .collect(),
+        }
+    }
+}
