@@ -20,6 +20,7 @@ ROOT = Path(os.environ.get("GAVEL_ROOT", Path(__file__).resolve().parents[2]))
 BIN = os.environ.get("GAVEL_BIN") or next(
     (str(p) for p in [ROOT / "target/release/gavel", ROOT / "target/debug/gavel"] if p.exists()),
     "gavel")
+BIN = os.path.abspath(BIN) if os.sep in BIN else BIN  # the training test runs in a temp dir
 DEMO = ROOT / "data/demo_comments.csv"
 ABUSE = ROOT / "models/abuse.gavel"
 STANCE = ROOT / "models/stance-semeval.gavel"
