@@ -164,6 +164,20 @@ def cost():
               f"(commit {r['before_commit']}, its own release).\n")
 
 
+def inprocess():
+    r = load("bench/inprocess_results.json")
+    rows = [[name, f"{e['comments_per_second']:,.0f}", f"{e['seconds']:.2f} s",
+             f"{e['peak_rss_bytes'] / 1e6:,.0f} MB"] for name, e in r["engines"].items()]
+    mem = r["memory_1m_series"]
+    f = r["floors"]
+    return (table([f"{r['rows']:,} comments, {r['cores']} cores", "comments/s",
+                   f"median of {r['runs']} runs", "peak RSS"], rows)
+            + f"\nThe Python package scores {f['python >= 3x fastText predict']:.2f}× the comments per second "
+              f"of fastText's `predict` and {f['python within 10% of the CLI']:.2f}× the CLI's. Scoring a "
+              f"{mem['rows']:,}-row pandas Series added {mem['rss_added_bytes'] / 1e6:,.0f} MB to the "
+              f"process for a result of {mem['output_bytes'] / 1e6:,.0f} MB.\n")
+
+
 # --- docs/robustness.md
 
 FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell"]
@@ -352,6 +366,7 @@ RENDER = {
     "serve": serve,
     "sources": sources,
     "cost": cost,
+    "inprocess": inprocess,
     "attack": attack,
     "attack-all-words": attack_all_words,
     "bias": bias,

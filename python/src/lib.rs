@@ -118,12 +118,13 @@ impl Model {
         threads: Option<usize>,
     ) -> PyResult<CsrBytes<'py>> {
         let inner = self.inner.clone();
+        let pool = score::pool(threads)?;
         let m = py.detach(|| {
-            score::on_threads(threads, || {
+            score::on_pool(&pool, || {
                 let t: Vec<&str> = texts.iter().map(|s| &**s).collect();
                 inner.vectorizer.transform_batch(&t)
             })
-        })?;
+        });
         let indptr: Vec<u8> = m
             .indptr
             .iter()

@@ -10,25 +10,36 @@ use ::gavel::score::{Articles, Field, OnError, RowOut, RowScorer, ScoreOptions};
 use ::gavel::topic::{Topic, TopicVec};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::{PyBytes, PyList, PyString};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Runs `f` on a pool of `threads` threads, or on rayon's global pool (every core).
-pub fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+/// A pool of `threads` threads, or `None` for rayon's global pool (every core).
+pub fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
     match threads {
-        None => Ok(f()),
+        None => Ok(None),
         Some(0) => Err(err("threads must be at least 1")),
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(err)?;
-            Ok(pool.install(f))
-        }
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(Some)
+            .map_err(err),
     }
 }
+
+/// Runs `f` on `pool`, or on rayon's global pool.
+pub fn on_pool<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+/// Rows scored at a time: each chunk's comments are borrowed (or, under Python 3.9's
+/// limited API, copied) as UTF-8 and its scores turned into cells before the next, so that
+/// what scoring adds to memory beyond its result stays small whatever the number of rows.
+const CHUNK: usize = 16_384;
 
 /// A column of the result: numbers (NaN where a row has none) as little-endian f64 bytes,
 /// or text (None where a row has none).
@@ -53,8 +64,8 @@ type Status = Result<RowOut, (Field, String)>;
 pub fn score<'py>(
     py: Python<'py>,
     model: &Model,
-    texts: Vec<PyBackedStr>,
-    targets: Option<Vec<Option<PyBackedStr>>>,
+    texts: Vec<Bound<'py, PyString>>,
+    targets: Option<Vec<Option<Bound<'py, PyString>>>>,
     articles: Option<Vec<PyBackedStr>>,
     article_index: Option<Vec<i64>>,
     policy: Option<PathBuf>,
@@ -142,56 +153,74 @@ pub fn score<'py>(
     let scorer = RowScorer::new(m, &opts);
     let n_out = m.n_outputs();
     let n = texts.len();
-    let (flat, status) = py.detach(|| {
-        on_threads(threads, || {
-            let mut flat = vec![f64::NAN; n * n_out];
-            let status: Vec<Status> = (0..n)
-                .into_par_iter()
-                .zip(flat.par_chunks_mut(n_out.max(1)))
-                .map(|(i, out)| {
-                    let target = targets.as_ref().and_then(|t| t[i].as_deref());
-                    let article = match (&article_index, vecs.is_empty()) {
-                        (_, true) => None,
-                        (Some(ix), false) => Some(&vecs[ix[i] as usize]),
-                        (None, false) => Some(&vecs[0]),
-                    };
-                    scorer.score(&texts[i], target, article, out)
-                })
-                .collect();
-            (flat, status)
-        })
-    })?;
+    let pool = pool(threads)?;
     let added = scorer.added_columns();
     let mut cols: Vec<Option<Column>> = (0..added.len()).map(|_| None).collect();
-    for (i, (st, p)) in status
-        .into_iter()
-        .zip(flat.chunks(n_out.max(1)))
-        .enumerate()
-    {
-        let cells = match st {
-            Ok(row) => {
-                let mut c = scorer.cells(p, row);
-                if on_error == OnError::Skip {
-                    c.push(Cell::Empty);
-                }
-                c
-            }
-            Err((field, msg)) => {
-                let col = match field {
-                    Field::Text => text_name,
-                    Field::Target => target_name,
-                };
-                let msg = format!("row {i}, column '{col}': {msg}");
-                if on_error == OnError::Stop {
-                    return Err(err(msg));
-                }
-                let mut c = vec![Cell::Empty; added.len() - 1];
-                c.push(Cell::Text(msg));
-                c
-            }
+    for start in (0..n).step_by(CHUNK) {
+        let end = (start + CHUNK).min(n);
+        let tx: Vec<PyBackedStr> = texts[start..end]
+            .iter()
+            .map(|s| s.clone().try_into())
+            .collect::<PyResult<_>>()?;
+        let tg: Option<Vec<Option<PyBackedStr>>> = match &targets {
+            Some(t) => Some(
+                t[start..end]
+                    .iter()
+                    .map(|o| o.as_ref().map(|s| s.clone().try_into()).transpose())
+                    .collect::<PyResult<_>>()?,
+            ),
+            None => None,
         };
-        for (slot, cell) in cols.iter_mut().zip(cells) {
-            push(slot, cell, i, n);
+        let (flat, status) = py.detach(|| {
+            on_pool(&pool, || {
+                let mut flat = vec![f64::NAN; tx.len() * n_out];
+                let status: Vec<Status> = (0..tx.len())
+                    .into_par_iter()
+                    .zip(flat.par_chunks_mut(n_out.max(1)))
+                    .map(|(i, out)| {
+                        let target = tg.as_ref().and_then(|t| t[i].as_deref());
+                        let article = match (&article_index, vecs.is_empty()) {
+                            (_, true) => None,
+                            (Some(ix), false) => Some(&vecs[ix[start + i] as usize]),
+                            (None, false) => Some(&vecs[0]),
+                        };
+                        scorer.score(&tx[i], target, article, out)
+                    })
+                    .collect();
+                (flat, status)
+            })
+        });
+        for (j, (st, p)) in status
+            .into_iter()
+            .zip(flat.chunks(n_out.max(1)))
+            .enumerate()
+        {
+            let i = start + j;
+            let cells = match st {
+                Ok(row) => {
+                    let mut c = scorer.cells(p, row);
+                    if on_error == OnError::Skip {
+                        c.push(Cell::Empty);
+                    }
+                    c
+                }
+                Err((field, msg)) => {
+                    let col = match field {
+                        Field::Text => text_name,
+                        Field::Target => target_name,
+                    };
+                    let msg = format!("row {i}, column '{col}': {msg}");
+                    if on_error == OnError::Stop {
+                        return Err(err(msg));
+                    }
+                    let mut c = vec![Cell::Empty; added.len() - 1];
+                    c.push(Cell::Text(msg));
+                    c
+                }
+            };
+            for (slot, cell) in cols.iter_mut().zip(cells) {
+                push(slot, cell, i, n);
+            }
         }
     }
     let mut result = Vec::with_capacity(added.len());
