@@ -66,15 +66,9 @@ def score(df, model, text_col="text", target_col=None, articles_col=None, policy
     policy_path = os.path.abspath(os.fspath(policy)) if policy is not None else None
     lang_path = os.path.abspath(os.fspath(lang_id)) if lang_id is not None else None
     # the added columns and their kinds, in the order `gavel score` adds them
-    m = load(model_path, any_target=any_target)
-    classes = m.info["spec"]["labels"]["kind"] == "classes"
-    kinds = [(name, "num") for name in m.outputs]
-    kinds += [(name, "str" if classes else "flag") for name in m._m.predictions]
-    kinds += [("on_topic", "num")] if articles_col is not None else []
-    kinds += [("lang", "str")] if lang_id is not None else []
-    kinds += [("decision", "str"), ("reason", "str")] if policy is not None else []
-    kinds += [("explain", "str")] if explain > 0 else []
-    kinds += [("error", "str")] if on_error == "skip" else []
+    kinds = load(model_path, any_target=any_target)._m.added_columns(
+        articles=articles_col is not None, lang_id=lang_id is not None,
+        policy=policy is not None, explain=explain > 0, skip=on_error == "skip")
     schema = _schema(df, kinds)
 
     def run(batches):

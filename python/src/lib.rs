@@ -9,6 +9,7 @@ mod score;
 use ::gavel::cli::{self, Cli};
 use ::gavel::inspect::inspect;
 use ::gavel::model::{file, Model as Inner};
+use ::gavel::score::{added_columns, Asked};
 use clap::Parser;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -70,6 +71,30 @@ impl Model {
     #[getter]
     fn predictions(&self) -> Vec<String> {
         self.inner.spec.prediction_names()
+    }
+
+    /// The columns `score` adds with these options, in order, each with what it holds
+    /// (`"num"`, `"flag"` for 0/1, `"str"`).
+    #[pyo3(signature = (articles=false, lang_id=false, policy=false, explain=false, skip=false))]
+    fn added_columns(
+        &self,
+        articles: bool,
+        lang_id: bool,
+        policy: bool,
+        explain: bool,
+        skip: bool,
+    ) -> Vec<(String, &'static str)> {
+        let asked = Asked {
+            on_topic: articles,
+            lang: lang_id,
+            decision: policy,
+            explain,
+            error: skip,
+        };
+        added_columns(&self.inner, &asked)
+            .into_iter()
+            .map(|(name, kind)| (name, kind.as_str()))
+            .collect()
     }
 
     /// The model's text column, and its target column for a per-target model.

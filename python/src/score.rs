@@ -158,17 +158,12 @@ pub fn score<'py>(
     let mut cols: Vec<Option<Column>> = (0..added.len()).map(|_| None).collect();
     for start in (0..n).step_by(CHUNK) {
         let end = (start + CHUNK).min(n);
-        let tx: Vec<PyBackedStr> = texts[start..end]
-            .iter()
-            .map(|s| s.clone().try_into())
-            .collect::<PyResult<_>>()?;
-        let tg: Option<Vec<Option<PyBackedStr>>> = match &targets {
-            Some(t) => Some(
-                t[start..end]
-                    .iter()
-                    .map(|o| o.as_ref().map(|s| s.clone().try_into()).transpose())
-                    .collect::<PyResult<_>>()?,
-            ),
+        let tx: Vec<PyBackedStr> = backed(texts[start..end].iter().map(Some))?
+            .into_iter()
+            .flatten()
+            .collect();
+        let tg = match &targets {
+            Some(t) => Some(backed(t[start..end].iter().map(Option::as_ref))?),
             None => None,
         };
         let (flat, status) = py.detach(|| {
@@ -235,6 +230,16 @@ pub fn score<'py>(
         result.push((name, kind, obj));
     }
     Ok(result)
+}
+
+/// Python strings as UTF-8 that outlives the GIL (borrowed, or copied under Python 3.9's
+/// limited API).
+fn backed<'a, 'py: 'a>(
+    strings: impl Iterator<Item = Option<&'a Bound<'py, PyString>>>,
+) -> PyResult<Vec<Option<PyBackedStr>>> {
+    strings
+        .map(|o| o.map(|s| s.clone().try_into()).transpose())
+        .collect()
 }
 
 /// Appends row `i`'s cell to its column, which takes its kind from its first non-empty cell

@@ -5,7 +5,7 @@
 
 mod row;
 
-pub use row::{Field, RowOut, RowScorer};
+pub use row::{added_columns, Asked, Field, Kind, RowOut, RowScorer};
 
 use crate::error::{Error, Result};
 use crate::io::{Cell, Record, RecordReader, RecordWriter};

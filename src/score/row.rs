@@ -5,7 +5,7 @@
 use super::ScoreOptions;
 use crate::explain::drivers_text;
 use crate::io::Cell;
-use crate::model::{Model, ScoreScratch};
+use crate::model::{LabelSpec, Model, ScoreScratch};
 use crate::policy::Action;
 use crate::topic::{Topic, TopicVec};
 
@@ -27,6 +27,66 @@ pub enum Field {
     Target,
 }
 
+/// What a column `score` adds holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// a number (probabilities, `on_topic`)
+    Num,
+    /// 0 or 1 (a multi-label model's predictions)
+    Flag,
+    /// text (a class model's prediction, `lang`, decision, reason, explanation, error)
+    Text,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Num => "num",
+            Kind::Flag => "flag",
+            Kind::Text => "str",
+        }
+    }
+}
+
+/// Which optional columns a run adds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Asked {
+    pub on_topic: bool,
+    pub lang: bool,
+    /// `decision` and `reason`
+    pub decision: bool,
+    pub explain: bool,
+    pub error: bool,
+}
+
+/// The columns a run of `model` adds after the input's, in order, with what they hold: the
+/// outputs' probabilities, the predictions, then `on_topic`, `lang`, `decision` and `reason`,
+/// `explain` and `error` as asked.
+pub fn added_columns(model: &Model, asked: &Asked) -> Vec<(String, Kind)> {
+    let pred = match model.spec.labels {
+        LabelSpec::Classes { .. } => Kind::Text,
+        LabelSpec::MultiLabel { .. } => Kind::Flag,
+    };
+    let mut added: Vec<(String, Kind)> = (model.output_names().into_iter())
+        .map(|n| (n, Kind::Num))
+        .collect();
+    added.extend(model.spec.prediction_names().into_iter().map(|n| (n, pred)));
+    let optional = [
+        (asked.on_topic, "on_topic", Kind::Num),
+        (asked.lang, "lang", Kind::Text),
+        (asked.decision, "decision", Kind::Text),
+        (asked.decision, "reason", Kind::Text),
+        (asked.explain, "explain", Kind::Text),
+        (asked.error, "error", Kind::Text),
+    ];
+    added.extend(
+        (optional.into_iter())
+            .filter(|(on, _, _)| *on)
+            .map(|(_, name, kind)| (name.to_string(), kind)),
+    );
+    added
+}
+
 /// Scores comments one at a time with a model and the options of a run; shared by threads.
 pub struct RowScorer<'a> {
     model: &'a Model,
@@ -43,29 +103,20 @@ impl<'a> RowScorer<'a> {
         }
     }
 
-    /// The columns a run adds after the input's, in order: the outputs' probabilities, the
-    /// predictions, then `on_topic`, `lang`, `decision` and `reason`, `explain` and `error`
-    /// as the options ask.
+    /// The columns a run adds after the input's, in order (see [`added_columns`]).
     pub fn added_columns(&self) -> Vec<String> {
-        let (model, opts) = (self.model, self.opts);
-        let mut added = model.output_names();
-        added.extend(model.spec.prediction_names());
-        if opts.articles.is_some() {
-            added.push("on_topic".into());
-        }
-        if opts.lang_id.is_some() {
-            added.push("lang".into());
-        }
-        if opts.policy.is_some() {
-            added.extend(["decision".into(), "reason".into()]);
-        }
-        if opts.explain > 0 {
-            added.push("explain".into());
-        }
-        if opts.on_error == super::OnError::Skip {
-            added.push("error".into());
-        }
-        added
+        let opts = self.opts;
+        let asked = Asked {
+            on_topic: opts.articles.is_some(),
+            lang: opts.lang_id.is_some(),
+            decision: opts.policy.is_some(),
+            explain: opts.explain > 0,
+            error: opts.on_error == super::OnError::Skip,
+        };
+        added_columns(self.model, &asked)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
     }
 
     /// Scores `text` (of `target`, for a per-target model; about `article`, when the run has
