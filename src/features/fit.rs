@@ -5,7 +5,7 @@
 use super::counts::{keyed_counts, next_id, Keys, VecScratch};
 use super::sparse::Csr;
 use super::vectorizer::{FeatureConfig, Vectorizer, ABSENT};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::text::{Analyzer, TextConfig};
 use rayon::prelude::*;
 
@@ -67,23 +67,57 @@ impl Vectorizer {
                 }
             }
         });
-        // kept buckets in column order: word family first, each by falling frequency
+        let v = Vectorizer::from_document_frequencies(
+            analyzer.config().clone(),
+            config,
+            &df,
+            texts.len(),
+        )?;
+        drop(df);
+        // pass 2, in parallel and in place: weigh each part's rows
+        parts.par_iter_mut().for_each(|p| v.weigh_part(p));
+        let m = Csr::concat(parts, v.n_features());
+        Ok((v, m))
+    }
+
+    /// The vectorizer of a fit on `n_docs` texts whose document frequency per hash bucket is
+    /// `df` (`2^bits` counts, as [`document_frequencies`] gives and as sums of them over parts
+    /// of the texts give): the buckets seen in at least `min_df` texts, numbered word family
+    /// first, each by falling frequency (ties in bucket order), with their IDF
+    /// `ln((1 + n) / (1 + df)) + 1`. [`Vectorizer::fit`] is this on its own counts, so an
+    /// engine that counts in parts (Spark's executors) gets the same vectorizer.
+    pub fn from_document_frequencies(
+        text: TextConfig,
+        config: FeatureConfig,
+        df: &[u32],
+        n_docs: usize,
+    ) -> Result<Vectorizer> {
+        config.check()?;
+        if df.len() != 1 << config.bits {
+            return Err(Error::Data(format!(
+                "{} document frequencies for 2^{} buckets",
+                df.len(),
+                config.bits
+            )));
+        }
+        if let Some(b) = df.iter().position(|&d| d as usize > n_docs) {
+            return Err(Error::Data(format!(
+                "bucket {b} is in {} documents, more than the {n_docs} there are",
+                df[b]
+            )));
+        }
+        let bits = config.bits;
         let mut kept: Vec<u32> = (0..1u32 << bits)
             .filter(|&b| df[b as usize] >= config.min_df)
             .collect();
         let half = 1u32 << (bits - 1);
         kept.sort_by_key(|&b| (b >= half, std::cmp::Reverse(df[b as usize]), b));
-        let n = texts.len() as f64;
+        let n = n_docs as f64;
         let idf = kept
             .iter()
             .map(|&b| ((1.0 + n) / (1.0 + df[b as usize] as f64)).ln() as f32 + 1.0)
             .collect();
-        drop(df);
-        let v = Vectorizer::from_parts(analyzer.config().clone(), config, kept, idf)?;
-        // pass 2, in parallel and in place: weigh each part's rows
-        parts.par_iter_mut().for_each(|p| v.weigh_part(p));
-        let m = Csr::concat(parts, v.n_features());
-        Ok((v, m))
+        Vectorizer::from_parts(text, config, kept, idf)
     }
 
     /// Turns every raw row of `m` (bucket, signed count) into TF-IDF weights over feature
@@ -110,6 +144,32 @@ impl Vectorizer {
         m.values.truncate(w);
         m.n_cols = self.n_features();
     }
+}
+
+/// How many of `texts` hold an n-gram of each hash bucket (`2^bits` counts): one part's
+/// share of the document frequencies that [`Vectorizer::from_document_frequencies`] reads.
+pub fn document_frequencies<T: AsRef<str>>(
+    text: TextConfig,
+    config: &FeatureConfig,
+    texts: &[T],
+) -> Result<Vec<u32>> {
+    config.check()?;
+    let analyzer = Analyzer::new(text)?;
+    let keys = Keys {
+        owner: next_id(),
+        n_keys: 1 << config.bits,
+        sorted: false,
+        key: Some,
+    };
+    let mut df = vec![0u32; 1 << config.bits];
+    VecScratch::with(|sc| {
+        for t in texts {
+            for &(b, _) in keyed_counts(&analyzer, config.bits, &keys, t.as_ref(), sc) {
+                df[b as usize] += 1;
+            }
+        }
+    });
+    Ok(df)
 }
 
 #[cfg(test)]
@@ -167,6 +227,42 @@ mod tests {
             idf
         )
         .is_err());
+    }
+
+    /// Counted in parts and summed, the document frequencies give the vectorizer of the fit
+    /// on every text, column for column and IDF for IDF.
+    #[test]
+    fn document_frequencies_summed_over_parts_give_the_fit() {
+        let texts = [
+            "you idiot",
+            "idiot",
+            "what an idiot you are",
+            "lovely day",
+            "idiot day",
+            "aap bohat achay ho",
+        ];
+        let cfg = FeatureConfig {
+            bits: 16,
+            min_df: 2,
+            ..FeatureConfig::default()
+        };
+        let text = TextConfig::default();
+        let (v, _) = Vectorizer::fit(text.clone(), cfg.clone(), &texts).unwrap();
+        let mut df = vec![0u32; 1 << 16];
+        for part in texts.chunks(4) {
+            let d = document_frequencies(text.clone(), &cfg, part).unwrap();
+            df.iter_mut().zip(d).for_each(|(a, b)| *a += b);
+        }
+        let w = Vectorizer::from_document_frequencies(text.clone(), cfg.clone(), &df, texts.len())
+            .unwrap();
+        assert_eq!(w.buckets(), v.buckets());
+        assert_eq!(w.idf(), v.idf());
+        assert_eq!(w.transform_batch(&texts), v.transform_batch(&texts));
+        // counts that cannot be refused
+        assert!(
+            Vectorizer::from_document_frequencies(text.clone(), cfg.clone(), &df[1..], 6).is_err()
+        );
+        assert!(Vectorizer::from_document_frequencies(text, cfg, &df, 2).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod sparse;
 pub mod vectorizer;
 pub mod vocab;
 
+pub use fit::document_frequencies;
 pub use grams::{ExplainedFeature, GramMemo};
 pub use sparse::{Csr, Row};
 pub use vectorizer::{FeatureConfig, VecScratch, Vectorizer};
