@@ -5,8 +5,10 @@
 //! into numpy arrays, pandas frames and scipy matrices.
 
 mod score;
+mod train;
 
 use ::gavel::cli::{self, Cli};
+use ::gavel::features::Vectorizer;
 use ::gavel::inspect::inspect;
 use ::gavel::model::{file, Model as Inner};
 use ::gavel::score::{added_columns, Asked};
@@ -46,7 +48,7 @@ pub(crate) fn gerr(e: ::gavel::Error) -> PyErr {
 }
 
 /// A sparse matrix's `indptr`, `indices` and `values` bytes and its column count.
-type CsrBytes<'py> = (
+pub(crate) type CsrBytes<'py> = (
     Bound<'py, PyBytes>,
     Bound<'py, PyBytes>,
     Bound<'py, PyBytes>,
@@ -133,8 +135,7 @@ impl Model {
         file::save(&self.inner, &path).map_err(gerr)
     }
 
-    /// gavel's TF-IDF rows of `texts`: `(indptr, indices, values, n_columns)`, the first
-    /// three as little-endian i64, i32 and f32 bytes, columns increasing within a row.
+    /// gavel's TF-IDF rows of `texts` (see [`transform`]).
     #[pyo3(signature = (texts, threads=None))]
     fn transform<'py>(
         &self,
@@ -142,32 +143,42 @@ impl Model {
         texts: Vec<PyBackedStr>,
         threads: Option<usize>,
     ) -> PyResult<CsrBytes<'py>> {
-        let inner = self.inner.clone();
-        let pool = score::pool(threads)?;
-        let m = py.detach(|| {
-            score::on_pool(&pool, || {
-                let t: Vec<&str> = texts.iter().map(|s| &**s).collect();
-                inner.vectorizer.transform_batch(&t)
-            })
-        });
-        let indptr: Vec<u8> = m
-            .indptr
-            .iter()
-            .flat_map(|&i| (i as i64).to_le_bytes())
-            .collect();
-        let indices: Vec<u8> = m
-            .indices
-            .iter()
-            .flat_map(|&i| (i as i32).to_le_bytes())
-            .collect();
-        let values: Vec<u8> = m.values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        Ok((
-            PyBytes::new(py, &indptr),
-            PyBytes::new(py, &indices),
-            PyBytes::new(py, &values),
-            m.n_cols,
-        ))
+        transform(py, &self.inner.vectorizer, texts, threads)
     }
+}
+
+/// `v`'s TF-IDF rows of `texts`: `(indptr, indices, values, n_columns)`, the first three as
+/// little-endian i64, i32 and f32 bytes, columns increasing within a row.
+pub(crate) fn transform<'py>(
+    py: Python<'py>,
+    v: &Vectorizer,
+    texts: Vec<PyBackedStr>,
+    threads: Option<usize>,
+) -> PyResult<CsrBytes<'py>> {
+    let pool = score::pool(threads)?;
+    let m = py.detach(|| {
+        score::on_pool(&pool, || {
+            let t: Vec<&str> = texts.iter().map(|s| &**s).collect();
+            v.transform_batch(&t)
+        })
+    });
+    let indptr: Vec<u8> = m
+        .indptr
+        .iter()
+        .flat_map(|&i| (i as i64).to_le_bytes())
+        .collect();
+    let indices: Vec<u8> = m
+        .indices
+        .iter()
+        .flat_map(|&i| (i as i32).to_le_bytes())
+        .collect();
+    let values: Vec<u8> = m.values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    Ok((
+        PyBytes::new(py, &indptr),
+        PyBytes::new(py, &indices),
+        PyBytes::new(py, &values),
+        m.n_cols,
+    ))
 }
 
 /// Loads a model file; with `any_target`, a per-target model also scores targets it was not
@@ -204,6 +215,10 @@ fn _gavel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(from_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(score::score, m)?)?;
+    m.add_class::<train::Recipe>()?;
+    m.add_class::<train::Features>()?;
+    m.add_function(wrap_pyfunction!(train::doc_freq, m)?)?;
+    m.add_function(wrap_pyfunction!(train::assemble_model, m)?)?;
     m.add("GavelError", m.py().get_type::<GavelError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

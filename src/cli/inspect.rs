@@ -47,11 +47,18 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
         0 => String::new(),
         n => format!(", {n} unusable rows skipped"),
     };
+    let sha = match t.data_sha256.as_str() {
+        "" => String::new(),
+        h => format!(", sha256 {h}"),
+    };
     let _ = writeln!(
         s,
-        "trained    {} by gavel {} on {} ({} rows{skipped}, sha256 {})",
-        t.trained_at, t.gavel_version, t.data_file, t.rows, t.data_sha256
+        "trained    {} by gavel {} on {} ({} rows{skipped}{sha})",
+        t.trained_at, t.gavel_version, t.data_file, t.rows
     );
+    if !t.trainer.is_empty() {
+        let _ = writeln!(s, "fitted by  {}", t.trainer);
+    }
     let labels = match &m.spec.labels {
         LabelSpec::Classes {
             column,

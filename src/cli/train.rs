@@ -65,7 +65,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     for (i, c) in conv.iter().enumerate() {
         ui.detail(&format!(
             "head {i}: {} Newton / {} CG iterations, loss {:.4}, |g|/|g0| {:.2e}",
-            c.iterations, c.cg_iterations, c.loss, c.relative_gradient
+            c.iterations,
+            c.cg_iterations,
+            c.loss,
+            c.relative_gradient.unwrap_or(f64::NAN)
         ));
     }
     for (i, h) in model.heads.iter().enumerate() {

@@ -35,6 +35,11 @@ pub struct TrainingMeta {
     /// was trained on (its label cell not empty); not written when every row is labelled
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub head_rows: Vec<(String, usize)>,
+    /// the engine that fitted the heads when it was not gavel's own solver (e.g. "Spark
+    /// MLlib 4.3.0 LogisticRegression, L-BFGS, tol 1e-06, max 200 iterations"); not written
+    /// for gavel's fits
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub trainer: String,
 }
 
 fn is_zero(n: &usize) -> bool {

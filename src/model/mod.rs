@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod crossfit;
 pub mod data;
+pub mod external;
 pub mod file;
 pub mod fit;
 pub mod head;

@@ -41,13 +41,15 @@ impl SolverConfig {
 }
 
 /// How a fit ended.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Convergence {
     pub iterations: usize,
     pub cg_iterations: usize,
     pub loss: f64,
-    /// `‖∇f‖ / ‖∇f(w₀)‖` at the end
-    pub relative_gradient: f64,
+    /// `‖∇f‖ / ‖∇f(w₀)‖` at the end; `None` for a fit by another engine, which does not
+    /// report it (see [`super::meta::TrainingMeta::trainer`])
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_gradient: Option<f64>,
     pub converged: bool,
 }
 
@@ -149,7 +151,7 @@ pub fn minimize(f: &mut dyn Objective, w: &mut [f64], cfg: &SolverConfig) -> Con
         iterations: iter,
         cg_iterations: cg_total,
         loss: fval,
-        relative_gradient: if gnorm0 > 0.0 { gnorm / gnorm0 } else { 0.0 },
+        relative_gradient: Some(if gnorm0 > 0.0 { gnorm / gnorm0 } else { 0.0 }),
         converged: done(gnorm),
     }
 }
@@ -249,7 +251,10 @@ mod tests {
             ..SolverConfig::default()
         };
         let c = minimize(&mut q, &mut w, &cfg);
-        assert!(c.converged && c.relative_gradient <= 1e-7, "{c:?}");
+        assert!(
+            c.converged && c.relative_gradient.is_some_and(|g| g <= 1e-7),
+            "{c:?}"
+        );
         for (i, wi) in w.iter().enumerate() {
             assert!((wi - 1.0 / (i as f64 + 1.0)).abs() < 1e-6);
         }

@@ -44,7 +44,11 @@ pub fn sorted_distinct(values: &[String]) -> Vec<String> {
 }
 
 /// Builds the label spec and the per-row class index for a class column.
-fn class_spec(column: &str, values: &[String], positive: Option<&str>) -> Result<LabelSpec> {
+pub(crate) fn class_spec(
+    column: &str,
+    values: &[String],
+    positive: Option<&str>,
+) -> Result<LabelSpec> {
     let classes = sorted_distinct(values);
     limits::check_classes(column, classes.len())?;
     if classes.len() < 2 {
@@ -211,6 +215,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         calibration_folds: cfg.calibration_folds,
         skipped_rows: data.skipped.len(),
         head_rows: head_rows(&data.labels),
+        trainer: String::new(),
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {

@@ -12,7 +12,7 @@ batches in process through `mapInPandas`; rows keep their columns and gain gavel
 """
 import os
 
-from ._model import load
+from .._model import load
 
 # per Python worker: loaded models by (path, any_target)
 _LOADED = {}
