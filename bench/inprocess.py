@@ -69,21 +69,9 @@ def worker(spec):
         print(json.dumps({"rows": len(series), "rss_added_bytes": after - before,
                           "output_bytes": int(out.memory_usage(deep=True).sum())}))
     elif spec["task"] == "spark":
-        os.environ["PYSPARK_PYTHON"] = sys.executable
-        from pyspark.sql import SparkSession
+        from spark import score
 
-        from gavel import spark as gspark
-
-        s = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
-             .getOrCreate())
-        s.sparkContext.setLogLevel("ERROR")
-        df = s.read.csv(spec["corpus"], header=True, multiLine=True, escape='"').cache()
-        n = df.count()
-        gspark.score(df.limit(1000), MODEL).write.format("noop").mode("overwrite").save()
-        t0 = time.perf_counter()
-        gspark.score(df, MODEL).write.format("noop").mode("overwrite").save()
-        print(json.dumps({"seconds": time.perf_counter() - t0, "rows": n}))
-        s.stop()
+        print(json.dumps(score(spec["corpus"], "local[2]")))
 
 
 def memory_only(corpus):

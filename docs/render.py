@@ -178,6 +178,31 @@ def inprocess():
               f"process for a result of {mem['output_bytes'] / 1e6:,.0f} MB.\n")
 
 
+def signed4(v):
+    """A difference to four decimals, signed; nothing is 0.0000 (not -0.0000)."""
+    return "0.0000" if abs(v) < 0.00005 else f"{v:+.4f}"
+
+
+def spark():
+    r = load("bench/spark_results.json")
+    rows = []
+    for t in r["training"]:
+        g, s = t["gavel"], t["spark"]
+        rows.append([t["set"], f"{t['train_rows']:,}", f"{g['roc_auc']:.4f}", f"{s['roc_auc']:.4f}",
+                     signed4(t["roc_auc_difference"]), f"{g['macro_f1']:.3f}", f"{s['macro_f1']:.3f}",
+                     f"{g['seconds']:.1f} s", f"{s['seconds']:.0f} s", s["iterations"]])
+    train = table(["set", "training rows", "ROC-AUC gavel train", "ROC-AUC gavel.spark.train",
+                   "difference", "macro-F1 gavel", "macro-F1 Spark", "gavel train", "Spark local[2]",
+                   "L-BFGS iterations"], rows)
+    sc = r["scoring"]
+    m = sc["masters"]
+    cps = {k: v["comments_per_second"] for k, v in m.items()}
+    score = table([f"{sc['rows']:,} comments, `gavel.spark.score`", "comments/s", f"median of {sc['runs']} runs"],
+                  [[k, f"{v:,.0f}", f"{m[k]['seconds']:.2f} s"] for k, v in cps.items()])
+    return (train + "\n" + score
+            + f"\nTwo local cores score {cps['local[2]'] / cps['local[1]']:.2f}× the comments per second of one.\n")
+
+
 # --- docs/robustness.md
 
 FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell"]
@@ -367,6 +392,7 @@ RENDER = {
     "sources": sources,
     "cost": cost,
     "inprocess": inprocess,
+    "spark": spark,
     "attack": attack,
     "attack-all-words": attack_all_words,
     "bias": bias,
