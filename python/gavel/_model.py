@@ -8,6 +8,10 @@ from . import _gavel
 from ._inputs import as_texts, build, is_frame
 
 
+# from this many rows, scoring hands the memory it freed back to the operating system
+_RELEASE_ROWS = 100_000
+
+
 class Model:
     """A gavel model file, loaded. Use `gavel.load(path)`."""
 
@@ -101,6 +105,9 @@ class Model:
                     f"the DataFrame already has a column '{clash[0]}'; drop it first")
             index = frame.index
         result = build(cols, n, index, set(self._m.predictions))
+        del cols
+        if n >= _RELEASE_ROWS:
+            _gavel.release_memory()
         if frame is not None:
             import pandas as pd
             return pd.concat([frame, result], axis=1)
