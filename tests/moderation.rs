@@ -395,7 +395,7 @@ fn attack_reports_every_family_and_writes_the_sets() {
     let rep: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     let fams = rep["families"].as_array().unwrap();
-    assert_eq!(fams.len(), 8);
+    assert_eq!(fams.len(), 13);
     assert_eq!(rep["rows"], 80);
     let zw = fams.iter().find(|f| f["family"] == "zero_width").unwrap();
     assert_eq!(zw["auc_drop"].as_f64().unwrap(), 0.0, "{zw}");

@@ -283,6 +283,14 @@ pub struct TrainArgs {
     /// are not stemmed, and their words get a spelling key that joins "nahi/nahin/nai")
     #[arg(long)]
     pub stem_all: bool,
+    /// Give each word of 4+ letters a key of its first letter, sorted inner letters and last
+    /// letter, so that swapped letters ("stpuid") meet the word
+    #[arg(long)]
+    pub scramble_key: bool,
+    /// Give each word of 4+ letters a sound key (consonant skeleton after ph→f, ck→k, …), so
+    /// that vowel typos, doubled letters and sound-alike spellings meet the word
+    #[arg(long)]
+    pub sound_key: bool,
     /// Most Newton iterations per head
     #[arg(long, default_value_t = 100, value_parser = int_in::<1, 100_000>)]
     pub max_iter: usize,
@@ -318,6 +326,8 @@ impl TrainArgs {
                 deobfuscate: !self.no_deobfuscate,
                 script_fold: !self.no_script_fold,
                 roman_urdu: !self.stem_all,
+                scramble_key: self.scramble_key,
+                sound_key: self.sound_key,
             },
             features: FeatureConfig {
                 bits: self.bits,

@@ -30,10 +30,20 @@ pub enum Family {
     /// a dot inside the word, as in Hosseini et al. 2017 ("Deceiving Google's Perspective
     /// API"): `idi.ot`
     Misspell,
+    /// two adjacent inner letters swapped, the commonest typo: `stpuid`
+    Swap,
+    /// an inner letter dropped: `stuid`
+    Drop,
+    /// an inner letter doubled: `stuppid`
+    Double,
+    /// an inner letter struck as its neighbour on a QWERTY keyboard: `stuoid`
+    Keyboard,
+    /// sound-alike spellings: `fuka`, `losa`, `fone`
+    Phonetic,
 }
 
 /// Every family, in report order.
-pub const FAMILIES: [Family; 8] = [
+pub const FAMILIES: [Family; 13] = [
     Family::ZeroWidth,
     Family::Homoglyph,
     Family::Accents,
@@ -42,6 +52,11 @@ pub const FAMILIES: [Family; 8] = [
     Family::Split,
     Family::Repeat,
     Family::Misspell,
+    Family::Swap,
+    Family::Drop,
+    Family::Double,
+    Family::Keyboard,
+    Family::Phonetic,
 ];
 
 impl Family {
@@ -55,6 +70,11 @@ impl Family {
             Family::Split => "split",
             Family::Repeat => "repeat",
             Family::Misspell => "misspell",
+            Family::Swap => "swap",
+            Family::Drop => "drop",
+            Family::Double => "double",
+            Family::Keyboard => "keyboard",
+            Family::Phonetic => "phonetic",
         }
     }
 
@@ -83,8 +103,92 @@ impl Family {
                 let mid = w.len() / 2;
                 format!("{}.{}", &w[..mid], &w[mid..])
             }
+            // words are ASCII letters (see `perturb`), so byte positions are letters; the
+            // changed letter is an inner one (not the first or last) at the middle
+            Family::Swap => {
+                let i = w.len() / 2 - 1;
+                let b = w.as_bytes();
+                format!(
+                    "{}{}{}{}",
+                    &w[..i],
+                    b[i + 1] as char,
+                    b[i] as char,
+                    &w[i + 2..]
+                )
+            }
+            Family::Drop => {
+                let i = w.len() / 2;
+                format!("{}{}", &w[..i], &w[i + 1..])
+            }
+            Family::Double => {
+                let i = w.len() / 2;
+                format!("{}{}", &w[..=i], &w[i..])
+            }
+            Family::Keyboard => {
+                let i = w.len() / 2;
+                let c = w.as_bytes()[i] as char;
+                format!("{}{}{}", &w[..i], neighbour(c), &w[i + 1..])
+            }
+            Family::Phonetic => phonetic(w),
         }
     }
+}
+
+/// The key to the right of `c` on a QWERTY keyboard (to its left at a row's end), in `c`'s
+/// case.
+fn neighbour(c: char) -> char {
+    const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    let lower = c.to_ascii_lowercase();
+    for row in ROWS {
+        if let Some(i) = row.find(lower) {
+            let j = if i + 1 < row.len() { i + 1 } else { i - 1 };
+            let n = row.as_bytes()[j] as char;
+            return if c.is_ascii_uppercase() {
+                n.to_ascii_uppercase()
+            } else {
+                n
+            };
+        }
+    }
+    c
+}
+
+/// A sound-alike respelling of `w`: `ck`/`ch` → `k`, `ph` → `f`, `qu` → `kw`, `x` → `ks`,
+/// `c` before a, o or u → `k`, `oo`/`ou` → `u`, `ee`/`ea` → `i`, a final `er` → `a`, a final
+/// `s` → `z`, a final silent `e` dropped; a word none of these fit gets its first vowel
+/// doubled (`stuupid`), as respellings stretch sounds. Lower case out.
+fn phonetic(w: &str) -> String {
+    let l = w.to_ascii_lowercase();
+    let mut s = l.clone();
+    for (from, to) in [
+        ("ck", "k"),
+        ("ch", "k"),
+        ("ph", "f"),
+        ("qu", "kw"),
+        ("x", "ks"),
+        ("ca", "ka"),
+        ("co", "ko"),
+        ("cu", "ku"),
+        ("oo", "u"),
+        ("ou", "u"),
+        ("ee", "i"),
+        ("ea", "i"),
+    ] {
+        s = s.replace(from, to);
+    }
+    if let Some(stem) = s.strip_suffix("er") {
+        s = format!("{stem}a");
+    } else if let Some(stem) = s.strip_suffix('s') {
+        s = format!("{stem}z");
+    } else if s.len() > 4 && s.ends_with('e') {
+        s.pop();
+    }
+    if s == l {
+        if let Some(i) = s.find(['a', 'e', 'i', 'o', 'u']) {
+            s.insert(i, s.as_bytes()[i] as char);
+        }
+    }
+    s
 }
 
 fn join(w: &str, sep: &str) -> String {
@@ -216,6 +320,14 @@ mod tests {
             "You are an \u{456}d\u{456}\u{43e}t, Sir!"
         );
         assert_eq!(p(Family::Accents), "You are an ídíót, Sir!");
+        let w = |f| perturb("stupid loser", f, None);
+        assert_eq!(w(Family::Swap), "stpuid lsoer");
+        assert_eq!(w(Family::Drop), "stuid loer");
+        assert_eq!(w(Family::Double), "stuppid losser");
+        assert_eq!(w(Family::Keyboard), "stuoid loder");
+        assert_eq!(w(Family::Phonetic), "stuupid losa");
+        assert_eq!(perturb("Fucker Phone", Family::Phonetic, None), "fuka fone");
+        assert_eq!(perturb("QUIZ", Family::Keyboard, None), "QUOZ");
         assert_eq!(
             p(Family::ZeroWidth),
             "You are an i\u{200B}d\u{200B}i\u{200B}o\u{200B}t, Sir!"

@@ -2,6 +2,7 @@
 //! n-gram as a `&str` to a callback; nothing is allocated per token once buffers are warm.
 
 use super::deobfuscate::deobfuscate_into;
+use super::keys::{scramble_key, sound_key};
 use super::normalize::normalize_into;
 use super::roman::{is_roman_urdu, roman_key};
 use super::script_fold::{fold_scripts_into, needs_fold};
@@ -38,6 +39,21 @@ pub struct TextConfig {
     /// models written before it read as false (every comment stemmed).
     #[serde(default)]
     pub roman_urdu: bool,
+    /// Give each word of 4+ letters its scramble key among its char n-grams (`keys.rs`:
+    /// first letter, sorted inner letters, last letter), so that swapped inner letters
+    /// ("stpuid") meet the word. Default false; not written when false, so models without it
+    /// keep their bytes.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub scramble_key: bool,
+    /// Give each word of 4+ letters its sound key among its char n-grams (`keys.rs`: a
+    /// consonant skeleton after Metaphone-like rewrites), so that vowel typos, doubled
+    /// letters and sound-alike spellings meet the word. Default false; not written when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sound_key: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for TextConfig {
@@ -50,6 +66,8 @@ impl Default for TextConfig {
             deobfuscate: true,
             script_fold: true,
             roman_urdu: true,
+            scramble_key: false,
+            sound_key: false,
         }
     }
 }
@@ -77,6 +95,9 @@ impl TextConfig {
 /// 10 MB without a space is then as cheap to score as 10 MB of ordinary text. No token of
 /// the shipped models' training data is this long.
 pub const LONG_TOKEN: usize = 128;
+
+/// A function that appends a word's key to a buffer (nothing when the word has none).
+type WordKey = fn(&str, &mut String);
 
 /// Bytes at each end of a long token that its char n-grams are taken from.
 pub const TOKEN_EDGE: usize = 64;
@@ -297,7 +318,8 @@ impl Analyzer {
     /// other tokens none. They depend on the token and the comment's reading alone. A token
     /// longer than [`LONG_TOKEN`] bytes gives the n-grams of `<` and its first [`TOKEN_EDGE`]
     /// bytes, then those of its last [`TOKEN_EDGE`] bytes and `>`. A word of a comment read
-    /// as Roman Urdu/Hindi then gives its spelling key (`~nai`, [`roman_key`]).
+    /// as Roman Urdu/Hindi then gives its spelling key (`~nai`, [`roman_key`]), and any word
+    /// its scramble and sound keys when the config asks for them (`keys.rs`).
     pub fn char_grams(
         &self,
         kind: TokenKind,
@@ -313,9 +335,17 @@ impl Analyzer {
             _ => return,
         };
         self.surface_grams(word, bufs, &mut emit);
-        if reading == Reading::Roman && kind == TokenKind::Word && word.len() <= LONG_TOKEN {
+        if kind != TokenKind::Word || word.len() > LONG_TOKEN {
+            return;
+        }
+        let keys: [(bool, WordKey); 3] = [
+            (reading == Reading::Roman, roman_key),
+            (self.config.scramble_key, scramble_key),
+            (self.config.sound_key, sound_key),
+        ];
+        for (_, key) in keys.iter().filter(|(on, _)| *on) {
             bufs.gram.clear();
-            roman_key(word, &mut bufs.gram);
+            key(word, &mut bufs.gram);
             if !bufs.gram.is_empty() {
                 emit(&bufs.gram);
             }

@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 pub mod deobfuscate;
+pub mod keys;
 pub mod lexicon;
 pub mod normalize;
 pub mod roman;
