@@ -4,6 +4,7 @@
 use crate::dataset::{Columns, LabelColumns};
 use crate::features::FeatureConfig;
 use crate::io::{Format, ReadOptions};
+use crate::model::augment::Augment;
 use crate::model::{ClassWeight, SolverConfig, TargetSharing, TrainConfig, TrainParams};
 use crate::model::{LabelSpec, Model};
 use crate::text::TextConfig;
@@ -291,6 +292,16 @@ pub struct TrainArgs {
     /// that vowel typos, doubled letters and sound-alike spellings meet the word
     #[arg(long)]
     pub sound_key: bool,
+    /// Train on N typo'd copies of every row beside it (rows of every class alike; each copy
+    /// gives a share of its words of 4+ letters one random typo)
+    #[arg(long, default_value_t = 0, value_parser = int_in::<0, 10>, value_name = "N")]
+    pub augment: usize,
+    /// The share of a copy's words of 4+ letters given a typo
+    #[arg(long, default_value_t = 0.5, value_parser = fraction)]
+    pub augment_rate: f64,
+    /// Seed of the typos
+    #[arg(long, default_value_t = 1)]
+    pub augment_seed: u64,
     /// Most Newton iterations per head
     #[arg(long, default_value_t = 100, value_parser = int_in::<1, 100_000>)]
     pub max_iter: usize,
@@ -349,10 +360,16 @@ impl TrainArgs {
                 n => n,
             },
             vocab_columns: self.vocab,
+            augment: Augment {
+                copies: self.augment,
+                rate: self.augment_rate,
+                seed: self.augment_seed,
+            },
         };
         cfg.params.check()?;
         cfg.text.check()?;
         cfg.features.check()?;
+        cfg.augment.check()?;
         Ok(cfg)
     }
 }

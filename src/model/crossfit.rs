@@ -24,7 +24,12 @@ pub(super) fn calibrate_heads(
     heads: &mut [Head],
 ) -> Vec<(usize, NotCalibrated)> {
     let n = data.texts.len();
-    let folds = crate::split::k_fold(&data.strata(), cfg.calibration_folds, CALIBRATION_SEED);
+    // a row's typo'd copies (rows i + n₀, i + 2n₀, … after the n₀ rows) share its fold, so
+    // that no held-out row has a near-twin in the fit that scores it
+    let n0 = n / (1 + cfg.augment.copies);
+    let strata = data.strata();
+    let base = crate::split::k_fold(&strata[..n0], cfg.calibration_folds, CALIBRATION_SEED);
+    let folds: Vec<usize> = (0..n).map(|i| base[i % n0]).collect();
     let per = spec.heads_per_target();
     let link = spec.link();
     let k = link.k();

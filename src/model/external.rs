@@ -150,6 +150,7 @@ pub fn assemble<T: AsRef<str> + Sync>(
         skipped_rows: record.skipped_rows,
         head_rows: record.head_rows,
         trainer: record.trainer,
+        augment: None,
     };
     let mut model = Model::new(vectorizer, spec, built, meta)?;
     if cfg.vocab_columns > 0 {

@@ -40,6 +40,10 @@ pub struct TrainingMeta {
     /// for gavel's fits
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub trainer: String,
+    /// the typo'd copies trained on beside the rows (`gavel train --augment`); not written
+    /// without them
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub augment: Option<super::augment::Augment>,
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -1,5 +1,6 @@
 //! Training: labelled texts → vectorizer + one head per (target, label group) → [`Model`].
 
+use super::augment::{with_copies, Augment};
 use super::crossfit::calibrate_heads;
 use super::data::{Labels, TrainingData};
 use super::fit::{fit_heads, head_targets, target_groups};
@@ -27,6 +28,8 @@ pub struct TrainConfig {
     /// columns named in the reverse n-gram dictionary, strongest weights first (0: none; the
     /// library's default is 0, `gavel train`'s 20,000)
     pub vocab_columns: usize,
+    /// typo'd copies of every row trained on beside it (`augment.rs`; none by default)
+    pub augment: Augment,
 }
 
 /// Sorted distinct values; numeric order when every value is a number.
@@ -115,6 +118,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     cfg.params.check()?;
     cfg.text.check()?;
     cfg.features.check()?;
+    cfg.augment.check()?;
     if data.texts.is_empty() {
         return Err(Error::Data("no training rows".into()));
     }
@@ -171,6 +175,17 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         *t = clock.elapsed().as_secs_f64();
         clock = Instant::now();
     };
+    // with augmentation, what follows trains on the rows and their copies; the record keeps
+    // the rows' own counts
+    let original = data;
+    let copied;
+    let data = match cfg.augment.copies {
+        0 => data,
+        _ => {
+            copied = with_copies(data, &cfg.augment);
+            &copied
+        }
+    };
     let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &data.texts)?;
     if vectorizer.n_features() == 0 {
         return Err(Error::Param(format!(
@@ -201,12 +216,12 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     drop(x);
     lap(&mut times.calibrate);
 
-    let class_counts = class_counts(&spec, &data.labels);
+    let class_counts = class_counts(&spec, &original.labels);
     let meta = TrainingMeta {
         gavel_version: env!("CARGO_PKG_VERSION").to_string(),
         data_file: data.source.0.clone(),
         data_sha256: data.source.1.clone(),
-        rows: data.texts.len(),
+        rows: original.texts.len(),
         trained_at: rfc3339(build_time()),
         params: cfg.params,
         class_counts,
@@ -214,13 +229,14 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         matrix,
         calibration_folds: cfg.calibration_folds,
         skipped_rows: data.skipped.len(),
-        head_rows: head_rows(&data.labels),
+        head_rows: head_rows(&original.labels),
         trainer: String::new(),
+        augment: (cfg.augment.copies > 0).then_some(cfg.augment),
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {
         let cols = model.strongest_columns(cfg.vocab_columns);
-        model.vocab = Vocab::build(&model.vectorizer, &data.texts, &cols);
+        model.vocab = Vocab::build(&model.vectorizer, &original.texts, &cols);
     }
     lap(&mut times.vocab);
     Ok((model, TrainRun { times, warnings }))
