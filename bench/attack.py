@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """The attack suite on the abuse sets, gavel against scikit-learn (issue 6).
 
-    bench/.venv/bin/python bench/attack.py [--all-words]
+    bench/.venv/bin/python bench/attack.py [--all-words] [--all-rows]
 
 For OLID, Kaggle insults, Davidson (hate or offensive = abusive) and Fox News: trains gavel
 with its defaults on the bench's train split, runs `gavel attack --write-dir` on the test
-split (which writes the clean set and one obfuscated copy per family), then trains
-scikit-learn on the same train split and scores the same files: the word TF-IDF model (word
-1-2 grams, sublinear TF, LogisticRegression C=4) and the bench's word+char pipeline.
-Prints the ROC-AUC change per family and writes bench/attack_results.json.
+split (which writes the clean set and one obfuscated copy per family: the abusive rows
+disguised, or with --all-rows every row alike), then trains scikit-learn on the same train
+split and scores the same files: the word TF-IDF model (word 1-2 grams, sublinear TF,
+LogisticRegression C=4) and the bench's word+char pipeline. gavel is also trained against
+typos (`--augment 1 --scramble-key --sound-key`, issue 23) and attacked on the same rows.
+Prints the ROC-AUC change per family and writes bench/attack_results[_all_words][_all_rows].json.
 """
 import csv
 import json
@@ -22,6 +24,10 @@ GAVEL = ROOT / "target" / "release" / "gavel"
 OUT = HERE / "out" / "attack"
 SPLITS = HERE / "out" / "bench" / "splits"
 csv.field_size_limit(10**9)
+
+
+# gavel trained against typos (issue 23)
+TYPO_FLAGS = ["--augment", "1", "--scramble-key", "--sound-key"]
 
 
 def data_dir() -> Path:
@@ -48,6 +54,11 @@ def read(path, fmt, text, label, positive):
 def sets():
     d = data_dir()
     OUT.mkdir(parents=True, exist_ok=True)
+    from datasets import DATASETS, MORE, split_files
+    for name in ("olid_a", "davidson2017", "fox_news"):
+        ds = {**DATASETS, **MORE}[name]
+        if not (SPLITS / f"{name}.train.{ds['ext']}").exists():
+            split_files(name, ds, GAVEL, SPLITS)
     # Davidson as one abusive label, on the bench's split
     for part in ("train", "test"):
         rows = read(SPLITS / f"davidson2017.{part}.csv", "csv", "tweet", "class", "0|1")
@@ -79,25 +90,31 @@ def sklearn_models(texts, labels):
 def main():
     from sklearn.metrics import roc_auc_score
     all_words = "--all-words" in sys.argv
+    all_rows = "--all-rows" in sys.argv
     subprocess.check_call(["cargo", "build", "--release", "-q"], cwd=ROOT)
-    results = {"all_words": all_words, "sets": {}}
+    results = {"all_words": all_words, "all_rows": all_rows, "sets": {}}
     for name, train, test, fmt, text, label, pos in sets():
-        model, files = OUT / f"{name}.gavel", OUT / f"{name}.files"
+        files = OUT / f"{name}.files"
         lab = ["--label", label] if name != "davidson" else ["--labels", label]
         if name in ("olid",):
             lab += ["--positive", pos]
-        subprocess.check_call([str(GAVEL), "-q", "train", "--data", str(train), "--data-format", fmt,
-                               "--text", text, *lab, "-o", str(model)])
-        cmd = [str(GAVEL), "-q", "attack", "--model", str(model), "--data", str(test), "--data-format", fmt,
-               "--write-dir", str(files), "--format", "json", "--out", str(OUT / f"{name}.report")]
-        if all_words:
-            cmd.append("--all-words")
-        subprocess.run(cmd)  # exits 1 when a family is over the floor; the report is written
-        rep = json.load(open(OUT / f"{name}.report" / "report.json"))
+        row = {}
+        for key, flags in [("gavel", []), ("gavel_typos", TYPO_FLAGS)]:
+            m = OUT / f"{name}.{key}.gavel"
+            subprocess.check_call([str(GAVEL), "-q", "train", "--data", str(train), "--data-format", fmt,
+                                   "--text", text, *lab, *flags, "-o", str(m)])
+            rdir = OUT / f"{name}.{key}.report"
+            cmd = [str(GAVEL), "-q", "attack", "--model", str(m), "--data", str(test), "--data-format", fmt,
+                   "--write-dir", str(files), "--format", "json", "--out", str(rdir)]
+            if all_words:
+                cmd.append("--all-words")
+            if all_rows:
+                cmd += ["--protocol", "all-rows"]
+            subprocess.run(cmd)  # exits 1 when a family is over the floor; the report is written
+            rep = json.load(open(rdir / "report.json"))
+            row[key] = {"clean": rep["clean_roc_auc"], **{f["family"]: f["auc_drop"] for f in rep["families"]}}
         tr = read(train, fmt, text, label, pos)
         peers = sklearn_models([t for t, _ in tr], [y for _, y in tr])
-        row = {"gavel": {"clean": rep["clean_roc_auc"],
-                         **{f["family"]: f["auc_drop"] for f in rep["families"]}}}
         for pname, m in peers.items():
             clean = read(files / "clean.csv", "csv", "text", "label", "1")
             base = roc_auc_score([y for _, y in clean], m.predict_proba([t for t, _ in clean])[:, 1])
@@ -108,11 +125,13 @@ def main():
                 row[pname][f["family"]] = auc - base
         results["sets"][name] = row
         fams = [f["family"] for f in rep["families"]]
-        print(f"\n{name} ({'every word' if all_words else 'abusive vocabulary'}): ROC-AUC change per family")
+        print(f"\n{name} ({'every word' if all_words else 'abusive vocabulary'}, "
+              f"{'every row' if all_rows else 'abusive rows'}): ROC-AUC change per family")
         print(f"{'model':18} {'clean':>7} " + " ".join(f"{x[:10]:>10}" for x in fams))
         for pname, v in row.items():
             print(f"{pname:18} {v['clean']:7.4f} " + " ".join(f"{v[x]:+10.4f}" for x in fams))
-    out = HERE / ("attack_results_all_words.json" if all_words else "attack_results.json")
+    out = HERE / ("attack_results" + ("_all_words" if all_words else "") + ("_all_rows" if all_rows else "")
+                  + ".json")
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(f"\nwrote {out}")
 

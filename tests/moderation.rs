@@ -410,4 +410,42 @@ fn attack_reports_every_family_and_writes_the_sets() {
     }
     let leet = std::fs::read_to_string(sets.join("leet.csv")).unwrap();
     assert!(leet.contains("1d107") || leet.contains("570p1d"), "{leet}");
+    // the abusive rows are disguised, the others kept; with `--protocol all-rows`, every row
+    let changed = |dir: &std::path::Path, label: &str| {
+        let rows = |name: &str| -> Vec<(String, String)> {
+            let mut r = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
+            r.records()
+                .map(|x| x.unwrap())
+                .map(|x| (x[0].to_string(), x[1].to_string()))
+                .collect()
+        };
+        let (clean, swap) = (rows("clean"), rows("swap"));
+        (clean.iter().zip(&swap))
+            .filter(|(c, s)| c.1 == label && c.0 != s.0)
+            .count()
+    };
+    assert!(changed(&sets, "1") > 0);
+    assert_eq!(changed(&sets, "0"), 0);
+    let every = d.path().join("every");
+    gavel()
+        .args([
+            "-q",
+            "attack",
+            "--all-words",
+            "--protocol",
+            "all-rows",
+            "--model",
+        ])
+        .arg(&m)
+        .arg("--data")
+        .arg(&data)
+        .arg("--write-dir")
+        .arg(&every)
+        .arg("--out")
+        .arg(d.path().join("rep2"))
+        .output()
+        .unwrap();
+    assert!(changed(&every, "0") > 0 && changed(&every, "1") > 0);
+    let md = std::fs::read_to_string(d.path().join("rep2/report.md")).unwrap();
+    assert!(md.contains("in every row, every word"), "{md}");
 }

@@ -14,6 +14,13 @@ use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 
+/// Which rows an attack disguises.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    AbusiveRows,
+    AllRows,
+}
+
 #[derive(Args, Debug)]
 pub struct Cmd {
     /// Model file (one binary head)
@@ -34,6 +41,10 @@ pub struct Cmd {
     /// vocabulary (words at least e times likelier in its abusive rows, in 5 or more of them)
     #[arg(long)]
     pub all_words: bool,
+    /// Which rows are disguised: the abusive ones (the evader's move), or every row alike
+    /// (as when ordinary readers misspell too)
+    #[arg(long, value_enum, default_value_t = Protocol::AbusiveRows)]
+    pub protocol: Protocol,
     /// Also write each family's perturbed set as DIR/<family>.csv (text and label), for
     /// other tools to score
     #[arg(long, value_name = "DIR")]
@@ -71,6 +82,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         threshold,
         threshold_from,
         all_words: cmd.all_words,
+        all_rows: cmd.protocol == Protocol::AllRows,
         max_drop: cmd.max_drop,
     };
     let mut on_set = |name: &str, texts: &[String], truth: &[bool]| match &cmd.write_dir {

@@ -25,11 +25,15 @@ pub struct AttackOptions {
     pub threshold_from: String,
     /// disguise every word of 4+ letters, not only the set's abusive vocabulary
     pub all_words: bool,
+    /// disguise every row alike, not only the abusive ones: a model that has learned that
+    /// odd spelling means abuse loses here what it gains when only abusive rows are disguised
+    pub all_rows: bool,
     /// the largest ROC-AUC drop allowed per family
     pub max_drop: f64,
 }
 
-/// Runs the suite on `data` with `model`'s binary head; `on_set(name, texts, truth)` sees the
+/// Runs the suite on `data` with `model`'s binary head (its abusive rows disguised, or every
+/// row with `opts.all_rows`); `on_set(name, texts, truth)` sees the
 /// clean set (`clean`) and each disguised one, for writing them out. Refuses a set that
 /// cannot test the floor: one class only, no abusive vocabulary, or a family that changes no
 /// comment.
@@ -82,7 +86,7 @@ pub fn run(
         let mut attacked = data.clone();
         let mut changed = 0;
         for (t, &y) in attacked.texts.iter_mut().zip(&truth) {
-            if y {
+            if y || opts.all_rows {
                 let p = perturb(t, f, targets);
                 changed += (p != *t) as usize;
                 *t = p;
@@ -123,6 +127,11 @@ pub fn run(
             Some(t) => format!("the set's abusive vocabulary ({} words)", t.len()),
             None => "every word".into(),
         },
+        disguised_rows: if opts.all_rows {
+            "every row"
+        } else {
+            "the abusive rows"
+        },
         max_drop: opts.max_drop,
         families,
     })
@@ -154,8 +163,10 @@ pub struct AttackReport {
     pub abusive_rows: usize,
     pub clean_roc_auc: Option<f64>,
     pub clean_recall: f64,
-    /// which words of the abusive rows were obfuscated
+    /// which words were obfuscated
     pub words: String,
+    /// which rows: "the abusive rows" or "every row"
+    pub disguised_rows: &'static str,
     /// the largest AUC drop allowed per family (the issue's floor)
     pub max_drop: f64,
     pub families: Vec<FamilyResult>,
@@ -175,13 +186,14 @@ impl AttackReport {
 pub fn summary(r: &AttackReport) -> String {
     let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.4}"));
     format!(
-        "{} on {} ({} rows, {} abusive; in the abusive rows, {} of {}+ letters obfuscated): \
+        "{} on {} ({} rows, {} abusive; in {}, {} of {}+ letters obfuscated): \
          clean ROC-AUC {}, recall {:.3} at {} >= {:.3} ({}). Floor: ROC-AUC drop <= {} per \
          family. {}",
         r.output,
         r.data_file,
         r.rows,
         r.abusive_rows,
+        r.disguised_rows,
         r.words,
         MIN_LETTERS,
         f(r.clean_roc_auc),
