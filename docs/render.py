@@ -205,19 +205,27 @@ def spark():
 
 # --- docs/robustness.md
 
-FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell"]
+FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell",
+            "swap", "drop", "double", "keyboard", "phonetic"]
 ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Davidson"), ("fox", "Fox News")]
+ATTACK_MODELS = [("gavel", "gavel"), ("gavel_typos", "gavel, against typos"),
+                 ("sklearn_word", "scikit-learn word"), ("sklearn_word_char", "scikit-learn word+char")]
 
 
 def attack_table(rel):
+    """Per set and model, the clean ROC-AUC and each family's drop; the families and models a
+    results file holds (older files lack the typo families and the typo-trained gavel)."""
     a = load(rel)["sets"]
+    fams = [f for f in FAMILIES if any(f in s.get("gavel", {}) for s in a.values())]
     rows = []
     for key, name in ATTACK_SETS:
         s = a[key]
-        for model, label in [("gavel", "gavel"), ("sklearn_word", "scikit-learn word"), ("sklearn_word_char", "scikit-learn word+char")]:
+        for model, label in ATTACK_MODELS:
+            if model not in s:
+                continue
             d = s[model]
-            rows.append([name, label, f"{d['clean']:.3f}"] + [drop(-d[f]) for f in FAMILIES])
-    return table(["set", "model", "clean AUC", *(f.replace("_", "-") for f in FAMILIES)], rows)
+            rows.append([name, label, f"{d['clean']:.3f}"] + [drop(-d[f]) for f in fams])
+    return table(["set", "model", "clean AUC", *(f.replace("_", "-") for f in fams)], rows)
 
 
 def drop(v):
@@ -231,6 +239,10 @@ def attack():
 
 def attack_all_words():
     return attack_table("bench/attack_results_all_words.json")
+
+
+def attack_all_words_all_rows():
+    return attack_table("bench/attack_results_all_words_all_rows.json")
 
 
 def bias():
@@ -395,6 +407,7 @@ RENDER = {
     "spark": spark,
     "attack": attack,
     "attack-all-words": attack_all_words,
+    "attack-all-words-all-rows": attack_all_words_all_rows,
     "bias": bias,
 }
 
