@@ -121,6 +121,9 @@ def test_spark_training_bad_rows_and_partly_labelled_columns(spark, insults):
     m = gspark.train(spark.createDataFrame(two), text="text", labels=["insult", "rude"], **quick)
     assert m.outputs == ["p_insult", "p_rude"]
     assert dict(map(tuple, m.info["training"]["head_rows"])) == {"insult": 399, "rude": 199}
+    ones = two.assign(rude=["1" if v is not None else None for v in two["rude"]])
+    with pytest.raises(gavel.GavelError, match="'rude' is 1 in every labelled row"):
+        gspark.train(spark.createDataFrame(ones), text="text", labels=["insult", "rude"], **quick)
     bad = two.assign(rude=["maybe"] + list(two["rude"][1:]))
     with pytest.raises(gavel.GavelError, match="'maybe' is not 0 or 1"):
         gspark.train(spark.createDataFrame(bad), text="text", labels=["insult", "rude"], **quick)

@@ -302,6 +302,13 @@ def train(df, text="text", label=None, labels=None, data_name="<Spark DataFrame>
         for i, c in enumerate(ycols):
             data = vec.filter(F.col(c).isNotNull())
             h = _Head(data, c, k, recipe, max_iter, tol, folds, calibration_rows)
+            seen = list(h.counts_by_class())
+            if multi and not seen:
+                raise _gavel.GavelError(f"label column '{cols[i]}' is empty in every row: "
+                                        "no row is labelled for it")
+            if multi and len(seen) < 2:
+                raise _gavel.GavelError(f"label column '{cols[i]}' is {seen[0]} in every "
+                                        "labelled row; it needs both 0 and 1")
             m, total = h.fit()
             w, b = h.weights(m)
             z, zy = h.out_of_fold() if folds >= 2 else (b"", b"")
