@@ -3,6 +3,7 @@
 //! [`MIN_LETTERS`] letters of an abusive comment the way people dodge filters; the other rows
 //! stay as they are. Deterministic: no randomness, so every tool can score the same files.
 
+use crate::model::augment::qwerty_neighbour;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -137,20 +138,12 @@ impl Family {
 /// The key to the right of `c` on a QWERTY keyboard (to its left at a row's end), in `c`'s
 /// case.
 fn neighbour(c: char) -> char {
-    const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
-    let lower = c.to_ascii_lowercase();
-    for row in ROWS {
-        if let Some(i) = row.find(lower) {
-            let j = if i + 1 < row.len() { i + 1 } else { i - 1 };
-            let n = row.as_bytes()[j] as char;
-            return if c.is_ascii_uppercase() {
-                n.to_ascii_uppercase()
-            } else {
-                n
-            };
-        }
+    let n = qwerty_neighbour(c as u8, true) as char;
+    if c.is_ascii_uppercase() {
+        n.to_ascii_uppercase()
+    } else {
+        n
     }
-    c
 }
 
 /// A sound-alike respelling of `w`: `ck`/`ch` → `k`, `ph` → `f`, `qu` → `kw`, `x` → `ks`,

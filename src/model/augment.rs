@@ -105,7 +105,7 @@ fn typo(w: &mut String, rng: &mut dyn rand::RngCore) {
             b.remove(i);
         }
         2 => b.insert(i, b[i]),
-        3 => b[i] = neighbour(b[i], rng.gen_bool(0.5)),
+        3 => b[i] = qwerty_neighbour(b[i], rng.gen_bool(0.5)),
         _ => {
             const VOWELS: &[u8] = b"aeiou";
             if VOWELS.contains(&b[i].to_ascii_lowercase()) {
@@ -116,8 +116,10 @@ fn typo(w: &mut String, rng: &mut dyn rand::RngCore) {
     *w = String::from_utf8(b).unwrap_or_default();
 }
 
-/// A key beside `c` on a QWERTY keyboard (to its right, or left), lower case.
-fn neighbour(c: u8, right: bool) -> u8 {
+/// A key beside letter `c` on a QWERTY keyboard, lower case: the one to its right when `right`
+/// (to its left at a row's end), else the one to its left (to its right at a row's start);
+/// `c` itself when it is not a letter. The attack suite's keyboard family uses it too.
+pub fn qwerty_neighbour(c: u8, right: bool) -> u8 {
     const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
     let l = c.to_ascii_lowercase();
     for row in ROWS {
