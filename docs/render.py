@@ -178,9 +178,9 @@ def inprocess():
               f"process for a result of {mem['output_bytes'] / 1e6:,.0f} MB.\n")
 
 
-def signed4(v):
-    """A difference to four decimals, signed; nothing is 0.0000 (not -0.0000)."""
-    return "0.0000" if abs(v) < 0.00005 else f"{v:+.4f}"
+def signed(v, places):
+    """A difference to `places` decimals, signed; nothing is 0.000… (not -0.000…)."""
+    return f"{0:.{places}f}" if abs(v) < 0.5 * 10**-places else f"{v:+.{places}f}"
 
 
 def spark():
@@ -189,7 +189,7 @@ def spark():
     for t in r["training"]:
         g, s = t["gavel"], t["spark"]
         rows.append([t["set"], f"{t['train_rows']:,}", f"{g['roc_auc']:.4f}", f"{s['roc_auc']:.4f}",
-                     signed4(t["roc_auc_difference"]), f"{g['macro_f1']:.3f}", f"{s['macro_f1']:.3f}",
+                     signed(t["roc_auc_difference"], 4), f"{g['macro_f1']:.3f}", f"{s['macro_f1']:.3f}",
                      f"{g['seconds']:.1f} s", f"{s['seconds']:.0f} s", s["iterations"]])
     train = table(["set", "training rows", "ROC-AUC gavel train", "ROC-AUC gavel.spark.train",
                    "difference", "macro-F1 gavel", "macro-F1 Spark", "gavel train", "Spark local[2]",
@@ -230,7 +230,7 @@ def attack_table(rel):
 
 def drop(v):
     """A ROC-AUC drop to three decimals, signed; nothing lost is 0.000 (not -0.000)."""
-    return "0.000" if abs(v) < 0.0005 else f"{v:+.3f}"
+    return signed(v, 3)
 
 
 def attack():

@@ -93,32 +93,29 @@ fn configs(features_json: &str) -> PyResult<(TextConfig, FeatureConfig)> {
     Ok((text, features))
 }
 
-fn u32s(b: &[u8], what: &str) -> PyResult<Vec<u32>> {
-    if !b.len().is_multiple_of(4) {
+/// Little-endian values of `N` bytes each, read from `b` with `from`.
+fn le_values<T, const N: usize>(b: &[u8], what: &str, from: fn([u8; N]) -> T) -> PyResult<Vec<T>> {
+    if !b.len().is_multiple_of(N) {
         return Err(err(format!(
-            "{what}: {} bytes is not a whole number of u32",
+            "{what}: {} bytes is not a whole number of {N}-byte values",
             b.len()
         )));
     }
-    Ok(b.chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    Ok(b.chunks_exact(N)
+        .map(|c| from(c.try_into().unwrap_or([0; N])))
         .collect())
+}
+
+fn u32s(b: &[u8], what: &str) -> PyResult<Vec<u32>> {
+    le_values(b, what, u32::from_le_bytes)
 }
 
 fn f32s(b: &[u8], what: &str) -> PyResult<Vec<f32>> {
-    Ok(u32s(b, what)?.into_iter().map(f32::from_bits).collect())
+    le_values(b, what, f32::from_le_bytes)
 }
 
 fn f64s(b: &[u8], what: &str) -> PyResult<Vec<f64>> {
-    if !b.len().is_multiple_of(8) {
-        return Err(err(format!(
-            "{what}: {} bytes is not a whole number of f64",
-            b.len()
-        )));
-    }
-    Ok(b.chunks_exact(8)
-        .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-        .collect())
+    le_values(b, what, f64::from_le_bytes)
 }
 
 fn le_bytes<'py, const N: usize>(

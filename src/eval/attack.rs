@@ -4,6 +4,7 @@
 //! stay as they are. Deterministic: no randomness, so every tool can score the same files.
 
 use crate::model::augment::qwerty_neighbour;
+use crate::text::tokenize::rewrite_letter_runs;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -238,26 +239,14 @@ pub fn perturb(text: &str, family: Family, targets: Option<&HashSet<String>>) ->
             out.push_str(tok);
             continue;
         }
-        let mut word = String::new();
-        let flush = |word: &mut String, out: &mut String| {
+        rewrite_letter_runs(tok, &mut out, |word, out| {
             let hit = word.len() >= MIN_LETTERS
                 && targets.is_none_or(|t| t.contains(&word.to_ascii_lowercase()));
-            if hit {
-                out.push_str(&family.word(word));
-            } else {
-                out.push_str(word);
+            match hit {
+                true => out.push_str(&family.word(word)),
+                false => out.push_str(word),
             }
-            word.clear();
-        };
-        for c in tok.chars() {
-            if c.is_ascii_alphabetic() {
-                word.push(c);
-            } else {
-                flush(&mut word, &mut out);
-                out.push(c);
-            }
-        }
-        flush(&mut word, &mut out);
+        });
     }
     out
 }

@@ -21,12 +21,7 @@ impl Vectorizer {
         config.check()?;
         let analyzer = Analyzer::new(text)?;
         let bits = config.bits;
-        let keys = Keys {
-            owner: next_id(),
-            n_keys: 1 << bits,
-            sorted: false, // rows need no column order
-            key: Some,
-        };
+        let keys = bucket_keys(bits);
         // pass 1: raw signed counts per document, in parallel. A few large parts (rather than
         // many small ones) are allocated and freed whole, so copying them into one matrix at
         // the end gives their memory back as it goes instead of doubling the peak.
@@ -146,6 +141,17 @@ impl Vectorizer {
     }
 }
 
+/// Counting by hash bucket (the key of a bucket is itself), in any order: rows being
+/// counted for a fit need no column order.
+fn bucket_keys(bits: u32) -> Keys<fn(u32) -> Option<u32>> {
+    Keys {
+        owner: next_id(),
+        n_keys: 1 << bits,
+        sorted: false,
+        key: Some,
+    }
+}
+
 /// How many of `texts` hold an n-gram of each hash bucket (`2^bits` counts): one part's
 /// share of the document frequencies that [`Vectorizer::from_document_frequencies`] reads.
 pub fn document_frequencies<T: AsRef<str>>(
@@ -155,12 +161,7 @@ pub fn document_frequencies<T: AsRef<str>>(
 ) -> Result<Vec<u32>> {
     config.check()?;
     let analyzer = Analyzer::new(text)?;
-    let keys = Keys {
-        owner: next_id(),
-        n_keys: 1 << config.bits,
-        sorted: false,
-        key: Some,
-    };
+    let keys = bucket_keys(config.bits);
     let mut df = vec![0u32; 1 << config.bits];
     VecScratch::with(|sc| {
         for t in texts {

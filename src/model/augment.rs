@@ -8,6 +8,7 @@
 
 use super::data::TrainingData;
 use crate::error::{Error, Result};
+use crate::text::tokenize::rewrite_letter_runs;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -72,23 +73,15 @@ pub fn with_copies(data: &TrainingData, a: &Augment) -> TrainingData {
 /// `text` with each maximal run of 4+ ASCII letters given one typo with probability `rate`.
 pub fn typos(text: &str, rate: f64, rng: &mut impl Rng) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String, rng: &mut dyn rand::RngCore| {
+    rewrite_letter_runs(text, &mut out, |word, out| {
         if word.len() >= MIN_LETTERS && rng.gen_bool(rate) {
-            typo(word, rng);
-        }
-        out.push_str(word);
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphabetic() {
-            word.push(c);
+            let mut w = word.to_string();
+            typo(&mut w, rng);
+            out.push_str(&w);
         } else {
-            flush(&mut word, &mut out, rng);
-            out.push(c);
+            out.push_str(word);
         }
-    }
-    flush(&mut word, &mut out, rng);
+    });
     out
 }
 

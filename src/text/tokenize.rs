@@ -233,6 +233,28 @@ fn push_word(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
     i
 }
 
+/// Copies `text` to `out`, handing each maximal run of ASCII letters to `word`, which appends
+/// what stands for it (the run itself, or a rewriting); everything else is copied as it is.
+/// The attack suite's disguises and training's typo'd copies rewrite words this way.
+pub fn rewrite_letter_runs(text: &str, out: &mut String, mut word: impl FnMut(&str, &mut String)) {
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_ascii_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                word(&text[s..i], out);
+                start = None;
+                out.push(c);
+            }
+            (false, None) => out.push(c),
+            (true, Some(_)) => {}
+        }
+    }
+    if let Some(s) = start {
+        word(&text[s..], out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -315,13 +315,13 @@ def train(df, text="text", label=None, labels=None, data_name="<Spark DataFrame>
             s = m.summary
             loss = s.objectiveHistory[-1] * recipe.c * total if s.objectiveHistory else 0.0
             heads.append((w, b, z, zy, s.totalIterations, loss, s.totalIterations < max_iter))
-            if multi:
-                class_counts.append((cols[i], h.counts_by_class().get(1, 0)))
-                head_rows.append((cols[i], sum(h.counts.values())))
-        if not multi:
             by = h.counts_by_class()
-            class_counts = [(cl, by.get(j if positive is None else int(cl == positive), 0))
-                            for j, cl in enumerate(classes)]
+            if multi:
+                class_counts.append((cols[i], by.get(1, 0)))
+                head_rows.append((cols[i], sum(by.values())))
+            else:
+                class_counts = [(cl, by.get(j if positive is None else int(cl == positive), 0))
+                                for j, cl in enumerate(classes)]
         if multi and all(r == n for _, r in head_rows):
             head_rows = []
         # 6: the model file
