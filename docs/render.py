@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GAVEL = ROOT / "target" / "release" / "gavel"
 FILES = [ROOT / "README.md", ROOT / "models/README.md", *sorted((ROOT / "docs").glob("*.md"))]
+import render_stance  # noqa: E402  (docs/, beside this file)
+
 BLOCK = re.compile(r"(<!-- render:([a-z0-9-]+) -->\n)(.*?)(<!-- end -->)", re.S)
 
 
@@ -409,6 +411,8 @@ RENDER = {
     "attack-all-words": attack_all_words,
     "attack-all-words-all-rows": attack_all_words_all_rows,
     "bias": bias,
+    "stance-general": render_stance.stance_general,
+    "card-stance-general": render_stance.card_stance_general,
 }
 
 

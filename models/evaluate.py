@@ -127,6 +127,8 @@ def stance():
     train(STANCE, tr, model)
     publish(model, te, "stance-semeval", "--no-examples")
     publish(ROOT / "models/stance-semeval.gavel", DEMO, "stance-demo", "--text", "comment", "--any-target")
+    # the general model: the demo targets are targets it never saw
+    publish(ROOT / "models/stance.gavel", DEMO, "stance-general-demo", "--text", "comment")
     targets = sorted({r["target"] for r in csv.DictReader(open(TMP / "stance.csv", encoding="utf-8"))})
     rows = []
     for t in targets:

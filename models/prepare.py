@@ -30,6 +30,14 @@ abuse      text, source, lang, abusive, hate, aggressive (0/1; empty where the s
            Urdu/Hindi, as gavel's `lang` output names them).
 stance     text, target, stance: SemEval-2016 Task 6 train.utf8.tsv (Tweet, Target, Stance
            FAVOR/AGAINST/NONE), in file order.
+stance-general  text, source, target, stance, group, seen: the general stance model's rows,
+           every stance set at hand in this order: SemEval-2016 (train.utf8.tsv, the
+           organisers' "#SemST" marker removed: it is on every SemEval tweet and on no other,
+           so it would teach the model SemEval's class balance), P-Stance (train, val; FAVOR /
+           AGAINST only), COVID-19 stance (train, val), VAST (dev). `group` is the target, or
+           for VAST one of five parts by comment (vast0..vast4); `seen` is VAST's zero-shot
+           (0) / few-shot (1) flag. --exclude-target T1,T2 leaves out every row of those
+           targets (the leave-one-target-out recipe).
 sentiment  text, source, lang, sentiment (negative / neutral / positive), in this order: SST-2
            train.tsv (label 1 -> positive, 0 -> negative; en), the TweetEval sentiment
            validation tweets (0 negative, 1 neutral, 2 positive; en) and the Roman Urdu
@@ -172,6 +180,26 @@ def stance(d):
         yield r["Tweet"], r["Target"], r["Stance"]
 
 
+def stance_general(d):
+    """Every stance set at hand: SemEval-2016 (without the organisers' #SemST marker), P-Stance
+    and COVID-19 (train and val), VAST (dev). `group` is what leave-one-out takes away: the
+    target for the named-target sets; for VAST, whose 497 topics mostly have a row or two, one
+    of five parts by comment (crc32 of the text), so that no comment is on both sides."""
+    import zlib
+    for r in tsv(d / "semeval2016_stance/train.utf8.tsv"):
+        text = r["Tweet"].replace("#SemST", "").strip()
+        yield text, "semeval2016", r["Target"], r["Stance"], r["Target"], ""
+    for name in ("pstance", "covid19_stance"):
+        for split in ("train", "val"):
+            with open(d / name / f"raw_{split}_all_onecol.csv", encoding="utf-8", newline="") as f:
+                for r in csv.DictReader(f):
+                    yield r["Tweet"], name, r["Target 1"], r["Stance 1"], r["Target 1"], ""
+    with open(d / "vast/vast_dev.csv", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            part = zlib.crc32(r["Tweet"].encode("utf-8")) % 5
+            yield r["Tweet"], "vast", r["Target 1"], r["Stance 1"], f"vast{part}", r["seen?"]
+
+
 def sentiment(d):
     # the file has CRLF line ends: strip the CR the TSV reader leaves on the last field
     for r in tsv(d / "sst2/train.tsv"):
@@ -187,6 +215,7 @@ def sentiment(d):
 SETS = {
     "abuse": (["text", "source", "lang", "abusive", "hate", "aggressive"], abuse),
     "stance": (["text", "target", "stance"], stance),
+    "stance-general": (["text", "source", "target", "stance", "group", "seen"], stance_general),
     "sentiment": (["text", "source", "lang", "sentiment"], sentiment),
     "lang": (["text", "lang", "source"], lang),
 }
@@ -194,12 +223,12 @@ SETS = {
 
 def main():
     args = sys.argv[1:]
-    exclude = set()
-    if len(args) == 4 and args[2] == "--exclude":
-        exclude = set(args[3].split(","))
-        args = args[:2]
+    exclude, exclude_targets = set(), set()
+    while len(args) >= 4 and args[-2] in ("--exclude", "--exclude-target"):
+        (exclude if args[-2] == "--exclude" else exclude_targets).update(args[-1].split(","))
+        args = args[:-2]
     if len(args) != 2 or args[0] not in SETS:
-        sys.exit(f"usage: prepare.py {'|'.join(SETS)} OUT.csv [--exclude SOURCE,...]")
+        sys.exit(f"usage: prepare.py {'|'.join(SETS)} OUT.csv [--exclude SOURCE,...] [--exclude-target TARGET,...]")
     header, rows = SETS[args[0]]
     with open(args[1], "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
@@ -207,7 +236,9 @@ def main():
         for row in rows(data_dir()):
             # abuse: leave out the named sources (e.g. the non-commercial TRAC sets)
             if row[0].strip() and not (exclude and row[1] in exclude):
-                w.writerow(row)
+                # stance-general: leave out every row of the named targets
+                if not (exclude_targets and row[2] in exclude_targets):
+                    w.writerow(row)
 
 
 if __name__ == "__main__":

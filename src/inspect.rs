@@ -117,7 +117,7 @@ pub fn inspect(model: &Model, top: usize) -> Inspection {
                     ts.values
                         .get(t)
                         .cloned()
-                        .unwrap_or_else(|| "(any target)".to_string())
+                        .unwrap_or_else(|| "(any other target)".to_string())
                 }),
                 calibration: h.calibration,
                 threshold: (k == 1).then(|| h.threshold()),

@@ -121,7 +121,8 @@ impl Model {
             return Err(err("the comment is empty"));
         }
         let t = self.inner.target_index(target).map_err(err)?;
-        serde_json::to_string(&::gavel::explain::explain(&self.inner, text, t)).map_err(err)
+        let e = ::gavel::explain::explain_for(&self.inner, text, target, t);
+        serde_json::to_string(&e).map_err(err)
     }
 
     /// The model file's bytes (what `save` writes).

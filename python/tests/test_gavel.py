@@ -24,6 +24,7 @@ BIN = os.path.abspath(BIN) if os.sep in BIN else BIN  # the training test runs i
 DEMO = ROOT / "data/demo_comments.csv"
 ABUSE = ROOT / "models/abuse.gavel"
 STANCE = ROOT / "models/stance-semeval.gavel"
+GENERAL = ROOT / "models/stance.gavel"
 POLICY = ROOT / "models/policy.toml"
 LANG = ROOT / "models/lang.gavel"
 
@@ -86,10 +87,22 @@ def test_stance_scores_equal_the_clis_with_targets_and_any_target(demo):
     got = m.score(demo["comment"], targets=demo["target"])
     assert_same_as_cli(got, rows)
     assert got["pred_stance"].isin(["FAVOR", "AGAINST", "NONE"]).all()
-    assert m.info["heads"][-1]["target"] == "(any target)"
+    assert m.info["heads"][-1]["target"] == "(any other target)"
     # without any_target an unseen target is the row's error, named as the CLI names it
     with pytest.raises(gavel.GavelError, match=r"row 0, column 'target'"):
         gavel.load(STANCE).score(demo["comment"], targets=demo["target"])
+
+
+def test_the_general_stance_model_scores_targets_it_never_saw_as_the_cli_does(demo):
+    rows = cli_rows("--model", GENERAL, "--text", "comment", DEMO)
+    m = gavel.load(GENERAL)
+    got = m.score(demo["comment"], targets=demo["target"])
+    assert_same_as_cli(got, rows)
+    assert m.info["heads"][-1]["target"] == "(any other target)"
+    # the words that name the target are explained as written, not as the marker
+    e = m.explain("Talks with Pakistan are a waste of time", "US-Pakistan talks")
+    words = [s["text"] for s in e[0]["spans"]]
+    assert "Pakistan" in words and not any("xtargetx" in w for w in words)
 
 
 def test_every_input_kind_scores_alike(demo, abuse):

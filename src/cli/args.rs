@@ -93,6 +93,9 @@ pub enum TargetsArg {
     Shared,
     /// each target on its rows alone
     Separate,
+    /// a general stance model: as shared, with mentions of the target marked, and a head
+    /// for targets it was not trained on (rarer targets train only that head)
+    General,
 }
 
 /// A rendering of a report.
@@ -326,6 +329,7 @@ impl TrainArgs {
         };
         let targets = match self.targets {
             TargetsArg::Shared => TargetSharing::Shared,
+            TargetsArg::General => TargetSharing::General,
             TargetsArg::Separate => TargetSharing::Separate,
         };
         let cfg = TrainConfig {

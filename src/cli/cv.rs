@@ -8,8 +8,8 @@ use super::args::{
 use super::Ui;
 use crate::eval::predict::row_targets;
 use crate::eval::{cv, html, markdown, predict, Predicted};
-use crate::explain::explain;
-use crate::model::train;
+use crate::explain::explain_for;
+use crate::model::{train, Spec};
 use crate::split;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -81,7 +81,9 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             })?;
         if let Some(first) = models.first() {
             let first: &crate::model::Model = first;
-            if first.spec != model.spec {
+            // a general model's own targets may differ by fold: the one left out is scored
+            // as any other target
+            if !comparable(&first.spec, &model.spec) {
                 bail!(
                     "fold {}'s training rows have other classes or targets than fold 1's; use fewer folds",
                     k + 1
@@ -98,8 +100,19 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     }
     progress.finish_and_clear();
     // every row explained by the model that did not see it
-    let targets = row_targets(&models[0], &data)?;
-    let explain_row = |i: usize| explain(&models[folds[i]], &data.texts[i], targets[i]);
+    let targets = match models[0].spec.is_general() {
+        false => Some(row_targets(&models[0], &data)?),
+        true => None,
+    };
+    let explain_row = |i: usize| {
+        let m = &models[folds[i]];
+        let target = data.targets.as_ref().map(|(_, v)| v[i].as_str());
+        let t = match &targets {
+            Some(t) => t[i],
+            None => m.target_index(target).unwrap_or(0),
+        };
+        explain_for(m, &data.texts[i], target, t)
+    };
     let all = crate::eval::report(&models[0].spec, &data, &pooled, Some(&explain_row))?;
     let rep = cv::cv_report(
         &cmd.data.data.display().to_string(),
@@ -116,6 +129,15 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         },
         ui,
     )
+}
+
+/// Whether two folds' models write the same outputs for the same rows: the same spec, or
+/// general models of the same labels (whose own targets may differ).
+fn comparable(a: &Spec, b: &Spec) -> bool {
+    match a.is_general() && b.is_general() {
+        true => a.text_column == b.text_column && a.labels == b.labels,
+        false => a == b,
+    }
 }
 
 /// Leave-one-group-out folds: the fold of each row is its value's place among the sorted

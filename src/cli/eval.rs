@@ -11,7 +11,7 @@ use crate::eval::compare::{compare, Bootstrap};
 use crate::eval::predict::{binary_scores, head_scores, predict_for, row_targets};
 use crate::eval::suggest::{suggest, Targets};
 use crate::eval::{html, markdown};
-use crate::explain::explain;
+use crate::explain::explain_for;
 use crate::model::{file, Model};
 use anyhow::{bail, Result};
 use clap::Args;
@@ -130,7 +130,10 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
             sg.per_1000[2]
         ));
     }
-    let explain_row = |i: usize| explain(&model, &data.texts[i], targets[i]);
+    let explain_row = |i: usize| {
+        let target = data.targets.as_ref().map(|(_, v)| v[i].as_str());
+        explain_for(&model, &data.texts[i], target, targets[i])
+    };
     let explainer = (!cmd.no_examples).then_some(&explain_row as crate::eval::evaluate::Explainer);
     let rep = crate::eval::report(&model.spec, &data, &pred, explainer)?;
     emit_report(

@@ -2,7 +2,7 @@
 //! the comment as written, or (`--columns`) of each n-gram column, with collisions shown.
 
 use super::args::{int_in, json, print_stdout, MAX_FIELD_BYTES_LIMIT};
-use crate::explain::{explain, Driver, HeadExplanation};
+use crate::explain::{explain_for, Driver, HeadExplanation};
 use crate::model::{file, Model};
 use anyhow::{bail, Result};
 use clap::Args;
@@ -60,7 +60,7 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             Some(_) => anyhow::anyhow!("{m}"),
             None => anyhow::anyhow!("{m}: give it with --target"),
         })?;
-    let heads = explain(&model, &text, target);
+    let heads = explain_for(&model, &text, cmd.target.as_deref(), target);
     let out = if cmd.json {
         String::from_utf8(json(&heads)?)?
     } else {

@@ -71,7 +71,9 @@ pub fn predict(model: &Model, data: &TrainingData) -> Result<Predicted> {
 
 /// [`predict`] with the rows' head groups already known (from [`row_targets`]).
 pub fn predict_for(model: &Model, data: &TrainingData, targets: &[usize]) -> Predicted {
-    let x = model.vectorizer.transform_batch(&data.texts);
+    let targets_of = data.targets.as_ref().map(|(_, v)| v.as_slice());
+    let texts = crate::model::general::texts_for(&model.spec, &data.texts, targets_of);
+    let x = model.vectorizer.transform_batch(&texts);
     let per = model.spec.heads_per_target();
     let k = model.spec.link().k();
     let rows: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = (0..x.n_rows())

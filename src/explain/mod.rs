@@ -81,8 +81,39 @@ fn strongest<T>(items: &[T], key: impl Fn(&T) -> (f64, usize), n: usize, up: boo
     d
 }
 
+/// Explains the comment `text` of the target named `target` (if any) under head group `t`
+/// (`model.target_index(target)`): [`explain`] of the text as the model reads it
+/// ([`Model::text_for`]), with the word spans pointing into the comment as written. A general
+/// stance model's mark of the target covers the words it replaced, and its mark of a comment
+/// that never names the target is the empty span at the comment's end, shown as
+/// "(target not named)".
+pub fn explain_for(
+    model: &Model,
+    text: &str,
+    target: Option<&str>,
+    t: usize,
+) -> Vec<HeadExplanation> {
+    if !model.spec.is_general() {
+        return explain(model, text, t);
+    }
+    let marked = crate::text::mention::Marked::new(text, target.unwrap_or(""));
+    let mut heads = explain(model, &marked.text, t);
+    for h in &mut heads {
+        for s in &mut h.spans {
+            let (b, e) = marked.span_in_comment(s.begin, s.end);
+            (s.begin, s.end) = (b, e);
+            s.text = match b == e {
+                true => "(target not named)".to_string(),
+                false => text[b..e].to_string(),
+            };
+        }
+    }
+    heads
+}
+
 /// Explains `text` under head group `target` (see [`Model::target_index`]): one entry per
-/// head of the group.
+/// head of the group. The text is taken as the model reads it: see [`explain_for`] for a
+/// comment as written.
 pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation> {
     let row = model.vectorizer.explain_row(text);
     let per = model.spec.heads_per_target();
@@ -150,7 +181,7 @@ pub fn explain(model: &Model, text: &str, target: usize) -> Vec<HeadExplanation>
 pub fn drivers_text(
     model: &Model,
     text: &str,
-    target: usize,
+    (target_name, target): (Option<&str>, usize),
     outputs: &[usize],
     n: usize,
 ) -> String {
@@ -164,7 +195,7 @@ pub fn drivers_text(
     if outputs.is_empty() {
         return String::new();
     }
-    let e = explain(model, text, target);
+    let e = explain_for(model, text, target_name, target);
     outputs
         .iter()
         .map(|&o| {

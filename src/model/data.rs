@@ -133,3 +133,27 @@ pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
         groups: None,
     }
 }
+
+#[cfg(test)]
+impl TrainingData {
+    /// Rows of a `text` column, a `stance` class column and a `target` column, for tests.
+    pub(crate) fn stance_rows(
+        texts: Vec<String>,
+        stance: Vec<String>,
+        target: Vec<String>,
+    ) -> TrainingData {
+        TrainingData {
+            text_column: "text".into(),
+            lines: (2..2 + texts.len() as u64).collect(),
+            texts,
+            labels: Labels::Classes {
+                column: "stance".into(),
+                values: stance,
+            },
+            targets: Some(("target".into(), target)),
+            source: ("mem".into(), String::new()),
+            skipped: Vec::new(),
+            groups: None,
+        }
+    }
+}

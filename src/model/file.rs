@@ -11,12 +11,14 @@
 //!                                     increasing, which format 2 readers also accept)
 //! idf        f32 LE × n_features
 //! per head:  f32 LE × n_features·K    weights, feature-major; then f32 LE × K intercepts
+//!                                     (a general stance model: see [`super::file_heads`])
 //! vocab      (format 4) the reverse n-gram dictionary, see [`crate::features::Vocab::write`]
 //! crc32      u32 LE   CRC-32 (IEEE) of every byte before it
 //! ```
 //! Little-endian raw arrays load with one copy; the JSON header can be read by any tool.
 
 use super::calibrate::Calibration;
+use super::file_heads::{self, Reader};
 use super::{Head, Link, Model, Spec, TrainingMeta};
 use crate::error::{Error, Result};
 use crate::features::{FeatureConfig, Vectorizer, Vocab};
@@ -26,8 +28,10 @@ use std::path::Path;
 
 pub const MAGIC: &[u8; 8] = b"GAVELMDL";
 /// 3 added each head's calibration (an older gavel must refuse such a file rather than
-/// ignore the field and write uncalibrated scores); 4 the reverse n-gram dictionary.
-pub const FORMAT_VERSION: u32 = 4;
+/// ignore the field and write uncalibrated scores); 4 the reverse n-gram dictionary; 5 the
+/// general stance model's target heads as differences ([`super::file_heads`]), written only
+/// for such models.
+pub const FORMAT_VERSION: u32 = 5;
 /// Oldest format this gavel reads.
 pub const OLDEST_FORMAT: u32 = 1;
 
@@ -82,7 +86,9 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
     let floats: usize = m.heads.iter().map(|h| h.weights.len() + h.bias.len()).sum();
     let mut out = Vec::with_capacity(20 + json.len() + nf * 8 + floats * 4);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    // only a general model needs format 5: other models keep the bytes older gavels read
+    let version = if m.spec.is_general() { 5 } else { 4 };
+    out.extend_from_slice(&u32::to_le_bytes(version));
     out.extend_from_slice(&(json.len() as u32).to_le_bytes());
     out.extend_from_slice(&json);
     for &b in m.vectorizer.buckets() {
@@ -91,11 +97,7 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
     for &v in m.vectorizer.idf() {
         out.extend_from_slice(&v.to_le_bytes());
     }
-    for h in &m.heads {
-        for &v in h.weights.iter().chain(&h.bias) {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-    }
+    file_heads::write(m, &mut out);
     m.vocab.write(&mut out);
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
@@ -218,20 +220,15 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     let buckets = r.u32s(nf)?;
     let idf = r.f32s(nf)?;
     let link = h.spec.link();
-    let mut heads = Vec::with_capacity(h.heads.len());
-    for hm in &h.heads {
-        if hm.outputs != link.k() {
-            return Err("a head's output count does not match its labels".into());
-        }
-        let weights = r.f32s(nf.checked_mul(hm.outputs).ok_or("size overflow")?)?;
-        let bias = r.f32s(hm.outputs)?;
-        heads.push(Head {
-            link,
-            n_features: nf,
-            weights,
-            bias,
-            calibration: hm.calibration,
-        });
+    if h.heads.iter().any(|hm| hm.outputs != link.k()) {
+        return Err("a head's output count does not match its labels".into());
+    }
+    let outputs: Vec<usize> = h.heads.iter().map(|hm| hm.outputs).collect();
+    let own = h.spec.n_targets() * h.spec.heads_per_target();
+    let general = (version >= 5 && h.spec.is_general()).then_some(own);
+    let mut heads = file_heads::read(&mut r, &outputs, link, nf, general)?;
+    for (head, hm) in heads.iter_mut().zip(&h.heads) {
+        head.calibration = hm.calibration;
     }
     let vocab = if version >= 4 {
         let (vocab, rest) = Vocab::read(r.b, nf)?;
@@ -253,36 +250,6 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     let mut m = Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())?;
     m.vocab = vocab;
     Ok(m)
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-}
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], String> {
-        let bytes = n.checked_mul(4).ok_or("size overflow")?;
-        if self.b.len() < bytes {
-            return Err("the file ends before its weights do".into());
-        }
-        let (a, rest) = self.b.split_at(bytes);
-        self.b = rest;
-        Ok(a)
-    }
-    fn u32s(&mut self, n: usize) -> Result<Vec<u32>, String> {
-        Ok(self
-            .take(n)?
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
-    }
-    fn f32s(&mut self, n: usize) -> Result<Vec<f32>, String> {
-        Ok(self
-            .take(n)?
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::data::{Labels, TrainingData};
 use super::head::{fit_head, Head};
-use super::joint::{augment, fold};
+use super::joint::{augment, fold, SHARED_SCALE};
 use super::meta::MatrixSize;
 use super::objective::Link;
 use super::params::{TargetSharing, TrainParams};
@@ -27,7 +27,10 @@ pub(super) fn fit_heads(
     let all: Vec<usize> = (0..rows.len()).collect();
     let per = spec.heads_per_target();
     let link = spec.link();
-    let shared = groups.len() > 1 && params.targets == TargetSharing::Shared;
+    let is_general = spec.is_general();
+    let shared = is_general || (groups.len() > 1 && params.targets == TargetSharing::Shared);
+    // a general model's last group holds the rows of targets without a copy of their own
+    let n_own = spec.n_targets();
     let mut matrix = MatrixSize {
         nnz: x.nnz(),
         bytes: x.heap_bytes(),
@@ -36,16 +39,25 @@ pub(super) fn fit_heads(
         // one joint fit per label group over [shared copy | one copy per target], folded back
         // into one head per (target, group)
         let target_of = row_targets(&groups, x.n_rows());
-        let (xa, own) = augment(x, &target_of, groups.len());
+        let (xa, own, own_bias) = augment(x, &target_of, n_own, is_general, SHARED_SCALE);
         matrix = MatrixSize {
             nnz: xa.nnz(),
             bytes: xa.heap_bytes(),
         };
-        let fitted: Vec<_> = (0..per)
-            .into_par_iter()
-            .map(|g| {
-                let local = known_rows(data, rows, &(0..rows.len()).collect::<Vec<_>>(), g);
-                let sub = local.as_ref().map(|l| xa.select(l));
+        // per label group: the joint fit, and for a general model the pooled fit of every
+        // row on the plain features, the head of every other target
+        let matrices: Vec<&Csr> = match is_general {
+            true => vec![&xa, x],
+            false => vec![&xa],
+        };
+        let jobs: Vec<(usize, usize)> = (0..matrices.len())
+            .flat_map(|m| (0..per).map(move |g| (m, g)))
+            .collect();
+        let fitted: Vec<_> = jobs
+            .par_iter()
+            .map(|&(m, g)| {
+                let local = known_rows(data, rows, &all, g);
+                let sub = local.as_ref().map(|l| matrices[m].select(l));
                 let y = head_targets(
                     spec,
                     &data.labels,
@@ -53,12 +65,18 @@ pub(super) fn fit_heads(
                     g,
                     link,
                 );
-                fit_head(sub.as_ref().unwrap_or(&xa), &y, link, params)
+                fit_head(sub.as_ref().unwrap_or(matrices[m]), &y, link, params)
             })
             .collect();
         (0..groups.len())
             .flat_map(|t| (0..per).map(move |g| (t, g)))
-            .map(|(t, g)| (fold(&fitted[g].0, &own[t]), fitted[g].1))
+            .map(|(t, g)| match t < n_own {
+                true => (
+                    fold(&fitted[g].0, &own[t], own_bias[t], SHARED_SCALE),
+                    fitted[g].1,
+                ),
+                false => fitted[per + g].clone(),
+            })
             .unzip()
     } else {
         let jobs: Vec<(usize, usize)> = (0..groups.len())
@@ -111,10 +129,13 @@ pub(super) fn target_groups(spec: &Spec, data: &TrainingData, rows: &[usize]) ->
                 .enumerate()
                 .map(|(i, v)| (v.as_str(), i))
                 .collect();
-            let mut groups = vec![Vec::new(); t.values.len()];
+            // a general model's rows of other targets make a last group
+            let mut groups = vec![Vec::new(); spec.n_groups()];
             for (l, &r) in rows.iter().enumerate() {
-                if let Some(&g) = index.get(vals[r].as_str()) {
-                    groups[g].push(l);
+                match index.get(vals[r].as_str()) {
+                    Some(&g) => groups[g].push(l),
+                    None if t.general => groups[t.values.len()].push(l),
+                    None => {}
                 }
             }
             groups

@@ -7,19 +7,33 @@ use crate::features::Csr;
 
 /// Scale of the shared copy in joint target training, chosen by repeated 5-fold CV on the
 /// SemEval-2016 training split (docs/design.md, per-target stance heads).
-const SHARED_SCALE: f32 = 0.5;
+pub(super) const SHARED_SCALE: f32 = 0.5;
 
 /// Marks a feature that never occurs under a target (its own copy would stay 0).
 const UNUSED: u32 = u32::MAX;
 
 /// The feature-augmented matrix of joint target training: row `i` of target `t` holds its
-/// features twice, scaled by [`SHARED_SCALE`] at column `j` (shared by all targets) and as they
+/// features twice, scaled by `scale` ([`SHARED_SCALE`]) at column `j` (shared by all targets) and as they
 /// are at `own[t][j]` (its target's own copy). Own copies exist only for the features that occur
 /// under that target, which keeps the solver's vectors short.
-pub(super) fn augment(x: &Csr, target_of: &[usize], n_targets: usize) -> (Csr, Vec<Vec<u32>>) {
+/// A row whose target is `n_targets` or more (a general model's rows of targets without a
+/// copy of their own) has the shared copy only. With `own_bias`, each target also gets a
+/// penalised intercept column of its own (value 1 in its rows), so that a target whose source
+/// labels fewer classes (P-Stance has no NONE) moves its own intercepts, not the shared words.
+/// Returns the matrix, the own column of every feature per target, and each target's
+/// intercept column.
+pub(super) fn augment(
+    x: &Csr,
+    target_of: &[usize],
+    n_targets: usize,
+    own_bias: bool,
+    scale: f32,
+) -> (Csr, Vec<Vec<u32>>, Vec<Option<u32>>) {
     let n = x.n_cols;
     let mut own = vec![vec![UNUSED; n]; n_targets];
-    for (i, &t) in target_of.iter().enumerate() {
+    let mut present = vec![false; n_targets];
+    for (i, &t) in target_of.iter().enumerate().filter(|(_, &t)| t < n_targets) {
+        present[t] = true;
         for &j in x.row(i).indices {
             own[t][j as usize] = 0;
         }
@@ -29,6 +43,15 @@ pub(super) fn augment(x: &Csr, target_of: &[usize], n_targets: usize) -> (Csr, V
         *col = next;
         next += 1;
     }
+    let bias: Vec<Option<u32>> = present
+        .iter()
+        .map(|&p| {
+            (own_bias && p).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
     let mut out = Csr::new(next as usize);
     let (mut idx, mut val) = (Vec::new(), Vec::new());
     for (i, &t) in target_of.iter().enumerate() {
@@ -36,22 +59,26 @@ pub(super) fn augment(x: &Csr, target_of: &[usize], n_targets: usize) -> (Csr, V
         idx.clear();
         val.clear();
         idx.extend_from_slice(r.indices);
-        val.extend(r.values.iter().map(|v| v * SHARED_SCALE));
-        idx.extend(r.indices.iter().map(|&j| own[t][j as usize]));
-        val.extend_from_slice(r.values);
+        val.extend(r.values.iter().map(|v| v * scale));
+        if t < n_targets {
+            idx.extend(r.indices.iter().map(|&j| own[t][j as usize]));
+            val.extend_from_slice(r.values);
+            if let Some(b) = bias[t] {
+                idx.push(b);
+                val.push(1.0);
+            }
+        }
         out.push_row(&idx, &val);
     }
-    (out, own)
+    (out, own, bias)
 }
 
 /// Target `t`'s head from a joint fit on [`augment`]ed features: the scaled shared weights
-/// plus the target's own. Its scores equal the joint model's on target `t`'s rows.
-pub(super) fn fold(joint: &Head, own: &[u32]) -> Head {
+/// plus the target's own, its intercept column (if any) added to the intercepts. Its scores
+/// equal the joint model's on target `t`'s rows.
+pub(super) fn fold(joint: &Head, own: &[u32], own_bias: Option<u32>, scale: f32) -> Head {
     let (k, n) = (joint.k(), own.len());
-    let mut weights: Vec<f32> = joint.weights[..n * k]
-        .iter()
-        .map(|s| s * SHARED_SCALE)
-        .collect();
+    let mut weights: Vec<f32> = joint.weights[..n * k].iter().map(|s| s * scale).collect();
     for (j, &c) in own.iter().enumerate().filter(|(_, &c)| c != UNUSED) {
         let c = c as usize;
         for (w, o) in weights[j * k..j * k + k]
@@ -61,11 +88,18 @@ pub(super) fn fold(joint: &Head, own: &[u32]) -> Head {
             *w += o;
         }
     }
+    let mut bias = joint.bias.clone();
+    if let Some(c) = own_bias {
+        let c = c as usize;
+        for (b, o) in bias.iter_mut().zip(&joint.weights[c * k..c * k + k]) {
+            *b += o;
+        }
+    }
     Head {
         link: joint.link,
         n_features: n,
         weights,
-        bias: joint.bias.clone(),
+        bias,
         calibration: None,
     }
 }
@@ -82,12 +116,13 @@ mod tests {
         x.push_row(&[1, 3], &[1.0, 0.5]);
         x.push_row(&[0, 1, 3], &[0.3, 0.4, 0.5]);
         let target_of = [0, 1, 1];
-        let (xa, own) = augment(&x, &target_of, 2);
+        let (xa, own, bias) = augment(&x, &target_of, 2, false, SHARED_SCALE);
         assert_eq!(
             xa.n_cols,
             4 + 2 + 3,
             "own copies only for features seen under a target"
         );
+        assert_eq!(bias, [None, None]);
         let joint = Head {
             link: Link::Softmax(3),
             n_features: xa.n_cols,
@@ -101,7 +136,7 @@ mod tests {
             let (ra, r) = (xa.row(i), x.row(i));
             let (mut pa, mut p) = ([0.0; 3], [0.0; 3]);
             joint.probs_into(ra.indices, ra.values, &mut pa);
-            fold(&joint, &own[t]).probs_into(r.indices, r.values, &mut p);
+            fold(&joint, &own[t], bias[t], SHARED_SCALE).probs_into(r.indices, r.values, &mut p);
             for k in 0..3 {
                 assert!((pa[k] - p[k]).abs() < 1e-6, "row {i}: {pa:?} vs {p:?}");
             }

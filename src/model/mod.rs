@@ -7,7 +7,9 @@ pub mod crossfit;
 pub mod data;
 pub mod external;
 pub mod file;
+pub mod file_heads;
 pub mod fit;
+pub mod general;
 pub mod head;
 pub mod intercepts;
 pub mod joint;
@@ -36,6 +38,7 @@ pub use train::{train, train_timed, StageTimes, TrainConfig, TrainRun};
 
 use crate::error::{Error, Result, TargetError};
 use crate::features::{VecScratch, Vectorizer, Vocab};
+use std::borrow::Cow;
 
 /// A trained model: the vectorizer that rebuilds training's features, the label spec, one
 /// head per (target, label group), and training metadata.
@@ -91,7 +94,7 @@ impl Model {
         heads: Vec<Head>,
         meta: TrainingMeta,
     ) -> Result<Model> {
-        let want = spec.n_targets() * spec.heads_per_target();
+        let want = spec.n_groups() * spec.heads_per_target();
         if heads.len() != want {
             return Err(Error::Data(format!(
                 "model has {} heads, its labels need {want}",
@@ -164,8 +167,19 @@ impl Model {
         self
     }
 
-    /// Whether [`Model::with_any_target`] was applied: the model has a head group past its
-    /// targets'.
+    /// The text as the model reads it for `target`: a general stance model reads it with the
+    /// target's mentions marked ([`crate::text::mention::mark`]; no target: none marked);
+    /// other models read the text as it is.
+    pub fn text_for<'a>(&self, text: &'a str, target: Option<&str>) -> Cow<'a, str> {
+        if self.spec.is_general() {
+            Cow::Owned(crate::text::mention::mark(text, target.unwrap_or("")))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    /// Whether the model has a head group past its targets' for any other target: a general
+    /// model's, or the mean added by [`Model::with_any_target`].
     pub fn has_any_target(&self) -> bool {
         self.heads.len() > self.spec.n_targets() * self.spec.heads_per_target()
     }

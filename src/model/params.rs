@@ -24,6 +24,11 @@ pub enum TargetSharing {
     /// per target (Daumé's "frustratingly easy" domain adaptation), so cues common to all
     /// targets are learned from every row; each target's head is the sum of the two copies
     Shared,
+    /// a general stance model: as `Shared`, with each comment's mentions of its target marked
+    /// (so that what is said about the target reads alike whatever the target), own copies
+    /// only for targets with enough rows, and the shared copy kept as a head for any other
+    /// target ([`super::general`])
+    General,
 }
 
 /// Hyperparameters of a logistic head.

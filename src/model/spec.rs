@@ -24,6 +24,15 @@ pub enum LabelSpec {
 pub struct TargetSpec {
     pub column: String,
     pub values: Vec<String>,
+    /// A general model (`train --targets general`, [`crate::model::general`]): texts are read
+    /// with their target's mentions marked ([`crate::text::mention`]), and a head group after
+    /// the targets' scores any other target (fitted on every row pooled).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub general: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The columns and labels of a model.
@@ -56,6 +65,17 @@ impl Spec {
 
     pub fn n_targets(&self) -> usize {
         self.target.as_ref().map_or(1, |t| t.values.len())
+    }
+
+    /// Whether this is a general stance model (see [`TargetSpec::general`]).
+    pub fn is_general(&self) -> bool {
+        self.target.as_ref().is_some_and(|t| t.general)
+    }
+
+    /// Head groups in the model file: one per target, and the general group of a general
+    /// model.
+    pub fn n_groups(&self) -> usize {
+        self.n_targets() + self.is_general() as usize
     }
 
     /// The link of head `g` within a target group.

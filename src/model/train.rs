@@ -4,6 +4,7 @@ use super::augment::{with_copies, Augment};
 use super::crossfit::calibrate_heads;
 use super::data::{Labels, TrainingData};
 use super::fit::{fit_heads, head_targets, target_groups};
+use super::general::{self, own_targets};
 use super::limits;
 use super::meta::{build_time, rfc3339, TrainingMeta};
 use super::params::{TargetSharing, TrainParams};
@@ -152,14 +153,24 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
             }
         }
     };
+    let general = cfg.params.targets == TargetSharing::General;
     let target = match &data.targets {
         Some((col, vals)) => {
-            let values = sorted_distinct(vals);
+            let values = match general {
+                true => own_targets(vals),
+                false => sorted_distinct(vals),
+            };
             limits::check_targets(col, values.len())?;
             Some(TargetSpec {
                 column: col.clone(),
                 values,
+                general,
             })
+        }
+        None if general => {
+            return Err(Error::Param(
+                "a general stance model (--targets general) needs a target column".into(),
+            ))
         }
         None => None,
     };
@@ -186,7 +197,11 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
             &copied
         }
     };
-    let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &data.texts)?;
+    // a general model reads each text with its target's mentions marked
+    let targets = data.targets.as_ref().map(|(_, v)| v.as_slice());
+    let texts = general::texts_for(&spec, &data.texts, targets);
+    let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &texts)?;
+    drop(texts);
     if vectorizer.n_features() == 0 {
         return Err(Error::Param(format!(
             "no n-gram occurs in {} or more of the {} rows, so there is nothing to learn from; \
@@ -236,7 +251,9 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {
         let cols = model.strongest_columns(cfg.vocab_columns);
-        model.vocab = Vocab::build(&model.vectorizer, &original.texts, &cols);
+        let targets = original.targets.as_ref().map(|(_, v)| v.as_slice());
+        let texts = general::texts_for(&model.spec, &original.texts, targets);
+        model.vocab = Vocab::build(&model.vectorizer, &texts, &cols);
     }
     lap(&mut times.vocab);
     Ok((model, TrainRun { times, warnings }))
@@ -247,12 +264,13 @@ fn check_memory(spec: &Spec, x: &Csr, params: &TrainParams) -> Result<()> {
     let per = spec.heads_per_target();
     let targets = spec.n_targets();
     let threads = rayon::current_num_threads();
-    let (cols, parallel) = if targets > 1 && params.targets == TargetSharing::Shared {
-        // the augmented matrix has a shared copy and at most one own copy per feature
-        (x.n_cols * 2, per.min(threads))
-    } else {
-        (x.n_cols, (per * targets).min(threads))
-    };
+    let (cols, parallel) =
+        if spec.is_general() || (targets > 1 && params.targets == TargetSharing::Shared) {
+            // the augmented matrix has a shared copy and at most one own copy per feature
+            (x.n_cols * 2, per.min(threads))
+        } else {
+            (x.n_cols, (per * targets).min(threads))
+        };
     limits::check_fit_memory(x.n_rows(), cols, spec.link().k(), parallel)
 }
 
@@ -265,7 +283,10 @@ fn head_name(spec: &Spec, h: usize) -> String {
         LabelSpec::MultiLabel { columns } => &columns[g],
     };
     match &spec.target {
-        Some(ts) => format!("head {h} ('{label}', target '{}')", ts.values[t]),
+        Some(ts) => match ts.values.get(t) {
+            Some(v) => format!("head {h} ('{label}', target '{v}')"),
+            None => format!("head {h} ('{label}', any other target)"),
+        },
         None => format!("head {h} ('{label}')"),
     }
 }
@@ -375,19 +396,7 @@ mod tests {
             stance.push(s.to_string());
             target.push("b".to_string());
         }
-        TrainingData {
-            text_column: "text".into(),
-            lines: (2..2 + texts.len() as u64).collect(),
-            texts,
-            labels: Labels::Classes {
-                column: "stance".into(),
-                values: stance,
-            },
-            targets: Some(("target".into(), target)),
-            source: ("mem".into(), String::new()),
-            skipped: Vec::new(),
-            groups: None,
-        }
+        TrainingData::stance_rows(texts, stance, target)
     }
 
     fn favor(m: &Model, text: &str, target: &str) -> f64 {

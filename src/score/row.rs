@@ -143,7 +143,8 @@ impl<'a> RowScorer<'a> {
                 .map_err(|m| (Field::Target, m.to_string()))?,
             None => model.target_index(None).unwrap_or(0),
         };
-        ScoreScratch::with(|sc| model.score_into(text, t, sc, out));
+        let read = model.text_for(text, target.map(str::trim));
+        ScoreScratch::with(|sc| model.score_into(&read, t, sc, out));
         let on_topic = article.map(|a| self.topic.vector(text).similarity(a));
         let lang = opts.lang_id.as_ref().map(|l| l.detect(text));
         let decision = opts.policy.as_ref().map(|p| p.decide(out, on_topic, lang));
@@ -155,7 +156,7 @@ impl<'a> RowScorer<'a> {
                 Some(d) => d.outputs.clone(),
                 None => model.flagged_outputs(out, t),
             };
-            drivers_text(model, text, t, &flagged, opts.explain)
+            drivers_text(model, text, (target, t), &flagged, opts.explain)
         });
         let mut cells = Vec::new();
         if let Some(d) = decision {

@@ -7,7 +7,7 @@
 
 use super::errors::ApiError;
 use super::registry::{Registry, Served};
-use crate::explain::explain;
+use crate::explain::explain_for;
 use crate::feedback::store::Analyzed;
 use crate::model::ScoreScratch;
 use serde::{Deserialize, Serialize};
@@ -179,7 +179,8 @@ pub fn analyze(
                     .target_index(req.target.as_deref().map(str::trim))
                     .map_err(|e| ApiError::invalid(e.to_string()))?;
                 let mut out = vec![0.0; m.n_outputs()];
-                ScoreScratch::with(|sc| m.score_into(&text, t, sc, &mut out));
+                let read = m.text_for(&text, req.target.as_deref().map(str::trim));
+                ScoreScratch::with(|sc| m.score_into(&read, t, sc, &mut out));
                 done.push((w.served, out, t));
                 done.len() - 1
             }
@@ -200,7 +201,10 @@ pub fn analyze(
                 score: Score { value, kind },
                 contribution: None,
             }],
-            true => word_scores(w.served, &text, t, w.output, w.raw, w.threshold),
+            true => {
+                let target = req.target.as_deref().map(str::trim);
+                word_scores(w.served, &text, (target, t), w.output, w.raw, w.threshold)
+            }
         };
         scores.insert(
             w.name.clone(),
@@ -249,7 +253,7 @@ pub fn analyze(
 fn word_scores(
     served: &Served,
     text: &str,
-    target: usize,
+    (target_name, target): (Option<&str>, usize),
     output: usize,
     raw: bool,
     threshold: Option<f64>,
@@ -258,7 +262,7 @@ fn word_scores(
     let k = m.spec.link().k();
     let per = m.spec.heads_per_target();
     let (g, o) = (output / k, output % k);
-    let e = explain(m, text, target);
+    let e = explain_for(m, text, target_name, target);
     let h = &e[g];
     let head = &m.heads[target * per + g];
     let offsets = utf16_offsets(text, h.spans.iter().flat_map(|s| [s.begin, s.end]));

@@ -4,6 +4,7 @@ pub mod analyzer;
 pub mod deobfuscate;
 pub mod keys;
 pub mod lexicon;
+pub mod mention;
 pub mod normalize;
 pub mod roman;
 pub mod script;

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""The general stance model against unseen targets (issue 24), on the stance sets at hand.
+
+    bench/.venv/bin/python bench/stance_general.py [--quick]
+
+Rows: `models/prepare.py stance-general` (SemEval-2016, P-Stance, COVID-19 stance, VAST dev).
+Protocols, each engine on the same rows:
+- leave one group out: every named target in turn (all its rows out of training), and VAST's
+  five comment parts (VAST's topics mostly have a row or two, so a held-out part is mostly
+  topics never seen; its zero-shot rows are reported apart). Engines: the general model
+  (RECIPE), today's per-target model with `--any-target` (the mean of the target heads), and
+  scikit-learn's word+char TF-IDF LogisticRegression over the pooled training rows (target
+  ignored), on the named political targets and VAST.
+- few-shot: for a left-out target, k = 0, 10, 25, 50, 100, 200 of its rows (a seeded sample)
+  added to training; scored on the same rest of its rows at every k.
+- in-domain: 5-fold CV within SemEval-2016, P-Stance and COVID-19 (folds by row, stratified
+  by target and stance); the general model trains on the other folds plus every other set,
+  today's per-dataset model (`--targets shared`, the shipped SemEval recipe) on the other folds.
+Writes bench/stance_general_results.json; docs/render.py renders it into docs/benchmarks.md
+and the model card. --quick: the political targets and VAST only, no in-domain.
+"""
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+GAVEL = os.environ.get("GAVEL_BIN", str(ROOT / "target" / "release" / "gavel"))
+OUT = HERE / "out" / "stance_general"
+RESULTS = HERE / "stance_general_results.json"
+csv.field_size_limit(10**9)
+
+# the README's recipe for the shipped general model (models/build.sh), and today's per-target
+# recipe (the shipped SemEval model's); without calibration, which rescales a softmax head's
+# logits and so never changes the most probable class, all these metrics read
+NO_CAL = ["--calibration-folds", "0"]
+RECIPE = ["--targets", "general", "--bits", "20", "--min-df", "2"]
+TODAY = ["--targets", "shared", "--bits", "20", "--min-df", "2"]
+FEW_SHOT_TARGETS = ["Donald Trump", "face masks"]
+SHOTS = [0, 10, 25, 50, 100, 200]
+PEER_GROUPS = {"Donald Trump", "Hillary Clinton"}
+CLASSES = ("FAVOR", "AGAINST", "NONE")
+
+
+def run(*args):
+    subprocess.run([GAVEL, "-q", *map(str, args)], check=True)
+
+
+def write(path, fields, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def read(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def f1(c, gold, pred):
+    tp = sum(g == c and p == c for g, p in zip(gold, pred))
+    fp = sum(g != c and p == c for g, p in zip(gold, pred))
+    fn = sum(g == c and p != c for g, p in zip(gold, pred))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def metrics(gold, pred):
+    f = {c: f1(c, gold, pred) for c in CLASSES}
+    return {"rows": len(gold), "f_avg": (f["FAVOR"] + f["AGAINST"]) / 2,
+            "macro_f1": sum(f.values()) / 3}
+
+
+def gavel_predict(train_rows, test_rows, flags, fields, tag, score_flags=()):
+    """Trains gavel on train_rows with flags, scores test_rows; the predicted class per row."""
+    tr, te, m, sc = (OUT / f"{tag}.{x}" for x in ("train.csv", "test.csv", "gavel", "scored.csv"))
+    write(tr, fields, train_rows)
+    write(te, fields, test_rows)
+    run("train", "--data", tr, "--text", "text", "--target", "target", "--label", "stance", *flags, *NO_CAL,
+        "-o", m)
+    run("score", "--model", m, "--text", "text", "--target", "target", *score_flags, te, "-o", sc)
+    return [max(CLASSES, key=lambda c: float(r[f"p_{c}"])) for r in read(sc)]
+
+
+def sklearn_predict(train_rows, test_rows):
+    """The bench's word+char TF-IDF LogisticRegression over the pooled rows, target ignored."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+    pipe = make_pipeline(
+        make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
+        LogisticRegression(C=4, max_iter=1000, class_weight="balanced"))
+    pipe.fit([r["text"] for r in train_rows], [r["stance"] for r in train_rows])
+    return list(pipe.predict([r["text"] for r in test_rows]))
+
+
+def leave_one_out(rows, fields, groups):
+    out = {"general": {}, "today": {}, "sklearn": {}}
+    vast = {e: [] for e in out}
+    for g in groups:
+        tr = [r for r in rows if r["group"] != g]
+        te = [r for r in rows if r["group"] == g]
+        gold = [r["stance"] for r in te]
+        preds = {"general": gavel_predict(tr, te, RECIPE, fields, "loo"),
+                 "today": gavel_predict(tr, te, TODAY, fields, "loo", ["--any-target"])}
+        if g in PEER_GROUPS or g.startswith("vast"):
+            preds["sklearn"] = sklearn_predict(tr, te)
+        for e, p in preds.items():
+            if g.startswith("vast"):
+                vast[e] += [(r, q) for r, q in zip(te, p)]
+            else:
+                out[e][g] = metrics(gold, p)
+        print(g, {e: round(out[e][g]["f_avg"], 3) for e in preds if g in out[e]}, flush=True)
+    for e, pairs in vast.items():
+        if pairs:
+            out[e]["VAST (all rows)"] = metrics([r["stance"] for r, _ in pairs], [p for _, p in pairs])
+            zs = [(r, p) for r, p in pairs if r["seen"] == "0"]
+            out[e]["VAST zero-shot"] = metrics([r["stance"] for r, _ in zs], [p for _, p in zs])
+    return out
+
+
+def few_shot(rows, fields):
+    out = {}
+    for t in FEW_SHOT_TARGETS:
+        own = [r for r in rows if r["target"] == t]
+        rest = [r for r in rows if r["target"] != t]
+        pool = random.Random(7).sample(own, max(SHOTS))
+        picked = {id(r) for r in pool}
+        test = [r for r in own if id(r) not in picked]
+        gold = [r["stance"] for r in test]
+        out[t] = {}
+        for k in SHOTS:
+            out[t][str(k)] = metrics(gold, gavel_predict(rest + pool[:k], test, RECIPE, fields, "few"))
+            print(t, k, round(out[t][str(k)]["f_avg"], 3), flush=True)
+    return out
+
+
+def in_domain(rows, fields):
+    out = {}
+    for source in ("semeval2016", "pstance", "covid19_stance"):
+        own = [r for r in rows if r["source"] == source]
+        others = [r for r in rows if r["source"] != source]
+        # stratified 5 folds: rows of each (target, stance) dealt out in a seeded order
+        fold = {}
+        strata = {}
+        for i, r in enumerate(own):
+            strata.setdefault((r["target"], r["stance"]), []).append(i)
+        for idx in strata.values():
+            random.Random(42).shuffle(idx)
+            for j, i in enumerate(idx):
+                fold[i] = j % 5
+        pred = {"general": [None] * len(own), "today": [None] * len(own)}
+        for k in range(5):
+            tr = [r for i, r in enumerate(own) if fold[i] != k]
+            te_i = [i for i in range(len(own)) if fold[i] == k]
+            te = [own[i] for i in te_i]
+            for e, train_rows, flags in (("general", tr + others, RECIPE), ("today", tr, TODAY)):
+                for i, p in zip(te_i, gavel_predict(train_rows, te, flags, fields, "ind")):
+                    pred[e][i] = p
+        out[source] = {}
+        for e in pred:
+            per = {}
+            for t in sorted({r["target"] for r in own}):
+                idx = [i for i, r in enumerate(own) if r["target"] == t]
+                per[t] = metrics([own[i]["stance"] for i in idx], [pred[e][i] for i in idx])
+            out[source][e] = {"mean_f_avg": sum(m["f_avg"] for m in per.values()) / len(per),
+                              "targets": per}
+        print(source, {e: round(out[source][e]["mean_f_avg"], 3) for e in pred}, flush=True)
+    return out
+
+
+def main():
+    quick = "--quick" in sys.argv[1:]
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = OUT / "stance_general.csv"
+    subprocess.run([sys.executable, str(ROOT / "models/prepare.py"), "stance-general", str(data)], check=True)
+    rows = read(data)
+    fields = list(rows[0].keys())
+    groups = sorted({r["group"] for r in rows})
+    if quick:
+        groups = [g for g in groups if g in PEER_GROUPS or g.startswith("vast")]
+    started = time.time()
+    res = {
+        "recipe": RECIPE,
+        "today": TODAY,
+        "rows": len(rows),
+        "leave_one_out": leave_one_out(rows, fields, groups),
+    }
+    if not quick:
+        res["few_shot"] = few_shot(rows, fields)
+        res["in_domain"] = in_domain(rows, fields)
+    res["seconds"] = round(time.time() - started)
+    RESULTS.write_text(json.dumps(res, indent=1) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

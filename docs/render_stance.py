@@ -1,0 +1,73 @@
+"""Render blocks of the general stance model (issue 24), from bench/stance_general_results.json
+and models/reports/stance-general-demo.json; used by docs/render.py."""
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = "bench/stance_general_results.json"
+
+
+def _load(rel):
+    return json.loads((ROOT / rel).read_text(encoding="utf-8"))
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _f(m, key):
+    return "–" if m is None else f"{m[key]:.3f}"
+
+
+def leave_one_out():
+    """Per left-out group: F_avg (named targets) or macro-F1 (VAST) of each engine."""
+    loo = _load(RESULTS)["leave_one_out"]
+    rows = []
+    for g in loo["general"]:
+        key = "macro_f1" if g.startswith("VAST") else "f_avg"
+        cells = [_f(loo[e].get(g), key) for e in ("general", "today", "sklearn")]
+        rows.append([g, f"{loo['general'][g]['rows']:,}", key.replace("_", "-").replace("f-avg", "F_avg"), *cells])
+    return _table(["left out", "rows", "metric", "general model", "today: `--any-target`",
+                   "scikit-learn, pooled"], rows)
+
+
+def few_shot():
+    r = _load(RESULTS)
+    shots = list(next(iter(r["few_shot"].values())).keys())
+    rows = [[t, *(f"{v[k]['f_avg']:.3f}" for k in shots)] for t, v in r["few_shot"].items()]
+    return _table(["target (F_avg)", *(f"k = {k}" for k in shots)], rows)
+
+
+def in_domain():
+    r = _load(RESULTS)["in_domain"]
+    rows = []
+    for source, v in r.items():
+        rows.append([source, f"{v['general']['mean_f_avg']:.3f}", f"{v['today']['mean_f_avg']:.3f}",
+                     ", ".join(f"{t} {m['f_avg']:.3f} / {v['today']['targets'][t]['f_avg']:.3f}"
+                               for t, m in v["general"]["targets"].items())])
+    return _table(["set (5-fold CV)", "general: mean F_avg", "today's per-set model", "per target, general / today"],
+                  rows)
+
+
+def stance_general():
+    r = _load(RESULTS)
+    return ("Leave one out (every row of the group out of training; `general`: "
+            f"`gavel train {' '.join(r['recipe'])}`, today: `{' '.join(r['today'])}` scored with "
+            f"`--any-target`; {r['rows']:,} rows, {r['seconds'] // 60} min for the whole run):\n\n"
+            + leave_one_out() + "\nFew-shot: k rows of the left-out target added to training, "
+            "scored on the same rest of its rows at every k (under 100 rows a target is scored by "
+            "the general head, from 100 by its own):\n\n" + few_shot()
+            + "\nIn-domain: 5-fold CV within each set, the general model trained on the other folds "
+            "and every other set, today's recipe on the other folds alone:\n\n" + in_domain())
+
+
+def card_stance_general():
+    d = _load("models/reports/stance-general-demo.json")["heads"][0]
+    old = _load("models/reports/stance-demo.json")["heads"][0]
+    return _table(["the demo set's two targets, never trained on", "F_avg", "macro-F1", "ROC-AUC"], [
+        ["`stance.gavel` (general head)", f"{d['f_avg']:.3f}", f"{d['macro_f1']:.3f}", f"{d['roc_auc']:.3f}"],
+        ["`stance-semeval.gavel --any-target`", f"{old['f_avg']:.3f}", f"{old['macro_f1']:.3f}",
+         f"{old['roc_auc']:.3f}"],
+    ])

@@ -1,0 +1,166 @@
+//! The general stance model (`train --targets general`). Every comment is read with its
+//! target's mentions marked ([`crate::text::mention`]). The targets with enough rows get heads
+//! of their own from a joint fit (as `--targets shared`, each with its own intercepts, so that
+//! a source without NONE moves its targets' intercepts, not the shared words); every other
+//! target, seen in training with a few rows or never, is scored by the general head, one head
+//! fitted on every row pooled. Here: which targets get their own heads, and the texts as such
+//! a model reads them; the fits are in [`super::fit`].
+
+use super::spec::Spec;
+use crate::text::mention::mark;
+use rayon::prelude::*;
+use std::borrow::Cow;
+
+/// A target needs at least this many training rows for a head of its own; a rarer target (a
+/// news site's many one-story topics) is scored by the general head, which its rows train
+/// with every other row. With 10 instead, during the search that led to the pooled general
+/// head, more own heads cost the targets left out (docs/design.md); the model card's
+/// few-shot curve shows a target on both sides of the line.
+pub const MIN_OWN_ROWS: usize = 100;
+
+/// The targets of `values` (one per row) with at least [`MIN_OWN_ROWS`] rows, sorted.
+pub fn own_targets(values: &[String]) -> Vec<String> {
+    let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+    for v in values {
+        *count.entry(v.as_str()).or_default() += 1;
+    }
+    count
+        .into_iter()
+        .filter(|&(_, n)| n >= MIN_OWN_ROWS)
+        .map(|(v, _)| v.to_string())
+        .collect()
+}
+
+/// The texts as the model of `spec` reads them: with each row's target mentions marked for a
+/// general model (no targets: none marked), as they are for any other.
+pub fn texts_for<'a>(
+    spec: &Spec,
+    texts: &'a [String],
+    targets: Option<&[String]>,
+) -> Cow<'a, [String]> {
+    if !spec.is_general() {
+        return Cow::Borrowed(texts);
+    }
+    Cow::Owned(match targets {
+        Some(t) => texts
+            .par_iter()
+            .zip(t)
+            .map(|(text, target)| mark(text, target))
+            .collect(),
+        None => texts.par_iter().map(|text| mark(text, "")).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::TrainingData;
+    use crate::model::{file, train, Model, ScoreScratch, TargetSharing, TrainConfig};
+
+    /// Three fruit targets with their own rows (the third, like P-Stance, labelled FAVOR and
+    /// AGAINST only) and one with a handful: the same ways of speaking of each, with the
+    /// fruit's name in it.
+    fn fruit() -> TrainingData {
+        fruit_of(&[
+            ("apples", 150, true),
+            ("bananas", 150, true),
+            ("cherries", 120, false),
+            ("plums", 6, true),
+        ])
+    }
+
+    /// Rows of `(fruit, rows, with NONE)` each.
+    fn fruit_of(kinds: &[(&str, usize, bool)]) -> TrainingData {
+        let (mut texts, mut stance, mut target) = (vec![], vec![], vec![]);
+        let mut add = |fruit: &str, n: usize, none: bool| {
+            for i in 0..n {
+                let (t, s) = match i % 3 {
+                    0 => (format!("I love {fruit}, so good {i}"), "FAVOR"),
+                    1 => (format!("{fruit} are awful, so bad {i}"), "AGAINST"),
+                    _ if none => (format!("the weather is mild today {i}"), "NONE"),
+                    _ => (format!("{fruit} are great, love them {i}"), "FAVOR"),
+                };
+                texts.push(t);
+                stance.push(s.to_string());
+                target.push(fruit.to_string());
+            }
+        };
+        for &(fruit, n, none) in kinds {
+            add(fruit, n, none);
+        }
+        TrainingData::stance_rows(texts, stance, target)
+    }
+
+    fn general() -> Model {
+        let mut cfg = TrainConfig {
+            calibration_folds: 3,
+            ..TrainConfig::default()
+        };
+        cfg.params.targets = TargetSharing::General;
+        train(&fruit(), &cfg).unwrap()
+    }
+
+    /// The most probable class of a comment on `target`, as `score` finds it.
+    fn stance(m: &Model, text: &str, target: &str) -> String {
+        let t = m.target_index(Some(target)).unwrap();
+        let mut p = vec![0.0; m.n_outputs()];
+        let read = m.text_for(text, Some(target));
+        m.score_into(&read, t, &mut ScoreScratch::default(), &mut p);
+        m.spec
+            .predicted_class(&p, 0.5)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    #[test]
+    fn targets_with_enough_rows_get_their_own_heads_and_others_the_general_one() {
+        let m = general();
+        let t = m.spec.target.as_ref().unwrap();
+        assert!(t.general);
+        assert_eq!(t.values, ["apples", "bananas", "cherries"]);
+        assert_eq!(m.heads.len(), 4, "three own heads and the general head");
+        assert_eq!(m.target_index(Some("plums")), Ok(3));
+        assert_eq!(m.target_index(Some("grapes")), Ok(3));
+        assert_eq!(m.target_index(None), Ok(3));
+    }
+
+    #[test]
+    fn a_target_never_seen_gets_a_real_prediction() {
+        let m = general();
+        assert!(stance(&m, "I love grapes so much", "grapes") == "FAVOR");
+        assert!(stance(&m, "grapes are awful", "grapes") == "AGAINST");
+        // a target whose source has no NONE does not teach the rest that NONE never happens
+        assert!(stance(&m, "the weather is mild today", "grapes") == "NONE");
+    }
+
+    #[test]
+    fn a_general_model_of_rare_targets_only_is_its_general_head() {
+        let mut cfg = TrainConfig::default();
+        cfg.params.targets = TargetSharing::General;
+        let m = train(
+            &fruit_of(&[("apples", 60, true), ("bananas", 60, true)]),
+            &cfg,
+        )
+        .unwrap();
+        assert!(m.spec.target.as_ref().unwrap().values.is_empty());
+        assert_eq!(m.heads.len(), 1);
+        assert_eq!(stance(&m, "grapes are awful", "grapes"), "AGAINST");
+        let bytes = file::to_bytes(&m).unwrap();
+        assert_eq!(
+            file::to_bytes(&file::from_bytes(&bytes).unwrap()).unwrap(),
+            bytes
+        );
+    }
+
+    #[test]
+    fn a_general_model_survives_its_file() {
+        let m = general();
+        let bytes = file::to_bytes(&m).unwrap();
+        let back = file::from_bytes(&bytes).unwrap();
+        assert_eq!(back.spec, m.spec);
+        assert_eq!(file::to_bytes(&back).unwrap(), bytes);
+        assert_eq!(file::to_bytes(&general()).unwrap(), bytes, "deterministic");
+        for (text, target) in [("grapes are awful", "grapes"), ("so good", "cherries")] {
+            assert_eq!(stance(&back, text, target), stance(&m, text, target));
+        }
+    }
+}

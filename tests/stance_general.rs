@@ -1,0 +1,135 @@
+//! The general stance model from the command line: trained with `--targets general`, it scores
+//! targets it never saw, explains them in the comment's own words, and is measured leave one
+//! target out with `cv --group`.
+
+mod util;
+
+use util::{csv_maps, gavel, shipped};
+
+/// Comments on two story subjects, 120 rows each, in the same three ways of speaking.
+fn stories(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut s = String::from("comment,target,stance\n");
+    for target in ["the dam project", "the new bridge"] {
+        let name = target.trim_start_matches("the ");
+        for i in 0..120 {
+            let (text, stance) = match i % 3 {
+                0 => (format!("I fully support {name}, good plan {i}"), "FAVOR"),
+                1 => (format!("{name} is a disaster and a waste {i}"), "AGAINST"),
+                _ => (format!("what time is the match tonight {i}"), "NONE"),
+            };
+            s += &format!("\"{text}\",{target},{stance}\n");
+        }
+    }
+    let p = dir.join("stories.csv");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn train_general(dir: &std::path::Path) -> std::path::PathBuf {
+    let m = dir.join("general.gavel");
+    gavel()
+        .args(["-q", "train", "--text", "comment", "--target", "target"])
+        .args(["--label", "stance", "--targets", "general", "--data"])
+        .arg(stories(dir))
+        .arg("-o")
+        .arg(&m)
+        .assert()
+        .success();
+    m
+}
+
+#[test]
+fn a_story_published_this_morning_gets_a_stance() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = train_general(dir.path());
+    let input = "comment,target\n\
+        \"I fully support the metro line, good plan\",the metro line\n\
+        \"the metro line is a disaster and a waste\",the metro line\n\
+        \"what time is the match tonight\",the metro line\n";
+    let out = gavel()
+        .args(["-q", "score", "--model"])
+        .arg(&m)
+        .write_stdin(input)
+        .assert()
+        .success();
+    let rows = csv_maps(&out.get_output().stdout);
+    let preds: Vec<&str> = rows.iter().map(|r| r["pred_stance"].as_str()).collect();
+    assert_eq!(preds, ["FAVOR", "AGAINST", "NONE"]);
+}
+
+#[test]
+fn explanations_name_the_words_of_the_comment_not_the_marker() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = train_general(dir.path());
+    let out = gavel()
+        .args(["explain", "--model"])
+        .arg(&m)
+        .args(["--target", "the metro line", "--json"])
+        .arg("the metro line is a disaster")
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let words: Vec<&str> = json[0]["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert!(words.contains(&"metro line"), "{words:?}");
+    assert!(words.contains(&"disaster"), "{words:?}");
+    assert!(!words.iter().any(|w| w.contains("xtargetx")), "{words:?}");
+}
+
+#[test]
+fn leave_one_target_out_scores_the_left_out_target_with_the_general_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = stories(dir.path());
+    let out = dir.path().join("cv");
+    gavel()
+        .args([
+            "-q", "cv", "--text", "comment", "--target", "target", "--label", "stance",
+        ])
+        .args([
+            "--targets",
+            "general",
+            "--group",
+            "target",
+            "--format",
+            "json",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let rep: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let by_target = rep["pooled"]["heads"][0]["by_target"].as_array().unwrap();
+    assert_eq!(by_target.len(), 2);
+    for t in by_target {
+        assert!(t["f_avg"].as_f64().unwrap() > 0.9, "{t}");
+    }
+}
+
+#[test]
+fn the_shipped_general_model_scores_the_demo_targets_it_never_saw() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo_comments.csv");
+    let out = gavel()
+        .args(["-q", "score", "--model"])
+        .arg(shipped("stance.gavel"))
+        .args(["--text", "comment", "--keep", "id,target"])
+        .arg(&demo)
+        .assert()
+        .success();
+    let rows = csv_maps(&out.get_output().stdout);
+    assert_eq!(
+        rows.len(),
+        300,
+        "every row, none refused as an unknown target"
+    );
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r["id"], (i + 1).to_string(), "rows in order");
+        assert!(["FAVOR", "AGAINST", "NONE"].contains(&r["pred_stance"].as_str()));
+    }
+}
