@@ -25,7 +25,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 import zlib
 from pathlib import Path
 
@@ -85,7 +84,8 @@ def gavel_predict(train_rows, test_rows, flags, fields, tag, score_flags=()):
     run("train", "--data", tr, "--text", "text", "--target", "target", "--label", "stance", *flags, *NO_CAL,
         "-o", m)
     run("score", "--model", m, "--text", "text", "--target", "target", *score_flags, te, "-o", sc)
-    return [max(CLASSES, key=lambda c: float(r[f"p_{c}"])) for r in read(sc)]
+    # the model's own decision: the most probable class (a two-class model: at its threshold)
+    return [r["pred_stance"] for r in read(sc)]
 
 
 def sklearn_predict(train_rows, test_rows):
@@ -101,10 +101,35 @@ def sklearn_predict(train_rows, test_rows):
     return list(pipe.predict([r["text"] for r in test_rows]))
 
 
+PARTIAL = OUT / "partial.json"
+
+
+def saved():
+    """What an interrupted run finished (bench/out/stance_general/partial.json), by step."""
+    return json.loads(PARTIAL.read_text()) if PARTIAL.exists() else {}
+
+
+def save(step, value):
+    done = saved()
+    done[step] = value
+    PARTIAL.write_text(json.dumps(done))
+
+
 def leave_one_out(rows, fields, groups):
     out = {"general": {}, "today": {}, "sklearn": {}}
     vast = {e: [] for e in out}
+    done = saved()
     for g in groups:
+        if f"loo:{g}" in done:
+            preds = done[f"loo:{g}"]
+            te = [r for r in rows if r["group"] == g]
+            gold = [r["stance"] for r in te]
+            for e, p in preds.items():
+                if g.startswith("vast"):
+                    vast[e] += [(r, q) for r, q in zip(te, p)]
+                else:
+                    out[e][g] = metrics(gold, p)
+            continue
         tr = [r for r in rows if r["group"] != g]
         te = [r for r in rows if r["group"] == g]
         gold = [r["stance"] for r in te]
@@ -112,6 +137,7 @@ def leave_one_out(rows, fields, groups):
                  "today": gavel_predict(tr, te, TODAY, fields, "loo", ["--any-target"])}
         if g in PEER_GROUPS or g.startswith("vast"):
             preds["sklearn"] = sklearn_predict(tr, te)
+        save(f"loo:{g}", preds)
         for e, p in preds.items():
             if g.startswith("vast"):
                 vast[e] += [(r, q) for r, q in zip(te, p)]
@@ -137,7 +163,10 @@ def few_shot(rows, fields):
         gold = [r["stance"] for r in test]
         out[t] = {}
         for k in SHOTS:
-            out[t][str(k)] = metrics(gold, gavel_predict(rest + pool[:k], test, RECIPE, fields, "few"))
+            key = f"few:{t}:{k}"
+            if key not in saved():
+                save(key, gavel_predict(rest + pool[:k], test, RECIPE, fields, "few"))
+            out[t][str(k)] = metrics(gold, saved()[key])
             print(t, k, round(out[t][str(k)]["f_avg"], 3), flush=True)
     return out
 
@@ -158,12 +187,16 @@ def in_domain(rows, fields):
                 fold[i] = j % 5
         pred = {"general": [None] * len(own), "today": [None] * len(own)}
         for k in range(5):
+            key = f"ind:{source}:{k}"
             tr = [r for i, r in enumerate(own) if fold[i] != k]
             te_i = [i for i in range(len(own)) if fold[i] == k]
             te = [own[i] for i in te_i]
-            for e, train_rows, flags in (("general", tr + others, RECIPE), ("today", tr, TODAY)):
-                for i, p in zip(te_i, gavel_predict(train_rows, te, flags, fields, "ind")):
-                    pred[e][i] = p
+            if key not in saved():
+                save(key, {e: gavel_predict(train_rows, te, flags, fields, "ind")
+                           for e, train_rows, flags in (("general", tr + others, RECIPE), ("today", tr, TODAY))})
+            for e, p in saved()[key].items():
+                for i, q in zip(te_i, p):
+                    pred[e][i] = q
         out[source] = {}
         for e in pred:
             per = {}
@@ -186,19 +219,19 @@ def main():
     groups = sorted({r["group"] for r in rows})
     if quick:
         groups = [g for g in groups if g in PEER_GROUPS or g.startswith("vast")]
-    started = time.time()
-    res = {
-        "recipe": RECIPE,
-        "today": TODAY,
-        "rows": len(rows),
-        "leave_one_out": leave_one_out(rows, fields, groups),
-    }
+    else:
+        # the floors' groups first, so that an interrupted run has them
+        groups.sort(key=lambda g: not (g in PEER_GROUPS or g.startswith("vast")))
+    res = {"recipe": RECIPE, "today": TODAY, "rows": len(rows)}
+    steps = [("leave_one_out", lambda: leave_one_out(rows, fields, groups))]
     if not quick:
-        res["few_shot"] = few_shot(rows, fields)
-        res["in_domain"] = in_domain(rows, fields)
-    res["seconds"] = round(time.time() - started)
-    RESULTS.write_text(json.dumps(res, indent=1) + "\n")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+        steps += [("in_domain", lambda: in_domain(rows, fields)), ("few_shot", lambda: few_shot(rows, fields))]
+    # the results as each step ends: a run stopped later keeps them (and resumes from
+    # bench/out/stance_general/partial.json when run again)
+    for name, step in steps:
+        res[name] = step()
+        RESULTS.write_text(json.dumps(res, indent=1) + "\n")
+        print(f"wrote {RESULTS.relative_to(ROOT)} ({name})", flush=True)
 
 
 if __name__ == "__main__":

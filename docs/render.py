@@ -412,7 +412,7 @@ RENDER = {
     "attack-all-words-all-rows": attack_all_words_all_rows,
     "bias": bias,
     "stance-general": render_stance.stance_general,
-    "card-stance-general": render_stance.card_stance_general,
+    "card-stance-general": lambda: render_stance.card_stance_general(gavel),
 }
 
 
