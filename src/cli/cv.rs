@@ -6,7 +6,6 @@ use super::args::{
     emit_report, int_in, json, ColumnArgs, DataArgs, Renderings, ReportArgs, TrainArgs,
 };
 use super::Ui;
-use crate::eval::predict::row_targets;
 use crate::eval::{cv, html, markdown, predict, Predicted};
 use crate::explain::explain_for;
 use crate::model::{train, Spec};
@@ -100,18 +99,16 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     }
     progress.finish_and_clear();
     // every row explained by the model that did not see it
-    let targets = match models[0].spec.is_general() {
-        false => Some(row_targets(&models[0], &data)?),
-        true => None,
-    };
+    // (each row's head group in its fold's model, which scored it without error above)
     let explain_row = |i: usize| {
         let m = &models[folds[i]];
         let target = data.targets.as_ref().map(|(_, v)| v[i].as_str());
-        let t = match &targets {
-            Some(t) => t[i],
-            None => m.target_index(target).unwrap_or(0),
-        };
-        explain_for(m, &data.texts[i], target, t)
+        explain_for(
+            m,
+            &data.texts[i],
+            target,
+            m.target_index(target).unwrap_or(0),
+        )
     };
     let all = crate::eval::report(&models[0].spec, &data, &pooled, Some(&explain_row))?;
     let rep = cv::cv_report(

@@ -110,27 +110,23 @@ pub(super) fn read(
         .iter()
         .map(|&k| dense(r, k))
         .collect::<Result<_, _>>()?;
-    // the bases, one per head of a group, shaped as the general heads
-    let bases: Vec<Head> = outputs[own..]
-        .iter()
-        .take(if own == 0 { 0 } else { outputs.len() })
-        .map(|&k| {
-            let weights = r.f32s(nf.checked_mul(k).ok_or("size overflow")?)?;
-            Ok(Head {
-                link,
-                n_features: nf,
-                weights,
-                bias: vec![0.0; k],
-                calibration: None,
-            })
-        })
-        .collect::<Result<_, String>>()?;
+    // the bases, one per head of a group, as long as the general heads' weights (written
+    // only when there are targets' heads)
+    let bases: Vec<Vec<f32>> = match own {
+        0 => Vec::new(),
+        _ => tail
+            .iter()
+            .map(|h| r.f32s(h.weights.len()))
+            .collect::<Result<_, _>>()?,
+    };
     let mut heads = Vec::with_capacity(outputs.len());
     for (i, &k) in outputs[..own].iter().enumerate() {
-        let mut h = bases[i % bases.len()].clone();
-        if h.k() != k {
+        let g = i % tail.len();
+        if tail[g].k() != k {
             return Err("a target head's output count differs from the general head's".into());
         }
+        let mut h = tail[g].clone();
+        h.weights.copy_from_slice(&bases[g]);
         let count = r.u32s(1)?[0] as usize;
         if count > nf {
             return Err("a target head lists more columns than the model has".into());

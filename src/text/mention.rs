@@ -34,28 +34,25 @@ pub fn target_words(target: &str) -> Vec<String> {
         .collect()
 }
 
-/// A target word and its English stem.
+/// A target word, its length in chars, and its English stem when that is long enough to
+/// match by (four letters or more).
 struct Word {
     word: String,
-    stem: String,
+    len: usize,
+    stem: Option<String>,
 }
 
 /// Whether the token core `core` (no leading `#`/`@`, no trailing punctuation; `lower` its
-/// lowercase, `stem` that lowercase's English stem) names the target word `w`: the same word,
-/// the word with an ending ("trumps", "feminists"), the same English stem ("talking" for
-/// "talks", "peaceful" for "peace"), a variant sharing all but its last two letters
-/// ("feminism" for "feminist"), or, in a hashtag or handle, any run containing it
-/// ("#DonaldTrump", "@HillaryClinton").
-fn names(core: &str, lower: &str, stem: &str, w: &Word, tagged: bool) -> bool {
-    let word = w.word.as_str();
-    let n = word.chars().count();
+/// lowercase) names the target word `w` as written: the same word, the word with an ending
+/// ("trumps", "feminists"), a variant sharing all but its last two letters ("feminism" for
+/// "feminist"), or, in a hashtag or handle, any run containing it ("#DonaldTrump",
+/// "@HillaryClinton"). [`mark_into`] also matches by English stem ("talking" for "talks").
+fn names(core: &str, lower: &str, w: &Word, tagged: bool) -> bool {
+    let (word, n) = (w.word.as_str(), w.len);
     if n <= 3 {
         return core == word;
     }
     if lower.starts_with(word) || (tagged && lower.contains(word)) {
-        return true;
-    }
-    if w.stem.chars().count() >= 4 && stem == w.stem {
         return true;
     }
     let common = lower
@@ -90,9 +87,9 @@ impl Marked {
         let mut text = String::with_capacity(comment.len() + NO_MENTION.len() + 1);
         let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
         mark_into(comment, target, &mut text, &mut |at, (s, e)| {
-            match (s, pieces.last_mut()) {
-                // a mark that takes in one more word
-                (usize::MAX, Some(last)) => last.2 = e,
+            match pieces.last_mut() {
+                // a mark told again: it takes in one more word
+                Some(last) if last.0 == at => last.2 = e,
                 _ => pieces.push((at, s, e)),
             }
         });
@@ -130,8 +127,9 @@ impl Marked {
 }
 
 /// The marking of [`mark`], into `out`; `piece(at, (start, end))` is told where each piece
-/// written at `at` in `out` comes from in `text` (a mark: from its first replaced token's
-/// start to its last one's end; [`NO_MENTION`]: the empty span at the end).
+/// written at `at` in `out` comes from in `text` ([`NO_MENTION`]: the empty span at the end).
+/// A mark is told again at the same `at` for each further word it replaces, with that word's
+/// span: it reaches from its first word's start to its last word's end.
 fn mark_into(
     text: &str,
     target: &str,
@@ -141,11 +139,17 @@ fn mark_into(
     let english = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
     let words: Vec<Word> = target_words(target)
         .into_iter()
-        .map(|word| Word {
-            stem: english.stem(&word).into_owned(),
-            word,
+        .map(|word| {
+            let len = word.chars().count();
+            let stem = english.stem(&word);
+            Word {
+                stem: (len > 3 && stem.chars().count() >= 4).then(|| stem.into_owned()),
+                len,
+                word,
+            }
         })
         .collect();
+    let stems = words.iter().any(|w| w.stem.is_some());
     let mut mentioned = false;
     let mut last_was_mark = false;
     let mut lower = String::new();
@@ -158,15 +162,21 @@ fn mark_into(
         let tail = &body[core.len()..];
         lower.clear();
         lower.extend(core.chars().flat_map(char::to_lowercase));
-        let stem = english.stem(&lower);
-        let named = !core.is_empty() && words.iter().any(|w| names(core, &lower, &stem, w, tagged));
+        // the stem only when the spelling did not match: most tokens name nothing
+        let named = !core.is_empty()
+            && (words.iter().any(|w| names(core, &lower, w, tagged))
+                || (stems && {
+                    let stem = english.stem(&lower);
+                    words.iter().any(|w| w.stem.as_deref() == Some(&*stem))
+                }));
         let end = start + token.len();
         if named {
             mentioned = true;
             if !last_was_mark {
                 push_word(out, TARGET, piece, (start, end - tail.len()));
             } else {
-                extend_last(piece, out, end - tail.len());
+                // the mark just written takes in one more word: told again at its place
+                piece(out.len() - TARGET.len(), (start, end - tail.len()));
             }
             if !tail.is_empty() {
                 piece(out.len(), (end - tail.len(), end));
@@ -182,12 +192,6 @@ fn mark_into(
     if !mentioned {
         push_word(out, NO_MENTION, piece, (text.len(), text.len()));
     }
-}
-
-/// Tells `piece` that the mark last written now reaches `end` in the comment (a start of
-/// `usize::MAX`).
-fn extend_last(piece: &mut impl FnMut(usize, (usize, usize)), out: &str, end: usize) {
-    piece(out.len(), (usize::MAX, end));
 }
 
 fn push_word(
