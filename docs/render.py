@@ -413,6 +413,8 @@ RENDER = {
     "bias": bias,
     "stance-general": render_stance.stance_general,
     "card-stance-general": lambda: render_stance.card_stance_general(gavel),
+    "stance-suggest": render_stance.stance_suggest,
+    "card-stance-few-shot": render_stance.stance_suggest,
 }
 
 

@@ -95,3 +95,37 @@ def card_stance_general(gavel):
         ["`stance-semeval.gavel --any-target`", f"{old['f_avg']:.3f}", f"{old['macro_f1']:.3f}",
          f"{old['roc_auc']:.3f}"],
     ]) + "\nThe first demo comment of each target and labelled stance, as `stance.gavel` scores it:\n\n" + _demo_rows(gavel)
+
+
+SUGGEST = "bench/stance_suggest_results.json"
+
+
+def stance_suggest():
+    """Few-shot learning curves of `train --init`, suggested picks against random ones."""
+    r = _load(SUGGEST)
+    ts = r["targets"]
+    ks = ["0", *(str(k) for k in r["shots"])]
+    rows = []
+    for k in ks:
+        cells = []
+        for v in ts.values():
+            at = v["k"][k]
+            cells.append(f"{at['base']['f_avg']:.3f}" if k == "0" else
+                         f"{at['suggested']['f_avg']:.3f} / {at['random']['f_avg']:.3f}")
+        rows.append([k, *cells])
+    header = ["k labelled", *(f"{t} ({v['test_rows']:,} test rows): suggested / random" for t, v in ts.items())]
+    out = _table(header, rows)
+    re_rows = []
+    for t, v in ts.items():
+        for k, at in v["k"].items():
+            if "retrain_seed1" in at:
+                re_rows.append([t, k, f"{at['random_seed1']['f_avg']:.3f}", f"{at['random_seed1']['init_seconds']:.2f} s",
+                                f"{at['retrain_seed1']['f_avg']:.3f}", f"{at['retrain_seed1']['train_seconds']:.1f} s"])
+    out += ("\nThe same random picks (first split, seed 1) folded in with `train --init` and retrained from "
+            "scratch with every other row (`gavel train` by the recipe):\n\n")
+    out += _table(["target", "k", "`train --init`: F_avg", "time", "retrained: F_avg", "time"], re_rows)
+    inits = sorted(at[e]["init_seconds"] for v in ts.values() for k, at in v["k"].items() if k != "0"
+                   for e in ("suggested", "random"))
+    out += (f"\n`train --init` took {inits[len(inits) // 2]:.2f} s in the median (at most {inits[-1]:.2f} s) "
+            "of folding k rows into the 19 MB general model, reading and writing it included.\n")
+    return out

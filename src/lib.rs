@@ -22,6 +22,7 @@ pub mod io;
 pub mod langid;
 pub mod model;
 pub mod numeric;
+pub mod pick;
 pub mod policy;
 pub mod score;
 pub mod serve;

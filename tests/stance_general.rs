@@ -6,36 +6,8 @@ mod util;
 
 use util::{csv_maps, gavel, shipped};
 
-/// Comments on two story subjects, 120 rows each, in the same three ways of speaking.
-fn stories(dir: &std::path::Path) -> std::path::PathBuf {
-    let mut s = String::from("comment,target,stance\n");
-    for target in ["the dam project", "the new bridge"] {
-        let name = target.trim_start_matches("the ");
-        for i in 0..120 {
-            let (text, stance) = match i % 3 {
-                0 => (format!("I fully support {name}, good plan {i}"), "FAVOR"),
-                1 => (format!("{name} is a disaster and a waste {i}"), "AGAINST"),
-                _ => (format!("what time is the match tonight {i}"), "NONE"),
-            };
-            s += &format!("\"{text}\",{target},{stance}\n");
-        }
-    }
-    let p = dir.join("stories.csv");
-    std::fs::write(&p, s).unwrap();
-    p
-}
-
 fn train_general(dir: &std::path::Path) -> std::path::PathBuf {
-    let m = dir.join("general.gavel");
-    gavel()
-        .args(["-q", "train", "--text", "comment", "--target", "target"])
-        .args(["--label", "stance", "--targets", "general", "--data"])
-        .arg(stories(dir))
-        .arg("-o")
-        .arg(&m)
-        .assert()
-        .success();
-    m
+    util::general_model(dir, "comment")
 }
 
 #[test]
@@ -83,7 +55,7 @@ fn explanations_name_the_words_of_the_comment_not_the_marker() {
 #[test]
 fn leave_one_target_out_scores_the_left_out_target_with_the_general_head() {
     let dir = tempfile::tempdir().unwrap();
-    let data = stories(dir.path());
+    let data = util::stories(dir.path(), "comment");
     let out = dir.path().join("cv");
     gavel()
         .args([

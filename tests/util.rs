@@ -55,6 +55,40 @@ pub fn trained(dir: &Path) -> PathBuf {
     m
 }
 
+/// Comments on two story subjects, 120 rows each, in the same three ways of speaking (FAVOR,
+/// AGAINST, NONE), with the text in column `text_col`; written to `dir/stories.csv`.
+pub fn stories(dir: &Path, text_col: &str) -> PathBuf {
+    let mut s = format!("{text_col},target,stance\n");
+    for target in ["the dam project", "the new bridge"] {
+        let name = target.trim_start_matches("the ");
+        for i in 0..120 {
+            let (text, stance) = match i % 3 {
+                0 => (format!("I fully support {name}, good plan {i}"), "FAVOR"),
+                1 => (format!("{name} is a disaster and a waste {i}"), "AGAINST"),
+                _ => (format!("what time is the match tonight {i}"), "NONE"),
+            };
+            s += &format!("\"{text}\",{target},{stance}\n");
+        }
+    }
+    let p = dir.join("stories.csv");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+/// A general stance model (`--targets general`) trained on [`stories`] in `dir`.
+pub fn general_model(dir: &Path, text_col: &str) -> PathBuf {
+    let m = dir.join("general.gavel");
+    gavel()
+        .args(["-q", "train", "--text", text_col, "--target", "target"])
+        .args(["--label", "stance", "--targets", "general", "--data"])
+        .arg(stories(dir, text_col))
+        .arg("-o")
+        .arg(&m)
+        .assert()
+        .success();
+    m
+}
+
 /// The rows of CSV `bytes`, each as header → value.
 pub fn csv_maps(bytes: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
     let mut r = csv::Reader::from_reader(bytes);

@@ -81,9 +81,16 @@ def train(data, text=None, label=None, labels=None, target=None, data_name=None,
     flag: `c=4`, `min_df=2`, `bits=20`, `word_ngrams=(1, 2)`, `seed=7`, … (see
     `gavel train --help`). The same rows and flags give the CLI's model bytes (a DataFrame
     is recorded as `data_name`).
+
+    `init=model` (a Model or a model file) folds the rows' labels into that model instead of
+    training from scratch (`gavel train --init`): its text and feature settings and its
+    calibration stay, its heads are refitted from its own weights, in seconds; a stance
+    model trained with `targets="general"` gains a head for each new target.
     """
     with tempfile.TemporaryDirectory(prefix="gavel-") as tmp:
         d = _Data(data, data_name, tmp)
+        if params.get("init") is not None:
+            params["init"] = _model_file(params["init"], tmp, "init.gavel")
         out = os.path.join(tmp, "model.gavel")
         args = ([] if verbose else ["-q"]) + ["train"] + d.args()
         args += _columns(text, label, labels, target) + _flags(params) + ["--output", out]
@@ -140,6 +147,37 @@ def compare(a, b, data, text=None, data_name=None, out=None, **params):
 
     columns = [f"--text={text}"] if text else []
     return _report("eval", data, data_name, model_args, columns, params, out)
+
+
+def suggest(model, data, n=50, target=None, text=None, data_name=None, **params):
+    """`gavel suggest`: the `n` unlabelled comments of `data` (a file or a DataFrame) most worth
+    a moderator's label under `model` (a Model or a model file), uncertain and typical first,
+    near-duplicates skipped, as a DataFrame (a dict of lists without pandas): the input's
+    columns, `row` (the comment's 1-based row in `data`), the model's probabilities,
+    `uncertainty` and an empty label column to fill in and pass to `train(..., init=model)`.
+    `target`: the story's subject every comment is read against, for a stance model. Other
+    keywords are `gavel suggest` flags (`max_similarity=0.9`, `on_error="skip"`, …)."""
+    with tempfile.TemporaryDirectory(prefix="gavel-") as tmp:
+        d = _Data(data, data_name, tmp)
+        out = os.path.join(tmp, "suggested.csv")
+        args = ["-q", "suggest", "--model", _model_file(model, tmp, "model.gavel")]
+        args += d.args() + [f"-n={n}"] + ([f"--text={text}"] if text else [])
+        args += ([f"--target={target}"] if target is not None else []) + _flags(params)
+        _run(args + ["--output", out], d)
+        return _read_csv(out)
+
+
+def _read_csv(path):
+    """A CSV gavel wrote, as a DataFrame (only empty cells are missing: a comment reading
+    "NA" stays text), or a dict of lists without pandas."""
+    try:
+        import pandas as pd
+    except ImportError:
+        import csv
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        return {name: [r[i] for r in rows[1:]] for i, name in enumerate(rows[0])}
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"row": "int64"})
 
 
 def cv(data, text=None, label=None, labels=None, target=None, data_name=None, out=None,

@@ -195,6 +195,27 @@ def test_training_errors_name_the_dataframe(demo):
         gavel.train(demo, text="comment", label="abusive", no_such_flag=1)
 
 
+def test_suggested_comments_labelled_and_folded_in_as_the_cli_does(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    unlabelled = demo.rename(columns={"comment": "text"}).assign(stance="")
+    picked = gavel.suggest(GENERAL, unlabelled, n=6)
+    assert len(picked) == 6 and picked["row"].is_unique
+    assert picked["stance"].isna().all() and picked["uncertainty"].between(0, 1).all()
+    # `row` points back into the frame: the picked comments are the frame's own
+    assert (picked["text"].tolist() == unlabelled["text"].iloc[picked["row"] - 1].tolist())
+    # the moderator's labels, folded in from a DataFrame, give the CLI's model bytes
+    labelled = picked.assign(stance=demo["stance"].iloc[picked["row"] - 1].values)
+    labelled = labelled[["text", "target", "stance"]]
+    labelled.to_csv(tmp_path / "labelled.csv", index=False)
+    cli("train", "--init", GENERAL, "--data", "labelled.csv", "--output", "cli.gavel",
+        cwd=tmp_path, env=dict(os.environ))
+    m = gavel.train(labelled, init=gavel.load(GENERAL), data_name="labelled.csv")
+    assert m.to_bytes() == (tmp_path / "cli.gavel").read_bytes()
+    assert m.info["training"]["adapted_from"]["rows"] == gavel.load(GENERAL).info["training"]["rows"]
+    with pytest.raises(gavel.GavelError, match="<DataFrame>: missing column 'text'"):
+        gavel.suggest(GENERAL, demo, n=3)
+
+
 def test_evaluate_and_cv_return_the_clis_reports(demo, abuse):
     rep = gavel.evaluate(abuse, demo, text="comment")
     assert rep["rows"] == len(demo)

@@ -239,12 +239,16 @@ fn parse_range(s: &str) -> Result<(usize, usize)> {
     }
 }
 
+/// C when --c is not given.
+pub const DEFAULT_C: f64 = 4.0;
+
 /// Text, feature and solver settings of training.
 #[derive(Args, Debug, Clone)]
 pub struct TrainArgs {
-    /// Inverse regularisation strength C (larger: fits the training data more closely)
-    #[arg(long = "c", default_value_t = 4.0, value_parser = c_value)]
-    pub c: f64,
+    /// Inverse regularisation strength C (larger: fits the training data more closely);
+    /// default 4, and with --init 16 times the model's
+    #[arg(long = "c", value_parser = c_value)]
+    pub c: Option<f64>,
     /// Class weights
     #[arg(long, value_enum, default_value_t = ClassWeightArg::Balanced)]
     pub class_weight: ClassWeightArg,
@@ -350,7 +354,7 @@ impl TrainArgs {
                 min_df: self.min_df,
             },
             params: TrainParams {
-                c: self.c,
+                c: self.c.unwrap_or(DEFAULT_C),
                 class_weight,
                 solver: SolverConfig {
                     tol: self.tol,

@@ -59,6 +59,16 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
     if !t.trainer.is_empty() {
         let _ = writeln!(s, "fitted by  {}", t.trainer);
     }
+    // train --init: the models it was folded into, latest first
+    let mut from = t.adapted_from.as_deref();
+    while let Some(b) = from {
+        let _ = writeln!(
+            s,
+            "adapted from the model trained {} on {} ({} rows)",
+            b.trained_at, b.data_file, b.rows
+        );
+        from = b.adapted_from.as_deref();
+    }
     let labels = match &m.spec.labels {
         LabelSpec::Classes {
             column,

@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod score;
 pub mod serve;
 pub mod split;
+pub mod suggest;
 pub mod train;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,8 @@ pub enum Command {
     Cv(cv::Cmd),
     /// Seeded, stratified train/test split of a data file
     Split(split::Cmd),
+    /// The unlabelled comments most worth a moderator's label (for `train --init`)
+    Suggest(suggest::Cmd),
     /// Obfuscate a labelled set's abusive comments, family by family, and compare with clean
     Attack(attack::Cmd),
     /// Explain one comment's scores: each n-gram column's exact contribution
@@ -157,6 +160,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Score(c) => score::run(c, &ui),
         Command::Eval(c) => eval::run(c, &ui),
         Command::Cv(c) => cv::run(c, &ui),
+        Command::Suggest(c) => suggest::run(c, &ui),
         Command::Split(c) => split::run(c, &ui),
         Command::Attack(c) => attack::run(c, &ui),
         Command::Explain(c) => explain::run(c),

@@ -1,9 +1,10 @@
 //! `gavel train`: labelled file → model file.
 
-use super::args::{refuse_overwrite, ColumnArgs, DataArgs, TrainArgs};
+use super::args::{model_columns, refuse_overwrite, ColumnArgs, DataArgs, TrainArgs};
 use super::Ui;
+use crate::model::adapt::{adapt, INIT_C_FACTOR};
 use crate::model::{file, train_timed};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -16,13 +17,47 @@ pub struct Cmd {
     pub columns: ColumnArgs,
     #[command(flatten)]
     pub train: TrainArgs,
+    /// Start from this model and fold the new rows in: its columns, text and feature
+    /// settings are kept, each head with new rows moves from where it was as far as they
+    /// give evidence to (C defaults to 16 times the model's), and a general stance model
+    /// learns new targets
+    #[arg(long, value_name = "MODEL", conflicts_with_all = INIT_KEEPS)]
+    pub init: Option<PathBuf>,
     /// Model file to write
     #[arg(short, long)]
     pub output: PathBuf,
 }
 
+/// Options that --init takes from the model it starts from.
+const INIT_KEEPS: [&str; 21] = [
+    "text",
+    "label",
+    "labels",
+    "target",
+    "targets",
+    "positive",
+    "bits",
+    "word_ngrams",
+    "char_ngrams",
+    "lang",
+    "min_df",
+    "no_sublinear_tf",
+    "no_squash",
+    "no_deobfuscate",
+    "no_script_fold",
+    "stem_all",
+    "scramble_key",
+    "sound_key",
+    "augment",
+    "calibration_folds",
+    "vocab",
+];
+
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     refuse_overwrite([&cmd.data.data], &cmd.output)?;
+    if let Some(init) = &cmd.init {
+        return run_init(cmd, init, ui);
+    }
     let cfg = cmd.train.config()?;
     let t0 = Instant::now();
     let spin = ui.spinner(&format!("reading {}", cmd.data.data.display()));
@@ -86,6 +121,44 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         ui.warn(&format!(
             "{not_conv} head(s) stopped at --max-iter {} before reaching --tol; raise --max-iter",
             cmd.train.max_iter
+        ));
+    }
+    Ok(())
+}
+
+/// `train --init MODEL`: the model with the new rows folded in.
+fn run_init(cmd: &Cmd, init: &PathBuf, ui: &Ui) -> Result<()> {
+    refuse_overwrite([init], &cmd.output)?;
+    let t0 = Instant::now();
+    let base = file::load(init)?;
+    let mut params = cmd.train.config()?.params;
+    let (lo, hi) = crate::model::C_RANGE;
+    params.c = cmd
+        .train
+        .c
+        .unwrap_or((base.meta.params.c * INIT_C_FACTOR).clamp(lo, hi));
+    let cols = model_columns(&base, &None);
+    let data = cmd.data.load(&cols, ui)?;
+    let heads_before = base.heads.len();
+    let adapted = adapt(base, &data, &params).with_context(|| {
+        format!(
+            "folding {} into {}",
+            cmd.data.data.display(),
+            init.display()
+        )
+    })?;
+    file::save(&adapted.model, &cmd.output)?;
+    ui.info(&format!(
+        "refitted {} of {} head(s) on {} new rows in {:.2}s -> {}",
+        adapted.refitted.len(),
+        heads_before,
+        data.texts.len(),
+        t0.elapsed().as_secs_f64(),
+        cmd.output.display()
+    ));
+    for t in &adapted.new_targets {
+        ui.info(&format!(
+            "new target '{t}': its heads start from the general head"
         ));
     }
     Ok(())

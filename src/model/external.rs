@@ -151,6 +151,7 @@ pub fn assemble<T: AsRef<str> + Sync>(
         head_rows: record.head_rows,
         trainer: record.trainer,
         augment: None,
+        adapted_from: None,
     };
     let mut model = Model::new(vectorizer, spec, built, meta)?;
     if cfg.vocab_columns > 0 {

@@ -125,19 +125,61 @@ pub fn row_costs(y: &[u32], n_classes: usize, params: &TrainParams) -> Vec<f64> 
 
 /// Fits one head on `x` with classes `y` (0/1 for sigmoid). `params` must be checked.
 pub fn fit_head(x: &Csr, y: &[u32], link: Link, params: &TrainParams) -> (Head, Convergence) {
+    fit(x, y, link, params, None)
+}
+
+/// Fits one head on `x` with classes `y` starting from `prior` and penalised by its distance
+/// to it, `½‖W − W_prior‖²` (intercepts included) instead of `½‖W‖²`: a few new rows move the
+/// head as far as they give evidence to, and no further. Keeps the prior's calibration.
+/// `params` must be checked and `prior` have `x`'s columns.
+pub fn fit_head_from(
+    x: &Csr,
+    y: &[u32],
+    params: &TrainParams,
+    prior: &Head,
+) -> (Head, Convergence) {
+    fit(x, y, prior.link, params, Some(prior))
+}
+
+/// The fit of a head from zero, or of its change from a prior head (whose logits are then
+/// every row's offsets).
+fn fit(
+    x: &Csr,
+    y: &[u32],
+    link: Link,
+    params: &TrainParams,
+    prior: Option<&Head>,
+) -> (Head, Convergence) {
     let k = link.k();
-    let n_classes = k.max(2);
-    let cost = row_costs(y, n_classes, params);
+    let cost = row_costs(y, k.max(2), params);
     let mut obj = Logistic::new(x, y, cost, link);
+    if let Some(prior) = prior {
+        let mut offset = vec![0.0f64; x.n_rows() * k];
+        for (i, z) in offset.chunks_exact_mut(k).enumerate() {
+            let row = x.row(i);
+            prior.logits_into(row.indices, row.values, z);
+        }
+        obj = obj.with_offset(offset);
+    }
     let mut w = vec![0.0f64; (x.n_cols + 1) * k];
     let conv = minimize(&mut obj, &mut w, &params.solver);
     let d = x.n_cols * k;
+    let plus = |from: Option<&[f32]>, delta: &[f64]| -> Vec<f32> {
+        match from {
+            Some(p) => p
+                .iter()
+                .zip(delta)
+                .map(|(&a, &b)| (a as f64 + b) as f32)
+                .collect(),
+            None => delta.iter().map(|&v| v as f32).collect(),
+        }
+    };
     let head = Head {
         link,
         n_features: x.n_cols,
-        weights: w[..d].iter().map(|&v| v as f32).collect(),
-        bias: w[d..].iter().map(|&v| v as f32).collect(),
-        calibration: None,
+        weights: plus(prior.map(|p| p.weights.as_slice()), &w[..d]),
+        bias: plus(prior.map(|p| p.bias.as_slice()), &w[d..]),
+        calibration: prior.and_then(|p| p.calibration),
     };
     (head, conv)
 }

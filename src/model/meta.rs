@@ -44,6 +44,11 @@ pub struct TrainingMeta {
     /// without them
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub augment: Option<super::augment::Augment>,
+    /// the record of the model this one was adapted from by `gavel train --init` (its heads
+    /// refitted on this record's rows, [`super::adapt`]); not written for a model trained
+    /// from scratch
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapted_from: Option<Box<TrainingMeta>>,
 }
 
 fn is_zero(n: &usize) -> bool {

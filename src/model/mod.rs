@@ -1,6 +1,7 @@
 //! Sparse rows → probabilities: logistic heads, their objective and solver, training, and
 //! the model file.
 
+pub mod adapt;
 pub mod augment;
 pub mod calibrate;
 pub mod crossfit;

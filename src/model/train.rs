@@ -247,6 +247,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         head_rows: head_rows(&original.labels),
         trainer: String::new(),
         augment: (cfg.augment.copies > 0).then_some(cfg.augment),
+        adapted_from: None,
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {
@@ -334,7 +335,7 @@ fn small_data_warnings(spec: &Spec, data: &TrainingData) -> Vec<String> {
 
 /// Per label column, the rows labelled for it; empty when every row is labelled for every
 /// column (so that such models keep their bytes).
-fn head_rows(labels: &Labels) -> Vec<(String, usize)> {
+pub(super) fn head_rows(labels: &Labels) -> Vec<(String, usize)> {
     match labels {
         Labels::Multi { columns, values } if labels.masked() => columns
             .iter()
@@ -345,7 +346,7 @@ fn head_rows(labels: &Labels) -> Vec<(String, usize)> {
     }
 }
 
-fn class_counts(spec: &Spec, labels: &Labels) -> Vec<(String, usize)> {
+pub(super) fn class_counts(spec: &Spec, labels: &Labels) -> Vec<(String, usize)> {
     match (&spec.labels, labels) {
         (LabelSpec::Classes { classes, .. }, Labels::Classes { values, .. }) => {
             let mut n: std::collections::HashMap<&str, usize> = Default::default();
