@@ -9,7 +9,8 @@ split (which writes the clean set and one obfuscated copy per family: the abusiv
 disguised, or with --all-rows every row alike), then trains scikit-learn on the same train
 split and scores the same files: the word TF-IDF model (word 1-2 grams, sublinear TF,
 LogisticRegression C=4) and the bench's word+char pipeline. gavel is also trained against
-typos (`--augment 1 --scramble-key --sound-key`, issue 23) and attacked on the same rows.
+typos (`--augment 1 --scramble-key --sound-key`, issue 23) and with spelling correction
+(`--spell`), each attacked on the same rows.
 Prints the ROC-AUC change per family and writes bench/attack_results[_all_words][_all_rows].json.
 """
 import csv
@@ -28,6 +29,8 @@ csv.field_size_limit(10**9)
 
 # gavel trained against typos (issue 23)
 TYPO_FLAGS = ["--augment", "1", "--scramble-key", "--sound-key"]
+# gavel correcting the spelling of words its training comments never used (issue 23)
+SPELL_FLAGS = ["--spell"]
 
 
 def data_dir() -> Path:
@@ -99,7 +102,7 @@ def main():
         if name in ("olid",):
             lab += ["--positive", pos]
         row = {}
-        for key, flags in [("gavel", []), ("gavel_typos", TYPO_FLAGS)]:
+        for key, flags in [("gavel", []), ("gavel_typos", TYPO_FLAGS), ("gavel_spell", SPELL_FLAGS)]:
             m = OUT / f"{name}.{key}.gavel"
             subprocess.check_call([str(GAVEL), "-q", "train", "--data", str(train), "--data-format", fmt,
                                    "--text", text, *lab, *flags, "-o", str(m)])

@@ -211,6 +211,7 @@ FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repe
             "swap", "drop", "double", "keyboard", "phonetic"]
 ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Davidson"), ("fox", "Fox News")]
 ATTACK_MODELS = [("gavel", "gavel"), ("gavel_typos", "gavel, against typos"),
+                 ("gavel_spell", "gavel, spelling corrected"),
                  ("sklearn_word", "scikit-learn word"), ("sklearn_word_char", "scikit-learn word+char")]
 
 

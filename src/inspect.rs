@@ -54,6 +54,9 @@ pub struct Inspection {
     pub n_features: usize,
     /// columns named by the reverse dictionary
     pub named_columns: usize,
+    /// the training words of a spelling-correcting model (`text.spell`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spelling_words: Option<usize>,
     pub training: TrainingMeta,
     pub heads: Vec<HeadInspection>,
 }
@@ -132,6 +135,7 @@ pub fn inspect(model: &Model, top: usize) -> Inspection {
         outputs: names,
         n_features: v.n_features(),
         named_columns: model.vocab.len(),
+        spelling_words: v.speller().map(|s| s.len()),
         training: model.meta.clone(),
         heads,
     }

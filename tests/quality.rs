@@ -29,25 +29,7 @@ fn run(
                 d.path().join(format!("tr.{ext}")),
                 d.path().join(format!("te.{ext}")),
             );
-            gavel()
-                .args([
-                    "-q",
-                    "split",
-                    "--test",
-                    "0.2",
-                    "--seed",
-                    "42",
-                    "--stratify",
-                    stratify,
-                    "--data",
-                ])
-                .arg(&src)
-                .arg("--train-out")
-                .arg(&tr)
-                .arg("--test-out")
-                .arg(&te)
-                .assert()
-                .success();
+            util::split(&src, stratify, 42, &tr, &te);
             (tr, te)
         }
     };

@@ -118,6 +118,20 @@ pub fn eval_report(model: &Path, data: &Path, out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap()
 }
 
+/// `gavel split` of `src` into `tr` and `te`: 20% held out, stratified by column `stratify`.
+pub fn split(src: &Path, stratify: &str, seed: u64, tr: &Path, te: &Path) {
+    gavel()
+        .args(["-q", "split", "--test", "0.2", "--seed", &seed.to_string()])
+        .args(["--stratify", stratify, "--data"])
+        .arg(src)
+        .arg("--train-out")
+        .arg(tr)
+        .arg("--test-out")
+        .arg(te)
+        .assert()
+        .success();
+}
+
 /// The labelled data (`GAVEL_DATA_DIR`, default `../shared/data`), or why a test skips:
 /// outside CI a missing folder skips the test; under `CI=true` it fails it.
 pub fn data_dir() -> Result<PathBuf, Skip> {

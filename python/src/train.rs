@@ -88,8 +88,14 @@ impl Recipe {
 
 fn configs(features_json: &str) -> PyResult<(TextConfig, FeatureConfig)> {
     let v: serde_json::Value = serde_json::from_str(features_json).map_err(err)?;
-    let text = serde_json::from_value(v["text"].clone()).map_err(err)?;
+    let text: TextConfig = serde_json::from_value(v["text"].clone()).map_err(err)?;
     let features = serde_json::from_value(v["features"].clone()).map_err(err)?;
+    if text.spell {
+        // its training words would have to be counted over every partition first
+        return Err(err(
+            "spelling correction (spell) is not available to Spark training",
+        ));
+    }
     Ok((text, features))
 }
 

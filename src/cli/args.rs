@@ -299,6 +299,12 @@ pub struct TrainArgs {
     /// that vowel typos, doubled letters and sound-alike spellings meet the word
     #[arg(long)]
     pub sound_key: bool,
+    /// Correct each word the training comments did not use into the most frequent training
+    /// word one typo away (a letter dropped, added, replaced, or two swapped), before
+    /// n-grams; the model keeps the training words. Not with --augment, whose typo'd copies
+    /// would teach it their typos as words
+    #[arg(long, conflicts_with = "augment")]
+    pub spell: bool,
     /// Train on N typo'd copies of every row beside it (rows of every class alike; each copy
     /// gives a share of its words of 4+ letters one random typo)
     #[arg(long, default_value_t = 0, value_parser = int_in::<0, 10>, value_name = "N")]
@@ -347,6 +353,7 @@ impl TrainArgs {
                 roman_urdu: !self.stem_all,
                 scramble_key: self.scramble_key,
                 sound_key: self.sound_key,
+                spell: self.spell,
             },
             features: FeatureConfig {
                 bits: self.bits,

@@ -128,6 +128,13 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
             "kept"
         }
     );
+    if let Some(n) = m.spelling_words {
+        let _ = writeln!(
+            s,
+            "spelling   words the training comments never used are read as the commonest of \
+             their {n} words one typo away"
+        );
+    }
     let _ = writeln!(
         s,
         "features   2^{} buckets, min_df {}, {} tf: {} columns kept, {} named by the n-gram dictionary",

@@ -29,7 +29,7 @@ pub struct Cmd {
 }
 
 /// Options that --init takes from the model it starts from.
-const INIT_KEEPS: [&str; 21] = [
+const INIT_KEEPS: [&str; 22] = [
     "text",
     "label",
     "labels",
@@ -48,6 +48,7 @@ const INIT_KEEPS: [&str; 21] = [
     "stem_all",
     "scramble_key",
     "sound_key",
+    "spell",
     "augment",
     "calibration_folds",
     "vocab",

@@ -8,6 +8,7 @@ use super::vectorizer::{FeatureConfig, Vectorizer, ABSENT};
 use crate::error::{Error, Result};
 use crate::text::{Analyzer, TextConfig};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 impl Vectorizer {
     /// Learns the kept buckets and IDF from `texts` and returns the vectorizer with the
@@ -19,7 +20,16 @@ impl Vectorizer {
         texts: &[T],
     ) -> Result<(Vectorizer, Csr)> {
         config.check()?;
-        let analyzer = Analyzer::new(text)?;
+        let mut analyzer = Analyzer::new(text)?;
+        // a spelling-correcting analyzer learns its words first (pass 0), then counts n-grams
+        // of the corrected words
+        let speller = analyzer
+            .config()
+            .spell
+            .then(|| Arc::new(analyzer.word_counts(texts)));
+        if let Some(s) = &speller {
+            analyzer.set_speller(s.clone());
+        }
         let bits = config.bits;
         let keys = bucket_keys(bits);
         // pass 1: raw signed counts per document, in parallel. A few large parts (rather than
@@ -62,12 +72,15 @@ impl Vectorizer {
                 }
             }
         });
-        let v = Vectorizer::from_document_frequencies(
+        let mut v = Vectorizer::from_document_frequencies(
             analyzer.config().clone(),
             config,
             &df,
             texts.len(),
         )?;
+        if let Some(s) = speller {
+            v.analyzer.set_speller(s);
+        }
         drop(df);
         // pass 2, in parallel and in place: weigh each part's rows
         parts.par_iter_mut().for_each(|p| v.weigh_part(p));

@@ -8,6 +8,7 @@
 use super::counts::{keyed_counts, next_id, Keys};
 use super::sparse::Csr;
 use crate::error::{Error, Result};
+use crate::text::spelling::Speller;
 use crate::text::{Analyzer, Family, TextConfig};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -113,6 +114,23 @@ impl Vectorizer {
             first_char,
             id: next_id(),
         })
+    }
+
+    /// Gives the vectorizer of a spelling-correcting config its training words (as a model
+    /// file stores them).
+    pub fn set_speller(&mut self, speller: Speller) -> Result<()> {
+        if !self.text_config().spell {
+            return Err(Error::Data(
+                "training words for a model that corrects no spelling".into(),
+            ));
+        }
+        self.analyzer.set_speller(std::sync::Arc::new(speller));
+        Ok(())
+    }
+
+    /// The training words of a spelling-correcting vectorizer.
+    pub fn speller(&self) -> Option<&Speller> {
+        self.analyzer.speller().map(|s| s.as_ref())
     }
 
     pub fn text_config(&self) -> &TextConfig {

@@ -13,6 +13,8 @@
 //! per head:  f32 LE × n_features·K    weights, feature-major; then f32 LE × K intercepts
 //!                                     (a general stance model: see [`super::file_heads`])
 //! vocab      (format 4) the reverse n-gram dictionary, see [`crate::features::Vocab::write`]
+//! words      (format 6, a spelling-correcting model only) its `spelling_words` training
+//!            words in order: u8 length, that many bytes, u32 LE count
 //! crc32      u32 LE   CRC-32 (IEEE) of every byte before it
 //! ```
 //! Little-endian raw arrays load with one copy; the JSON header can be read by any tool.
@@ -22,6 +24,7 @@ use super::file_heads::{self, Reader};
 use super::{Head, Link, Model, Spec, TrainingMeta};
 use crate::error::{Error, Result};
 use crate::features::{FeatureConfig, Vectorizer, Vocab};
+use crate::text::spelling::Speller;
 use crate::text::TextConfig;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -30,8 +33,9 @@ pub const MAGIC: &[u8; 8] = b"GAVELMDL";
 /// 3 added each head's calibration (an older gavel must refuse such a file rather than
 /// ignore the field and write uncalibrated scores); 4 the reverse n-gram dictionary; 5 the
 /// general stance model's target heads as differences ([`super::file_heads`]), written only
-/// for such models.
-pub const FORMAT_VERSION: u32 = 5;
+/// for such models; 6 the training words of a spelling-correcting model, written only for
+/// such models.
+pub const FORMAT_VERSION: u32 = 6;
 /// Oldest format this gavel reads.
 pub const OLDEST_FORMAT: u32 = 1;
 
@@ -52,6 +56,13 @@ struct Header {
     n_features: usize,
     heads: Vec<HeadMeta>,
     meta: TrainingMeta,
+    /// how many training words follow the vocabulary (a spelling-correcting model)
+    #[serde(default, skip_serializing_if = "is_zero")]
+    spelling_words: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Serialises a model to bytes. A model holding a value that is not a finite number is
@@ -80,6 +91,7 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
             })
             .collect(),
         meta: m.meta.clone(),
+        spelling_words: m.vectorizer.speller().map_or(0, |s| s.len()),
     };
     let json = serde_json::to_vec(&header).map_err(|e| Error::Data(e.to_string()))?;
     let nf = m.vectorizer.n_features();
@@ -87,7 +99,12 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(20 + json.len() + nf * 8 + floats * 4);
     out.extend_from_slice(MAGIC);
     // only a general model needs format 5: other models keep the bytes older gavels read
-    let version = if m.spec.is_general() { 5 } else { 4 };
+    // and only a spelling-correcting one format 6
+    let version = match (header.spelling_words > 0, m.spec.is_general()) {
+        (true, _) => 6,
+        (false, true) => 5,
+        (false, false) => 4,
+    };
     out.extend_from_slice(&u32::to_le_bytes(version));
     out.extend_from_slice(&(json.len() as u32).to_le_bytes());
     out.extend_from_slice(&json);
@@ -99,6 +116,13 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
     }
     file_heads::write(m, &mut out);
     m.vocab.write(&mut out);
+    if let Some(s) = m.vectorizer.speller() {
+        for (w, c) in s.words() {
+            out.push(w.len() as u8);
+            out.extend_from_slice(w.as_bytes());
+            out.extend_from_slice(&c.to_le_bytes());
+        }
+    }
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     Ok(out)
@@ -237,8 +261,16 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     } else {
         Vocab::default()
     };
+    let speller = match h.spelling_words {
+        0 => None,
+        _ if version < 6 => return Err("training words in a file older than format 6".into()),
+        n => Some(read_words(&mut r, n)?),
+    };
     if !r.b.is_empty() {
         return Err(format!("{} unexpected bytes after the weights", r.b.len()));
+    }
+    if h.text.spell != speller.is_some() {
+        return Err("the text config and the training words disagree on spelling".into());
     }
     if let Some(what) = non_finite(&idf, &heads) {
         return Err(format!(
@@ -246,10 +278,31 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
              reliably (retrain it)"
         ));
     }
-    let v = Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
+    let mut v =
+        Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
+    if let Some(s) = speller {
+        v.set_speller(s).map_err(|e| e.to_string())?;
+    }
     let mut m = Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())?;
     m.vocab = vocab;
     Ok(m)
+}
+
+/// `n` training words of a spelling-correcting model: each well formed and in order.
+fn read_words(r: &mut Reader, n: usize) -> Result<Speller, String> {
+    let mut words = Vec::with_capacity(n.min(r.b.len()));
+    for _ in 0..n {
+        let len = *r.b.first().ok_or("the training words run past the end")? as usize;
+        let w =
+            r.b.get(1..1 + len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .ok_or("a training word runs past the end or is not UTF-8")?;
+        r.b = &r.b[1 + len..];
+        let c = r.u32s(1)?[0];
+        words.push((w, c));
+    }
+    Speller::from_sorted(words)
+        .ok_or_else(|| "the training words are not distinct words in order".into())
 }
 
 #[cfg(test)]

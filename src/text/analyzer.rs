@@ -6,88 +6,13 @@ use super::keys::{scramble_key, sound_key};
 use super::normalize::normalize_into;
 use super::roman::{is_roman_urdu, roman_key};
 use super::script_fold::{fold_scripts_into, needs_fold};
+use super::spelling::Speller;
 use super::stem::Stemmer;
 use super::tokenize::{tokenize_into, TokenKind, Tokens};
-use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use crate::error::Result;
+use std::sync::Arc;
 
-/// How text becomes n-grams. Stored in every model file, so scoring rebuilds exactly the
-/// n-grams that training saw.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TextConfig {
-    /// Snowball language for stemming, or `none`. Default `english`.
-    pub language: String,
-    /// Word n-gram sizes, inclusive; `(0, 0)` turns word n-grams off. Default `(1, 2)`.
-    pub word_ngrams: (usize, usize),
-    /// Char n-gram sizes inside word boundaries (`<word>`), inclusive; `(0, 0)` off.
-    /// Default `(2, 5)`.
-    pub char_ngrams: (usize, usize),
-    /// Keep a letter repeated 3+ times only twice. Default true.
-    pub squash_elongations: bool,
-    /// Undo obfuscation after normalising (look-alikes and accents in Latin words; leetspeak,
-    /// masks, split and repeated letters that spell a word of the abuse lexicon). Default
-    /// true; models written before it existed read as false, so they score as they did.
-    #[serde(default)]
-    pub deobfuscate: bool,
-    /// Fold the spelling variants of the Arabic script (Urdu) and of Devanagari (Hindi):
-    /// keyboard letter forms, vowel marks, nukta, native digits (`script_fold.rs`). Default
-    /// true; models written before it read as false.
-    #[serde(default)]
-    pub script_fold: bool,
-    /// Read comments written in Roman Urdu/Hindi as such (`roman.rs`): their words are not
-    /// stemmed, and each also gets a spelling key among its char n-grams. Default true;
-    /// models written before it read as false (every comment stemmed).
-    #[serde(default)]
-    pub roman_urdu: bool,
-    /// Give each word of 4+ letters its scramble key among its char n-grams (`keys.rs`:
-    /// first letter, sorted inner letters, last letter), so that swapped inner letters
-    /// ("stpuid") meet the word. Default false; not written when false, so models without it
-    /// keep their bytes.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub scramble_key: bool,
-    /// Give each word of 4+ letters its sound key among its char n-grams (`keys.rs`: a
-    /// consonant skeleton after Metaphone-like rewrites), so that vowel typos, doubled
-    /// letters and sound-alike spellings meet the word. Default false; not written when false.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub sound_key: bool,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-impl Default for TextConfig {
-    fn default() -> Self {
-        TextConfig {
-            language: "english".into(),
-            word_ngrams: (1, 2),
-            char_ngrams: (2, 5),
-            squash_elongations: true,
-            deobfuscate: true,
-            script_fold: true,
-            roman_urdu: true,
-            scramble_key: false,
-            sound_key: false,
-        }
-    }
-}
-
-impl TextConfig {
-    /// Checks the ranges and the language.
-    pub fn check(&self) -> Result<()> {
-        for (name, (lo, hi)) in [("word", self.word_ngrams), ("char", self.char_ngrams)] {
-            if (lo, hi) != (0, 0) && (lo == 0 || lo > hi || hi > 8) {
-                return Err(Error::Param(format!(
-                    "{name} n-gram range {lo},{hi} must be 0,0 (off) or 1 <= min <= max <= 8"
-                )));
-            }
-        }
-        if self.word_ngrams == (0, 0) && self.char_ngrams == (0, 0) {
-            return Err(Error::Param("both word and char n-grams are off".into()));
-        }
-        Stemmer::new(&self.language).map(|_| ())
-    }
-}
+pub use super::config::TextConfig;
 
 /// Tokens longer than this many bytes are capped in what they cost: they are not stemmed (no
 /// language has such words; Snowball's cost grows with the square of a word's length), and
@@ -176,13 +101,54 @@ pub trait GramSink {
 pub struct Analyzer {
     config: TextConfig,
     stemmer: Stemmer,
+    /// the training words, when the config asks for spelling correction
+    speller: Option<Arc<Speller>>,
 }
 
 impl Analyzer {
     pub fn new(config: TextConfig) -> Result<Self> {
         config.check()?;
         let stemmer = Stemmer::new(&config.language)?;
-        Ok(Analyzer { config, stemmer })
+        Ok(Analyzer {
+            config,
+            stemmer,
+            speller: None,
+        })
+    }
+
+    /// Gives a spelling-correcting analyzer its training words.
+    pub fn set_speller(&mut self, speller: Arc<Speller>) {
+        self.speller = Some(speller);
+    }
+
+    pub fn speller(&self) -> Option<&Arc<Speller>> {
+        self.speller.as_ref()
+    }
+
+    /// The word counts of `texts` a [`Speller`] is built from: their word tokens as the
+    /// walk reads them (normalised, deobfuscated, elongations squashed), in parallel.
+    pub fn word_counts<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Speller {
+        use rayon::prelude::*;
+        use std::collections::HashMap;
+        let counts = texts
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut sc = Scratch::default();
+                let mut counts = HashMap::new();
+                for t in chunk {
+                    let tokens = self.tokenize(t.as_ref(), &mut sc);
+                    let words = tokens.iter().filter(|(k, _)| *k == TokenKind::Word);
+                    Speller::count(words.map(|(_, w)| w), &mut counts);
+                }
+                counts
+            })
+            .reduce(HashMap::new, |mut a, b| {
+                for (w, c) in b {
+                    *a.entry(w).or_insert(0) += c;
+                }
+                a
+            });
+        Speller::new(counts)
     }
 
     pub fn config(&self) -> &TextConfig {
@@ -270,9 +236,21 @@ impl Analyzer {
         self.config.word_ngrams.0 == 1
     }
 
+    /// A word token as the model reads it: corrected when the model corrects spelling and
+    /// the training comments never used it (`spelling.rs`), else as it is. Called from
+    /// [`Analyzer::stem_token`] and [`Analyzer::char_grams`], so that the sinks' word memos
+    /// pay for a correction once per distinct word, not per occurrence.
+    pub fn spelled<'a>(&'a self, kind: TokenKind, tok: &'a str) -> &'a str {
+        match (&self.speller, kind) {
+            (Some(s), TokenKind::Word) => s.correct(tok).unwrap_or(tok),
+            _ => tok,
+        }
+    }
+
     /// Appends the form of a token that word n-grams use: its stem for a word in a stemmed
     /// comment (a word longer than [`LONG_TOKEN`] bytes is kept as it is), else itself.
     pub fn stem_token(&self, kind: TokenKind, tok: &str, reading: Reading, out: &mut String) {
+        let tok = self.spelled(kind, tok);
         if kind == TokenKind::Word && tok.len() <= LONG_TOKEN && reading == Reading::Stemmed {
             self.stemmer.stem_into(tok, out);
         } else {
@@ -330,7 +308,7 @@ impl Analyzer {
     ) {
         let word = match kind {
             _ if self.config.char_ngrams.0 == 0 => return,
-            TokenKind::Word => tok,
+            TokenKind::Word => self.spelled(kind, tok),
             TokenKind::Hashtag => &tok[1..],
             _ => return,
         };

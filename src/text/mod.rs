@@ -1,6 +1,7 @@
 //! Text → n-grams: normalisation, tokenization, stemming, and the analyzer that chains them.
 
 pub mod analyzer;
+pub mod config;
 pub mod deobfuscate;
 pub mod keys;
 pub mod lexicon;
@@ -9,6 +10,7 @@ pub mod normalize;
 pub mod roman;
 pub mod script;
 pub mod script_fold;
+pub mod spelling;
 pub mod stem;
 pub mod tokenize;
 

@@ -1,0 +1,89 @@
+//! How text becomes n-grams: the analyzer's settings, stored in every model file.
+
+use super::stem::Stemmer;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// How text becomes n-grams. Stored in every model file, so scoring rebuilds exactly the
+/// n-grams that training saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextConfig {
+    /// Snowball language for stemming, or `none`. Default `english`.
+    pub language: String,
+    /// Word n-gram sizes, inclusive; `(0, 0)` turns word n-grams off. Default `(1, 2)`.
+    pub word_ngrams: (usize, usize),
+    /// Char n-gram sizes inside word boundaries (`<word>`), inclusive; `(0, 0)` off.
+    /// Default `(2, 5)`.
+    pub char_ngrams: (usize, usize),
+    /// Keep a letter repeated 3+ times only twice. Default true.
+    pub squash_elongations: bool,
+    /// Undo obfuscation after normalising (look-alikes and accents in Latin words; leetspeak,
+    /// masks, split and repeated letters that spell a word of the abuse lexicon). Default
+    /// true; models written before it existed read as false, so they score as they did.
+    #[serde(default)]
+    pub deobfuscate: bool,
+    /// Fold the spelling variants of the Arabic script (Urdu) and of Devanagari (Hindi):
+    /// keyboard letter forms, vowel marks, nukta, native digits (`script_fold.rs`). Default
+    /// true; models written before it read as false.
+    #[serde(default)]
+    pub script_fold: bool,
+    /// Read comments written in Roman Urdu/Hindi as such (`roman.rs`): their words are not
+    /// stemmed, and each also gets a spelling key among its char n-grams. Default true;
+    /// models written before it read as false (every comment stemmed).
+    #[serde(default)]
+    pub roman_urdu: bool,
+    /// Give each word of 4+ letters its scramble key among its char n-grams (`keys.rs`:
+    /// first letter, sorted inner letters, last letter), so that swapped inner letters
+    /// ("stpuid") meet the word. Default false; not written when false, so models without it
+    /// keep their bytes.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub scramble_key: bool,
+    /// Give each word of 4+ letters its sound key among its char n-grams (`keys.rs`: a
+    /// consonant skeleton after Metaphone-like rewrites), so that vowel typos, doubled
+    /// letters and sound-alike spellings meet the word. Default false; not written when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sound_key: bool,
+    /// Correct words the training comments did not use into the most frequent training word
+    /// one typo away (`spelling.rs`), before stemming and n-grams; the model file keeps the
+    /// training words. Default false; not written when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub spell: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Default for TextConfig {
+    fn default() -> Self {
+        TextConfig {
+            language: "english".into(),
+            word_ngrams: (1, 2),
+            char_ngrams: (2, 5),
+            squash_elongations: true,
+            deobfuscate: true,
+            script_fold: true,
+            roman_urdu: true,
+            scramble_key: false,
+            sound_key: false,
+            spell: false,
+        }
+    }
+}
+
+impl TextConfig {
+    /// Checks the ranges and the language.
+    pub fn check(&self) -> Result<()> {
+        for (name, (lo, hi)) in [("word", self.word_ngrams), ("char", self.char_ngrams)] {
+            if (lo, hi) != (0, 0) && (lo == 0 || lo > hi || hi > 8) {
+                return Err(Error::Param(format!(
+                    "{name} n-gram range {lo},{hi} must be 0,0 (off) or 1 <= min <= max <= 8"
+                )));
+            }
+        }
+        if self.word_ngrams == (0, 0) && self.char_ngrams == (0, 0) {
+            return Err(Error::Param("both word and char n-grams are off".into()));
+        }
+        Stemmer::new(&self.language).map(|_| ())
+    }
+}
