@@ -57,6 +57,18 @@ fn a_typo_scores_as_its_word() -> Result<(), Skip> {
     // a three-letter word may have lost a letter of a longer one
     let short = scores(&spell, &["what a fool", "what a fol", "what a folo"]);
     assert!(short.iter().all(|x| *x == short[0]), "{short:?}");
+    // the explanation tells the moderator how a typo was read
+    let out = gavel()
+        .args(["explain", "--json", "--model"])
+        .arg(&spell)
+        .arg("what a pahtetic fool")
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let spans = json[0]["spans"].as_array().unwrap();
+    let read = |w: &str| spans.iter().find(|s| s["text"] == w).unwrap()["read_as"].clone();
+    assert_eq!(read("pahtetic"), "pathetic");
+    assert!(read("fool").is_null());
     // the same rows give the same bytes, and the model says what it does
     let again = train(dir.path(), &data, "again.gavel", &["--spell"]);
     assert_eq!(

@@ -131,8 +131,12 @@ fn render(
                     .top_spans(o, top, up)
                     .iter()
                     .map(|w| {
+                        let read = match &w.read_as {
+                            Some(r) => format!(" (read as {r})"),
+                            None => String::new(),
+                        };
                         format!(
-                            "{:+.3}  {}  [{}..{}]",
+                            "{:+.3}  {}{read}  [{}..{}]",
                             w.contribution[o], w.text, w.begin, w.end
                         )
                     })

@@ -24,6 +24,10 @@ pub struct WordSpan {
     pub text: String,
     /// per output of the head, the span's share of the logit
     pub contribution: Vec<f64>,
+    /// how a model that corrects spelling read the span's words, when it read one of them as
+    /// another word (`stpuid` as `stupid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_as: Option<String>,
 }
 
 /// One n-gram occurrence: its column, hash sign, and the tokens it came from.
@@ -118,21 +122,47 @@ pub fn word_spans(
             }
         }
     }
+    // each token as the model read it, and whether that is another word
+    let read: Vec<(String, bool)> = a
+        .tokenize(text, &mut sc)
+        .iter()
+        .map(|(kind, t)| {
+            let r = a.spelled(kind, t);
+            (r.to_string(), r != t)
+        })
+        .collect();
     let ranges = token_spans(a, text, &mut sc);
     let mut spans: Vec<WordSpan> = Vec::new();
-    for ((b, e), c) in ranges.into_iter().zip(per_token) {
+    let mut corrected: Vec<bool> = Vec::new();
+    for (((b, e), c), (form, changed)) in ranges.into_iter().zip(per_token).zip(read) {
         if c.iter().all(|&x| x == 0.0) {
             continue;
         }
         // a chunk's tokens come one after another
         match spans.last_mut().filter(|s| (s.begin, s.end) == (b, e)) {
-            Some(s) => s.contribution.iter_mut().zip(&c).for_each(|(x, y)| *x += y),
-            None => spans.push(WordSpan {
-                begin: b,
-                end: e,
-                text: text[b..e].to_string(),
-                contribution: c,
-            }),
+            Some(s) => {
+                s.contribution.iter_mut().zip(&c).for_each(|(x, y)| *x += y);
+                if let Some(r) = &mut s.read_as {
+                    r.push(' ');
+                    r.push_str(&form);
+                }
+                *corrected.last_mut().unwrap_or(&mut false) |= changed;
+            }
+            None => {
+                spans.push(WordSpan {
+                    begin: b,
+                    end: e,
+                    text: text[b..e].to_string(),
+                    contribution: c,
+                    read_as: Some(form),
+                });
+                corrected.push(changed);
+            }
+        }
+    }
+    for (s, c) in spans.iter_mut().zip(corrected) {
+        if !c {
+            s.read_as = None;
         }
     }
     spans
