@@ -122,19 +122,26 @@ pub fn word_spans(
             }
         }
     }
-    // each token as the model read it, and whether that is another word
-    let read: Vec<(String, bool)> = a
-        .tokenize(text, &mut sc)
-        .iter()
-        .map(|(kind, t)| {
-            let r = a.spelled(kind, t);
-            (r.to_string(), r != t)
-        })
-        .collect();
+    // each token as a spelling-correcting model read it (the walk's tokens), and whether
+    // that is another word; nothing to say for other models
+    let read: Vec<(String, bool)> = match a.speller() {
+        Some(_) => sc
+            .tokens()
+            .iter()
+            .map(|(kind, t)| {
+                let r = a.spelled(kind, t);
+                (r.to_string(), r != t)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let ranges = token_spans(a, text, &mut sc);
     let mut spans: Vec<WordSpan> = Vec::new();
     let mut corrected: Vec<bool> = Vec::new();
-    for (((b, e), c), (form, changed)) in ranges.into_iter().zip(per_token).zip(read) {
+    let forms = read
+        .into_iter()
+        .chain(std::iter::repeat((String::new(), false)));
+    for (((b, e), c), (form, changed)) in ranges.into_iter().zip(per_token).zip(forms) {
         if c.iter().all(|&x| x == 0.0) {
             continue;
         }

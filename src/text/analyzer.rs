@@ -68,6 +68,13 @@ pub struct Scratch {
     chars: GramBufs,
 }
 
+impl Scratch {
+    /// The tokens of the text last walked or tokenized with these buffers.
+    pub fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
+}
+
 /// Buffers a token's char n-grams are cut in.
 #[derive(Default)]
 pub struct GramBufs {
