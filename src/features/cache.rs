@@ -2,6 +2,11 @@
 //! char n-grams depend on the word alone, so each distinct word is stemmed, cut into char
 //! n-grams and hashed once, not at every occurrence. Bounded: when it holds [`CAPACITY`] words
 //! it starts over. It only memoises, so results are the same with it or without it.
+//!
+//! A look-up is a few cache misses at most, as it runs for every word of every comment: the
+//! word and its stem are held inside the hash table's slot (words and stems of up to
+//! [`SHORT`] bytes; longer ones are worked out at each occurrence), so only the char n-grams
+//! are read from elsewhere.
 
 use crate::text::Reading;
 use rustc_hash::FxHashMap;
@@ -9,20 +14,52 @@ use rustc_hash::FxHashMap;
 /// Most distinct words held before the memo is cleared (a few MB per thread).
 pub const CAPACITY: usize = 1 << 16;
 
+/// Longest word, and longest stem, held in the memo, in bytes.
+pub const SHORT: usize = 22;
+
+/// Up to [`SHORT`] bytes of a string, held in place, with a tag (the reading, for keys).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Short {
+    bytes: [u8; SHORT],
+    len: u8,
+    tag: u8,
+}
+
+impl Short {
+    fn new(s: &str, tag: u8) -> Option<Short> {
+        let b = s.as_bytes();
+        (b.len() <= SHORT).then(|| {
+            let mut bytes = [0; SHORT];
+            bytes[..b.len()].copy_from_slice(b);
+            Short {
+                bytes,
+                len: b.len() as u8,
+                tag,
+            }
+        })
+    }
+
+    fn as_str(&self) -> &str {
+        // made from a whole `&str` of `len` bytes
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
+    }
+}
+
 /// What a word contributes: its form for word n-grams, and its char n-gram features as
 /// `(key, signed count)`, where the key is a hash bucket or a feature column.
 #[derive(Default)]
 pub struct WordCache {
-    /// per reading of a comment (a word's stem and n-grams depend on it): word → entry
-    map: [FxHashMap<Box<str>, u32>; 2],
-    entries: Vec<Entry>,
-    stems: String,
+    /// (word, reading of its comment: a word's stem and n-grams depend on it) → entry
+    map: FxHashMap<Short, Entry>,
     feats: Vec<(u32, f32)>,
+    /// a word not held: its stem and features, worked out afresh
+    stem: String,
+    spill: Vec<(u32, f32)>,
 }
 
 #[derive(Clone, Copy)]
 struct Entry {
-    stem: (u32, u32),
+    stem: Short,
     feats: (u32, u32),
 }
 
@@ -35,40 +72,59 @@ impl WordCache {
         reading: Reading,
         fill: impl FnOnce(&mut String, &mut Vec<(u32, f32)>),
     ) -> (&str, &[(u32, f32)]) {
-        let r = reading as usize;
-        let e = match self.map[r].get(word) {
-            Some(&i) => self.entries[i as usize],
-            None => {
-                if self.entries.len() >= CAPACITY {
-                    self.map.iter_mut().for_each(|m| m.clear());
-                    self.entries.clear();
-                    self.stems.clear();
-                    self.feats.clear();
-                }
-                let (s0, f0) = (self.stems.len(), self.feats.len());
-                fill(&mut self.stems, &mut self.feats);
-                let e = Entry {
-                    stem: (s0 as u32, self.stems.len() as u32),
-                    feats: (f0 as u32, self.feats.len() as u32),
+        let Some(key) = Short::new(word, reading as u8) else {
+            return self.afresh(fill);
+        };
+        if self.map.len() >= CAPACITY && !self.map.contains_key(&key) {
+            self.map.clear();
+            self.feats.clear();
+        }
+        let Self {
+            map,
+            feats,
+            stem,
+            spill,
+        } = self;
+        let slot = match map.entry(key) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                stem.clear();
+                let f0 = feats.len();
+                fill(stem, feats);
+                let Some(short) = Short::new(stem, 0) else {
+                    // a stem longer than the word: not held
+                    spill.clear();
+                    spill.extend(feats.drain(f0..));
+                    return (stem, spill);
                 };
-                self.map[r].insert(word.into(), self.entries.len() as u32);
-                self.entries.push(e);
-                e
+                v.insert(Entry {
+                    stem: short,
+                    feats: (f0 as u32, feats.len() as u32),
+                })
             }
         };
-        (
-            &self.stems[e.stem.0 as usize..e.stem.1 as usize],
-            &self.feats[e.feats.0 as usize..e.feats.1 as usize],
-        )
+        let (f0, f1) = slot.feats;
+        (slot.stem.as_str(), &feats[f0 as usize..f1 as usize])
+    }
+
+    /// `fill`'s stem and features for a word that is not held.
+    fn afresh(
+        &mut self,
+        fill: impl FnOnce(&mut String, &mut Vec<(u32, f32)>),
+    ) -> (&str, &[(u32, f32)]) {
+        self.stem.clear();
+        self.spill.clear();
+        fill(&mut self.stem, &mut self.spill);
+        (&self.stem, &self.spill)
     }
 
     /// Number of words held.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.map.is_empty()
     }
 }
 
@@ -104,5 +160,35 @@ mod tests {
             assert_eq!(s, w);
         }
         assert!(c.len() <= CAPACITY);
+    }
+
+    /// Words, or stems, too long to hold are worked out at every occurrence, and the held
+    /// entries around them stay right.
+    #[test]
+    fn long_words_and_stems_are_worked_out_each_time() {
+        let mut c = WordCache::default();
+        let long = "a".repeat(SHORT + 1);
+        let mut calls = 0;
+        for _ in 0..2 {
+            let (s, f) = c.get(&long, Reading::Stemmed, |s, f| {
+                calls += 1;
+                s.push_str("long");
+                f.push((1, 1.0));
+            });
+            assert_eq!((s, f), ("long", &[(1, 1.0)][..]));
+            // a short word whose stem is long
+            let (s, f) = c.get("w", Reading::Stemmed, |s, f| {
+                calls += 1;
+                s.push_str(&long);
+                f.push((2, -1.0));
+            });
+            assert_eq!((s, f), (long.as_str(), &[(2, -1.0)][..]));
+            let (s, f) = c.get("ok", Reading::Stemmed, |s, f| {
+                s.push_str("ok");
+                f.push((3, 1.0));
+            });
+            assert_eq!((s, f), ("ok", &[(3, 1.0)][..]));
+        }
+        assert_eq!((calls, c.len()), (4, 1));
     }
 }
