@@ -3,55 +3,18 @@
 //! at. Needs Chromium (`.ci/run` installs Debian's `chromium` when missing): without it the
 //! test says it skipped, except under CI where it fails.
 
+mod browser;
 mod util;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use browser::chromium;
+use std::path::Path;
 use util::*;
 
-fn chromium() -> Result<PathBuf, Skip> {
-    let candidates = std::env::var("GAVEL_CHROMIUM")
-        .into_iter()
-        .chain(["chromium", "chromium-browser", "google-chrome"].map(String::from));
-    for c in candidates {
-        if Command::new(&c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Ok(PathBuf::from(c));
-        }
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("no chromium on PATH (CI installs it: .ci/run)");
-    }
-    Err(Skip("no chromium on PATH".into()))
-}
-
-/// Runs headless Chromium with the flags this closed network needs and a fresh profile,
-/// plus `extra`; returns its stdout, failing the test if it fails.
-fn browser(bin: &Path, profile: &Path, extra: &[String]) -> Vec<u8> {
-    let mut c = Command::new(bin);
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--virtual-time-budget=5000",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()))
-    .args(extra);
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+/// Runs headless Chromium once with a fresh profile and `extra`, after at most 5 s of the
+/// page's virtual time; its stdout.
+fn headless(bin: &Path, profile: &Path, extra: &[String]) -> Vec<u8> {
+    let mut args = vec!["--virtual-time-budget=5000".to_string()];
+    args.extend_from_slice(extra);
+    browser::run_once(bin, profile, &args)
 }
 
 /// Records script errors from the first moment, and on load writes what it found into the
@@ -102,7 +65,7 @@ fn report_renders_in_chromium_with_every_chart() -> Result<(), Skip> {
         html.replacen("<head>", &format!("<head>\n{CHECKER}"), 1),
     )
     .unwrap();
-    let out = browser(
+    let out = headless(
         &bin,
         &dir.join("profile-dom"),
         &["--dump-dom".into(), format!("file://{}", checked.display())],
@@ -123,7 +86,7 @@ fn report_renders_in_chromium_with_every_chart() -> Result<(), Skip> {
 
     // the screenshot, for a person
     let png = dir.join("report.png");
-    browser(
+    headless(
         &bin,
         &dir.join("profile-shot"),
         &[

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod extract;
 pub mod feedback;
 pub mod inspect;
+pub mod queue;
 pub mod score;
 pub mod serve;
 pub mod split;
@@ -58,6 +59,8 @@ pub enum Command {
     Serve(serve::Cmd),
     /// Moderators' decisions kept by `gavel serve --db`
     Feedback(feedback::Cmd),
+    /// The review queue of `gavel serve --ui`: add comments from a scored file
+    Queue(queue::Cmd),
 }
 
 /// A quality floor (`eval --bias --max-fpr`, `attack --max-drop`) that the model failed:
@@ -168,5 +171,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Extract(c) => extract::run(c, &ui),
         Command::Serve(c) => serve::run(c, &ui),
         Command::Feedback(c) => feedback::run(c, &ui),
+        Command::Queue(c) => queue::run(c, &ui),
     }
 }

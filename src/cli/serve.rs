@@ -53,6 +53,9 @@ pub struct Cmd {
     /// Write comment text into the log (off by default)
     #[arg(long)]
     pub log_text: bool,
+    /// Serve the moderators' review queue at /review (needs --db and --api-key-file)
+    #[arg(long)]
+    pub ui: bool,
 }
 
 /// The config file, with the flags over it.
@@ -99,6 +102,7 @@ fn config(cmd: &Cmd) -> Result<ServeConfig> {
         c.store_by_default = false;
     }
     c.log_text |= cmd.log_text;
+    c.ui |= cmd.ui;
     Ok(c)
 }
 

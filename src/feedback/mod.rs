@@ -1,17 +1,20 @@
 //! Moderators' decisions, and the comments the service analyzed, kept in SQLite (WAL mode,
 //! full sync): [`store`] writes them from the service, one transaction per group of requests,
 //! answering each only once its rows are committed; [`export`] turns decisions back into a
-//! training file.
+//! training file; [`queue`] holds the comments waiting for a moderator's decision.
 
 pub mod export;
+pub mod queue;
+pub mod queue_file;
 pub mod store;
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;
 use std::path::Path;
 
-/// The schema's version, in SQLite's `user_version`.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema's version, in SQLite's `user_version`. Version 1 (no queue) is upgraded in
+/// place: the queue's table is added.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS feedback (
@@ -33,7 +36,23 @@ CREATE TABLE IF NOT EXISTS analyzed (
     session_id TEXT,
     community_id TEXT,
     scores TEXT NOT NULL
-);";
+);
+CREATE TABLE IF NOT EXISTS queue (
+    rowid INTEGER PRIMARY KEY,
+    added_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    comment_id TEXT,
+    text TEXT NOT NULL,
+    target TEXT,
+    story TEXT,
+    lang TEXT,
+    scores TEXT NOT NULL,
+    output TEXT,
+    margin REAL NOT NULL,
+    reason TEXT,
+    decision_row INTEGER
+);
+CREATE INDEX IF NOT EXISTS queue_waiting ON queue (decision_row, margin);";
 
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Data(format!("{}: {e}", path.display()))
@@ -51,7 +70,7 @@ pub fn open(path: &Path, create: bool) -> Result<Connection> {
     let tables: i64 = c
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
         .map_err(|e| db_error(path, e))?;
-    if version != SCHEMA_VERSION && (version != 0 || tables != 0) {
+    if !(1..=SCHEMA_VERSION).contains(&version) && (version != 0 || tables != 0) {
         return Err(Error::Data(format!(
             "{}: not a gavel feedback database (schema version {version}, {tables} tables)",
             path.display()

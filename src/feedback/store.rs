@@ -33,9 +33,17 @@ pub struct Analyzed {
     pub scores: String,
 }
 
+/// A row id, or why the job could not be done.
+type Answer = std::result::Result<i64, String>;
+
+/// Work on the database that answers: a row id, or why the request cannot be done (the
+/// outer error is the database's and fails the transaction).
+pub type Call = Box<dyn FnOnce(&Connection) -> rusqlite::Result<Answer> + Send>;
+
 enum Job {
-    Decision(Decision, oneshot::Sender<std::result::Result<i64, String>>),
+    Decision(Decision, oneshot::Sender<Answer>),
     Analyzed(Analyzed),
+    Call(Call, oneshot::Sender<Answer>),
 }
 
 /// Most rows in one transaction.
@@ -74,6 +82,22 @@ impl Store {
             .map_err(|_| "the database writer has stopped".to_string())?
     }
 
+    /// Runs `f` in the writer's next transaction; answers once it is committed.
+    pub async fn call(&self, f: Call) -> Answer {
+        let (ack, done) = oneshot::channel();
+        self.tx
+            .send(Job::Call(f, ack))
+            .map_err(|_| "the database writer has stopped".to_string())?;
+        done.await
+            .map_err(|_| "the database writer has stopped".to_string())?
+    }
+
+    /// Runs `f` in the writer's next transaction, not waited for.
+    pub fn call_detached(&self, f: Call) {
+        let (ack, _) = oneshot::channel();
+        let _ = self.tx.send(Job::Call(f, ack));
+    }
+
     /// Queues an analyzed comment; not waited for.
     pub fn analyzed(&self, a: Analyzed) {
         let _ = self.tx.send(Job::Analyzed(a));
@@ -89,35 +113,54 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>, name: String) {
                 Err(_) => break,
             }
         }
-        match commit(&mut conn, &jobs) {
-            Ok(ids) => {
-                for (job, id) in jobs.into_iter().zip(ids) {
-                    if let Job::Decision(_, ack) = job {
-                        let _ = ack.send(Ok(id));
+        let mut acks = Vec::with_capacity(jobs.len());
+        match commit(&mut conn, jobs, &mut acks) {
+            Ok(answers) => {
+                for (ack, a) in acks.into_iter().zip(answers) {
+                    if let Some(ack) = ack {
+                        let _ = ack.send(a);
                     }
                 }
             }
             Err(e) => {
                 let msg = format!("{name}: {e}");
                 super::log(&format!("database write failed: {msg}"));
-                for job in jobs {
-                    if let Job::Decision(_, ack) = job {
-                        let _ = ack.send(Err(msg.clone()));
-                    }
+                for ack in acks.into_iter().flatten() {
+                    let _ = ack.send(Err(msg.clone()));
                 }
             }
         }
     }
 }
 
-/// Writes every job in one transaction; the row id of each.
-fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<i64>> {
+/// Writes every job in one transaction; the answer of each. Each job's acknowledgement (if
+/// it waits for one) goes to `acks`, in order, whether or not the transaction commits.
+fn commit(
+    conn: &mut Connection,
+    jobs: Vec<Job>,
+    acks: &mut Vec<Option<oneshot::Sender<Answer>>>,
+) -> rusqlite::Result<Vec<Answer>> {
     let now = super::now();
     let t = conn.transaction()?;
-    let mut ids = Vec::with_capacity(jobs.len());
+    let mut answers = Vec::with_capacity(jobs.len());
+    let mut failed = None;
     for j in jobs {
-        match j {
-            Job::Decision(d, _) => {
+        if failed.is_some() {
+            // the transaction is lost: the rest only need their acknowledgements
+            acks.push(match j {
+                Job::Decision(_, ack) | Job::Call(_, ack) => Some(ack),
+                Job::Analyzed(_) => None,
+            });
+            continue;
+        }
+        let answer = match j {
+            Job::Call(f, ack) => {
+                acks.push(Some(ack));
+                f(&t)
+            }
+            Job::Decision(d, ack) => {
+                acks.push(Some(ack));
+
                 t.execute(
                     "INSERT INTO feedback (comment_id, text, target, decision, labels, \
                      decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -130,9 +173,11 @@ fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<i64>> {
                         d.decided_by,
                         now
                     ],
-                )?;
+                )
+                .map(|_| Ok(t.last_insert_rowid()))
             }
             Job::Analyzed(a) => {
+                acks.push(None);
                 t.execute(
                     "INSERT INTO analyzed (received_at, text, target, client_token, session_id, \
                      community_id, scores) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -145,11 +190,18 @@ fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<i64>> {
                         a.community_id,
                         a.scores
                     ],
-                )?;
+                )
+                .map(|_| Ok(t.last_insert_rowid()))
             }
+        };
+        match answer {
+            Ok(a) => answers.push(a),
+            Err(e) => failed = Some(e),
         }
-        ids.push(t.last_insert_rowid());
+    }
+    if let Some(e) = failed {
+        return Err(e);
     }
     t.commit()?;
-    Ok(ids)
+    Ok(answers)
 }

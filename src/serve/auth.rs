@@ -1,4 +1,5 @@
-//! API keys: a file of `name key [admin]` lines. A request names its key with `?key=`,
+//! API keys: a file of `name key [admin|review]` lines (`review` keys open the review queue,
+//! `admin` keys open it and the admin routes). A request names its key with `?key=`,
 //! `x-goog-api-key` or `Authorization: Bearer`; keys are compared in constant time, and the
 //! key's name is who a moderator's decision is recorded as.
 
@@ -10,6 +11,8 @@ pub struct Key {
     pub name: String,
     secret: Vec<u8>,
     pub admin: bool,
+    /// may open the review queue and decide (every admin key may too)
+    pub review: bool,
 }
 
 /// The keys a service accepts; empty when it needs none.
@@ -20,8 +23,8 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// Reads a key file: one key per line, `name key` or `name key admin`; `#` starts a
-    /// comment.
+    /// Reads a key file: one key per line, `name key`, `name key admin` or `name key review`;
+    /// `#` starts a comment.
     pub fn load(path: &Path) -> Result<Keys> {
         let text = crate::io::text::read_text(Some(path), "an API key file", 1 << 20)
             .map_err(|e| Error::Param(e.to_string()))?;
@@ -32,12 +35,13 @@ impl Keys {
                 continue;
             }
             let f: Vec<&str> = line.split_whitespace().collect();
-            let admin = match f.get(2) {
-                None => false,
-                Some(&"admin") if f.len() == 3 => true,
+            let (admin, review) = match f.get(2) {
+                None => (false, false),
+                Some(&"admin") if f.len() == 3 => (true, true),
+                Some(&"review") if f.len() == 3 => (false, true),
                 _ => {
                     return Err(Error::Param(format!(
-                        "{}:{}: give 'name key' or 'name key admin'",
+                        "{}:{}: give 'name key', 'name key admin' or 'name key review'",
                         path.display(),
                         i + 1
                     )))
@@ -54,6 +58,7 @@ impl Keys {
                 name: f[0].to_string(),
                 secret: f[1].as_bytes().to_vec(),
                 admin,
+                review,
             });
         }
         if keys.is_empty() {
@@ -96,12 +101,15 @@ mod tests {
         let p = dir.path().join("keys");
         std::fs::write(
             &p,
-            "# keys\nsite 0123456789abcdef\nops fedcba9876543210 admin\n",
+            "# keys\nsite 0123456789abcdef\nops fedcba9876543210 admin\namna 0123456789abcdeZ review\n",
         )
         .unwrap();
         let k = Keys::load(&p).unwrap();
         assert_eq!(k.check(b"0123456789abcdef").unwrap().name, "site");
         assert!(k.check(b"fedcba9876543210").unwrap().admin);
+        let amna = k.check(b"0123456789abcdeZ").unwrap();
+        assert!(amna.review && !amna.admin);
+        assert!(!k.check(b"0123456789abcdef").unwrap().review);
         assert!(k.check(b"0123456789abcdeX").is_none());
         assert!(k.check(b"").is_none());
         std::fs::write(&p, "site short\n").unwrap();

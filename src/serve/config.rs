@@ -53,6 +53,8 @@ pub struct ServeConfig {
     pub store_by_default: bool,
     /// write comment text into the log (never by default)
     pub log_text: bool,
+    /// serve the moderators' review queue at `/review` (needs `db` and API keys)
+    pub ui: bool,
 }
 
 impl Default for ServeConfig {
@@ -71,6 +73,7 @@ impl Default for ServeConfig {
             db: None,
             store_by_default: true,
             log_text: false,
+            ui: false,
         }
     }
 }
@@ -113,6 +116,13 @@ impl ServeConfig {
             if !(lo..=hi).contains(&v) {
                 return bad(format!("{name} {v} is out of range {lo}..={hi}"));
             }
+        }
+        if self.ui && (self.db.is_none() || self.api_key_file.is_none()) {
+            return bad(
+                "the review queue (--ui) needs a database (--db PATH) and API keys \
+                 (--api-key-file: moderators use 'name key review' lines)"
+                    .into(),
+            );
         }
         for m in &self.models {
             if m.name.is_empty() || m.name.contains(['@', ':', '=']) {

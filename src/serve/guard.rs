@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The routes metrics name; anything else is `other`, so a scan cannot grow the labels.
-const ROUTES: [&str; 8] = [
+const ROUTES: [&str; 14] = [
     "/v1alpha1/comments:analyze",
     "/$discovery/rest",
     "/v1/score",
@@ -21,10 +21,21 @@ const ROUTES: [&str; 8] = [
     "/v1/admin/reload",
     "/healthz",
     "/metrics",
+    "/review",
+    "/review/agreement",
+    "/review/decide",
+    "/review/undo",
+    "/review/review.js",
+    "/review/review.css",
 ];
 
-/// Routes open without a key.
-const OPEN: [&str; 2] = ["/healthz", "/$discovery/rest"];
+/// Routes open without a key (the review page's script and style hold no data).
+const OPEN: [&str; 4] = [
+    "/healthz",
+    "/$discovery/rest",
+    "/review/review.js",
+    "/review/review.css",
+];
 
 /// Decrements the in-flight count when a request ends, however it ends.
 struct InFlight<'a>(&'a AtomicUsize);
@@ -84,12 +95,18 @@ fn given_key(req: &Request) -> Option<&[u8]> {
 
 fn authorize(s: &AppState, route: &str, req: &Request) -> std::result::Result<Caller, ApiError> {
     let admin = route == "/v1/admin/reload";
+    // the review queue is guarded as the admin routes are, with review keys let in too
+    let review = route.starts_with("/review") && !OPEN.contains(&route);
     if !s.keys.required {
-        return match admin {
-            true => Err(ApiError::permission_denied(
+        return match (admin, review) {
+            (true, _) => Err(ApiError::permission_denied(
                 "admin routes need an admin key: start the service with --api-key-file",
             )),
-            false => Ok(Caller(None)),
+            (_, true) => Err(ApiError::permission_denied(
+                "the review queue needs a review or admin key: start the service with \
+                 --api-key-file",
+            )),
+            _ => Ok(Caller(None)),
         };
     }
     if OPEN.contains(&route) {
@@ -100,6 +117,11 @@ fn authorize(s: &AppState, route: &str, req: &Request) -> std::result::Result<Ca
         .ok_or_else(ApiError::unauthenticated)?;
     if admin && !key.admin {
         return Err(ApiError::permission_denied("this route needs an admin key"));
+    }
+    if review && !key.review {
+        return Err(ApiError::permission_denied(
+            "the review queue needs a review or admin key",
+        ));
     }
     Ok(Caller(Some(key.name.clone())))
 }

@@ -1,7 +1,9 @@
 //! The route handlers: each parses its request, calls the library and answers.
 
 use super::errors::{self, json_body, ApiError};
-use super::{log, native, perspective, stream, AppState, Caller};
+use super::{log, native, perspective, review, stream, AppState, Caller};
+use crate::feedback::queue::{self, NewItem};
+use crate::feedback::store::Store;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request, State};
@@ -38,6 +40,14 @@ pub async fn analyze(
     }
     if let (Some(store), Some(row)) = (&s.store, stored) {
         if s.config.store_by_default {
+            if s.config.ui {
+                // a comment the first model's policy sends to review joins the queue
+                if let Some(first) = reg.models.first() {
+                    if let Some(item) = review::from_api(first, &row.text, row.target.as_deref()) {
+                        queue_detached(store, &first.model, vec![item]);
+                    }
+                }
+            }
             store.analyzed(row);
         }
     }
@@ -74,6 +84,17 @@ pub async fn score(
     let lines = errors::is_jsonl(req.headers())?;
     let reg = s.registry.load_full();
     reg.model(q.model.as_deref()).map_err(ApiError::invalid)?;
+    let store = match q.store {
+        Some(true) if lines => {
+            return Err(ApiError::invalid(
+                "store=true takes a JSON array of comments, not JSON lines",
+            ))
+        }
+        Some(true) => Some(s.store.clone().ok_or_else(|| {
+            ApiError::unavailable("store=true needs a database: start the service with --db PATH")
+        })?),
+        _ => None,
+    };
     let (max_batch, max_text, max_line) = (
         s.config.max_batch,
         s.config.max_text_bytes,
@@ -92,7 +113,12 @@ pub async fn score(
             native::score_lines(served, &q, src, Box::new(out), articles, max_text, max_line)
                 .map_err(|e| ApiError::invalid(e.to_string()))?;
             let lines = buf.lock().map_err(|_| ApiError::internal("output lost"))?;
-            Ok::<_, ApiError>(native::lines_to_array(&lines))
+            let answer = native::lines_to_array(&lines);
+            if let Some(store) = &store {
+                let items = review::from_rows(served, &answer);
+                queue_detached(store, &served.model, items);
+            }
+            Ok::<_, ApiError>(answer)
         })
         .await
         .map_err(|e| ApiError::internal(format!("scoring failed: {e}")))??;
@@ -153,6 +179,27 @@ pub async fn score(
         axum::body::Body::from_stream(chunks),
     )
         .into_response())
+}
+
+/// Adds `items` to the review queue through the database's writer, not waited for; their
+/// margins are taken from `model`'s thresholds.
+fn queue_detached(store: &Store, model: &crate::model::Model, items: Vec<NewItem>) {
+    if items.is_empty() {
+        return;
+    }
+    let th = review::thresholds(model);
+    let by_output: Vec<(String, f64)> = model
+        .output_names()
+        .into_iter()
+        .map(|o| {
+            let t = th(&o);
+            (o, t)
+        })
+        .collect();
+    store.call_detached(Box::new(move |c| {
+        let th = |o: &str| by_output.iter().find(|x| x.0 == o).map_or(0.5, |x| x.1);
+        queue::add_in(c, &items, &th).map(|ids| Ok(ids.len() as i64))
+    }));
 }
 
 pub async fn feedback(

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod native;
 pub mod perspective;
 pub mod registry;
+pub mod review;
 pub mod stream;
 
 use crate::error::{Error, Result};
@@ -91,7 +92,17 @@ impl AppState {
 /// The routes, with every guard.
 pub fn router(state: Arc<AppState>) -> Router {
     let limit = state.config.max_body_bytes;
-    Router::new()
+    let mut routes = Router::new();
+    if state.config.ui {
+        routes = routes
+            .route("/review", get(review::list))
+            .route("/review/agreement", get(review::agreement))
+            .route("/review/decide", post(review::decide))
+            .route("/review/undo", post(review::undo))
+            .route("/review/review.js", get(review::script))
+            .route("/review/review.css", get(review::style));
+    }
+    routes
         .route("/v1alpha1/comments:analyze", post(handlers::analyze))
         .route("/$discovery/rest", get(handlers::discovery))
         .route("/v1/score", post(handlers::score))

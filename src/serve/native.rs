@@ -24,6 +24,10 @@ pub struct ScoreQuery {
     pub explain: Option<usize>,
     /// accepted and ignored, as Google's APIs accept it
     pub key: Option<String>,
+    /// put the comments the policy sends to review in the review queue (JSON array
+    /// requests; needs the database)
+    #[serde(default)]
+    pub store: Option<bool>,
 }
 
 /// Checks a JSON array of comment objects (`max_batch` at most) and turns it into JSON lines;

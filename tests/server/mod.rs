@@ -218,3 +218,26 @@ pub fn shipped(name: &str) -> PathBuf {
         .join("models")
         .join(name)
 }
+
+/// `gavel serve --ui` with the shipped abuse model and policy, the database `db` and the key
+/// file `keys`.
+pub fn review_server(db: &Path, keys: &Path) -> Server {
+    let m = format!("abuse={}", shipped("abuse.gavel").display());
+    let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/policy.toml");
+    let (p, d, k) = (
+        policy.display().to_string(),
+        db.display().to_string(),
+        keys.display().to_string(),
+    );
+    Server::start(&[
+        "--model",
+        &m,
+        "--policy",
+        &p,
+        "--db",
+        &d,
+        "--api-key-file",
+        &k,
+        "--ui",
+    ])
+}
