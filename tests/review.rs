@@ -20,7 +20,7 @@ fn keys(dir: &Path) -> PathBuf {
 }
 
 fn start(dir: &Path, db: &Path) -> Server {
-    server::review_server(db, &keys(dir))
+    server::review_server(db, &keys(dir), &[])
 }
 
 #[test]
@@ -274,6 +274,40 @@ fn strip_tags(html: &str) -> String {
         }
     }
     out
+}
+
+#[test]
+fn the_comparison_report_is_linked_once_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("compare/report.html");
+    let r = report.display().to_string();
+    let srv = server::review_server(
+        &dir.path().join("q.db"),
+        &keys(dir.path()),
+        &["--compare-report", &r],
+    );
+    let page = |path: &str| srv.get(&format!("{path}?key={KEY}"));
+    let a = String::from_utf8(page("/review/agreement").body).unwrap();
+    assert!(
+        a.contains("No comparison report at") && !a.contains("/review/report?"),
+        "{a}"
+    );
+    assert_eq!(page("/review/report").status, 404);
+    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+    std::fs::write(&report, "<html><style>p{}</style><p>compared</p></html>").unwrap();
+    let a = String::from_utf8(page("/review/agreement").body).unwrap();
+    assert!(a.contains("/review/report?key="), "{a}");
+    let got = page("/review/report");
+    assert_eq!(got.status, 200);
+    assert!(String::from_utf8(got.body.clone())
+        .unwrap()
+        .contains("compared"));
+    let csp = got.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script"),
+        "{csp}"
+    );
+    assert_eq!(srv.get("/review/report").status, 401);
 }
 
 #[test]

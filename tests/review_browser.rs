@@ -55,7 +55,7 @@ fn decide_three_undo_one() -> Result<(), Skip> {
     );
     let keys = dir.join("keys");
     std::fs::write(&keys, format!("amna {KEY} review\n")).unwrap();
-    let srv = server::review_server(&db, &keys);
+    let srv = server::review_server(&db, &keys, &[]);
     let url = format!("http://{}/review?key={KEY}", srv.addr);
 
     let mut b = Browser::launch(&bin, &dir.join("profile"), 1200, 1600);
@@ -149,6 +149,23 @@ fn decide_three_undo_one() -> Result<(), Skip> {
         assert_eq!((&e["text"], &e["decision"]), (text, decision));
         assert_eq!(e["abusive"], if decision == "reject" { "1" } else { "0" });
     }
+
+    // on a phone: nothing wider than the screen, buttons big enough for a thumb
+    let mut phone = Browser::launch(&bin, &dir.join("profile-phone"), 390, 844);
+    phone.goto(&url);
+    assert_eq!(
+        phone.eval("document.documentElement.scrollWidth <= window.innerWidth"),
+        json!(true),
+        "the page scrolls sideways on a phone"
+    );
+    assert_eq!(
+        phone.eval(
+            "Array.from(document.querySelectorAll('.actions button')).every(function (b) { \
+               var r = b.getBoundingClientRect(); return r.height >= 44 && r.width >= 44; })"
+        ),
+        json!(true)
+    );
+    drop(phone);
 
     // the page for a person to look at
     let png = dir.join("review.png");

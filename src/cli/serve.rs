@@ -56,6 +56,9 @@ pub struct Cmd {
     /// Serve the moderators' review queue at /review (needs --db and --api-key-file)
     #[arg(long)]
     pub ui: bool,
+    /// An `eval --compare` report (report.html) to link from the review pages
+    #[arg(long, requires = "ui")]
+    pub compare_report: Option<PathBuf>,
 }
 
 /// The config file, with the flags over it.
@@ -103,6 +106,9 @@ fn config(cmd: &Cmd) -> Result<ServeConfig> {
     }
     c.log_text |= cmd.log_text;
     c.ui |= cmd.ui;
+    if cmd.compare_report.is_some() {
+        c.compare_report = cmd.compare_report.clone();
+    }
     Ok(c)
 }
 

@@ -55,6 +55,9 @@ pub struct ServeConfig {
     pub log_text: bool,
     /// serve the moderators' review queue at `/review` (needs `db` and API keys)
     pub ui: bool,
+    /// an `eval --compare` HTML report linked from `/review/agreement` (read at each request,
+    /// so a report written later is found)
+    pub compare_report: Option<PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -74,6 +77,7 @@ impl Default for ServeConfig {
             store_by_default: true,
             log_text: false,
             ui: false,
+            compare_report: None,
         }
     }
 }
@@ -95,6 +99,7 @@ impl ServeConfig {
         c.policy.iter_mut().for_each(rel);
         c.api_key_file.iter_mut().for_each(rel);
         c.db.iter_mut().for_each(rel);
+        c.compare_report.iter_mut().for_each(rel);
         Ok(c)
     }
 

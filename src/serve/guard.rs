@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The routes metrics name; anything else is `other`, so a scan cannot grow the labels.
-const ROUTES: [&str; 14] = [
+const ROUTES: [&str; 15] = [
     "/v1alpha1/comments:analyze",
     "/$discovery/rest",
     "/v1/score",
@@ -25,6 +25,7 @@ const ROUTES: [&str; 14] = [
     "/review/agreement",
     "/review/decide",
     "/review/undo",
+    "/review/report",
     "/review/review.js",
     "/review/review.css",
 ];

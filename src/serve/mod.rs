@@ -99,6 +99,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             .route("/review/agreement", get(review::agreement))
             .route("/review/decide", post(review::decide))
             .route("/review/undo", post(review::undo))
+            .route("/review/report", get(review::report))
             .route("/review/review.js", get(review::script))
             .route("/review/review.css", get(review::style));
     }

@@ -220,8 +220,8 @@ pub fn shipped(name: &str) -> PathBuf {
 }
 
 /// `gavel serve --ui` with the shipped abuse model and policy, the database `db` and the key
-/// file `keys`.
-pub fn review_server(db: &Path, keys: &Path) -> Server {
+/// file `keys`, and `extra` flags.
+pub fn review_server(db: &Path, keys: &Path, extra: &[&str]) -> Server {
     let m = format!("abuse={}", shipped("abuse.gavel").display());
     let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/policy.toml");
     let (p, d, k) = (
@@ -229,9 +229,9 @@ pub fn review_server(db: &Path, keys: &Path) -> Server {
         db.display().to_string(),
         keys.display().to_string(),
     );
-    Server::start(&[
+    let mut args = vec![
         "--model",
-        &m,
+        m.as_str(),
         "--policy",
         &p,
         "--db",
@@ -239,5 +239,7 @@ pub fn review_server(db: &Path, keys: &Path) -> Server {
         "--api-key-file",
         &k,
         "--ui",
-    ])
+    ];
+    args.extend_from_slice(extra);
+    Server::start(&args)
 }

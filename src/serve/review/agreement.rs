@@ -122,3 +122,23 @@ pub fn render(served: &Served, items: &[Item], db: &Path) -> String {
     ));
     h
 }
+
+/// Where the comparison report is: a link when it has been written, else what to run.
+pub fn report_link(key: &str, path: Option<&Path>, written: bool) -> String {
+    match (path, written) {
+        (Some(p), true) => format!(
+            "<p class=\"report\"><a href=\"/review/report?key={}\">The comparison report</a> \
+             ({}).</p>\n",
+            esc(&super::page::url_escape(key)),
+            esc(&p.display().to_string())
+        ),
+        (Some(p), false) => format!(
+            "<p class=\"report\">No comparison report at {} yet: the commands above write it; \
+             this page links it once it is there.</p>\n",
+            esc(&p.display().to_string())
+        ),
+        (None, _) => "<p class=\"report\">Start the service with <code>--compare-report \
+             compare/report.html</code> to link the comparison from here.</p>\n"
+            .to_string(),
+    }
+}

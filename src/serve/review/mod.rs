@@ -91,11 +91,19 @@ fn db(e: rusqlite::Error) -> ApiError {
     ApiError::internal(format!("reading the feedback database: {e}"))
 }
 
+/// The comparison report's policy: its own inline style, no script at all.
+const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+    frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /// An HTML page with the review pages' headers.
 fn html(body: String) -> Response {
+    html_with(body, CSP)
+}
+
+fn html_with(body: String, csp: &'static str) -> Response {
     (
         [
-            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CONTENT_SECURITY_POLICY, csp),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::CACHE_CONTROL, "no-store"),
             (header::REFERRER_POLICY, "no-referrer"),
@@ -290,13 +298,37 @@ pub async fn agreement(
         let reg = s.registry.load();
         let served = reg.model(None).map_err(ApiError::internal)?;
         let db_path = s.config.db.clone().unwrap_or_default();
+        let report = s.config.compare_report.as_deref().filter(|p| p.is_file());
         let mut h = page::head("Agreement with the model", &key, waiting, decided);
         h.push_str(&agreement::render(served, &items, &db_path));
+        h.push_str(&agreement::report_link(
+            &key,
+            s.config.compare_report.as_deref(),
+            report.is_some(),
+        ));
         h.push_str(page::FOOT);
         Ok(h)
     })
     .await?;
     Ok(html(body))
+}
+
+/// `GET /review/report`: the `eval --compare` report given with `--compare-report`, as it is
+/// on disk now. It is gavel's own self-contained HTML, served under the review pages' policy
+/// (its charts are inline SVG; it needs no script).
+pub async fn report(State(s): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let path = s.config.compare_report.clone().ok_or_else(|| {
+        ApiError::not_found("no comparison report: start the service with --compare-report PATH")
+    })?;
+    let body = blocking(move || {
+        crate::io::text::read_text(Some(&path), "a comparison report", 64 << 20).map_err(|e| {
+            ApiError::not_found(format!(
+                "the comparison report is not there yet (run gavel eval --compare): {e}"
+            ))
+        })
+    })
+    .await?;
+    Ok(html_with(body, REPORT_CSP))
 }
 
 pub async fn script() -> impl IntoResponse {
