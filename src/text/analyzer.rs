@@ -219,7 +219,12 @@ impl Analyzer {
             std::mem::swap(&mut sc.normalized, &mut sc.folded);
         }
         let clean = if self.config.deobfuscate {
-            deobfuscate_into(&sc.normalized, &mut sc.deobfuscated);
+            match &self.speller {
+                Some(sp) => {
+                    deobfuscate_into(&sc.normalized, &mut sc.deobfuscated, &|w| sp.common(w))
+                }
+                None => deobfuscate_into(&sc.normalized, &mut sc.deobfuscated, &|_| false),
+            }
             &sc.deobfuscated
         } else {
             &sc.normalized

@@ -2,7 +2,8 @@
 //! Latin words are folded always; leetspeak (`id1ot`, `a$$`), masks (`f*ck`, `sh#t`), letters
 //! split by spaces or dots (`i d i o t`, `f.u.c.k`) and repeated letters (`stuuupid`) are
 //! undone only when the result is a word of the abuse lexicon (`abuse_lexicon.txt`, with
-//! common endings), so ordinary text — numbers, names like `C3PO`, `2nd`, `mp3`, lists of
+//! common endings) or, for a model that corrects spelling, a common word of its training
+//! comments (`known`), so ordinary text — numbers, names like `C3PO`, `2nd`, `mp3`, lists of
 //! single letters — is never rewritten.
 
 use super::lexicon::{leet, resolve, I_OR_L};
@@ -74,7 +75,7 @@ fn fold_latin(word: &str, out: &mut String) {
 
 /// The deobfuscated form of one whitespace-free token, if it is an obfuscated lexicon word.
 /// Punctuation around the word is kept.
-fn undo_token(tok: &str) -> Option<String> {
+fn undo_token(tok: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
     let core = core_of(tok);
     if core.chars().count() < 2 || core.starts_with(['@', '#']) {
         return None; // a mention or hashtag, or too short to tell
@@ -99,14 +100,14 @@ fn undo_token(tok: &str) -> Option<String> {
         }
     }
     if letters < 1 || cand == core {
-        return if repeats { resolve(&cand) } else { None };
+        return if repeats { word_of(&cand, known) } else { None };
     }
     if cand.chars().count() < 3 {
         // two letters with a dot or mask between them are an abbreviation (`a.s`, the
         // honorific after a prophet's name in Roman Urdu; `u.s`), not a disguised word
         return None;
     }
-    let word = resolve(&cand)?;
+    let word = word_of(&cand, known)?;
     let start = tok.find(core).unwrap_or(0);
     Some(format!(
         "{}{word}{}",
@@ -115,18 +116,113 @@ fn undo_token(tok: &str) -> Option<String> {
     ))
 }
 
-/// Deobfuscates normalised `text` into `out` (cleared first).
-pub fn deobfuscate_into(text: &str, out: &mut String) {
+/// The plain word a candidate spelling is: a lexicon word (with its ending), or a `known`
+/// one.
+fn word_of(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
+    resolve(cand).or_else(|| known_form(cand, known))
+}
+
+/// The one `known` word `cand` spells, reading each [`I_OR_L`] (at most three) as `i` or
+/// `l`, and a letter written three times or more as once or twice; none when it holds a mask
+/// or spells two.
+fn known_form(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
+    let n = cand.matches(I_OR_L).count();
+    if cand.contains('?') || n > 3 {
+        return None;
+    }
+    let mut found: Option<String> = None;
+    for bits in 0..1u32 << n {
+        let mut k = 0;
+        let w: String = cand
+            .chars()
+            .map(|c| match c {
+                I_OR_L => {
+                    k += 1;
+                    if bits >> (k - 1) & 1 == 1 {
+                        'l'
+                    } else {
+                        'i'
+                    }
+                }
+                c => c,
+            })
+            .collect();
+        let forms = match has_triple(&w) {
+            true => vec![squash_runs(&w, 1), squash_runs(&w, 2)],
+            false => vec![w],
+        };
+        for f in forms {
+            if known(&f) && found.as_ref() != Some(&f) {
+                if found.is_some() {
+                    return None; // two words: leave it
+                }
+                found = Some(f);
+            }
+        }
+    }
+    found
+}
+
+/// Longest run of split letters read as several words.
+const MAX_SEGMENTED: usize = 64;
+
+/// `letters` (ASCII) read as words: the split into words that [`word_of`] reads (two letters
+/// or more) and single letters left as they are, with the fewest letters left and then the
+/// fewest pieces (ties: the first split found); `None` when no word is found, or past
+/// [`MAX_SEGMENTED`] letters.
+fn segment(letters: &str, known: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+    let n = letters.len();
+    if n > MAX_SEGMENTED || !letters.is_ascii() {
+        return None;
+    }
+    // best[j]: (letters left, pieces) for letters[..j], the start of its last piece, and
+    // that piece as read
+    type Best = Option<((usize, usize), usize, String)>;
+    let mut best: Vec<Best> = vec![None; n + 1];
+    best[0] = Some(((0, 0), 0, String::new()));
+    for j in 1..=n {
+        for start in j.saturating_sub(super::spelling::MAX_LEN)..j {
+            let Some((left, pieces)) = best[start].as_ref().map(|b| b.0) else {
+                continue;
+            };
+            let piece = match j - start {
+                1 => Some(((left + 1, pieces + 1), letters[start..j].to_string())),
+                _ => word_of(&letters[start..j], known).map(|w| ((left, pieces + 1), w)),
+            };
+            if let Some((cost, w)) = piece {
+                if best[j].as_ref().is_none_or(|b| cost < b.0) {
+                    best[j] = Some((cost, start, w));
+                }
+            }
+        }
+    }
+    if best[n].as_ref().is_none_or(|b| b.0 .0 == n) {
+        return None; // no word in it
+    }
+    let mut words = Vec::new();
+    let mut j = n;
+    while j > 0 {
+        let (_, start, w) = best[j].take()?;
+        words.push(w);
+        j = start;
+    }
+    words.reverse();
+    Some(words)
+}
+
+/// Deobfuscates normalised `text` into `out` (cleared first); `known` adds words of the
+/// model's own to the lexicon's.
+pub fn deobfuscate_into(text: &str, out: &mut String, known: &dyn Fn(&str) -> bool) {
     out.clear();
     if !needs_work(text) {
         out.push_str(text);
         return;
     }
-    deobfuscate_full(text, out);
+    deobfuscate_full(text, out, known);
 }
 
 /// [`deobfuscate_into`] without the quick check; appends to `out`.
-fn deobfuscate_full(text: &str, out: &mut String) {
+fn deobfuscate_full(text: &str, out: &mut String, known: &dyn Fn(&str) -> bool) {
     let mut folded = String::with_capacity(text.len());
     let toks: Vec<&str> = text.split(' ').collect();
     let mut i = 0;
@@ -141,9 +237,19 @@ fn deobfuscate_full(text: &str, out: &mut String) {
                 .iter()
                 .flat_map(|t| t.chars().filter(|c| c.is_alphabetic()))
                 .collect();
-            if let Some(w) = resolve(&joined) {
+            if let Some(w) = word_of(&joined, known) {
                 push_sep(out);
                 out.push_str(&w);
+                i = j;
+                continue;
+            }
+            // several disguised words in a row (`s t u p i d i d i o t`): read as words when
+            // the letters split wholly into them
+            if let Some(words) = segment(&joined, known) {
+                for w in words {
+                    push_sep(out);
+                    out.push_str(&w);
+                }
                 i = j;
                 continue;
             }
@@ -170,7 +276,7 @@ fn deobfuscate_full(text: &str, out: &mut String) {
         }
         folded.clear();
         fold_latin(t, &mut folded);
-        match undo_token(&folded) {
+        match undo_token(&folded, known) {
             Some(w) => out.push_str(&w),
             None => {
                 out.push_str(&folded);
@@ -233,6 +339,11 @@ fn variant(tok: &str) -> Option<String> {
 
 /// Every run of three or more of one letter read once; pairs are kept (`good` stays).
 fn collapse_triples(s: &str) -> String {
+    squash_runs(s, 1)
+}
+
+/// `s` with each letter written three times or more written `keep` times.
+fn squash_runs(s: &str, keep: usize) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -240,7 +351,7 @@ fn collapse_triples(s: &str) -> String {
         while chars.next_if_eq(&c).is_some() {
             run += 1;
         }
-        for _ in 0..if run >= 3 { 1 } else { run } {
+        for _ in 0..if run >= 3 { keep } else { run } {
             out.push(c);
         }
     }
@@ -345,7 +456,7 @@ fn is_single_letter(t: &str) -> bool {
 /// Convenience wrapper of [`deobfuscate_into`].
 pub fn deobfuscate(text: &str) -> String {
     let mut out = String::new();
-    deobfuscate_into(text, &mut out);
+    deobfuscate_into(text, &mut out, &|_| false);
     out
 }
 
@@ -383,6 +494,32 @@ mod tests {
         assert_eq!(d("f*cking"), "fucking");
         assert_eq!(d("1oser"), "loser");
         assert_eq!(d("k1ll"), "kill");
+    }
+
+    #[test]
+    fn runs_of_split_letters_are_read_as_their_words() {
+        // two disguised words with no space between their letters
+        assert_eq!(d("you s t u p i d i d i o t"), "you stupid idiot");
+        // a word found among letters that are not one: the others stay single letters
+        assert_eq!(d("q x i d i o t"), "q x idiot");
+        // no word in the run: the letters stay, with their joined form beside them
+        assert_eq!(d("q x z w"), "q x z w qxzw");
+    }
+
+    #[test]
+    fn a_model_s_own_words_are_undone_like_the_lexicon_s() {
+        let known = |w: &str| w == "taliban" || w == "traitor";
+        let k = |s: &str| {
+            let mut out = String::new();
+            deobfuscate_into(s, &mut out, &known);
+            out
+        };
+        assert_eq!(k("the t4l1b4n again"), "the taliban again");
+        assert_eq!(k("t r a i t o r s t u p i d"), "traitor stupid");
+        // without those words: a plain spelling beside the disguised one
+        assert_eq!(d("the t4l1b4n again"), "the t4l1b4n taliban again");
+        // ordinary text is left alone whatever the model knows
+        assert_eq!(k("mp3 c3po 2nd a b c"), d("mp3 c3po 2nd a b c"));
     }
 
     #[test]
@@ -441,7 +578,7 @@ mod tests {
         fn texts_skipped_by_the_quick_check_are_unchanged(t in "[a-z0-9 .,!?$@*#'_|+\\-é\u{456}\u{1F600}\u{2019}]{0,40}") {
             if !needs_work(&t) {
                 let mut out = String::new();
-                deobfuscate_full(&t, &mut out);
+                deobfuscate_full(&t, &mut out, &|_| false);
                 // spaces only separate words: compare the words
                 let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
                 proptest::prop_assert_eq!(words(&out), words(&t));

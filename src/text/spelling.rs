@@ -122,16 +122,30 @@ impl Speller {
 
     /// Whether `w` is a known word.
     pub fn knows(&self, w: &str) -> bool {
+        self.position(w).is_some()
+    }
+
+    /// Whether `w` is a word a correction may become ([`MIN_LEN`] letters or more, used
+    /// [`TARGET_COUNT`] times or more): deobfuscation reads a disguised word (`1d10t`,
+    /// `i d i o t`) as such a word, as it reads the lexicon's.
+    pub fn common(&self, w: &str) -> bool {
+        w.len() >= MIN_LEN
+            && self
+                .position(w)
+                .is_some_and(|i| self.counts[i] >= TARGET_COUNT)
+    }
+
+    fn position(&self, w: &str) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.ends.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
             match self.word(mid).cmp(w) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Equal => return Some(mid),
             }
         }
-        false
+        None
     }
 
     /// The correction of `w`: the most frequent correction target one edit away (ties: the
