@@ -84,6 +84,23 @@ pub fn open(path: &Path, create: bool) -> Result<Connection> {
     Ok(c)
 }
 
+/// Opens a feedback database to read, writing nothing (the review pages, on every request:
+/// the service's writer opened it, and upgraded it, at start).
+pub fn open_read(path: &Path) -> Result<Connection> {
+    let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| db_error(path, e))?;
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| db_error(path, e))?;
+    if version != SCHEMA_VERSION {
+        return Err(Error::Data(format!(
+            "{}: not a gavel feedback database of schema version {SCHEMA_VERSION}",
+            path.display()
+        )));
+    }
+    Ok(c)
+}
+
 /// Seconds since the Unix epoch as RFC 3339.
 pub fn now() -> String {
     let secs = std::time::SystemTime::now()

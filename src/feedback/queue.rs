@@ -90,15 +90,24 @@ pub fn doubt(
         .map_or((None, 1.0), |(o, m)| (Some(o.clone()), m))
 }
 
-/// The model's threshold per output name (0.5 for a softmax head's classes), for the margins
-/// of comments queued with its scores.
-pub fn thresholds(model: &crate::model::Model) -> impl Fn(&str) -> f64 + '_ {
-    let names = model.output_names();
+/// The model's threshold per output name (0.5 for a softmax head's classes, and for a name
+/// it lacks), for the margins of comments queued with its scores; owned, so that the
+/// database's writer can take it.
+pub fn thresholds(model: &crate::model::Model) -> impl Fn(&str) -> f64 + Send + 'static {
     let k = model.spec.link().k();
-    move |o: &str| match (names.iter().position(|n| n == o), k) {
-        (Some(i), 1) => model.heads.get(i).map_or(0.5, |h| h.threshold()),
-        _ => 0.5,
-    }
+    let table: Vec<(String, f64)> = model
+        .output_names()
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let t = match k {
+                1 => model.heads.get(i).map_or(0.5, |h| h.threshold()),
+                _ => 0.5,
+            };
+            (o, t)
+        })
+        .collect();
+    move |o: &str| table.iter().find(|x| x.0 == o).map_or(0.5, |x| x.1)
 }
 
 /// Adds `items` in one transaction; each item's doubtful output and margin come from
@@ -266,20 +275,15 @@ pub fn decide(
             "comment {id} is decided already: undo that first"
         )));
     }
-    conn.execute(
-        "INSERT INTO feedback (comment_id, text, target, decision, labels, decided_by, \
-         decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            it.comment_id,
-            it.text,
-            it.target,
-            decision,
-            labels,
-            by,
-            super::now()
-        ],
-    )?;
-    let row = conn.last_insert_rowid();
+    let d = super::store::Decision {
+        comment_id: it.comment_id,
+        text: it.text,
+        target: it.target,
+        decision: Some(decision.to_string()),
+        labels: labels.map(str::to_string),
+        decided_by: by.map(str::to_string),
+    };
+    let row = super::store::insert_decision(conn, &d, &super::now())?;
     conn.execute(
         "UPDATE queue SET decision_row = ?1 WHERE rowid = ?2",
         params![row, id],

@@ -133,6 +133,24 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>, name: String) {
     }
 }
 
+/// Writes a decision into the `feedback` table; its row id.
+pub(super) fn insert_decision(conn: &Connection, d: &Decision, now: &str) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO feedback (comment_id, text, target, decision, labels, decided_by, \
+         decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            d.comment_id,
+            d.text,
+            d.target,
+            d.decision,
+            d.labels,
+            d.decided_by,
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
 /// Writes every job in one transaction; the answer of each. Each job's acknowledgement (if
 /// it waits for one) goes to `acks`, in order, whether or not the transaction commits.
 fn commit(
@@ -160,21 +178,7 @@ fn commit(
             }
             Job::Decision(d, ack) => {
                 acks.push(Some(ack));
-
-                t.execute(
-                    "INSERT INTO feedback (comment_id, text, target, decision, labels, \
-                     decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        d.comment_id,
-                        d.text,
-                        d.target,
-                        d.decision,
-                        d.labels,
-                        d.decided_by,
-                        now
-                    ],
-                )
-                .map(|_| Ok(t.last_insert_rowid()))
+                insert_decision(&t, &d, &now).map(Ok)
             }
             Job::Analyzed(a) => {
                 acks.push(None);

@@ -188,16 +188,7 @@ fn queue_detached(store: &Store, model: &crate::model::Model, items: Vec<NewItem
         return;
     }
     let th = review::thresholds(model);
-    let by_output: Vec<(String, f64)> = model
-        .output_names()
-        .into_iter()
-        .map(|o| {
-            let t = th(&o);
-            (o, t)
-        })
-        .collect();
     store.call_detached(Box::new(move |c| {
-        let th = |o: &str| by_output.iter().find(|x| x.0 == o).map_or(0.5, |x| x.1);
         queue::add_in(c, &items, &th).map(|ids| Ok(ids.len() as i64))
     }));
 }

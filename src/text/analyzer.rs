@@ -219,12 +219,8 @@ impl Analyzer {
             std::mem::swap(&mut sc.normalized, &mut sc.folded);
         }
         let clean = if self.config.deobfuscate {
-            match &self.speller {
-                Some(sp) => {
-                    deobfuscate_into(&sc.normalized, &mut sc.deobfuscated, &|w| sp.common(w))
-                }
-                None => deobfuscate_into(&sc.normalized, &mut sc.deobfuscated, &|_| false),
-            }
+            let known = |w: &str| self.speller.as_ref().is_some_and(|s| s.common(w));
+            deobfuscate_into(&sc.normalized, &mut sc.deobfuscated, &known);
             &sc.deobfuscated
         } else {
             &sc.normalized

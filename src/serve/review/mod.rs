@@ -84,7 +84,7 @@ fn reader(s: &AppState) -> Result<rusqlite::Connection, ApiError> {
     let path = s.config.db.as_deref().ok_or_else(|| {
         ApiError::unavailable("no feedback database: start the service with --db PATH")
     })?;
-    crate::feedback::open(path, false).map_err(|e| ApiError::internal(e.to_string()))
+    crate::feedback::open_read(path).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 fn db(e: rusqlite::Error) -> ApiError {
