@@ -157,20 +157,35 @@ fn corrupt_or_foreign_model_is_rejected() {
 fn same_data_same_seed_same_bytes() {
     let d = tempfile::tempdir().unwrap();
     let data = toy_csv(d.path());
-    let mut outs = vec![];
-    for name in ["a.gavel", "b.gavel"] {
+    let train = |name: &str, epoch: Option<&str>| {
         let m = d.path().join(name);
-        gavel()
-            .env("SOURCE_DATE_EPOCH", "1700000000")
-            .args(["train", "--text", "comment", "--label", "insult", "--data"])
+        let mut cmd = gavel();
+        cmd.env_remove("SOURCE_DATE_EPOCH");
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        cmd.args(["train", "--text", "comment", "--label", "insult", "--data"])
             .arg(&data)
             .arg("-o")
             .arg(&m)
             .assert()
             .success();
-        outs.push(std::fs::read(&m).unwrap());
-    }
-    assert_eq!(outs[0], outs[1]);
+        (m.clone(), std::fs::read(&m).unwrap())
+    };
+    // trained at different times of the clock, without SOURCE_DATE_EPOCH: the same bytes
+    let (_, a) = train("a.gavel", None);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (undated, b) = train("b.gavel", None);
+    assert_eq!(a, b);
+    // SOURCE_DATE_EPOCH stamps a date, which inspect shows
+    let (dated, c) = train("c.gavel", Some("1700000000"));
+    assert_eq!(c, train("d.gavel", Some("1700000000")).1);
+    let shown = |m: &std::path::Path| {
+        let out = gavel().args(["inspect"]).arg(m).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(shown(&dated).contains("trained    2023-11-14T22:13:20Z by gavel"));
+    assert!(shown(&undated).contains("trained    by gavel"));
 }
 
 #[test]

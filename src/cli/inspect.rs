@@ -53,8 +53,11 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
     };
     let _ = writeln!(
         s,
-        "trained    {} by gavel {} on {} ({} rows{skipped}{sha})",
-        t.trained_at, t.gavel_version, t.data_file, t.rows
+        "trained    {}by gavel {} on {} ({} rows{skipped}{sha})",
+        dated(&t.trained_at),
+        t.gavel_version,
+        t.data_file,
+        t.rows
     );
     if !t.trainer.is_empty() {
         let _ = writeln!(s, "fitted by  {}", t.trainer);
@@ -64,8 +67,10 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
     while let Some(b) = from {
         let _ = writeln!(
             s,
-            "adapted from the model trained {} on {} ({} rows)",
-            b.trained_at, b.data_file, b.rows
+            "adapted from the model trained {}on {} ({} rows)",
+            dated(&b.trained_at),
+            b.data_file,
+            b.rows
         );
         from = b.adapted_from.as_deref();
     }
@@ -205,4 +210,12 @@ fn list(ws: &[Weighted]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `"<date> "`, or nothing for a model trained without `SOURCE_DATE_EPOCH` (it records no date).
+fn dated(trained_at: &str) -> String {
+    match trained_at {
+        "" => String::new(),
+        d => format!("{d} "),
+    }
 }

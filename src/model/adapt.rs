@@ -10,7 +10,7 @@
 use super::data::{Labels, TrainingData};
 use super::fit::{head_targets, target_groups};
 use super::head::{fit_head_from, Head};
-use super::meta::{build_time, rfc3339, MatrixSize, TrainingMeta};
+use super::meta::{trained_at, MatrixSize, TrainingMeta};
 use super::params::TrainParams;
 use super::spec::{LabelSpec, Spec};
 use super::train::{class_counts, head_rows};
@@ -93,7 +93,7 @@ pub fn adapt(base: Model, data: &TrainingData, params: &TrainParams) -> Result<A
         data_file: data.source.0.clone(),
         data_sha256: data.source.1.clone(),
         rows: data.texts.len(),
-        trained_at: rfc3339(build_time()),
+        trained_at: trained_at(),
         params: *params,
         class_counts: class_counts(&spec, &data.labels),
         convergence,

@@ -6,7 +6,7 @@
 //! `gavel.spark.train`).
 
 use super::calibrate;
-use super::meta::{build_time, rfc3339, MatrixSize, TrainingMeta};
+use super::meta::{trained_at, MatrixSize, TrainingMeta};
 use super::solver::Convergence;
 use super::spec::{LabelSpec, Spec};
 use super::train::{class_spec, TrainConfig};
@@ -141,7 +141,7 @@ pub fn assemble<T: AsRef<str> + Sync>(
         data_file: record.data_name,
         data_sha256: String::new(),
         rows: record.rows,
-        trained_at: rfc3339(build_time()),
+        trained_at: trained_at(),
         params: cfg.params,
         class_counts: record.class_counts,
         convergence,

@@ -13,8 +13,9 @@ pub struct TrainingMeta {
     /// SHA-256 of the training file's bytes, hex
     pub data_sha256: String,
     pub rows: usize,
-    /// UTC time of training, RFC 3339; taken from `SOURCE_DATE_EPOCH` when that is set, so
-    /// that a rebuild is byte-identical
+    /// `SOURCE_DATE_EPOCH` as RFC 3339 when it was set at training ([`trained_at`]); empty
+    /// (and not written) otherwise, so that the same data gives the same bytes
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub trained_at: String,
     pub params: TrainParams,
     /// rows per class (or per positive label), in label order
@@ -62,18 +63,15 @@ pub struct MatrixSize {
     pub bytes: usize,
 }
 
-/// Seconds since the Unix epoch of "now", or `SOURCE_DATE_EPOCH` when set.
-pub fn build_time() -> i64 {
-    if let Some(v) = std::env::var("SOURCE_DATE_EPOCH")
+/// The `trained_at` a model records: `SOURCE_DATE_EPOCH` as RFC 3339 when that is set, else
+/// nothing. The wall clock is never read, so that training twice on the same data with the
+/// same seed gives the same bytes (a file's own date is its modification time).
+pub fn trained_at() -> String {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-    {
-        return v;
-    }
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+        .map(rfc3339)
+        .unwrap_or_default()
 }
 
 /// `secs` since the epoch as `YYYY-MM-DDThh:mm:ssZ` (proleptic Gregorian, UTC).

@@ -6,7 +6,7 @@ use super::data::{Labels, TrainingData};
 use super::fit::{fit_heads, head_targets, target_groups};
 use super::general::{self, own_targets};
 use super::limits;
-use super::meta::{build_time, rfc3339, TrainingMeta};
+use super::meta::{trained_at, TrainingMeta};
 use super::params::{TargetSharing, TrainParams};
 use super::spec::{LabelSpec, Spec, TargetSpec};
 use super::Model;
@@ -237,7 +237,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         data_file: data.source.0.clone(),
         data_sha256: data.source.1.clone(),
         rows: original.texts.len(),
-        trained_at: rfc3339(build_time()),
+        trained_at: trained_at(),
         params: cfg.params,
         class_counts,
         convergence,

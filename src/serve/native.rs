@@ -168,7 +168,7 @@ pub fn models(reg: &Registry) -> Value {
                 "version": m.version,
                 "path": m.path,
                 "sha256": m.sha256,
-                "trained_at": m.model.meta.trained_at,
+                "trained_at": Some(&m.model.meta.trained_at).filter(|d| !d.is_empty()),
                 "outputs": m.model.output_names(),
                 "targets": m.model.spec.target.as_ref().map(|t| t.values.clone()),
                 "languages": m.languages,

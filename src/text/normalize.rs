@@ -12,7 +12,9 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 /// 2. Unicode NFKC (full-width letters, ligatures, compatibility forms fold to plain ones);
 /// 3. lower-casing (Unicode case folding of the common scripts);
 /// 4. zero-width and other invisible format characters are dropped, every other control or
-///    separator becomes a plain space.
+///    separator becomes a plain space;
+/// 5. NFKC again when steps 3 and 4 left the text out of it (marks an invisible had kept
+///    apart, now out of canonical order).
 pub fn normalize_into(input: &str, out: &mut String) {
     out.clear();
     let mut decoded = String::new();
@@ -39,6 +41,16 @@ pub fn normalize_into(input: &str, out: &mut String) {
         text.chars().for_each(|c| fold_char(c, out));
     } else {
         text.nfkc().for_each(|c| fold_char(c, out));
+    }
+    // dropping an invisible character (or lower-casing) can bring combining marks together
+    // out of canonical order ("¸\u{200B}\u{1BAA}"); normalising again puts them in order, so
+    // that a second `normalize` changes nothing. Rare: the quick check says yes otherwise.
+    for _ in 0..3 {
+        if is_nfkc_quick(out.chars()) == IsNormalized::Yes {
+            break;
+        }
+        let folded = std::mem::take(out);
+        folded.nfkc().for_each(|c| fold_char(c, out));
     }
 }
 
