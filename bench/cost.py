@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the shipped abuse model costs to score, against the one that shipped before issue 21.
 
-    GAVEL_DATA_DIR=../shared/data python3 bench/cost.py [N]    # N comments, default 1,000,000
+    GAVEL_DATA_DIR=../shared/data python3 bench/cost.py [N [REPS]]   # default 1,000,000 and 5
 
 Builds the release of commit BEFORE (the English, one-head abuse model's last commit) in its
 own worktree (target/cost-before, once), writes N English comments (`bench/corpus.py score`:
@@ -40,6 +40,7 @@ def before_release():
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    reps = int(sys.argv[2]) if len(sys.argv) > 2 else REPS
     run("cargo", "build", "--release", "-q")
     engines = {"before issue 21": before_release(),
                "shipped": (ROOT / "target/release/gavel", ROOT / "models/abuse.gavel")}
@@ -47,19 +48,20 @@ def main():
     if not corpus.exists():
         run(sys.executable, str(ROOT / "bench/corpus.py"), "score", str(n), str(corpus))
     times = {k: [] for k in engines}
-    for _ in range(REPS):
+    for _ in range(reps):
         for name, (binary, model) in engines.items():
             start = time.perf_counter()
             subprocess.run([str(binary), "-q", "score", "--model", str(model), "--text", "text", str(corpus),
                             "-o", "/dev/null"], check=True)
             times[name].append(time.perf_counter() - start)
-    out = {"comments": n, "runs": REPS, "cores": os.cpu_count(), "before_commit": BEFORE, "engines": {}}
+    out = {"comments": n, "runs": reps, "cores": os.cpu_count(), "before_commit": BEFORE, "engines": {}}
     for name, t in times.items():
         med = statistics.median(t)
         out["engines"][name] = {"seconds_min": round(min(t), 3), "seconds_median": round(med, 3),
                                 "comments_per_s": round(n / med)}
     e = out["engines"]
     out["ratio_of_medians"] = round(e["shipped"]["seconds_median"] / e["before issue 21"]["seconds_median"], 3)
+    out["ratio_of_minimums"] = round(e["shipped"]["seconds_min"] / e["before issue 21"]["seconds_min"], 3)
     (ROOT / "bench/cost_results.json").write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps(out, indent=1))
 

@@ -155,9 +155,11 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     for &(k, v) in all.iter() {
         acc[k as usize] += v;
     }
-    // pass 3: each key once, at its first occurrence
-    grams.clear();
-    grams.resize(all.len(), (0, 0.0));
+    // pass 3: each key once, at its first occurrence. `grams` only grows (stale entries past
+    // `n` are never read), so it is not zeroed for every text.
+    if grams.len() < all.len() {
+        grams.resize(all.len(), (0, 0.0));
+    }
     let mut n = 0;
     for &(k, _) in all.iter() {
         let a = &mut acc[k as usize];
@@ -165,7 +167,7 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         n += (*a != 0.0) as usize;
         *a = 0.0;
     }
-    grams.truncate(n);
+    let grams = &mut grams[..n];
     if sorted {
         grams.sort_unstable_by_key(|g| g.0);
     }

@@ -27,7 +27,9 @@ pub fn normalize_into(input: &str, out: &mut String) {
     if text.is_ascii() {
         // ASCII is already NFKC; only case and controls remain.
         if text.bytes().any(|b| b.is_ascii_control()) {
-            text.chars().for_each(|c| fold_char(c, out));
+            text.chars().for_each(|c| {
+                fold_char(c, out);
+            });
         } else {
             out.push_str(text);
             out.make_ascii_lowercase();
@@ -37,40 +39,47 @@ pub fn normalize_into(input: &str, out: &mut String) {
     out.reserve(text.len());
     // most non-ASCII comments (emoji, accents, other scripts) are already NFKC: the quick
     // check says so without decomposing and recomposing every character
+    let mut moved = false;
     if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        text.chars().for_each(|c| fold_char(c, out));
+        text.chars().for_each(|c| moved |= fold_char(c, out));
     } else {
-        text.nfkc().for_each(|c| fold_char(c, out));
+        text.nfkc().for_each(|c| moved |= fold_char(c, out));
     }
     // dropping an invisible character (or lower-casing) can bring combining marks together
     // out of canonical order ("¸\u{200B}\u{1BAA}"); normalising again puts them in order, so
-    // that a second `normalize` changes nothing. Rare: the quick check says yes otherwise.
+    // that a second `normalize` changes nothing
     for _ in 0..3 {
-        if is_nfkc_quick(out.chars()) == IsNormalized::Yes {
+        if !moved || is_nfkc_quick(out.chars()) == IsNormalized::Yes {
             break;
         }
         let folded = std::mem::take(out);
-        folded.nfkc().for_each(|c| fold_char(c, out));
+        moved = false;
+        folded.nfkc().for_each(|c| moved |= fold_char(c, out));
     }
 }
 
-/// Steps 3 and 4 for one NFKC character.
+/// Steps 3 and 4 for one NFKC character; true when the text may have left NFKC (a character
+/// dropped or lower-cased outside ASCII).
 #[inline]
-fn fold_char(c: char, out: &mut String) {
+fn fold_char(c: char, out: &mut String) -> bool {
     if c.is_ascii() {
         out.push(if c.is_ascii_control() {
             ' '
         } else {
             c.to_ascii_lowercase()
         });
+        false
     } else if is_invisible(c) {
-        // dropped
+        true // dropped
     } else if c.is_control() || c.is_whitespace() {
         out.push(' ');
+        false
     } else if c.is_lowercase() || !c.is_alphabetic() {
         out.push(c);
+        false
     } else {
         out.extend(c.to_lowercase());
+        true
     }
 }
 
@@ -229,6 +238,13 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn marks_an_invisible_kept_apart_end_in_canonical_order() {
+        let once = normalize("\u{00B8}\u{200B}\u{1BAA}");
+        assert_eq!(once, " \u{1BAA}\u{0327}");
+        assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
     fn folds_case_width_and_invisibles() {
         assert_eq!(normalize("HeLLo"), "hello");
         assert_eq!(normalize("ＩＤＩＯＴ"), "idiot");
@@ -259,8 +275,20 @@ mod tests {
         #[test]
         // the quick-check and ASCII shortcuts give exactly what full NFKC and folding give
         fn shortcuts_match_full_nfkc(s in "[^\\\\&]{0,40}") {
+            // NFKC and folding, repeated until the text is NFKC, with no shortcut
             let mut full = String::new();
-            s.nfkc().for_each(|c| fold_char(c, &mut full));
+            s.nfkc().for_each(|c| {
+                fold_char(c, &mut full);
+            });
+            for _ in 0..3 {
+                if unicode_normalization::is_nfkc(&full) {
+                    break;
+                }
+                let folded = std::mem::take(&mut full);
+                folded.nfkc().for_each(|c| {
+                    fold_char(c, &mut full);
+                });
+            }
             prop_assert_eq!(normalize(&s), full);
         }
     }
