@@ -250,14 +250,18 @@ impl Vectorizer {
         entries: impl Iterator<Item = (u32, f32, f32, T)>,
         mut visit: impl FnMut(u32, usize, f32, T),
     ) -> [f64; 2] {
-        let mut sq = [0.0f64; 2];
+        // both sums are updated for every entry, the other family's by exactly zero, so they
+        // stay in registers and no branch depends on the family
+        let (mut word, mut char) = (0.0f64, 0.0f64);
         for (col, c, idf, payload) in entries {
             let v = self.tf(c) * idf;
             let fam = self.family_index(col);
-            sq[fam] += (v as f64) * (v as f64);
+            let (sq, is_char) = ((v as f64) * (v as f64), fam as f64);
+            word += sq * (1.0 - is_char);
+            char += sq * is_char;
             visit(col, fam, v, payload);
         }
-        sq.map(f64::sqrt)
+        [word.sqrt(), char.sqrt()]
     }
 
     /// The merged `(column, signed count)` features of `text`, in order of first occurrence:

@@ -337,25 +337,25 @@ fn side_by_side_sums<const W: usize>(
     let counts = vz.counts(text, vec);
     rows.clear();
     rows.extend(counts.iter().map(|&(col, _)| table[col as usize]));
-    // per family, lane 0 sums the squared weights (the norm, as `weigh_entries` sums it) and
-    // lane i ≥ 1 head i's weight × feature weight. Both families' lanes are updated for every
-    // feature, the other family's by exactly zero, so the sums stay in registers and no
-    // branch depends on the family: the same sums, in the same order, as one family at a time.
+    // both families' sums are updated for every feature, the other family's by exactly zero,
+    // so they stay in registers and no branch depends on the family
     let (mut word, mut char) = ([0.0f64; W], [0.0f64; W]);
-    for (&(col, c), r) in counts.iter().zip(rows.iter()) {
-        let v = (vz.tf(c) * r[0]) as f64;
-        let is_char = vz.family_index(col) as f64;
+    let entries = counts
+        .iter()
+        .zip(rows.iter())
+        .map(|(&(col, c), r)| (col, c, r[0], r));
+    let norms = vz.weigh_entries(entries, |_, fam, v, r| {
+        let (v, is_char) = (v as f64, fam as f64);
         let (vc, vw) = (v * is_char, v * (1.0 - is_char));
-        let mut lanes = r.map(|w| w as f64);
-        lanes[0] = v;
-        for i in 0..W {
-            word[i] += vw * lanes[i];
-            char[i] += vc * lanes[i];
+        for i in 1..W {
+            let w = r[i] as f64;
+            word[i] += vw * w;
+            char[i] += vc * w;
         }
-    }
+    });
     sums[..n].copy_from_slice(&word[1..=n]);
     sums[n..2 * n].copy_from_slice(&char[1..=n]);
-    [word[0].sqrt(), char[0].sqrt()]
+    norms
 }
 
 /// Per head group (one per target), each column's `[idf, w_1, …, w_per]` (unused weights 0)

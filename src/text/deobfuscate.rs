@@ -333,13 +333,9 @@ fn variant(tok: &str) -> Option<String> {
             return None; // digits or symbols elsewhere: a number, a code, a name
         }
     }
-    let v = collapse_triples(&v);
+    // every run of three or more of one letter read once; pairs are kept (`good` stays)
+    let v = squash_runs(&v, 1);
     (v != core && v.chars().count() >= 3).then_some(v)
-}
-
-/// Every run of three or more of one letter read once; pairs are kept (`good` stays).
-fn collapse_triples(s: &str) -> String {
-    squash_runs(s, 1)
 }
 
 /// `s` with each letter written three times or more written `keep` times.
