@@ -156,6 +156,8 @@ pub fn score<'py>(
     let pool = pool(threads)?;
     let added = scorer.added_columns();
     let mut cols: Vec<Option<Column>> = (0..added.len()).map(|_| None).collect();
+    // one row's cells at a time
+    let mut cells: Vec<Cell> = Vec::with_capacity(added.len());
     for start in (0..n).step_by(CHUNK) {
         let end = (start + CHUNK).min(n);
         let tx: Vec<PyBackedStr> = backed(texts[start..end].iter().map(Some))?
@@ -191,13 +193,13 @@ pub fn score<'py>(
             .enumerate()
         {
             let i = start + j;
-            let cells = match st {
+            cells.clear();
+            match st {
                 Ok(row) => {
-                    let mut c = scorer.cells(p, row);
+                    scorer.cells_into(p, row, &mut cells);
                     if on_error == OnError::Skip {
-                        c.push(Cell::Empty);
+                        cells.push(Cell::Empty);
                     }
-                    c
                 }
                 Err((field, msg)) => {
                     let col = match field {
@@ -208,12 +210,11 @@ pub fn score<'py>(
                     if on_error == OnError::Stop {
                         return Err(err(msg));
                     }
-                    let mut c = vec![Cell::Empty; added.len() - 1];
-                    c.push(Cell::Text(msg));
-                    c
+                    cells.resize(added.len() - 1, Cell::Empty);
+                    cells.push(Cell::Text(msg));
                 }
             };
-            for (slot, cell) in cols.iter_mut().zip(cells) {
+            for (slot, cell) in cols.iter_mut().zip(cells.drain(..)) {
                 push(slot, cell, i, n);
             }
         }

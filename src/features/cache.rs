@@ -4,9 +4,10 @@
 //! it starts over. It only memoises, so results are the same with it or without it.
 //!
 //! A look-up is a few cache misses at most, as it runs for every word of every comment: the
-//! word and its stem are held inside the hash table's slot (words and stems of up to
-//! [`SHORT`] bytes; longer ones are worked out at each occurrence), so only the char n-grams
-//! are read from elsewhere.
+//! word is held inside the hash table's slot (words of up to [`SHORT`] bytes; longer ones, and
+//! words whose stems are longer, are worked out at each occurrence), its stem and char
+//! n-grams in two arenas that are cleared with the table. A stem is read back as a slice of
+//! a `String`, with no UTF-8 check.
 
 use crate::text::Reading;
 use rustc_hash::FxHashMap;
@@ -17,7 +18,7 @@ pub const CAPACITY: usize = 1 << 16;
 /// Longest word, and longest stem, held in the memo, in bytes.
 pub const SHORT: usize = 22;
 
-/// Up to [`SHORT`] bytes of a string, held in place, with a tag (the reading, for keys).
+/// Up to [`SHORT`] bytes of a word, held in place, with a tag (its reading).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Short {
     bytes: [u8; SHORT],
@@ -38,11 +39,6 @@ impl Short {
             }
         })
     }
-
-    fn as_str(&self) -> &str {
-        // made from a whole `&str` of `len` bytes
-        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
-    }
 }
 
 /// What a word contributes: its form for word n-grams, and its char n-gram features as
@@ -51,6 +47,8 @@ impl Short {
 pub struct WordCache {
     /// (word, reading of its comment: a word's stem and n-grams depend on it) → entry
     map: FxHashMap<Short, Entry>,
+    /// the held words' stems, end to end
+    stems: String,
     feats: Vec<(u32, f32)>,
     /// a word not held: its stem and features, worked out afresh
     stem: String,
@@ -59,7 +57,8 @@ pub struct WordCache {
 
 #[derive(Clone, Copy)]
 struct Entry {
-    stem: Short,
+    /// its ranges in `stems` (bytes) and in `feats`
+    stem: (u32, u32),
     feats: (u32, u32),
 }
 
@@ -77,10 +76,12 @@ impl WordCache {
         };
         if self.map.len() >= CAPACITY && !self.map.contains_key(&key) {
             self.map.clear();
+            self.stems.clear();
             self.feats.clear();
         }
         let Self {
             map,
+            stems,
             feats,
             stem,
             spill,
@@ -88,23 +89,28 @@ impl WordCache {
         let slot = match map.entry(key) {
             std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {
-                stem.clear();
-                let f0 = feats.len();
-                fill(stem, feats);
-                let Some(short) = Short::new(stem, 0) else {
-                    // a stem longer than the word: not held
+                let (s0, f0) = (stems.len(), feats.len());
+                fill(stems, feats);
+                if stems.len() - s0 > SHORT {
+                    // a stem longer than any held word: not held
+                    stem.clear();
+                    stem.push_str(&stems[s0..]);
+                    stems.truncate(s0);
                     spill.clear();
                     spill.extend(feats.drain(f0..));
                     return (stem, spill);
-                };
+                }
                 v.insert(Entry {
-                    stem: short,
+                    stem: (s0 as u32, stems.len() as u32),
                     feats: (f0 as u32, feats.len() as u32),
                 })
             }
         };
-        let (f0, f1) = slot.feats;
-        (slot.stem.as_str(), &feats[f0 as usize..f1 as usize])
+        let ((s0, s1), (f0, f1)) = (slot.stem, slot.feats);
+        (
+            &stems[s0 as usize..s1 as usize],
+            &feats[f0 as usize..f1 as usize],
+        )
     }
 
     /// `fill`'s stem and features for a word that is not held.

@@ -125,6 +125,8 @@ impl RecordWriter {
                                 push_fixed6(num, *v);
                                 w.write_field(num.as_bytes())?;
                             }
+                            // most are 0/1 flags: written without the formatter
+                            Cell::Int(v @ 0..=9) => w.write_field([b'0' + *v as u8])?,
                             Cell::Int(v) => {
                                 num.clear();
                                 let _ = write!(num, "{v}");

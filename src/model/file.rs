@@ -214,7 +214,7 @@ fn check_start(head: &[u8], size: u64) -> Result<(), String> {
 /// What in a model is not a finite number, if anything: IDF, weights, intercepts or
 /// calibration.
 fn non_finite(idf: &[f32], heads: &[Head]) -> Option<&'static str> {
-    if !idf.iter().all(|v| v.is_finite() && *v >= 0.0) {
+    if !crate::numeric::all_finite(idf) || idf.iter().fold(false, |neg, &v| neg | (v < 0.0)) {
         return Some("an IDF value");
     }
     heads

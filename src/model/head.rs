@@ -24,7 +24,8 @@ impl Head {
     /// Whether every weight, intercept and calibration value is a finite number. A model
     /// holding anything else would score NaN, which no threshold catches.
     pub fn is_finite(&self) -> bool {
-        self.weights.iter().chain(&self.bias).all(|v| v.is_finite())
+        crate::numeric::all_finite(&self.weights)
+            && crate::numeric::all_finite(&self.bias)
             && self
                 .calibration
                 .is_none_or(|c| c.a.is_finite() && c.b.is_finite())

@@ -24,6 +24,7 @@ pub mod params;
 pub mod reference;
 pub mod solver;
 pub mod spec;
+pub mod table;
 pub mod train;
 pub mod vecops;
 
@@ -40,6 +41,7 @@ pub use train::{train, train_timed, StageTimes, TrainConfig, TrainRun};
 use crate::error::{Error, Result, TargetError};
 use crate::features::{VecScratch, Vectorizer, Vocab};
 use std::borrow::Cow;
+use table::{TableRows, Tables};
 
 /// A trained model: the vectorizer that rebuilds training's features, the label spec, one
 /// head per (target, label group), and training metadata.
@@ -51,14 +53,8 @@ pub struct Model {
     pub meta: TrainingMeta,
     /// the training n-grams of the strongest columns (empty for models without one)
     pub vocab: Vocab,
-    /// For models of one sigmoid head per target, per target: each column's IDF and weight
-    /// side by side, so that scoring reads one cache line per feature, not two. Derived from
-    /// the vectorizer and heads in [`Model::new`]; empty for other models.
-    pairs: Vec<Vec<[f32; 2]>>,
-    /// For models of two or three sigmoid heads per target (a multi-label model such as the
-    /// shipped abuse model), per target: each column's IDF and the heads' weights side by
-    /// side, `[idf, w_1, w_2, w_3]`, for the same reason. Empty for other models.
-    quads: Vec<Vec<[f32; 4]>>,
+    /// the sigmoid heads' scoring tables, derived from the vectorizer and heads
+    tables: Tables,
 }
 
 /// Per-thread buffers for scoring.
@@ -69,10 +65,8 @@ pub struct ScoreScratch {
     sums: Vec<f64>,
     /// one head's logits
     z: Vec<f64>,
-    /// the `[IDF, weight]` pair of each feature of the comment, gathered before the sums
-    pairs: Vec<[f32; 2]>,
-    /// the `[IDF, weights]` row of each feature, for models with [`Model::quads`]
-    quads: Vec<[f32; 4]>,
+    /// the table rows of each feature of the comment, gathered before the sums
+    rows: TableRows,
 }
 
 thread_local! {
@@ -114,16 +108,14 @@ impl Model {
                 ));
             }
         }
-        let pairs = side_by_side(&vectorizer, &spec, &heads, 1..=1);
-        let quads = side_by_side(&vectorizer, &spec, &heads, 2..=3);
+        let tables = Tables::new(&vectorizer, &spec, &heads);
         Ok(Model {
             vectorizer,
             spec,
             heads,
             meta,
             vocab: Vocab::default(),
-            pairs,
-            quads,
+            tables,
         })
     }
 
@@ -163,8 +155,7 @@ impl Model {
             };
             self.heads.push(head);
         }
-        self.pairs = side_by_side(&self.vectorizer, &self.spec, &self.heads, 1..=1);
-        self.quads = side_by_side(&self.vectorizer, &self.spec, &self.heads, 2..=3);
+        self.tables = Tables::new(&self.vectorizer, &self.spec, &self.heads);
         self
     }
 
@@ -229,23 +220,20 @@ impl Model {
         sc.sums.resize(2 * n, 0.0);
         let sums = &mut sc.sums;
         let vz = &self.vectorizer;
-        let norms = if let Some(pairs) = self.pairs.get(target) {
-            // one sigmoid head, the common case
-            side_by_side_sums(vz, pairs, text, &mut sc.vec, &mut sc.pairs, n, sums)
-        } else if let Some(quads) = self.quads.get(target) {
-            // two or three sigmoid heads
-            side_by_side_sums(vz, quads, text, &mut sc.vec, &mut sc.quads, n, sums)
-        } else {
-            self.vectorizer
-                .visit_weights(text, &mut sc.vec, |col, fam, v| {
-                    let (c, v) = (col as usize, v as f64);
-                    let s = &mut sums[fam * n..fam * n + n];
-                    for (sg, h) in s.chunks_mut(k).zip(heads) {
-                        for (so, &w) in sg.iter_mut().zip(&h.weights[c * k..c * k + k]) {
-                            *so += v * w as f64;
-                        }
+        let norms = match self
+            .tables
+            .sums(vz, target, text, &mut sc.vec, &mut sc.rows, sums)
+        {
+            Some(norms) => norms,
+            None => vz.visit_weights(text, &mut sc.vec, |col, fam, v| {
+                let (c, v) = (col as usize, v as f64);
+                let s = &mut sums[fam * n..fam * n + n];
+                for (sg, h) in s.chunks_mut(k).zip(heads) {
+                    for (so, &w) in sg.iter_mut().zip(&h.weights[c * k..c * k + k]) {
+                        *so += v * w as f64;
                     }
-                })
+                }
+            }),
         };
         let z = &mut sc.z;
         z.resize(k, 0.0);
@@ -316,146 +304,6 @@ impl Model {
         let k = self.spec.link().k();
         for g in 0..per {
             self.heads[target * per + g].probs_into(idx, val, &mut out[g * k..g * k + k]);
-        }
-    }
-}
-
-/// The scoring sums of [`Model::score_into`] (`sums[f * n + g]`: family `f`, head `g` of `n`)
-/// from a table holding each column's IDF and the heads' weights side by side, `[idf, w_1, …]`,
-/// so that a feature's are read from one cache line; returns the family norms. The rows are
-/// gathered into `rows` in a loop of their own, whose independent loads overlap their cache
-/// misses; the sums then read them in order.
-fn side_by_side_sums<const W: usize>(
-    vz: &Vectorizer,
-    table: &[[f32; W]],
-    text: &str,
-    vec: &mut VecScratch,
-    rows: &mut Vec<[f32; W]>,
-    n: usize,
-    sums: &mut [f64],
-) -> [f64; 2] {
-    let counts = vz.counts(text, vec);
-    rows.clear();
-    rows.extend(counts.iter().map(|&(col, _)| table[col as usize]));
-    // both families' sums are updated for every feature, the other family's by exactly zero,
-    // so they stay in registers and no branch depends on the family
-    let (mut word, mut char) = ([0.0f64; W], [0.0f64; W]);
-    let entries = counts
-        .iter()
-        .zip(rows.iter())
-        .map(|(&(col, c), r)| (col, c, r[0], r));
-    let norms = vz.weigh_entries(entries, |_, fam, v, r| {
-        let (v, is_char) = (v as f64, fam as f64);
-        let (vc, vw) = (v * is_char, v * (1.0 - is_char));
-        for i in 1..W {
-            let w = r[i] as f64;
-            word[i] += vw * w;
-            char[i] += vc * w;
-        }
-    });
-    sums[..n].copy_from_slice(&word[1..=n]);
-    sums[n..2 * n].copy_from_slice(&char[1..=n]);
-    norms
-}
-
-/// Per head group (one per target), each column's `[idf, w_1, …, w_per]` (unused weights 0)
-/// for models of `per` sigmoid heads per target, `per` in `fits`; empty for other models.
-fn side_by_side<const W: usize>(
-    vectorizer: &Vectorizer,
-    spec: &Spec,
-    heads: &[Head],
-    fits: std::ops::RangeInclusive<usize>,
-) -> Vec<Vec<[f32; W]>> {
-    let per = spec.heads_per_target();
-    if !fits.contains(&per) || per >= W || spec.link().k() != 1 {
-        return Vec::new();
-    }
-    let idf = vectorizer.idf();
-    heads
-        .chunks(per)
-        .map(|group| {
-            (0..idf.len())
-                .map(|c| {
-                    let mut r = [0.0; W];
-                    r[0] = idf[c];
-                    for (g, h) in group.iter().enumerate() {
-                        r[1 + g] = h.weights[c];
-                    }
-                    r
-                })
-                .collect()
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod scoring_tests {
-    use super::*;
-    use crate::features::VecScratch;
-
-    /// The scoring path (dot products taken while the features are visited) gives the
-    /// probabilities of the vectorized row, for one sigmoid head, for softmax heads and for
-    /// two or three sigmoid heads (the interleaved tables).
-    #[test]
-    fn fused_scoring_matches_the_vectorized_row() {
-        let words = [
-            "idiot", "lovely", "shut", "up", "great", "day", "awful", "#proud",
-        ];
-        let texts: Vec<String> = (0..60)
-            .map(|i| {
-                format!(
-                    "{} {} {} you {i}",
-                    words[i % 8],
-                    words[(i * 3) % 8],
-                    words[(i * 5) % 8]
-                )
-            })
-            .collect();
-        // 2 and 3 classes: one sigmoid head, softmax; 12 and 13: two and three sigmoid heads
-        for classes in [2, 3, 12, 13] {
-            let labels = if classes < 10 {
-                Labels::Classes {
-                    column: "label".into(),
-                    values: (0..60).map(|i| format!("c{}", i % classes)).collect(),
-                }
-            } else {
-                let n = classes - 10;
-                Labels::Multi {
-                    columns: (0..n).map(|j| format!("y{j}")).collect(),
-                    // every head labelled on some rows only, as pooled sources are
-                    values: (0..60)
-                        .map(|i| {
-                            (0..n)
-                                .map(|j| (i % 4 != j).then_some((i + j) % 3 == 0))
-                                .collect()
-                        })
-                        .collect(),
-                }
-            };
-            let data = TrainingData {
-                text_column: "text".into(),
-                lines: (2..62).collect(),
-                texts: texts.clone(),
-                labels,
-                targets: None,
-                source: ("mem".into(), String::new()),
-                skipped: Vec::new(),
-                groups: None,
-            };
-            let m = train(&data, &TrainConfig::default()).unwrap();
-            assert_eq!(m.quads.is_empty(), classes < 10);
-            let (mut idx, mut val) = (vec![], vec![]);
-            for t in ["you idiot, shut up", "lovely great day #proud", "qqq"] {
-                let mut fused = vec![0.0; m.n_outputs()];
-                m.score_into(t, 0, &mut ScoreScratch::default(), &mut fused);
-                m.vectorizer
-                    .transform_into(t, &mut VecScratch::default(), &mut idx, &mut val);
-                let mut row = vec![0.0; m.n_outputs()];
-                m.score_row(&idx, &val, 0, &mut row);
-                for (a, b) in fused.iter().zip(&row) {
-                    assert!((a - b).abs() < 1e-6, "{classes} classes, {t}: {a} vs {b}");
-                }
-            }
         }
     }
 }

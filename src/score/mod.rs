@@ -275,31 +275,50 @@ struct Output<'a> {
     summary: ScoreSummary,
 }
 
-impl Output<'_> {
+/// A row's buffers, reused across a batch: its kept fields (borrowed from the batch), its
+/// added cells, and the cells with their column names (borrowed from the run).
+struct RowBufs<'r, 'a> {
+    fields: Vec<&'r str>,
+    cells: Vec<Cell>,
+    extra: Vec<(&'a str, Cell)>,
+}
+
+impl<'a> Output<'a> {
     /// Writes a batch of input rows with their scores, in order.
     fn write_batch(&mut self, (batch, scored): (Vec<Record>, Scored)) -> Result<()> {
         let n = self.n_out;
-        batch
-            .iter()
-            .zip(scored.status)
-            .zip(scored.flat.chunks(n))
-            .try_for_each(|((rec, status), p)| self.write_row(rec, status.map(|r| (p, r))))
+        // one set of buffers for the batch's rows
+        let mut row = RowBufs {
+            fields: Vec::with_capacity(self.kept.len()),
+            cells: Vec::with_capacity(self.added.len()),
+            extra: Vec::with_capacity(self.added.len()),
+        };
+        for ((rec, status), p) in batch.iter().zip(scored.status).zip(scored.flat.chunks(n)) {
+            self.write_row(rec, status.map(|r| (p, r)), &mut row)?;
+        }
+        Ok(())
     }
 
     /// Writes one input row with its scores (or its error cell).
-    fn write_row(
+    fn write_row<'r>(
         &mut self,
-        rec: &Record,
+        rec: &'r Record,
         res: std::result::Result<(&[f64], RowOut), (String, String)>,
+        bufs: &mut RowBufs<'r, 'a>,
     ) -> Result<()> {
-        let fields: Vec<&str> = self.kept.iter().map(|&i| rec.fields[i].as_str()).collect();
+        let RowBufs {
+            fields,
+            cells,
+            extra,
+        } = bufs;
+        fields.clear();
+        fields.extend(self.kept.iter().map(|&i| rec.fields[i].as_str()));
+        extra.clear();
         let added = self.added;
-        let mut extra: Vec<(&str, Cell)> = Vec::with_capacity(added.len());
         match res {
             Ok((p, row)) => {
-                for (name, cell) in added.iter().zip(self.scorer.cells(p, row)) {
-                    extra.push((name, cell));
-                }
+                self.scorer.cells_into(p, row, cells);
+                extra.extend(added.iter().map(String::as_str).zip(cells.drain(..)));
                 if self.opts.on_error == OnError::Skip {
                     extra.push(("error", Cell::Empty));
                 }
@@ -323,8 +342,7 @@ impl Output<'_> {
             (Some(obj), None) => Some(std::borrow::Cow::Borrowed(obj)),
             (None, _) => None,
         };
-        self.writer
-            .write_row(&fields, kept_json.as_deref(), &extra)?;
+        self.writer.write_row(fields, kept_json.as_deref(), extra)?;
         self.summary.rows += 1;
         Ok(())
     }

@@ -173,29 +173,30 @@ impl<'a> RowScorer<'a> {
 
     /// Every cell a scored row adds, in the order of [`RowScorer::added_columns`] (without
     /// `error`): the probabilities `p`, the predictions, `on_topic`, `lang`, then decision,
-    /// reason and explanation as asked.
-    pub fn cells(&self, p: &[f64], row: RowOut) -> Vec<Cell> {
-        let mut out: Vec<Cell> = p.iter().map(|&v| Cell::Num(v)).collect();
-        out.extend(self.predictions(p, row.target));
+    /// reason and explanation as asked; appended to `out`.
+    pub fn cells_into(&self, p: &[f64], row: RowOut, out: &mut Vec<Cell>) {
+        out.extend(p.iter().map(|&v| Cell::Num(v)));
+        self.predictions_into(p, row.target, out);
         out.extend(row.on_topic.map(Cell::Num));
         out.extend(row.lang.map(|l| Cell::Text(l.to_string())));
         out.extend(row.cells.into_iter().map(Cell::Text));
-        out
     }
 
-    /// The prediction cells of scores `p` of head group `target`: the predicted class of a
-    /// class model, else one 0/1 flag per head (its score at or above its threshold).
-    pub fn predictions(&self, p: &[f64], target: usize) -> Vec<Cell> {
+    /// The prediction cells of scores `p` of head group `target`, appended to `out`: the
+    /// predicted class of a class model, else one 0/1 flag per head (its score at or above
+    /// its threshold).
+    fn predictions_into(&self, p: &[f64], target: usize, out: &mut Vec<Cell>) {
         let spec = &self.model.spec;
         let per = spec.heads_per_target();
         let heads = &self.model.heads[target * per..target * per + per];
         match spec.predicted_class(p, heads[0].threshold()) {
-            Some(c) => vec![Cell::Text(c.to_string())],
-            None => heads
-                .iter()
-                .enumerate()
-                .map(|(g, h)| Cell::Int((p[g] >= h.threshold()) as i64))
-                .collect(),
+            Some(c) => out.push(Cell::Text(c.to_string())),
+            None => out.extend(
+                heads
+                    .iter()
+                    .enumerate()
+                    .map(|(g, h)| Cell::Int((p[g] >= h.threshold()) as i64)),
+            ),
         }
     }
 }

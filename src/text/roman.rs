@@ -34,10 +34,13 @@ const ENGLISH: &[&str] = &[
 /// A word of 1 to 7 bytes as one number: its bytes, low first, and its length in the top
 /// byte; 0 for any other length (no marker is). `bytes` holds the word's bytes from `start`
 /// on; the 8 bytes from there are read at once when they are all in `bytes`.
-#[inline]
+#[inline(always)]
 fn packed(bytes: &[u8], start: usize, len: usize) -> u64 {
-    let word = match bytes.get(start..start + 8) {
-        Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+    let eight = bytes
+        .get(start..start + 8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok());
+    let word = match eight {
+        Some(b) => u64::from_le_bytes(b),
         None => {
             let mut k = 0u64;
             for (i, &c) in bytes[start..].iter().take(8).enumerate() {
@@ -46,13 +49,9 @@ fn packed(bytes: &[u8], start: usize, len: usize) -> u64 {
             k
         }
     };
-    let fits = len.wrapping_sub(1) < 7;
+    let fits = (len.wrapping_sub(1) < 7) as u64;
     let mask = (1u64 << (8 * (len & 7))) - 1;
-    if fits {
-        (word & mask) | ((len as u64) << 56)
-    } else {
-        0
-    }
+    ((word & mask) | ((len as u64) << 56)) * fits
 }
 
 /// Slots of the marker table, a power of two: 16 KB.

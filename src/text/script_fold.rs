@@ -45,9 +45,13 @@ fn digit(d: u32) -> char {
     char::from_digit(d, 10).unwrap_or('0')
 }
 
-/// Whether [`fold_scripts_into`] would change `text`: false at once for ASCII text.
+/// Whether [`fold_scripts_into`] would change `text`: false at once for ASCII text, and,
+/// without decoding it, for text with none of the blocks' UTF-8 lead bytes (`D8`–`DD` for
+/// U+0600–U+077F, `E0` for U+0800–U+0FFF), as most non-ASCII comments (emoji, quotes).
 pub fn needs_fold(text: &str) -> bool {
-    !text.is_ascii() && text.chars().any(|c| in_scope(c) && fold(c) != Some(c))
+    !text.is_ascii()
+        && text.bytes().any(|b| b.wrapping_sub(0xD8) < 6 || b == 0xE0)
+        && text.chars().any(|c| in_scope(c) && fold(c) != Some(c))
 }
 
 /// Writes `text` with the folds above into `out` (cleared first). Linear; idempotent.
@@ -120,6 +124,10 @@ mod tests {
         }
         assert_eq!(folded("café naïve"), normalize("café naïve"));
         assert!(needs_fold("كيا"));
+        assert!(needs_fold("so ज़िंदगी"));
         assert!(!needs_fold("plain"));
+        // other non-ASCII text, and the blocks' letters that need no fold
+        assert!(!needs_fold("nice 😀 \u{2019}quoted\u{2019} café"));
+        assert!(!needs_fold("کیا जिंदगी"));
     }
 }
