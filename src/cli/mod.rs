@@ -15,6 +15,7 @@ pub mod serve;
 pub mod split;
 pub mod suggest;
 pub mod train;
+pub mod train_args;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};

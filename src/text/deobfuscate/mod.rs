@@ -1,0 +1,306 @@
+//! Undoing obfuscation, on normalised text: Cyrillic and Greek look-alikes and accents inside
+//! Latin words are folded always; leetspeak (`id1ot`, `a$$`), masks (`f*ck`, `sh#t`), letters
+//! split by spaces or dots (`i d i o t`, `f.u.c.k`) and repeated letters (`stuuupid`) are
+//! undone only when the result is a word of the abuse lexicon (`abuse_lexicon.txt`, with
+//! common endings) or, for a model that corrects spelling, a common word of its training
+//! comments (`known`), so ordinary text — numbers, names like `C3PO`, `2nd`, `mp3`, lists of
+//! single letters — is never rewritten.
+
+use super::lexicon::{leet, resolve, I_OR_L};
+mod lookalike;
+mod quick;
+mod segment;
+#[cfg(test)]
+mod tests;
+
+use lookalike::fold_latin;
+use quick::needs_work;
+use segment::segment;
+
+/// Longest space-free run (bytes) that is read as a possibly disguised word; a longer one is
+/// kept as written, so that a megabyte without a space costs no copies here.
+const MAX_DISGUISED: usize = 1024;
+
+/// The deobfuscated form of one whitespace-free token, if it is an obfuscated lexicon word.
+/// Punctuation around the word is kept.
+fn undo_token(tok: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
+    let core = core_of(tok);
+    if core.chars().count() < 2 || core.starts_with(['@', '#']) {
+        return None; // a mention or hashtag, or too short to tell
+    }
+    let plain = core.chars().all(|c| c.is_alphabetic());
+    let repeats = has_triple(core);
+    if plain && !repeats {
+        return None; // the common case
+    }
+    let mut cand = String::with_capacity(core.len());
+    let mut letters = 0;
+    for c in core.chars() {
+        if c.is_alphabetic() {
+            cand.push(c);
+            letters += 1;
+        } else if let Some(l) = leet(c) {
+            cand.push(l);
+        } else if matches!(c, '.' | '-' | '_') {
+            continue; // f.u.c.k, f-u-c-k
+        } else {
+            return None;
+        }
+    }
+    if letters < 1 || cand == core {
+        return if repeats { word_of(&cand, known) } else { None };
+    }
+    if cand.chars().count() < 3 {
+        // two letters with a dot or mask between them are an abbreviation (`a.s`, the
+        // honorific after a prophet's name in Roman Urdu; `u.s`), not a disguised word
+        return None;
+    }
+    let word = word_of(&cand, known)?;
+    let start = tok.find(core).unwrap_or(0);
+    Some(format!(
+        "{}{word}{}",
+        &tok[..start],
+        &tok[start + core.len()..]
+    ))
+}
+
+/// The plain word a candidate spelling is: a lexicon word (with its ending), or a `known`
+/// one.
+fn word_of(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
+    resolve(cand).or_else(|| known_form(cand, known))
+}
+
+/// The one `known` word `cand` spells, reading each [`I_OR_L`] (at most three) as `i` or
+/// `l`, and a letter written three times or more as once or twice; none when it holds a mask
+/// or spells two.
+fn known_form(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
+    let n = cand.matches(I_OR_L).count();
+    if cand.contains('?') || n > 3 {
+        return None;
+    }
+    let mut found: Option<String> = None;
+    for bits in 0..1u32 << n {
+        let mut k = 0;
+        let w: String = cand
+            .chars()
+            .map(|c| match c {
+                I_OR_L => {
+                    k += 1;
+                    if bits >> (k - 1) & 1 == 1 {
+                        'l'
+                    } else {
+                        'i'
+                    }
+                }
+                c => c,
+            })
+            .collect();
+        let forms = match has_triple(&w) {
+            true => vec![squash_runs(&w, 1), squash_runs(&w, 2)],
+            false => vec![w],
+        };
+        for f in forms {
+            if known(&f) && found.as_ref() != Some(&f) {
+                if found.is_some() {
+                    return None; // two words: leave it
+                }
+                found = Some(f);
+            }
+        }
+    }
+    found
+}
+
+/// Deobfuscates normalised `text` into `out` (cleared first); `known` adds words of the
+/// model's own to the lexicon's.
+pub fn deobfuscate_into(text: &str, out: &mut String, known: &dyn Fn(&str) -> bool) {
+    out.clear();
+    if !needs_work(text) {
+        out.push_str(text);
+        return;
+    }
+    deobfuscate_full(text, out, known);
+}
+
+/// [`deobfuscate_into`] without the quick check; appends to `out`.
+fn deobfuscate_full(text: &str, out: &mut String, known: &dyn Fn(&str) -> bool) {
+    let mut folded = String::with_capacity(text.len());
+    let toks: Vec<&str> = text.split(' ').collect();
+    let mut i = 0;
+    while i < toks.len() {
+        // a run of 3+ single letters (or letters with dots): try them joined
+        let mut j = i;
+        while j < toks.len() && is_single_letter(toks[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            let joined: String = toks[i..j]
+                .iter()
+                .flat_map(|t| t.chars().filter(|c| c.is_alphabetic()))
+                .collect();
+            if let Some(w) = word_of(&joined, known) {
+                push_sep(out);
+                out.push_str(&w);
+                i = j;
+                continue;
+            }
+            // several disguised words in a row (`s t u p i d i d i o t`): read as words when
+            // the letters split wholly into them
+            if let Some(words) = segment(&joined, known) {
+                for w in words {
+                    push_sep(out);
+                    out.push_str(&w);
+                }
+                i = j;
+                continue;
+            }
+            // not a lexicon word: keep the letters and add them joined as a word
+            if joined.chars().count() == j - i && joined.chars().all(|c| c.is_ascii_alphabetic()) {
+                for t in &toks[i..j] {
+                    push_sep(out);
+                    out.push_str(t);
+                }
+                push_sep(out);
+                out.push_str(&joined);
+                i = j;
+                continue;
+            }
+        }
+        let t = toks[i];
+        push_sep(out);
+        i += 1;
+        if is_plain(t) || t.starts_with(['@', '#']) || t.len() > MAX_DISGUISED {
+            // the common case, a plain word maybe with punctuation around; a mention or
+            // hashtag, never rewritten; or a run far too long to be a disguised word
+            out.push_str(t);
+            continue;
+        }
+        folded.clear();
+        fold_latin(t, &mut folded);
+        match undo_token(&folded, known) {
+            Some(w) => out.push_str(&w),
+            None => {
+                out.push_str(&folded);
+                if let Some(v) = variant(&folded) {
+                    out.push(' ');
+                    out.push_str(&v);
+                }
+            }
+        }
+    }
+}
+
+/// A plain spelling of a disguised word that is not in the lexicon, to add beside it (the
+/// word itself is kept, so `c3po` keeps its features): leetspeak, masks and dots between two
+/// letters read as letters or dropped (`thr0w1ng` → `throwing`, `thr*wing` → `thrwing`,
+/// `thro.wing` → `throwing`), and a letter repeated 3+ times read once (`throooowing` →
+/// `throwing`). Mentions, hashtags, links and e-mail addresses get none.
+fn variant(tok: &str) -> Option<String> {
+    let core = core_of(tok);
+    if core.starts_with(['@', '#']) || core.contains("://") || core.starts_with("www.") {
+        return None;
+    }
+    if core.contains('@') && core.contains('.') {
+        return None; // an e-mail address
+    }
+    if core.bytes().all(|b| b.is_ascii_alphabetic() || b >= 0x80) && !has_triple(core) {
+        return None; // the common case: a plain word with punctuation around it
+    }
+    // each character with the ones before and after it, in one pass (no copy of the token)
+    let windows = || {
+        let mut prev = None;
+        let mut rest = core.chars().peekable();
+        std::iter::from_fn(move || {
+            let c = rest.next()?;
+            let w = (prev, c, rest.peek().copied());
+            prev = Some(c);
+            Some(w)
+        })
+    };
+    let letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+    let inner = |p: Option<char>, n: Option<char>| letter(p) && letter(n);
+    // leetspeak once a digit or symbol sits between two letters; then also at the edges
+    // (`l1b3r4l5`), so `mp3`, `4pm` and `covid19` get no spelling
+    let leety = windows().any(|(p, c, n)| inner(p, n) && leet(c).is_some());
+    let mut v = String::with_capacity(core.len());
+    for (p, c, n) in windows() {
+        if c.is_ascii_alphabetic() {
+            v.push(c);
+        } else if inner(p, n) && matches!(c, '*' | '#' | '.' | '-' | '_') {
+            // a mask or a dot between letters: dropped
+        } else if let (true, Some(l)) = (leety, leet(c)) {
+            v.push(if l == I_OR_L { 'i' } else { l });
+        } else {
+            return None; // digits or symbols elsewhere: a number, a code, a name
+        }
+    }
+    // every run of three or more of one letter read once; pairs are kept (`good` stays)
+    let v = squash_runs(&v, 1);
+    (v != core && v.chars().count() >= 3).then_some(v)
+}
+
+/// `s` with each letter written three times or more written `keep` times.
+fn squash_runs(s: &str, keep: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let mut run = 1;
+        while chars.next_if_eq(&c).is_some() {
+            run += 1;
+        }
+        for _ in 0..if run >= 3 { keep } else { run } {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An ASCII word of letters (and inner apostrophes) with only punctuation around it and no
+/// letter repeated three times: nothing to undo.
+fn is_plain(t: &str) -> bool {
+    let core = core_of(t);
+    core.bytes().all(|c| c.is_ascii_lowercase() || c == b'\'') && !has_triple(core)
+}
+
+/// Punctuation that may stand around a word without being part of it.
+fn is_edge(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '?' | '"' | '\'' | '(' | ')' | '!'
+    )
+}
+
+/// A token without the punctuation around it.
+fn core_of(tok: &str) -> &str {
+    tok.trim_matches(is_edge)
+}
+
+/// Whether some byte repeats three times in a row (`stuuupid`).
+fn has_triple(s: &str) -> bool {
+    s.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == w[1] && w[1] == w[2])
+}
+
+fn push_sep(out: &mut String) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+}
+
+/// `i`, `d.` or `*`: one letter (or mask), with at most a trailing separator.
+fn is_single_letter(t: &str) -> bool {
+    let mut cs = t.chars();
+    match (cs.next(), cs.next(), cs.next()) {
+        (Some(c), None, _) => c.is_alphabetic() || c == '*',
+        (Some(c), Some(p), None) => c.is_alphabetic() && matches!(p, '.' | '-' | '_' | ','),
+        _ => false,
+    }
+}
+
+/// Convenience wrapper of [`deobfuscate_into`].
+pub fn deobfuscate(text: &str) -> String {
+    let mut out = String::new();
+    deobfuscate_into(text, &mut out, &|_| false);
+    out
+}
