@@ -16,6 +16,9 @@ pub struct Columns {
     pub target: Option<String>,
     /// a column to group the rows by (an empty cell is the group `(none)`)
     pub group: Option<String>,
+    /// a column whose values each get a joint fit of their own targets (`train --joint-by`;
+    /// an empty cell is the value `(none)`)
+    pub joint: Option<String>,
 }
 
 /// One column of classes, or several 0/1 columns.
@@ -50,6 +53,7 @@ pub fn load(
     let ti = rdr.column(&cols.text)?;
     let target_i = cols.target.as_deref().map(|t| rdr.column(t)).transpose()?;
     let group_i = cols.group.as_deref().map(|g| rdr.column(g)).transpose()?;
+    let joint_i = cols.joint.as_deref().map(|g| rdr.column(g)).transpose()?;
     let label_names: Vec<String> = match &cols.labels {
         LabelColumns::Single(c) => vec![c.clone()],
         LabelColumns::Multi(cs) | LabelColumns::MultiPresent(cs) => cs.clone(),
@@ -76,6 +80,7 @@ pub fn load(
     let mut flags = Vec::new();
     let mut targets = Vec::new();
     let mut groups = Vec::new();
+    let mut joint = Vec::new();
     let mut skipped = Vec::new();
     while let Some(rec) = rdr.next_record()? {
         // the row's problem: the column and what is wrong
@@ -151,9 +156,11 @@ pub fn load(
                 classes.extend(r.class);
                 flags.extend(r.flags);
                 targets.extend(r.target);
-                if let Some(i) = group_i {
-                    let g = rec.fields[i].trim();
-                    groups.push(if g.is_empty() { "(none)" } else { g }.to_string());
+                for (i, out) in [(group_i, &mut groups), (joint_i, &mut joint)] {
+                    if let Some(i) = i {
+                        let g = rec.fields[i].trim();
+                        out.push(if g.is_empty() { "(none)" } else { g }.to_string());
+                    }
                 }
             }
             Err(e) if skip_bad => skipped.push(e.to_string()),
@@ -185,6 +192,7 @@ pub fn load(
         source: (path.display().to_string(), sha256_file(path)?),
         skipped,
         groups: cols.group.clone().map(|c| (c, groups)),
+        joint: cols.joint.clone().map(|c| (c, joint)),
     })
 }
 
@@ -228,6 +236,7 @@ mod tests {
             labels,
             target: None,
             group: None,
+            joint: None,
         }
     }
 

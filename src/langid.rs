@@ -104,6 +104,7 @@ mod tests {
             source: ("mem".into(), String::new()),
             skipped: Vec::new(),
             groups: None,
+            joint: None,
         };
         let cfg = TrainConfig {
             positive: positive.map(str::to_string),

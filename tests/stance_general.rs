@@ -105,3 +105,59 @@ fn the_shipped_general_model_scores_the_demo_targets_it_never_saw() {
         assert!(["FAVOR", "AGAINST", "NONE"].contains(&r["pred_stance"].as_str()));
     }
 }
+
+/// `--joint-by COLUMN`: each value's targets get a joint fit of their own, recorded in the
+/// model; a column that is not there, or a flag that would change nothing, is refused.
+#[test]
+fn joint_by_fits_each_sources_targets_together_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = util::stories(dir.path(), "comment");
+    let train = |extra: &[&str]| {
+        let mut c = gavel();
+        c.args([
+            "-q", "train", "--text", "comment", "--label", "stance", "--data",
+        ])
+        .arg(&data)
+        .args(extra)
+        .arg("-o")
+        .arg(dir.path().join("m.gavel"));
+        c.assert()
+    };
+    train(&[
+        "--target",
+        "target",
+        "--targets",
+        "general",
+        "--joint-by",
+        "target",
+    ])
+    .success();
+    let out = gavel()
+        .args(["inspect", "--json"])
+        .arg(dir.path().join("m.gavel"))
+        .assert()
+        .success();
+    let info: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(info["training"]["joint_by"], "target");
+    std::fs::remove_file(dir.path().join("m.gavel")).unwrap();
+    let err = |a: assert_cmd::assert::Assert| {
+        String::from_utf8_lossy(&a.failure().get_output().stderr).to_string()
+    };
+    let e = err(train(&["--target", "target", "--joint-by", "source"]));
+    assert!(e.contains("source"), "{e}");
+    let e = err(train(&["--joint-by", "target"]));
+    assert!(e.contains("needs --target"), "{e}");
+    let e = err(train(&[
+        "--target",
+        "target",
+        "--targets",
+        "separate",
+        "--joint-by",
+        "target",
+    ]));
+    assert!(e.contains("--targets separate"), "{e}");
+    assert!(
+        !dir.path().join("m.gavel").exists(),
+        "a refused run writes no model"
+    );
+}

@@ -36,6 +36,11 @@ impl Recipe {
     fn new(args: Vec<String>) -> PyResult<Recipe> {
         let argv = std::iter::once("train".to_string()).chain(args);
         let flags = Flags::try_parse_from(argv).map_err(|e| err(e.render()))?;
+        if flags.train.joint_by.is_some() {
+            return Err(err(
+                "joint_by groups per-target heads, and per-target (stance) training is not offered with Spark",
+            ));
+        }
         let cfg = flags.train.config().map_err(|e| err(format!("{e:#}")))?;
         Ok(Recipe { cfg })
     }

@@ -189,6 +189,7 @@ impl ColumnArgs {
             labels,
             target: self.target.clone(),
             group: None,
+            joint: None,
         })
     }
 }
@@ -294,6 +295,7 @@ pub fn model_columns(model: &Model, text: &Option<String>) -> Columns {
         },
         target: spec.target.as_ref().map(|t| t.column.clone()),
         group: None,
+        joint: None,
     }
 }
 

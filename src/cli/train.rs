@@ -57,12 +57,17 @@ const INIT_KEEPS: [&str; 22] = [
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     refuse_overwrite([&cmd.data.data], &cmd.output)?;
     if let Some(init) = &cmd.init {
+        if cmd.train.joint_by.is_some() {
+            anyhow::bail!("--joint-by is for training from scratch: --init keeps the model's heads and fits only the new rows");
+        }
         return run_init(cmd, init, ui);
     }
     let cfg = cmd.train.config()?;
     let t0 = Instant::now();
     let spin = ui.spinner(&format!("reading {}", cmd.data.data.display()));
-    let data = cmd.data.load(&cmd.columns.columns()?, ui)?;
+    let mut columns = cmd.columns.columns()?;
+    columns.joint = cmd.train.joint_column(&columns.target)?;
+    let data = cmd.data.load(&columns, ui)?;
     spin.finish_and_clear();
     ui.info(&format!(
         "read {} rows from {}",

@@ -73,6 +73,11 @@ pub struct TrainArgs {
     /// Per-target heads (with --target)
     #[arg(long, value_enum, default_value_t = TargetsArg::Shared)]
     pub targets: TargetsArg,
+    /// With --targets shared or general: the targets of each value of this column (a source
+    /// such as SemEval or P-Stance) get a joint fit of their own, instead of all targets one;
+    /// a general model's head for other targets still learns from every row
+    #[arg(long, value_name = "COLUMN")]
+    pub joint_by: Option<String>,
     /// Positive class of a two-class label column (default: the second in sorted order)
     #[arg(long)]
     pub positive: Option<String>,
@@ -150,6 +155,19 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
+    /// The `--joint-by` column, refused where it would change nothing: without a target
+    /// column, or with targets fitted separately.
+    pub fn joint_column(&self, target: &Option<String>) -> anyhow::Result<Option<String>> {
+        match (&self.joint_by, target, self.targets) {
+            (None, _, _) => Ok(None),
+            (Some(_), None, _) => anyhow::bail!("--joint-by groups the targets: it needs --target"),
+            (Some(_), _, TargetsArg::Separate) => anyhow::bail!(
+                "--joint-by groups the targets' joint fits, and --targets separate fits none"
+            ),
+            (Some(c), Some(_), _) => Ok(Some(c.clone())),
+        }
+    }
+
     pub fn config(&self) -> Result<TrainConfig> {
         let class_weight = match self.class_weight {
             ClassWeightArg::None => ClassWeight::None,

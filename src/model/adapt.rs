@@ -107,6 +107,7 @@ pub fn adapt(base: Model, data: &TrainingData, params: &TrainParams) -> Result<A
         trainer: String::new(),
         augment: None,
         adapted_from: Some(Box::new(base.meta.clone())),
+        joint_by: None,
     };
     let mut model = Model::new(base.vectorizer, spec, heads, meta)?;
     model.vocab = base.vocab;

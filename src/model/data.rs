@@ -55,6 +55,10 @@ pub struct TrainingData {
     /// per-row values of a column the rows are grouped by for reporting (`eval --by`) or
     /// left out by (`cv --group`): source, language, story; with the column's name
     pub groups: Option<(String, Vec<String>)>,
+    /// per-row values of a column whose values each get a joint fit of their own targets
+    /// (`train --joint-by`: a source's targets share cues with each other more than with
+    /// another source's), with the column's name
+    pub joint: Option<(String, Vec<String>)>,
 }
 
 impl TrainingData {
@@ -79,6 +83,7 @@ impl TrainingData {
             source: self.source.clone(),
             skipped: Vec::new(),
             groups: self.groups.as_ref().map(|(c, v)| (c.clone(), pick(v))),
+            joint: self.joint.as_ref().map(|(c, v)| (c.clone(), pick(v))),
         }
     }
 
@@ -131,6 +136,7 @@ pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
         source: ("toy".into(), String::new()),
         skipped: Vec::new(),
         groups: None,
+        joint: None,
     }
 }
 
@@ -154,6 +160,7 @@ impl TrainingData {
             source: ("mem".into(), String::new()),
             skipped: Vec::new(),
             groups: None,
+            joint: None,
         }
     }
 }

@@ -152,6 +152,7 @@ pub fn assemble<T: AsRef<str> + Sync>(
         trainer: record.trainer,
         augment: None,
         adapted_from: None,
+        joint_by: None,
     };
     let mut model = Model::new(vectorizer, spec, built, meta)?;
     if cfg.vocab_columns > 0 {

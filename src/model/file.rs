@@ -333,6 +333,7 @@ mod tests {
             source: ("mem".into(), String::new()),
             skipped: Vec::new(),
             groups: None,
+            joint: None,
         };
         let cfg = TrainConfig {
             calibration_folds: 3,

@@ -3,7 +3,7 @@
 
 use super::data::{Labels, TrainingData};
 use super::head::{fit_head, Head};
-use super::joint::{augment, fold, SHARED_SCALE};
+use super::joint::{fold, joint_parts, Joint, SHARED_SCALE};
 use super::meta::MatrixSize;
 use super::objective::Link;
 use super::params::{TargetSharing, TrainParams};
@@ -36,46 +36,62 @@ pub(super) fn fit_heads(
         bytes: x.heap_bytes(),
     };
     let (heads, convergence) = if shared {
-        // one joint fit per label group over [shared copy | one copy per target], folded back
-        // into one head per (target, group)
+        // joint fits over [shared copy | one copy per target], one per part of the targets
+        // (every target in one part unless the data says which targets share a fit), each
+        // folded back into one head per (target, group); for a general model, also the
+        // pooled fit of every row on the plain features, the head of every other target
         let target_of = row_targets(&groups, x.n_rows());
-        let (xa, own, own_bias) = augment(x, &target_of, n_own, is_general, SHARED_SCALE);
+        let parts = joint_parts(data, rows, &target_of, n_own);
+        let joints: Vec<Joint> = parts
+            .iter()
+            .map(|p| Joint::new(x, &target_of, n_own, p, is_general))
+            .collect();
         matrix = MatrixSize {
-            nnz: xa.nnz(),
-            bytes: xa.heap_bytes(),
+            nnz: joints.iter().map(|j| j.x.nnz()).sum(),
+            bytes: joints.iter().map(|j| j.x.heap_bytes()).sum(),
         };
-        // per label group: the joint fit, and for a general model the pooled fit of every
-        // row on the plain features, the head of every other target
-        let matrices: Vec<&Csr> = match is_general {
-            true => vec![&xa, x],
-            false => vec![&xa],
-        };
-        let jobs: Vec<(usize, usize)> = (0..matrices.len())
+        let fits = joints.len() + is_general as usize;
+        let jobs: Vec<(usize, usize)> = (0..fits)
             .flat_map(|m| (0..per).map(move |g| (m, g)))
             .collect();
         let fitted: Vec<_> = jobs
             .par_iter()
             .map(|&(m, g)| {
-                let local = known_rows(data, rows, &all, g);
-                let sub = local.as_ref().map(|l| matrices[m].select(l));
-                let y = head_targets(
-                    spec,
-                    &data.labels,
-                    &global(local.as_deref().unwrap_or(&all)),
+                // the fit's matrix and its rows, as positions in `rows`
+                let (xm, positions) = match joints.get(m) {
+                    Some(j) => (&j.x, j.rows.as_deref()),
+                    None => (x, None),
+                };
+                let mine: Vec<usize> = positions.map_or_else(|| all.clone(), <[usize]>::to_vec);
+                let local = known_rows(
+                    data,
+                    &global(&mine),
+                    &(0..mine.len()).collect::<Vec<_>>(),
                     g,
-                    link,
                 );
-                fit_head(sub.as_ref().unwrap_or(matrices[m]), &y, link, params)
+                let sub = local.as_ref().map(|l| xm.select(l));
+                let labelled: Vec<usize> = match &local {
+                    Some(l) => l.iter().map(|&i| mine[i]).collect(),
+                    None => mine,
+                };
+                let y = head_targets(spec, &data.labels, &global(&labelled), g, link);
+                fit_head(sub.as_ref().unwrap_or(xm), &y, link, params)
             })
             .collect();
         (0..groups.len())
             .flat_map(|t| (0..per).map(move |g| (t, g)))
             .map(|(t, g)| match t < n_own {
-                true => (
-                    fold(&fitted[g].0, &own[t], own_bias[t], SHARED_SCALE),
-                    fitted[g].1,
-                ),
-                false => fitted[per + g].clone(),
+                true => {
+                    let (m, j) = joints
+                        .iter()
+                        .enumerate()
+                        .find(|(_, j)| j.index.contains_key(&t))
+                        .expect("every own target is in a part");
+                    let (own, bias) = j.own_of(t);
+                    let (fit, conv) = &fitted[m * per + g];
+                    (fold(fit, own, bias, SHARED_SCALE), *conv)
+                }
+                false => fitted[joints.len() * per + g].clone(),
             })
             .unzip()
     } else {
@@ -225,6 +241,73 @@ mod tests {
             source: ("mem".into(), String::new()),
             skipped: Vec::new(),
             groups: None,
+            joint: None,
+        }
+    }
+
+    /// Four targets from two sources, each target with its own way of speaking.
+    fn two_sources() -> (Spec, TrainingData) {
+        let (mut texts, mut stance, mut target, mut source) = (vec![], vec![], vec![], vec![]);
+        for (t, src) in [
+            ("apples", "a"),
+            ("bananas", "a"),
+            ("cherries", "b"),
+            ("plums", "b"),
+        ] {
+            for i in 0..30 {
+                let (text, s) = match i % 3 {
+                    0 => (format!("love {t} so good {i}"), "FAVOR"),
+                    1 => (format!("{t} awful, {src} bad {i}"), "AGAINST"),
+                    _ => (format!("weather mild {src} {i}"), "NONE"),
+                };
+                texts.push(text);
+                stance.push(s.to_string());
+                target.push(t.to_string());
+                source.push(src.to_string());
+            }
+        }
+        let mut data = TrainingData::stance_rows(texts, stance, target);
+        data.joint = Some(("source".into(), source));
+        let spec = Spec {
+            text_column: "text".into(),
+            labels: LabelSpec::Classes {
+                column: "stance".into(),
+                classes: vec!["AGAINST".into(), "FAVOR".into(), "NONE".into()],
+                positive: None,
+            },
+            target: Some(super::super::spec::TargetSpec {
+                column: "target".into(),
+                values: ["apples", "bananas", "cherries", "plums"]
+                    .map(String::from)
+                    .to_vec(),
+                general: false,
+            }),
+        };
+        (spec, data)
+    }
+
+    /// With a joint-by column, a source's targets get exactly the heads of a joint fit on
+    /// that source's rows alone: another source's rows change nothing in them. Without one,
+    /// every target shares one fit, and they do.
+    #[test]
+    fn each_joint_by_value_gets_a_joint_fit_of_its_own() {
+        let (spec, data) = two_sources();
+        let (_, x) =
+            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &data.texts).unwrap();
+        let params = TrainParams::default();
+        let all: Vec<usize> = (0..data.texts.len()).collect();
+        let (by_source, _, _) = fit_heads(&spec, &data, &x, &all, &params);
+        let mut one = data.clone();
+        one.joint = None;
+        let (pooled, _, _) = fit_heads(&spec, &one, &x, &all, &params);
+        let a: Vec<usize> = (0..60).collect();
+        let mut spec_a = spec.clone();
+        spec_a.target.as_mut().unwrap().values.truncate(2);
+        let (alone, _, _) = fit_heads(&spec_a, &one, &x.select(&a), &a, &params);
+        for t in 0..2 {
+            assert_eq!(by_source[t].weights, alone[t].weights, "target {t}");
+            assert_eq!(by_source[t].bias, alone[t].bias, "target {t}");
+            assert_ne!(pooled[t].weights, alone[t].weights, "target {t}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! copy shared by all targets and a copy per target; the joint fit is folded back into one
 //! head per target.
 
+use super::data::TrainingData;
 use super::head::Head;
 use crate::features::Csr;
 
@@ -102,6 +103,115 @@ pub(super) fn fold(joint: &Head, own: &[u32], own_bias: Option<u32>, scale: f32)
         bias,
         calibration: None,
     }
+}
+
+/// One joint fit's matrix: the rows of a part of the targets ([`joint_parts`]), augmented.
+pub(super) struct Joint {
+    /// the part's rows as positions in the fitted rows (`None`: all of them)
+    pub rows: Option<Vec<usize>>,
+    /// the part's own targets, model index → index within the part
+    pub index: std::collections::HashMap<usize, usize>,
+    pub x: Csr,
+    own: Vec<Vec<u32>>,
+    bias: Vec<Option<u32>>,
+}
+
+impl Joint {
+    pub fn new(x: &Csr, target_of: &[usize], n_own: usize, part: &Part, own_bias: bool) -> Joint {
+        let index: std::collections::HashMap<usize, usize> = part
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (t, i))
+            .collect();
+        let n = part.targets.len();
+        let (sub, local_of): (Option<Csr>, Vec<usize>) = match &part.rows {
+            None => (
+                None,
+                target_of
+                    .iter()
+                    .map(|t| *index.get(t).unwrap_or(&n))
+                    .collect(),
+            ),
+            Some(r) => (
+                Some(x.select(r)),
+                r.iter()
+                    .map(|&i| *index.get(&target_of[i]).unwrap_or(&n))
+                    .collect(),
+            ),
+        };
+        debug_assert!(part.targets.iter().all(|&t| t < n_own));
+        let (xa, own, bias) = augment(
+            sub.as_ref().unwrap_or(x),
+            &local_of,
+            n,
+            own_bias,
+            SHARED_SCALE,
+        );
+        Joint {
+            rows: part.rows.clone(),
+            index,
+            x: xa,
+            own,
+            bias,
+        }
+    }
+
+    /// Model target `t`'s own columns and intercept column in this fit.
+    pub fn own_of(&self, t: usize) -> (&[u32], Option<u32>) {
+        let i = self.index[&t];
+        (&self.own[i], self.bias[i])
+    }
+}
+
+/// A part of the targets fitted jointly: its own targets (model indices) and its rows.
+pub(super) struct Part {
+    targets: Vec<usize>,
+    /// positions in the fitted rows (`None`: all of them)
+    rows: Option<Vec<usize>>,
+}
+
+/// The parts of the joint fit. Without a `--joint-by` column, one part: every own target,
+/// every row (rows of other targets give the shared copy only). With one, a part per value
+/// of it that has own targets: the rows of that value; an own target belongs to the value
+/// of its first row.
+pub(super) fn joint_parts(
+    data: &TrainingData,
+    rows: &[usize],
+    target_of: &[usize],
+    n_own: usize,
+) -> Vec<Part> {
+    let Some((_, by)) = &data.joint else {
+        return vec![Part {
+            targets: (0..n_own).collect(),
+            rows: None,
+        }];
+    };
+    let mut part_of_target: Vec<Option<&str>> = vec![None; n_own];
+    for (l, &t) in target_of.iter().enumerate() {
+        if t < n_own && part_of_target[t].is_none() {
+            part_of_target[t] = Some(by[rows[l]].as_str());
+        }
+    }
+    let mut names: Vec<&str> = part_of_target.iter().flatten().copied().collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .iter()
+        .map(|&name| Part {
+            targets: (0..n_own)
+                .filter(|&t| part_of_target[t] == Some(name))
+                .collect(),
+            rows: Some(
+                (0..target_of.len())
+                    .filter(|&l| match target_of[l] < n_own {
+                        true => part_of_target[target_of[l]] == Some(name),
+                        false => by[rows[l]] == name,
+                    })
+                    .collect(),
+            ),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -50,6 +50,10 @@ pub struct TrainingMeta {
     /// from scratch
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adapted_from: Option<Box<TrainingMeta>>,
+    /// the column whose values each had a joint fit of their own targets (`train
+    /// --joint-by`); not written when every target shared one
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint_by: Option<String>,
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -175,6 +175,7 @@ mod tests {
                 source: ("mem".into(), String::new()),
                 skipped: Vec::new(),
                 groups: None,
+                joint: None,
             };
             let m = train(&data, &TrainConfig::default()).unwrap();
             assert_eq!(m.tables.quads.is_empty(), classes < 10);

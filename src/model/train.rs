@@ -248,6 +248,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         trainer: String::new(),
         augment: (cfg.augment.copies > 0).then_some(cfg.augment),
         adapted_from: None,
+        joint_by: original.joint.as_ref().map(|(c, _)| c.clone()),
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {
