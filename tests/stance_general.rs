@@ -10,6 +10,24 @@ fn train_general(dir: &std::path::Path) -> std::path::PathBuf {
     util::general_model(dir, "comment")
 }
 
+/// The words `gavel explain --json` gives for `text` on `target`, as the comment spells them.
+fn explained_words(model: &std::path::Path, target: &str, text: &str) -> Vec<String> {
+    let out = gavel()
+        .args(["explain", "--model"])
+        .arg(model)
+        .args(["--target", target, "--json"])
+        .arg(text)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    json[0]["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn a_story_published_this_morning_gets_a_stance() {
     let dir = tempfile::tempdir().unwrap();
@@ -33,22 +51,9 @@ fn a_story_published_this_morning_gets_a_stance() {
 fn explanations_name_the_words_of_the_comment_not_the_marker() {
     let dir = tempfile::tempdir().unwrap();
     let m = train_general(dir.path());
-    let out = gavel()
-        .args(["explain", "--model"])
-        .arg(&m)
-        .args(["--target", "the metro line", "--json"])
-        .arg("the metro line is a disaster")
-        .assert()
-        .success();
-    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let words: Vec<&str> = json[0]["spans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["text"].as_str().unwrap())
-        .collect();
-    assert!(words.contains(&"metro line"), "{words:?}");
-    assert!(words.contains(&"disaster"), "{words:?}");
+    let words = explained_words(&m, "the metro line", "the metro line is a disaster");
+    assert!(words.iter().any(|w| w == "metro line"), "{words:?}");
+    assert!(words.iter().any(|w| w == "disaster"), "{words:?}");
     assert!(!words.iter().any(|w| w.contains("xtargetx")), "{words:?}");
 }
 
@@ -160,4 +165,38 @@ fn joint_by_fits_each_sources_targets_together_and_says_so() {
         !dir.path().join("m.gavel").exists(),
         "a refused run writes no model"
     );
+}
+
+/// `--plain-own-heads`: explanations of a target with its own head show the comment's words
+/// as written (no mark, no "target not named"); the flag needs `--targets general`.
+#[test]
+fn plain_own_heads_explain_the_comment_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = util::stories(dir.path(), "comment");
+    let m = dir.path().join("plain.gavel");
+    gavel()
+        .args([
+            "-q", "train", "--text", "comment", "--label", "stance", "--target", "target",
+        ])
+        .args(["--targets", "general", "--plain-own-heads", "--data"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&m)
+        .assert()
+        .success();
+    let words = explained_words(&m, "the dam project", "what a disaster");
+    assert!(words.iter().any(|w| w == "disaster"), "{words:?}");
+    assert!(!words.iter().any(|w| w.contains("target")), "{words:?}");
+    let refused = gavel()
+        .args([
+            "-q", "train", "--text", "comment", "--label", "stance", "--target", "target",
+        ])
+        .args(["--plain-own-heads", "--data"])
+        .arg(&data)
+        .arg("-o")
+        .arg(dir.path().join("x.gavel"))
+        .assert()
+        .failure();
+    let e = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(e.contains("--targets general"), "{e}");
 }

@@ -78,6 +78,10 @@ pub struct TrainArgs {
     /// a general model's head for other targets still learns from every row
     #[arg(long, value_name = "COLUMN")]
     pub joint_by: Option<String>,
+    /// With --targets general: the targets with heads of their own read the comments as
+    /// written; only the general head (targets never trained on) reads the target marks
+    #[arg(long)]
+    pub plain_own_heads: bool,
     /// Positive class of a two-class label column (default: the second in sorted order)
     #[arg(long)]
     pub positive: Option<String>,
@@ -216,7 +220,11 @@ impl TrainArgs {
                 rate: self.augment_rate,
                 seed: self.augment_seed,
             },
+            plain_own_heads: self.plain_own_heads,
         };
+        if self.plain_own_heads && !matches!(self.targets, TargetsArg::General) {
+            bail!("--plain-own-heads is for a general stance model: add --targets general");
+        }
         cfg.params.check()?;
         cfg.text.check()?;
         cfg.features.check()?;

@@ -93,7 +93,7 @@ pub fn explain_for(
     target: Option<&str>,
     t: usize,
 ) -> Vec<HeadExplanation> {
-    if !model.spec.is_general() {
+    if !model.spec.marks(target) {
         return explain(model, text, t);
     }
     let marked = crate::text::mention::Marked::new(text, target.unwrap_or(""));

@@ -15,11 +15,13 @@ const CALIBRATION_SEED: u64 = 0x0067_6176_656c;
 /// Cross-fitting: splits the rows into `cfg.calibration_folds` stratified folds, fits the
 /// heads on all folds but one and takes the raw logits of the held-out fold, then fits each
 /// head's calibration on its out-of-fold logits. The heads' weights are those of the fit on
-/// every row; only their calibration comes from the folds.
+/// every row; only their calibration comes from the folds. `pooled`: a general model's
+/// matrix of its general head, when that differs from `x` ([`fit_heads`]).
 pub(super) fn calibrate_heads(
     spec: &Spec,
     data: &TrainingData,
     x: &Csr,
+    pooled: Option<&Csr>,
     cfg: &TrainConfig,
     heads: &mut [Head],
 ) -> Vec<(usize, NotCalibrated)> {
@@ -43,7 +45,15 @@ pub(super) fn calibrate_heads(
     let mut yh: Vec<Vec<u32>> = vec![Vec::new(); heads.len()];
     for f in 0..cfg.calibration_folds {
         let tr: Vec<usize> = (0..n).filter(|&i| folds[i] != f).collect();
-        let (fh, _, _) = fit_heads(spec, data, &x.select(&tr), &tr, &cfg.params);
+        let pooled_tr = pooled.map(|p| p.select(&tr));
+        let (fh, _, _) = fit_heads(
+            spec,
+            data,
+            &x.select(&tr),
+            pooled_tr.as_ref(),
+            &tr,
+            &cfg.params,
+        );
         let mut zi = vec![0.0; k];
         for i in (0..n).filter(|&i| folds[i] == f) {
             let r = x.row(i);

@@ -34,8 +34,10 @@ pub const MAGIC: &[u8; 8] = b"GAVELMDL";
 /// ignore the field and write uncalibrated scores); 4 the reverse n-gram dictionary; 5 the
 /// general stance model's target heads as differences ([`super::file_heads`]), written only
 /// for such models; 6 the training words of a spelling-correcting model, written only for
-/// such models.
-pub const FORMAT_VERSION: u32 = 6;
+/// such models; 7 a general model's list of targets whose own heads read comments plain
+/// ([`super::spec::TargetSpec::plain`]), written only for such models, so that an older
+/// gavel refuses them instead of marking what they read plain.
+pub const FORMAT_VERSION: u32 = 7;
 /// Oldest format this gavel reads.
 pub const OLDEST_FORMAT: u32 = 1;
 
@@ -100,10 +102,12 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
     out.extend_from_slice(MAGIC);
     // only a general model needs format 5: other models keep the bytes older gavels read
     // and only a spelling-correcting one format 6
-    let version = match (header.spelling_words > 0, m.spec.is_general()) {
-        (true, _) => 6,
-        (false, true) => 5,
-        (false, false) => 4,
+    let plain = m.spec.target.as_ref().is_some_and(|t| !t.plain.is_empty());
+    let version = match (plain, header.spelling_words > 0, m.spec.is_general()) {
+        (true, _, _) => 7,
+        (false, true, _) => 6,
+        (false, false, true) => 5,
+        (false, false, false) => 4,
     };
     out.extend_from_slice(&u32::to_le_bytes(version));
     out.extend_from_slice(&(json.len() as u32).to_le_bytes());
@@ -243,6 +247,15 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     let nf = h.n_features;
     let buckets = r.u32s(nf)?;
     let idf = r.f32s(nf)?;
+    if let Some(t) = &h.spec.target {
+        let sorted = t.plain.windows(2).all(|w| w[0] < w[1]);
+        if !sorted
+            || t.plain.iter().any(|p| !t.values.contains(p))
+            || (!t.general && !t.plain.is_empty())
+        {
+            return Err("the targets read plain are not sorted targets of a general model".into());
+        }
+    }
     let link = h.spec.link();
     if h.heads.iter().any(|hm| hm.outputs != link.k()) {
         return Err("a head's output count does not match its labels".into());

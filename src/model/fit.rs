@@ -14,11 +14,14 @@ use rayon::prelude::*;
 
 /// One head per (target, label group), in model order, fitted on the rows `rows` of `data`,
 /// whose matrix is `x` (row `l` of `x` is row `rows[l]` of `data`). Also returns the size of
-/// the matrix the solver read.
+/// the matrix the solver read. `pooled`: a general model's matrix for its general head,
+/// the same rows read with every target marked, when the own heads read theirs plain
+/// (`None`: `x` for every head).
 pub(super) fn fit_heads(
     spec: &Spec,
     data: &TrainingData,
     x: &Csr,
+    pooled: Option<&Csr>,
     rows: &[usize],
     params: &TrainParams,
 ) -> (Vec<Head>, Vec<Convergence>, MatrixSize) {
@@ -60,7 +63,7 @@ pub(super) fn fit_heads(
                 // the fit's matrix and its rows, as positions in `rows`
                 let (xm, positions) = match joints.get(m) {
                     Some(j) => (&j.x, j.rows.as_deref()),
-                    None => (x, None),
+                    None => (pooled.unwrap_or(x), None),
                 };
                 let mine: Vec<usize> = positions.map_or_else(|| all.clone(), <[usize]>::to_vec);
                 let local = known_rows(
@@ -281,6 +284,7 @@ mod tests {
                     .map(String::from)
                     .to_vec(),
                 general: false,
+                plain: Vec::new(),
             }),
         };
         (spec, data)
@@ -296,14 +300,14 @@ mod tests {
             Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &data.texts).unwrap();
         let params = TrainParams::default();
         let all: Vec<usize> = (0..data.texts.len()).collect();
-        let (by_source, _, _) = fit_heads(&spec, &data, &x, &all, &params);
+        let (by_source, _, _) = fit_heads(&spec, &data, &x, None, &all, &params);
         let mut one = data.clone();
         one.joint = None;
-        let (pooled, _, _) = fit_heads(&spec, &one, &x, &all, &params);
+        let (pooled, _, _) = fit_heads(&spec, &one, &x, None, &all, &params);
         let a: Vec<usize> = (0..60).collect();
         let mut spec_a = spec.clone();
         spec_a.target.as_mut().unwrap().values.truncate(2);
-        let (alone, _, _) = fit_heads(&spec_a, &one, &x.select(&a), &a, &params);
+        let (alone, _, _) = fit_heads(&spec_a, &one, &x.select(&a), None, &a, &params);
         for t in 0..2 {
             assert_eq!(by_source[t].weights, alone[t].weights, "target {t}");
             assert_eq!(by_source[t].bias, alone[t].bias, "target {t}");
@@ -331,17 +335,24 @@ mod tests {
             Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &data.texts).unwrap();
         let params = TrainParams::default();
         let all: Vec<usize> = (0..data.texts.len()).collect();
-        let (union, _, _) = fit_heads(&spec(), &data, &x, &all, &params);
+        let (union, _, _) = fit_heads(&spec(), &data, &x, None, &all, &params);
         let labelled = data.labels.labelled(&all, 1);
         assert_eq!(labelled.len(), 40);
-        let (alone, _, _) = fit_heads(&spec(), &data, &x.select(&labelled), &labelled, &params);
+        let (alone, _, _) = fit_heads(
+            &spec(),
+            &data,
+            &x.select(&labelled),
+            None,
+            &labelled,
+            &params,
+        );
         assert_eq!(union[1].weights, alone[1].weights);
         assert_eq!(union[1].bias, alone[1].bias);
         // dropping a row that has no threat label: the threat head is unchanged, the insult
         // head (which used that row) is not
         let without: Vec<usize> = all.iter().copied().filter(|&i| i != 3).collect();
         assert!(!data.labels.known(3, 1) && data.labels.known(3, 0));
-        let (less, _, _) = fit_heads(&spec(), &data, &x.select(&without), &without, &params);
+        let (less, _, _) = fit_heads(&spec(), &data, &x.select(&without), None, &without, &params);
         assert_eq!(less[1].weights, union[1].weights);
         assert_ne!(less[0].weights, union[0].weights);
         // an empty cell is not a 0: treating it as one gives another head
@@ -351,7 +362,7 @@ mod tests {
                 .iter_mut()
                 .for_each(|r| r[1] = Some(r[1].unwrap_or(false)));
         }
-        let (filled, _, _) = fit_heads(&spec(), &zeros, &x, &all, &params);
+        let (filled, _, _) = fit_heads(&spec(), &zeros, &x, None, &all, &params);
         assert_ne!(filled[1].weights, union[1].weights);
     }
 }

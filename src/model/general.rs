@@ -32,7 +32,8 @@ pub fn own_targets(values: &[String]) -> Vec<String> {
 }
 
 /// The texts as the model of `spec` reads them: with each row's target mentions marked for a
-/// general model (no targets: none marked), as they are for any other.
+/// general model (no targets: none marked), but for targets whose own heads read them plain
+/// ([`super::spec::TargetSpec::plain`]), as they are for any other model.
 pub fn texts_for<'a>(
     spec: &Spec,
     texts: &'a [String],
@@ -41,14 +42,28 @@ pub fn texts_for<'a>(
     if !spec.is_general() {
         return Cow::Borrowed(texts);
     }
+    let read = |text: &String, target: &str| match spec.marks(Some(target)) {
+        true => mark(text, target),
+        false => text.clone(),
+    };
     Cow::Owned(match targets {
         Some(t) => texts
             .par_iter()
             .zip(t)
-            .map(|(text, target)| mark(text, target))
+            .map(|(text, target)| read(text, target))
             .collect(),
         None => texts.par_iter().map(|text| mark(text, "")).collect(),
     })
+}
+
+/// Every text marked for its row's target, whatever head reads it: what the general head of
+/// a model with plain own heads is fitted on.
+pub fn all_marked(texts: &[String], targets: &[String]) -> Vec<String> {
+    texts
+        .par_iter()
+        .zip(targets)
+        .map(|(text, target)| mark(text, target))
+        .collect()
 }
 
 #[cfg(test)]
@@ -149,6 +164,51 @@ mod tests {
             file::to_bytes(&file::from_bytes(&bytes).unwrap()).unwrap(),
             bytes
         );
+    }
+
+    /// `--plain-own-heads`: the targets with heads of their own read comments as written, any
+    /// other target marked; the general head is the very head of the marked model (same
+    /// n-grams, same rows, same reading), the own heads are not; the file keeps it all.
+    #[test]
+    fn plain_own_heads_read_comments_as_written_and_leave_the_general_head_alone() {
+        let mut cfg = TrainConfig {
+            plain_own_heads: true,
+            ..TrainConfig::default()
+        };
+        cfg.params.targets = TargetSharing::General;
+        let plain = train(&fruit(), &cfg).unwrap();
+        cfg.plain_own_heads = false;
+        let marked = train(&fruit(), &cfg).unwrap();
+        let t = plain.spec.target.as_ref().unwrap();
+        assert_eq!(t.plain, ["apples", "bananas", "cherries"]);
+        assert_eq!(
+            plain.text_for("apples are awful", Some("apples")),
+            "apples are awful"
+        );
+        assert_ne!(
+            plain.text_for("plums are awful", Some("plums")),
+            "plums are awful"
+        );
+        assert_eq!(
+            plain.text_for("plums are awful", Some("plums")),
+            marked.text_for("plums are awful", Some("plums"))
+        );
+        assert_eq!(plain.heads[3], marked.heads[3], "the general head");
+        assert_ne!(plain.heads[0].weights, marked.heads[0].weights);
+        assert_eq!(stance(&plain, "I love apples so much", "apples"), "FAVOR");
+        assert_eq!(stance(&plain, "grapes are awful", "grapes"), "AGAINST");
+        let bytes = file::to_bytes(&plain).unwrap();
+        assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 7);
+        let back = file::from_bytes(&bytes).unwrap();
+        assert_eq!(back.spec, plain.spec);
+        assert_eq!(file::to_bytes(&back).unwrap(), bytes);
+        // a file whose plain list is not its targets' is refused
+        let mut bad = file::from_bytes(&bytes).unwrap();
+        bad.spec.target.as_mut().unwrap().plain = vec!["zucchini".into()];
+        let e = file::from_bytes(&file::to_bytes(&bad).unwrap())
+            .err()
+            .unwrap();
+        assert!(e.contains("read plain"), "{e}");
     }
 
     #[test]

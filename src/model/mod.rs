@@ -160,10 +160,10 @@ impl Model {
     }
 
     /// The text as the model reads it for `target`: a general stance model reads it with the
-    /// target's mentions marked ([`crate::text::mention::mark`]; no target: none marked);
-    /// other models read the text as it is.
+    /// target's mentions marked ([`crate::text::mention::mark`]; no target: none marked),
+    /// unless the target's own head reads it plain; other models read the text as it is.
     pub fn text_for<'a>(&self, text: &'a str, target: Option<&str>) -> Cow<'a, str> {
-        if self.spec.is_general() {
+        if self.spec.marks(target) {
             Cow::Owned(crate::text::mention::mark(text, target.unwrap_or("")))
         } else {
             Cow::Borrowed(text)

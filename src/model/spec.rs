@@ -29,6 +29,23 @@ pub struct TargetSpec {
     /// the targets' scores any other target (fitted on every row pooled).
     #[serde(default, skip_serializing_if = "is_false")]
     pub general: bool,
+    /// A general model's targets whose own heads read the comment as written, not marked
+    /// (`train --plain-own-heads`; sorted): the marks are for what carries across targets,
+    /// and a target's own head learns its own words. Targets added by `train --init` start
+    /// from the general head, and read marks as it does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plain: Vec<String>,
+}
+
+impl TargetSpec {
+    /// Whether a general model reads comments on `target` with its mentions marked.
+    pub fn marks(&self, target: &str) -> bool {
+        self.general
+            && self
+                .plain
+                .binary_search_by(|p| p.as_str().cmp(target))
+                .is_err()
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -70,6 +87,14 @@ impl Spec {
     /// Whether this is a general stance model (see [`TargetSpec::general`]).
     pub fn is_general(&self) -> bool {
         self.target.as_ref().is_some_and(|t| t.general)
+    }
+
+    /// Whether the model reads comments on `target` (none: no target) with its mentions
+    /// marked: a general model does, but for targets whose own heads read them plain.
+    pub fn marks(&self, target: Option<&str>) -> bool {
+        self.target
+            .as_ref()
+            .is_some_and(|t| t.marks(target.unwrap_or("")))
     }
 
     /// Head groups in the model file: one per target, and the general group of a general

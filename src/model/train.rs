@@ -31,6 +31,9 @@ pub struct TrainConfig {
     pub vocab_columns: usize,
     /// typo'd copies of every row trained on beside it (`augment.rs`; none by default)
     pub augment: Augment,
+    /// a general model's own target heads read the comments plain, not marked
+    /// ([`super::spec::TargetSpec::plain`]; `train --plain-own-heads`)
+    pub plain_own_heads: bool,
 }
 
 /// Sorted distinct values; numeric order when every value is a number.
@@ -163,6 +166,10 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
             limits::check_targets(col, values.len())?;
             Some(TargetSpec {
                 column: col.clone(),
+                plain: match general && cfg.plain_own_heads {
+                    true => values.clone(),
+                    false => Vec::new(),
+                },
                 values,
                 general,
             })
@@ -200,7 +207,21 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     // a general model reads each text with its target's mentions marked
     let targets = data.targets.as_ref().map(|(_, v)| v.as_slice());
     let texts = general::texts_for(&spec, &data.texts, targets);
-    let (vectorizer, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &texts)?;
+    // with plain own heads, the n-grams are those of every comment marked (the general
+    // head's reading, fitted on every row), and the own heads read theirs plain through them
+    let plain = spec.target.as_ref().is_some_and(|t| !t.plain.is_empty());
+    let (vectorizer, x, pooled) = match (plain, targets) {
+        (true, Some(t)) => {
+            let marked = general::all_marked(&data.texts, t);
+            let (v, pooled) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &marked)?;
+            let x = v.transform_batch(&texts);
+            (v, x, Some(pooled))
+        }
+        _ => {
+            let (v, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &texts)?;
+            (v, x, None)
+        }
+    };
     drop(texts);
     if vectorizer.n_features() == 0 {
         return Err(Error::Param(format!(
@@ -214,7 +235,8 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     check_memory(&spec, &x, &cfg.params)?;
 
     let all: Vec<usize> = (0..data.texts.len()).collect();
-    let (mut heads, convergence, matrix) = fit_heads(&spec, data, &x, &all, &cfg.params);
+    let (mut heads, convergence, matrix) =
+        fit_heads(&spec, data, &x, pooled.as_ref(), &all, &cfg.params);
     if heads.iter().any(|h| !h.is_finite()) {
         return Err(Error::Data(format!(
             "the fit diverged: some weights are not finite numbers at C = {}; lower --c",
@@ -224,11 +246,11 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     lap(&mut times.fit);
     let mut warnings = small_data_warnings(&spec, data);
     if cfg.calibration_folds >= 2 {
-        for (h, why) in calibrate_heads(&spec, data, &x, cfg, &mut heads) {
+        for (h, why) in calibrate_heads(&spec, data, &x, pooled.as_ref(), cfg, &mut heads) {
             warnings.push(format!("{} is not calibrated: {why}", head_name(&spec, h)));
         }
     }
-    drop(x);
+    drop((x, pooled));
     lap(&mut times.calibrate);
 
     let class_counts = class_counts(&spec, &original.labels);
