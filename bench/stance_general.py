@@ -18,6 +18,12 @@ Protocols, each engine on the same rows:
   today's per-dataset model (`--targets shared`, the shipped SemEval recipe) on the other folds.
 Writes bench/stance_general_results.json; docs/render.py renders it into docs/benchmarks.md
 and the model card. --quick: the political targets and VAST only, no in-domain.
+
+    bench/.venv/bin/python bench/stance_general.py --try "--plain-own-heads --joint-by source" [--sets covid19_stance,...]
+
+--try FLAGS: the in-domain step only, for the recipe plus FLAGS (a candidate recipe), on the
+sets named (default all three); prints the figures and writes nothing that is committed
+(its models go to bench/out/stance_general_try/).
 """
 import csv
 import json
@@ -171,9 +177,9 @@ def few_shot(rows, fields):
     return out
 
 
-def in_domain(rows, fields):
+def in_domain(rows, fields, sets=None):
     out = {}
-    for source in ("semeval2016", "pstance", "covid19_stance"):
+    for source in sets or ("semeval2016", "pstance", "covid19_stance"):
         own = [r for r in rows if r["source"] == source]
         others = [r for r in rows if r["source"] != source]
         # stratified 5 folds: rows of each (target, stance) dealt out in a seeded order
@@ -209,7 +215,27 @@ def in_domain(rows, fields):
     return out
 
 
+def try_flags(args):
+    """`--try FLAGS [--sets A,B]`: the in-domain step for RECIPE + FLAGS, printed only."""
+    global RECIPE, OUT, PARTIAL
+    flags = args[args.index("--try") + 1].split()
+    sets = args[args.index("--sets") + 1].split(",") if "--sets" in args else None
+    RECIPE = RECIPE + flags
+    OUT = HERE / "out" / "stance_general_try"
+    PARTIAL = OUT / "partial.json"
+    OUT.mkdir(parents=True, exist_ok=True)
+    PARTIAL.unlink(missing_ok=True)
+    data = OUT / "stance_general.csv"
+    subprocess.run([sys.executable, str(ROOT / "models/prepare.py"), "stance-general", str(data)], check=True)
+    rows = read(data)
+    res = in_domain(rows, list(rows[0].keys()), sets)
+    print(json.dumps({"recipe": RECIPE, "in_domain": {s: {e: round(v["mean_f_avg"], 4) for e, v in r.items()}
+                                                      for s, r in res.items()}}, indent=1))
+
+
 def main():
+    if "--try" in sys.argv[1:]:
+        return try_flags(sys.argv[1:])
     quick = "--quick" in sys.argv[1:]
     OUT.mkdir(parents=True, exist_ok=True)
     data = OUT / "stance_general.csv"
