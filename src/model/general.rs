@@ -7,6 +7,7 @@
 //! a model reads them; the fits are in [`super::fit`].
 
 use super::spec::Spec;
+use crate::features::{Csr, Vectorizer};
 use crate::text::mention::mark;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -64,6 +65,33 @@ pub fn all_marked(texts: &[String], targets: &[String]) -> Vec<String> {
         .zip(targets)
         .map(|(text, target)| mark(text, target))
         .collect()
+}
+
+/// The matrix the own heads of a model with plain own heads read: `marked`'s rows (every
+/// comment marked, vectorized by `v`), with the rows of targets read plain vectorized again
+/// as written; the other rows are the same either way, so they are copied, not re-read.
+pub fn with_plain_rows(
+    spec: &Spec,
+    v: &Vectorizer,
+    marked: &Csr,
+    texts: &[String],
+    targets: &[String],
+) -> Csr {
+    let plain_rows: Vec<usize> = (0..texts.len())
+        .filter(|&i| !spec.marks(Some(&targets[i])))
+        .collect();
+    let read: Vec<&str> = plain_rows.iter().map(|&i| texts[i].as_str()).collect();
+    let plain = v.transform_batch(&read);
+    let mut x = Csr::new(marked.n_cols);
+    let mut next = plain_rows.iter().enumerate().peekable();
+    for i in 0..marked.n_rows() {
+        let row = match next.next_if(|&(_, &p)| p == i) {
+            Some((k, _)) => plain.row(k),
+            None => marked.row(i),
+        };
+        x.push_row(row.indices, row.values);
+    }
+    x
 }
 
 #[cfg(test)]

@@ -204,25 +204,25 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
             &copied
         }
     };
-    // a general model reads each text with its target's mentions marked
+    // a general model reads each text with its target's mentions marked; with plain own
+    // heads, the n-grams are those of every comment marked (the general head's reading,
+    // fitted on every row), and the own heads read their rows plain through them
     let targets = data.targets.as_ref().map(|(_, v)| v.as_slice());
-    let texts = general::texts_for(&spec, &data.texts, targets);
-    // with plain own heads, the n-grams are those of every comment marked (the general
-    // head's reading, fitted on every row), and the own heads read theirs plain through them
     let plain = spec.target.as_ref().is_some_and(|t| !t.plain.is_empty());
     let (vectorizer, x, pooled) = match (plain, targets) {
         (true, Some(t)) => {
             let marked = general::all_marked(&data.texts, t);
             let (v, pooled) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &marked)?;
-            let x = v.transform_batch(&texts);
+            drop(marked);
+            let x = general::with_plain_rows(&spec, &v, &pooled, &data.texts, t);
             (v, x, Some(pooled))
         }
         _ => {
+            let texts = general::texts_for(&spec, &data.texts, targets);
             let (v, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &texts)?;
             (v, x, None)
         }
     };
-    drop(texts);
     if vectorizer.n_features() == 0 {
         return Err(Error::Param(format!(
             "no n-gram occurs in {} or more of the {} rows, so there is nothing to learn from; \
