@@ -17,8 +17,13 @@ pub struct VecScratch {
     owner: u64,
     cache: WordCache,
     grams: Vec<(u32, f32)>,
-    /// per-key counts, all zero between calls
-    acc: Vec<f32>,
+    /// per-key counts of a text of fewer than [`CHUNK`] n-grams, all zero between calls:
+    /// every sign is ±1, so no sum leaves `i16`, and the array is half the size of `f32`
+    /// sums, which keeps more of it in cache
+    acc: Vec<i16>,
+    /// per-key sums of a longer text, chunk by chunk (allocated by the first such text), all
+    /// zero between calls
+    wide: Vec<f32>,
     /// the text's `(key, sign)` n-grams in order, before merging
     feats: Vec<(u32, f32)>,
     /// hashed `(bucket, sign)` n-grams waiting for their key look-up
@@ -92,13 +97,15 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     if sc.owner != owner {
         sc.cache = WordCache::default();
         sc.owner = owner;
-        sc.acc = vec![0.0; n_keys];
+        sc.acc = vec![0; n_keys];
+        sc.wide = Vec::new();
     }
     let VecScratch {
         text: ts,
         cache,
         grams,
         acc,
+        wide,
         feats: all,
         buckets,
         order,
@@ -119,7 +126,8 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         cache,
         all,
         buckets,
-        acc,
+        wide,
+        n_keys,
         seen,
         order,
         chunk: chunk.unwrap_or(CHUNK),
@@ -128,7 +136,7 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     let Gather {
         all,
         buckets,
-        acc,
+        wide,
         seen,
         order,
         ..
@@ -136,10 +144,10 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     flush(buckets, all, key);
     if !order.is_empty() {
         // a long text: its last chunk, then each key's sum in order of first occurrence
-        absorb(all, acc, seen, order);
+        absorb(all, wide, n_keys, seen, order);
         grams.clear();
         for &k in order.iter() {
-            let a = &mut acc[k as usize];
+            let a = &mut wide[k as usize];
             if *a != 0.0 {
                 grams.push((k, *a));
             }
@@ -151,9 +159,10 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         }
         return grams;
     }
-    // pass 2: the sums
+    // pass 2: the sums (fewer than CHUNK signs of ±1: no sum overflows)
     for &(k, v) in all.iter() {
-        acc[k as usize] += v;
+        let a = &mut acc[k as usize];
+        *a = a.wrapping_add(v as i16);
     }
     // pass 3: each key once, at its first occurrence. `grams` only grows (stale entries past
     // `n` are never read), so it is not zeroed for every text.
@@ -163,9 +172,9 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     let mut n = 0;
     for &(k, _) in all.iter() {
         let a = &mut acc[k as usize];
-        grams[n] = (k, *a);
-        n += (*a != 0.0) as usize;
-        *a = 0.0;
+        grams[n] = (k, *a as f32);
+        n += (*a != 0) as usize;
+        *a = 0;
     }
     let grams = &mut grams[..n];
     if sorted {
@@ -183,7 +192,8 @@ struct Gather<'a, K> {
     cache: &'a mut WordCache,
     all: &'a mut Vec<(u32, f32)>,
     buckets: &'a mut Vec<(u32, f32)>,
-    acc: &'a mut Vec<f32>,
+    wide: &'a mut Vec<f32>,
+    n_keys: usize,
     seen: &'a mut Vec<bool>,
     order: &'a mut Vec<u32>,
     chunk: usize,
@@ -195,7 +205,7 @@ impl<K: Fn(u32) -> Option<u32>> Gather<'_, K> {
     fn bound(&mut self) {
         if self.all.len() + self.buckets.len() >= self.chunk {
             flush(self.buckets, self.all, self.key);
-            absorb(self.all, self.acc, self.seen, self.order);
+            absorb(self.all, self.wide, self.n_keys, self.seen, self.order);
         }
     }
 }
@@ -254,14 +264,24 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
     }
 }
 
-/// Gathered n-grams of one text past which they are summed as they come: 1 Mi entries, 8 MiB.
-pub(super) const CHUNK: usize = 1 << 20;
+/// Gathered n-grams of one text past which they are summed as they come, into `f32` sums:
+/// below it, a sum of as many signs fits the `i16` accumulator.
+pub(super) const CHUNK: usize = i16::MAX as usize;
 
-/// Sums the gathered `all` into `acc`, noting in `order` each key's first occurrence, and
-/// empties `all`.
-fn absorb(all: &mut Vec<(u32, f32)>, acc: &mut [f32], seen: &mut Vec<bool>, order: &mut Vec<u32>) {
-    if seen.len() < acc.len() {
-        seen.resize(acc.len(), false);
+/// Sums the gathered `all` into `acc` (sized to `n_keys` on first use), noting in `order`
+/// each key's first occurrence, and empties `all`.
+fn absorb(
+    all: &mut Vec<(u32, f32)>,
+    acc: &mut Vec<f32>,
+    n_keys: usize,
+    seen: &mut Vec<bool>,
+    order: &mut Vec<u32>,
+) {
+    if acc.len() < n_keys {
+        acc.resize(n_keys, 0.0);
+    }
+    if seen.len() < n_keys {
+        seen.resize(n_keys, false);
     }
     for &(k, v) in all.iter() {
         acc[k as usize] += v;
@@ -319,12 +339,30 @@ mod tests {
                     &whole[..],
                     "{chunk}"
                 );
-                assert!(sc.acc.iter().all(|&v| v == 0.0) && sc.seen.iter().all(|&s| !s));
+                assert!(sc.acc.iter().all(|&v| v == 0) && sc.wide.iter().all(|&v| v == 0.0));
+                assert!(sc.seen.iter().all(|&s| !s));
             }
         }
         assert!(
             whole.iter().any(|&(_, c)| c > 1.0),
             "the text should repeat n-grams"
         );
+    }
+
+    /// A word repeated past what the `i16` accumulator holds is counted in full.
+    #[test]
+    fn counts_past_the_short_accumulator_are_exact() {
+        let a = Analyzer::new(TextConfig::default()).unwrap();
+        let keys = Keys {
+            owner: next_id(),
+            n_keys: 1 << 12,
+            sorted: false,
+            key: Some,
+        };
+        let n = 3 * CHUNK;
+        let text = "ha ".repeat(n);
+        let counts = keyed_counts(&a, 12, &keys, &text, &mut VecScratch::default()).to_vec();
+        let max = counts.iter().map(|&(_, c)| c.abs()).fold(0.0, f32::max);
+        assert!(max >= n as f32, "{max}");
     }
 }
