@@ -216,11 +216,21 @@ def in_domain(rows, fields, sets=None):
 
 
 def try_flags(args):
-    """`--try FLAGS [--sets A,B]`: the in-domain step for RECIPE + FLAGS, printed only."""
+    """`--try FLAGS [--sets A,B]`: the in-domain step for RECIPE + FLAGS (a flag RECIPE sets
+    with a value takes FLAGS' value), printed only."""
     global RECIPE, OUT, PARTIAL
     flags = args[args.index("--try") + 1].split()
     sets = args[args.index("--sets") + 1].split(",") if "--sets" in args else None
-    RECIPE = RECIPE + flags
+    # a flag the recipe already sets with a value (`--bits 21`) replaces the recipe's value
+    recipe = list(RECIPE)
+    while flags:
+        f = flags.pop(0)
+        value = [flags.pop(0)] if flags and not flags[0].startswith("--") else []
+        if f in recipe and value:
+            recipe[recipe.index(f) + 1] = value[0]
+        else:
+            recipe += [f] + value
+    RECIPE = recipe
     OUT = HERE / "out" / "stance_general_try"
     PARTIAL = OUT / "partial.json"
     OUT.mkdir(parents=True, exist_ok=True)
