@@ -9,6 +9,7 @@
 //! n-grams in two arenas that are cleared with the table. A stem is read back as a slice of
 //! a `String`, with no UTF-8 check.
 
+use super::hashing::Signed;
 use crate::text::Reading;
 use rustc_hash::FxHashMap;
 
@@ -42,17 +43,17 @@ impl Short {
 }
 
 /// What a word contributes: its form for word n-grams, and its char n-gram features as
-/// `(key, signed count)`, where the key is a hash bucket or a feature column.
+/// [`Signed`] keys, where the key is a hash bucket or a feature column.
 #[derive(Default)]
 pub struct WordCache {
     /// (word, reading of its comment: a word's stem and n-grams depend on it) → entry
     map: FxHashMap<Short, Entry>,
     /// the held words' stems, end to end
     stems: String,
-    feats: Vec<(u32, f32)>,
+    feats: Vec<Signed>,
     /// a word not held: its stem and features, worked out afresh
     stem: String,
-    spill: Vec<(u32, f32)>,
+    spill: Vec<Signed>,
 }
 
 #[derive(Clone, Copy)]
@@ -69,8 +70,8 @@ impl WordCache {
         &mut self,
         word: &str,
         reading: Reading,
-        fill: impl FnOnce(&mut String, &mut Vec<(u32, f32)>),
-    ) -> (&str, &[(u32, f32)]) {
+        fill: impl FnOnce(&mut String, &mut Vec<Signed>),
+    ) -> (&str, &[Signed]) {
         let Some(key) = Short::new(word, reading as u8) else {
             return self.afresh(fill);
         };
@@ -114,10 +115,7 @@ impl WordCache {
     }
 
     /// `fill`'s stem and features for a word that is not held.
-    fn afresh(
-        &mut self,
-        fill: impl FnOnce(&mut String, &mut Vec<(u32, f32)>),
-    ) -> (&str, &[(u32, f32)]) {
+    fn afresh(&mut self, fill: impl FnOnce(&mut String, &mut Vec<Signed>)) -> (&str, &[Signed]) {
         self.stem.clear();
         self.spill.clear();
         fill(&mut self.stem, &mut self.spill);
@@ -146,9 +144,9 @@ mod tests {
             let (s, f) = c.get("running", Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str("run");
-                f.push((7, 1.0));
+                f.push(7);
             });
-            assert_eq!((s, f), ("run", &[(7, 1.0)][..]));
+            assert_eq!((s, f), ("run", &[7][..]));
         }
         assert_eq!(calls, 1);
         // the same word in a comment read another way is another entry
@@ -179,21 +177,24 @@ mod tests {
             let (s, f) = c.get(&long, Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str("long");
-                f.push((1, 1.0));
+                f.push(1);
             });
-            assert_eq!((s, f), ("long", &[(1, 1.0)][..]));
+            assert_eq!((s, f), ("long", &[1][..]));
             // a short word whose stem is long
             let (s, f) = c.get("w", Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str(&long);
-                f.push((2, -1.0));
+                f.push(2 | super::super::hashing::NEG);
             });
-            assert_eq!((s, f), (long.as_str(), &[(2, -1.0)][..]));
+            assert_eq!(
+                (s, f),
+                (long.as_str(), &[2 | super::super::hashing::NEG][..])
+            );
             let (s, f) = c.get("ok", Reading::Stemmed, |s, f| {
                 s.push_str("ok");
-                f.push((3, 1.0));
+                f.push(3);
             });
-            assert_eq!((s, f), ("ok", &[(3, 1.0)][..]));
+            assert_eq!((s, f), ("ok", &[3][..]));
         }
         assert_eq!((calls, c.len()), (4, 1));
     }

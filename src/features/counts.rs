@@ -3,7 +3,7 @@
 //! memo of per-word work, in time and memory linear in the text.
 
 use super::cache::WordCache;
-use super::hashing::bucket;
+use super::hashing::{key_of, sign_of, signed_bucket, Signed, NEG};
 use crate::text::tokenize::TokenKind;
 use crate::text::{Analyzer, GramBufs, GramSink, Reading, Scratch};
 use std::cell::RefCell;
@@ -24,10 +24,10 @@ pub struct VecScratch {
     /// per-key sums of a longer text, chunk by chunk (allocated by the first such text), all
     /// zero between calls
     wide: Vec<f32>,
-    /// the text's `(key, sign)` n-grams in order, before merging
-    feats: Vec<(u32, f32)>,
-    /// hashed `(bucket, sign)` n-grams waiting for their key look-up
-    buckets: Vec<(u32, f32)>,
+    /// the text's signed keys in order, before merging
+    feats: Vec<Signed>,
+    /// hashed signed buckets waiting for their key look-up
+    buckets: Vec<Signed>,
     /// for a text of more than [`CHUNK`] n-grams: the keys in order of first occurrence, and
     /// which keys are among them (all false between calls)
     order: Vec<u32>,
@@ -70,7 +70,7 @@ pub(super) struct Keys<K> {
 ///
 /// Three passes over the text's features, each free of data-dependent branches around its
 /// random memory accesses, so the processor keeps many cache misses in flight at once:
-/// 1. gather every `(key, sign)` in order: a word's memoised features, then the word n-grams'
+/// 1. gather every signed key in order: a word's memoised features, then the word n-grams'
 ///    buckets, hashed first and looked up in one tight loop;
 /// 2. sum the signs into the dense accumulator;
 /// 3. walk the gathered keys again, emitting each key's sum at its first occurrence and
@@ -160,9 +160,9 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         return grams;
     }
     // pass 2: the sums (fewer than CHUNK signs of ±1: no sum overflows)
-    for &(k, v) in all.iter() {
-        let a = &mut acc[k as usize];
-        *a = a.wrapping_add(v as i16);
+    for &s in all.iter() {
+        let a = &mut acc[key_of(s) as usize];
+        *a = a.wrapping_add(sign_of(s));
     }
     // pass 3: each key once, at its first occurrence. `grams` only grows (stale entries past
     // `n` are never read), so it is not zeroed for every text.
@@ -170,7 +170,8 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         grams.resize(all.len(), (0, 0.0));
     }
     let mut n = 0;
-    for &(k, _) in all.iter() {
+    for &s in all.iter() {
+        let k = key_of(s);
         let a = &mut acc[k as usize];
         grams[n] = (k, *a as f32);
         n += (*a != 0) as usize;
@@ -183,15 +184,15 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     grams
 }
 
-/// Pass 1 of [`keyed_counts`] as a sink of the walk: every `(key, sign)` of the text in
+/// Pass 1 of [`keyed_counts`] as a sink of the walk: every signed key of the text in
 /// order, summed chunk by chunk past [`CHUNK`].
 struct Gather<'a, K> {
     bits: u32,
     uni: bool,
     key: &'a K,
     cache: &'a mut WordCache,
-    all: &'a mut Vec<(u32, f32)>,
-    buckets: &'a mut Vec<(u32, f32)>,
+    all: &'a mut Vec<Signed>,
+    buckets: &'a mut Vec<Signed>,
     wide: &'a mut Vec<f32>,
     n_keys: usize,
     seen: &'a mut Vec<bool>,
@@ -228,14 +229,12 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
                     let s0 = stem.len();
                     a.stem_token(kind, tok, reading, stem);
                     if uni {
-                        let (b, sign) = bucket(&stem.as_bytes()[s0..], false, bits);
-                        feats.extend(key(b).map(|k| (k, sign)));
+                        let s = signed_bucket(&stem.as_bytes()[s0..], false, bits);
+                        feats.extend(keyed(key, s));
                     }
                     a.char_grams(kind, tok, reading, chars, |g| {
-                        let (b, sign) = bucket(g.as_bytes(), true, bits);
-                        if let Some(k) = key(b) {
-                            feats.push((k, sign));
-                        }
+                        let s = signed_bucket(g.as_bytes(), true, bits);
+                        feats.extend(keyed(key, s));
                     });
                 });
                 form.push_str(stem);
@@ -247,7 +246,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
                 a.stem_token(kind, tok, reading, form);
                 if uni {
                     self.buckets
-                        .push(bucket(&form.as_bytes()[s0..], false, bits));
+                        .push(signed_bucket(&form.as_bytes()[s0..], false, bits));
                 }
             }
         }
@@ -256,7 +255,8 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
 
     #[inline]
     fn word_gram(&mut self, gram: &str, _: usize, _: usize) {
-        self.buckets.push(bucket(gram.as_bytes(), false, self.bits));
+        self.buckets
+            .push(signed_bucket(gram.as_bytes(), false, self.bits));
         // after the tokens, only `buckets` grows
         if self.buckets.len() >= self.chunk {
             self.bound();
@@ -271,7 +271,7 @@ pub(super) const CHUNK: usize = i16::MAX as usize;
 /// Sums the gathered `all` into `acc` (sized to `n_keys` on first use), noting in `order`
 /// each key's first occurrence, and empties `all`.
 fn absorb(
-    all: &mut Vec<(u32, f32)>,
+    all: &mut Vec<Signed>,
     acc: &mut Vec<f32>,
     n_keys: usize,
     seen: &mut Vec<bool>,
@@ -283,8 +283,9 @@ fn absorb(
     if seen.len() < n_keys {
         seen.resize(n_keys, false);
     }
-    for &(k, v) in all.iter() {
-        acc[k as usize] += v;
+    for &s in all.iter() {
+        let k = key_of(s);
+        acc[k as usize] += sign_of(s) as f32;
         let s = &mut seen[k as usize];
         if !*s {
             *s = true;
@@ -297,16 +298,14 @@ fn absorb(
 /// Looks up the keys of the hashed `buckets` (in one loop, so their look-ups overlap) and
 /// appends the kept ones to `out`, in order; empties `buckets`.
 #[inline]
-fn flush<K: Fn(u32) -> Option<u32>>(
-    buckets: &mut Vec<(u32, f32)>,
-    out: &mut Vec<(u32, f32)>,
-    key: &K,
-) {
-    out.extend(
-        buckets
-            .drain(..)
-            .filter_map(|(b, sign)| key(b).map(|k| (k, sign))),
-    );
+fn flush<K: Fn(u32) -> Option<u32>>(buckets: &mut Vec<Signed>, out: &mut Vec<Signed>, key: &K) {
+    out.extend(buckets.drain(..).filter_map(|s| keyed(key, s)));
+}
+
+/// The signed key of a signed bucket, if `key` keeps the bucket.
+#[inline(always)]
+fn keyed<K: Fn(u32) -> Option<u32>>(key: &K, s: Signed) -> Option<Signed> {
+    key(key_of(s)).map(|k| k | (s & NEG))
 }
 
 #[cfg(test)]

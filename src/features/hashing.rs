@@ -50,9 +50,52 @@ pub fn bucket(gram: &[u8], is_char: bool, bits: u32) -> (u32, f32) {
     (b, sign)
 }
 
+/// The top bit of a [`Signed`] n-gram: set when its sign is −1.
+pub const NEG: u32 = 1 << 31;
+
+/// An n-gram's bucket (or feature column) and sign in one `u32`: the key below
+/// 2^26 (the most buckets a model has), the sign in [`NEG`]. Half the size of a
+/// `(u32, f32)` pair, so a text's gathered n-grams and the word memo move half the bytes.
+pub type Signed = u32;
+
+/// [`bucket`] as a [`Signed`].
+#[inline]
+pub fn signed_bucket(gram: &[u8], is_char: bool, bits: u32) -> Signed {
+    let seed = if is_char { CHAR_SEED } else { WORD_SEED };
+    let h = murmur3_32(gram, seed);
+    let half = 1u32 << (bits - 1);
+    (h & (half - 1)) | if is_char { half } else { 0 } | (h & NEG)
+}
+
+/// The key of a [`Signed`].
+#[inline(always)]
+pub fn key_of(s: Signed) -> u32 {
+    s & !NEG
+}
+
+/// The sign of a [`Signed`], ±1.
+#[inline(always)]
+pub fn sign_of(s: Signed) -> i16 {
+    1 - 2 * (s >> 31) as i16
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The packed form carries the same bucket and sign as [`bucket`].
+    #[test]
+    fn signed_buckets_pack_bucket_and_sign() {
+        for g in ["idiot", "a", "", "नमस्ते", "<ab", "zz>"] {
+            for (is_char, bits) in [(false, 8), (true, 20), (false, 26), (true, 26)] {
+                let (b, sign) = bucket(g.as_bytes(), is_char, bits);
+                let s = signed_bucket(g.as_bytes(), is_char, bits);
+                assert_eq!((key_of(s), sign_of(s) as f32), (b, sign), "{g} {bits}");
+            }
+        }
+        assert_eq!(sign_of(NEG | 5), -1);
+        assert_eq!(sign_of(5), 1);
+    }
 
     #[test]
     fn murmur3_reference_vectors() {

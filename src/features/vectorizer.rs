@@ -69,7 +69,13 @@ pub struct Vectorizer {
     pub(super) first_char: u32,
     /// ties per-thread word memos to this vectorizer
     pub(super) id: u64,
+    /// `1 + ln k` for the counts `k` below [`SMALL_COUNTS`], as [`Vectorizer::tf`] would
+    /// compute them: nearly every count of a comment, so scoring takes no logarithm
+    log_tf: Box<[f32; SMALL_COUNTS]>,
 }
+
+/// Counts whose sublinear term frequency is looked up, not computed.
+const SMALL_COUNTS: usize = 256;
 
 /// The column of a bucket that was not kept.
 pub(super) const ABSENT: u32 = u32::MAX;
@@ -113,6 +119,7 @@ impl Vectorizer {
             lookup,
             first_char,
             id: next_id(),
+            log_tf: Box::new(std::array::from_fn(|k| 1.0 + (k as f32).ln())),
         })
     }
 
@@ -281,10 +288,15 @@ impl Vectorizer {
     /// else the count.
     #[inline]
     pub fn tf(&self, c: f32) -> f32 {
-        if self.config.sublinear_tf && c.abs() != 1.0 {
-            c.signum() * (1.0 + c.abs().ln())
-        } else {
-            c // 1 + ln 1 = 1: most counts skip the logarithm
+        let a = c.abs();
+        if !self.config.sublinear_tf || a == 1.0 {
+            return c; // 1 + ln 1 = 1: most counts need nothing more
+        }
+        let k = a as usize;
+        match self.log_tf.get(k) {
+            // a whole count (counts are sums of ±1): the same value, looked up
+            Some(&t) if k as f32 == a => c.signum() * t,
+            _ => c.signum() * (1.0 + a.ln()),
         }
     }
 
@@ -337,6 +349,27 @@ pub(super) mod tests {
 
     pub(in crate::features) fn fit(texts: &[&str]) -> (Vectorizer, Csr) {
         Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), texts).unwrap()
+    }
+
+    /// The looked-up term frequencies are the computed ones, bit for bit, for whole counts of
+    /// either sign below and past the table, and for counts that are not whole.
+    #[test]
+    fn looked_up_term_frequencies_are_the_computed_ones() {
+        let (v, _) = fit(&["you idiot", "lovely day"]);
+        assert!(v.config.sublinear_tf);
+        let computed = |c: f32| {
+            if c.abs() != 1.0 {
+                c.signum() * (1.0 + c.abs().ln())
+            } else {
+                c
+            }
+        };
+        let whole = (1..SMALL_COUNTS as i32 + 50).map(|k| k as f32);
+        for c in whole.chain([0.5, 2.5, 255.5, 1e6, 40_000.0]) {
+            for c in [c, -c] {
+                assert_eq!(v.tf(c).to_bits(), computed(c).to_bits(), "{c}");
+            }
+        }
     }
 
     /// Every row of `a` has the columns of the same row of `b`, in any order, with the same
