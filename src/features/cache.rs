@@ -134,6 +134,7 @@ impl WordCache {
 
 #[cfg(test)]
 mod tests {
+    use super::super::hashing::NEG;
     use super::*;
 
     #[test]
@@ -184,12 +185,9 @@ mod tests {
             let (s, f) = c.get("w", Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str(&long);
-                f.push(2 | super::super::hashing::NEG);
+                f.push(2 | NEG);
             });
-            assert_eq!(
-                (s, f),
-                (long.as_str(), &[2 | super::super::hashing::NEG][..])
-            );
+            assert_eq!((s, f), (long.as_str(), &[2 | NEG][..]));
             let (s, f) = c.get("ok", Reading::Stemmed, |s, f| {
                 s.push_str("ok");
                 f.push(3);

@@ -35,19 +35,15 @@ pub fn murmur3_32(data: &[u8], seed: u32) -> u32 {
 pub const WORD_SEED: u32 = 0x6761_7631; // "gav1"
 pub const CHAR_SEED: u32 = 0x6761_7632; // "gav2"
 
-/// Bucket and sign of one n-gram in a space of `2^bits` buckets.
+/// Bucket and sign of one n-gram in a space of `2^bits` buckets: [`signed_bucket`], unpacked.
 ///
 /// The space is split in two halves: word n-grams hash into `[0, 2^(bits-1))`, char n-grams
 /// into `[2^(bits-1), 2^bits)`, so each family can be normalised on its own. The sign is the
 /// hash's top bit, as in scikit-learn's `alternate_sign`, so collisions cancel on average.
 #[inline]
 pub fn bucket(gram: &[u8], is_char: bool, bits: u32) -> (u32, f32) {
-    let seed = if is_char { CHAR_SEED } else { WORD_SEED };
-    let h = murmur3_32(gram, seed);
-    let half = 1u32 << (bits - 1);
-    let b = (h & (half - 1)) | if is_char { half } else { 0 };
-    let sign = if h >> 31 == 1 { -1.0 } else { 1.0 };
-    (b, sign)
+    let s = signed_bucket(gram, is_char, bits);
+    (key_of(s), sign_of(s) as f32)
 }
 
 /// The top bit of a [`Signed`] n-gram: set when its sign is −1.
@@ -58,7 +54,7 @@ pub const NEG: u32 = 1 << 31;
 /// `(u32, f32)` pair, so a text's gathered n-grams and the word memo move half the bytes.
 pub type Signed = u32;
 
-/// [`bucket`] as a [`Signed`].
+/// An n-gram's bucket (see [`bucket`]) and sign as a [`Signed`].
 #[inline]
 pub fn signed_bucket(gram: &[u8], is_char: bool, bits: u32) -> Signed {
     let seed = if is_char { CHAR_SEED } else { WORD_SEED };
@@ -83,12 +79,16 @@ pub fn sign_of(s: Signed) -> i16 {
 mod tests {
     use super::*;
 
-    /// The packed form carries the same bucket and sign as [`bucket`].
+    /// The packed form carries the bucket (the hash's low bits, in its family's half) and
+    /// the sign (the hash's top bit).
     #[test]
     fn signed_buckets_pack_bucket_and_sign() {
         for g in ["idiot", "a", "", "नमस्ते", "<ab", "zz>"] {
             for (is_char, bits) in [(false, 8), (true, 20), (false, 26), (true, 26)] {
-                let (b, sign) = bucket(g.as_bytes(), is_char, bits);
+                let h = murmur3_32(g.as_bytes(), if is_char { CHAR_SEED } else { WORD_SEED });
+                let half = 1u32 << (bits - 1);
+                let b = (h & (half - 1)) + if is_char { half } else { 0 };
+                let sign = if h >> 31 == 1 { -1.0 } else { 1.0 };
                 let s = signed_bucket(g.as_bytes(), is_char, bits);
                 assert_eq!((key_of(s), sign_of(s) as f32), (b, sign), "{g} {bits}");
             }

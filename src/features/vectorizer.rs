@@ -12,6 +12,7 @@ use crate::text::spelling::Speller;
 use crate::text::{Analyzer, Family, TextConfig};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 pub use super::counts::VecScratch;
 
@@ -69,13 +70,15 @@ pub struct Vectorizer {
     pub(super) first_char: u32,
     /// ties per-thread word memos to this vectorizer
     pub(super) id: u64,
-    /// `1 + ln k` for the counts `k` below [`SMALL_COUNTS`], as [`Vectorizer::tf`] would
-    /// compute them: nearly every count of a comment, so scoring takes no logarithm
-    log_tf: Box<[f32; SMALL_COUNTS]>,
 }
 
 /// Counts whose sublinear term frequency is looked up, not computed.
 const SMALL_COUNTS: usize = 256;
+
+/// `1 + ln k` for the counts `k` below [`SMALL_COUNTS`], as [`Vectorizer::tf`] would compute
+/// them: nearly every count of a comment, so scoring takes no logarithm.
+static LOG_TF: LazyLock<[f32; SMALL_COUNTS]> =
+    LazyLock::new(|| std::array::from_fn(|k| 1.0 + (k as f32).ln()));
 
 /// The column of a bucket that was not kept.
 pub(super) const ABSENT: u32 = u32::MAX;
@@ -119,7 +122,6 @@ impl Vectorizer {
             lookup,
             first_char,
             id: next_id(),
-            log_tf: Box::new(std::array::from_fn(|k| 1.0 + (k as f32).ln())),
         })
     }
 
@@ -293,7 +295,7 @@ impl Vectorizer {
             return c; // 1 + ln 1 = 1: most counts need nothing more
         }
         let k = a as usize;
-        match self.log_tf.get(k) {
+        match LOG_TF.get(k) {
             // a whole count (counts are sums of ±1): the same value, looked up
             Some(&t) if k as f32 == a => c.signum() * t,
             _ => c.signum() * (1.0 + a.ln()),

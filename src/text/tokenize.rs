@@ -229,16 +229,7 @@ fn push_word(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
             all_digits = false;
             last = [c, last[0]];
             i += len;
-        } else if out.text.len() > start && next_is_word(s, i + len) {
-            let joins_digits =
-                all_digits && matches!(c, '.' | ',' | ':') && char_at(s, i + len).is_ascii_digit();
-            if is_apostrophe(c) {
-                out.text.push('\'');
-            } else if joins_digits {
-                out.text.push(c);
-            } else {
-                break;
-            }
+        } else if out.text.len() > start && push_joiner(s, i, c, all_digits, out) {
             last = ['\0', '\0'];
             i += len;
         } else {
@@ -246,6 +237,24 @@ fn push_word(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
         }
     }
     i
+}
+
+/// At a character `c` at `i` that is not a word character, inside a word (not at its start):
+/// appends it and returns true if it joins the word to what follows, an apostrophe (as `'`)
+/// or a `.`, `,` or `:` between digits of a word of digits ("3.5", "10,000").
+fn push_joiner(s: &str, i: usize, c: char, all_digits: bool, out: &mut Tokens) -> bool {
+    let next = i + c.len_utf8();
+    if !next_is_word(s, next) {
+        return false;
+    }
+    if is_apostrophe(c) {
+        out.text.push('\'');
+    } else if all_digits && matches!(c, '.' | ',' | ':') && char_at(s, next).is_ascii_digit() {
+        out.text.push(c);
+    } else {
+        return false;
+    }
+    true
 }
 
 /// Copies `text` to `out`, handing each maximal run of ASCII letters to `word`, which appends
@@ -280,9 +289,9 @@ mod tests {
         t.iter().map(|(_, s)| s.to_string()).collect()
     }
 
-    /// The character-at-a-time form of [`push_word`], which it must equal.
-    /// Appends the word starting at `i` to `out.text`; returns the index after it. Keeps inner
-    /// apostrophes (as `'`) and inner `.`, `,`, `:` between digits ("3.5", "10,000").
+    /// The character-at-a-time form of [`push_word`], which it must equal (the two share
+    /// [`push_joiner`]): appends the word starting at `i` to `out.text`; returns the index
+    /// after it.
     fn push_word_reference(s: &str, mut i: usize, squash: bool, out: &mut Tokens) -> usize {
         let start = out.text.len();
         let mut last = ['\0', '\0'];
@@ -303,17 +312,7 @@ mod tests {
                 }
                 last = [c, last[0]];
                 i += len;
-            } else if out.text.len() > start && next_is_word(s, i + len) {
-                let joins_digits = all_digits
-                    && matches!(c, '.' | ',' | ':')
-                    && char_at(s, i + len).is_ascii_digit();
-                if is_apostrophe(c) {
-                    out.text.push('\'');
-                } else if joins_digits {
-                    out.text.push(c);
-                } else {
-                    break;
-                }
+            } else if out.text.len() > start && push_joiner(s, i, c, all_digits, out) {
                 last = ['\0', '\0'];
                 i += len;
             } else {
