@@ -54,6 +54,9 @@ fn a_typo_scores_as_its_word() -> Result<(), Skip> {
     // without it, the typos are other words
     let p = scores(&plain, &[&[clean][..], &typos[..]].concat());
     assert!(p[1..].iter().all(|x| *x != p[0]), "{p:?}");
+    // a respelling two edits away that sounds the same is read as the word too
+    let sound = scores(&spell, &[clean, "what a pathettik fool"]);
+    assert_eq!(sound[0], sound[1]);
     // a three-letter word may have lost a letter of a longer one
     let short = scores(&spell, &["what a fool", "what a fol", "what a folo"]);
     assert!(short.iter().all(|x| *x == short[0]), "{short:?}");
@@ -78,6 +81,7 @@ fn a_typo_scores_as_its_word() -> Result<(), Skip> {
     let out = gavel().arg("inspect").arg(&spell).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("one typo away"), "{text}");
+    assert!(text.contains("sounds the same"), "{text}");
     let out = gavel().arg("inspect").arg(&plain).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(!text.contains("one typo away"), "{text}");

@@ -137,7 +137,11 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
         let _ = writeln!(
             s,
             "spelling   words the training comments never used are read as the commonest of \
-             their {n} words one typo away"
+             their {n} words one typo away{}",
+            match m.text.spell_sounds {
+                true => ", else as the commonest that sounds the same",
+                false => "",
+            }
         );
     }
     let _ = writeln!(

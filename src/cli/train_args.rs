@@ -127,8 +127,9 @@ pub struct TrainArgs {
     #[arg(long)]
     pub sound_key: bool,
     /// Correct each word the training comments did not use into the most frequent training
-    /// word one typo away (a letter dropped, added, replaced, or two swapped), before
-    /// n-grams; the model keeps the training words. Not with --augment, whose typo'd copies
+    /// word one typo away (a letter dropped, added, replaced, or two swapped), else into the
+    /// most frequent one that sounds the same (`fone`, `stoopid`), before n-grams; the model
+    /// keeps the training words. Not with --augment, whose typo'd copies
     /// would teach it their typos as words
     #[arg(long, conflicts_with = "augment")]
     pub spell: bool,
@@ -194,6 +195,7 @@ impl TrainArgs {
                 scramble_key: self.scramble_key,
                 sound_key: self.sound_key,
                 spell: self.spell,
+                spell_sounds: self.spell,
             },
             features: FeatureConfig {
                 bits: self.bits,

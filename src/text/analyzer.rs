@@ -132,8 +132,9 @@ impl Analyzer {
         self.speller.as_ref()
     }
 
-    /// The word counts of `texts` a [`Speller`] is built from: their word tokens as the
-    /// walk reads them (normalised, deobfuscated, elongations squashed), in parallel.
+    /// The [`Speller`] of `texts`, from their word tokens as the walk reads them (normalised,
+    /// deobfuscated, elongations squashed), counted in parallel; reading by sound when the
+    /// config asks for it.
     pub fn word_counts<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Speller {
         use rayon::prelude::*;
         use std::collections::HashMap;
@@ -155,7 +156,11 @@ impl Analyzer {
                 }
                 a
             });
-        Speller::new(counts)
+        let speller = Speller::new(counts);
+        match self.config.spell_sounds {
+            true => speller.sounding(),
+            false => speller,
+        }
     }
 
     pub fn config(&self) -> &TextConfig {

@@ -48,6 +48,11 @@ pub struct TextConfig {
     /// training words. Default false; not written when false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub spell: bool,
+    /// With `spell`: a word with no training word one typo away becomes the most frequent
+    /// training word with its sound key (`spelling.rs`). Set by `--spell` since it existed;
+    /// not written when false, so spelling models trained before it read as they did.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub spell_sounds: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -67,6 +72,7 @@ impl Default for TextConfig {
             scramble_key: false,
             sound_key: false,
             spell: false,
+            spell_sounds: false,
         }
     }
 }
@@ -80,6 +86,12 @@ impl TextConfig {
                     "{name} n-gram range {lo},{hi} must be 0,0 (off) or 1 <= min <= max <= 8"
                 )));
             }
+        }
+        if self.spell_sounds && !self.spell {
+            return Err(Error::Param(
+                "reading spellings by sound (spell_sounds) needs spelling correction (spell)"
+                    .into(),
+            ));
         }
         if self.word_ngrams == (0, 0) && self.char_ngrams == (0, 0) {
             return Err(Error::Param("both word and char n-grams are off".into()));

@@ -7,6 +7,11 @@
 //! each of its one-letter deletions; a word one edit from a dictionary word shares one of
 //! those keys with it, so a lookup is a binary search per key of the unknown word (its own
 //! length plus one), then an exact check of the few candidates.
+//!
+//! A speller may also read by sound ([`Speller::sounding`]): a word with no training word one
+//! edit away becomes the most frequent one with its sound key (`keys.rs`: the consonant
+//! skeleton after `ph` → `f`, `ck` → `k`, …), so respellings of two edits or more (`phuck`,
+//! `stoopid`, a word without its vowels) are read as the word too.
 
 use std::collections::HashMap;
 
@@ -34,6 +39,9 @@ pub struct Speller {
     /// `hash << 32 | word` for every correction target under itself and each of its
     /// deletions, sorted (a hash collision only adds a candidate the exact check drops)
     keys: Vec<u64>,
+    /// `hash << 32 | word` for every correction target under its sound key, sorted; empty
+    /// unless the speller reads by sound
+    sounds: Vec<u64>,
 }
 
 /// Whether `w` is a word the speller reads: ASCII letters only, one letter shorter than
@@ -80,6 +88,32 @@ impl Speller {
         s.keys.sort_unstable();
         s.keys.dedup();
         Some(s)
+    }
+
+    /// This speller, also reading by sound: a word with no correction one edit away becomes
+    /// the most frequent correction target with its sound key.
+    pub fn sounding(mut self) -> Speller {
+        self.sounds = (0..self.ends.len())
+            .filter(|&i| self.counts[i] >= TARGET_COUNT && self.word(i).len() >= MIN_LEN)
+            .filter_map(|i| {
+                let key = sound(self.word(i));
+                (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
+            })
+            .collect();
+        self.sounds.sort_unstable();
+        self
+    }
+
+    /// Whether word `i` is a better correction than word `b`: more frequent, or as frequent
+    /// and first in alphabetical order.
+    fn before(&self, i: usize, b: usize) -> bool {
+        let (c, cb) = (self.counts[i], self.counts[b]);
+        c > cb || (c == cb && i < b)
+    }
+
+    /// Whether this speller reads by sound.
+    pub fn reads_sounds(&self) -> bool {
+        !self.sounds.is_empty()
     }
 
     fn start(&self, i: usize) -> usize {
@@ -149,7 +183,8 @@ impl Speller {
     }
 
     /// The correction of `w`: the most frequent correction target one edit away (ties: the
-    /// first in alphabetical order), or `None` when `w` is known, not eligible, or has none.
+    /// first in alphabetical order), else, for a speller that reads by sound, the most
+    /// frequent one with its sound key; `None` when `w` is known, not eligible, or has none.
     pub fn correct(&self, w: &str) -> Option<&str> {
         if !eligible(w) || self.knows(w) {
             return None;
@@ -161,11 +196,9 @@ impl Speller {
             let start = self.keys.partition_point(|&k| k >> 32 < h);
             for &k in self.keys[start..].iter().take_while(|&&k| k >> 32 == h) {
                 let i = (k & 0xffff_ffff) as usize;
-                let better = |b: usize| {
-                    let (c, cb) = (self.counts[i], self.counts[b]);
-                    c > cb || (c == cb && i < b)
-                };
-                if one_edit(w.as_bytes(), self.word(i).as_bytes()) && best.is_none_or(better) {
+                if one_edit(w.as_bytes(), self.word(i).as_bytes())
+                    && best.is_none_or(|b| self.before(i, b))
+                {
                     best = Some(i);
                 }
             }
@@ -175,8 +208,38 @@ impl Speller {
             let mut buf = Vec::with_capacity(MAX_LEN);
             for_deletions(w.as_bytes(), &mut buf, &mut consider);
         }
-        best.map(|i| self.word(i))
+        best.or_else(|| self.sounds_like(w)).map(|i| self.word(i))
     }
+
+    /// The most frequent correction target with the sound key of `w` (ties: the first in
+    /// alphabetical order); `None` for a speller that does not read by sound.
+    fn sounds_like(&self, w: &str) -> Option<usize> {
+        if self.sounds.is_empty() {
+            return None;
+        }
+        let key = sound(w);
+        if key.is_empty() {
+            return None;
+        }
+        let h = hash(key.as_bytes());
+        let start = self.sounds.partition_point(|&k| k >> 32 < h);
+        let mut best: Option<usize> = None;
+        for &k in self.sounds[start..].iter().take_while(|&&k| k >> 32 == h) {
+            let i = (k & 0xffff_ffff) as usize;
+            // a hash collision is dropped here
+            if sound(self.word(i)) == key && best.is_none_or(|b| self.before(i, b)) {
+                best = Some(i);
+            }
+        }
+        best
+    }
+}
+
+/// The sound key of `w` (`keys.rs`), empty for a word too short to have one.
+fn sound(w: &str) -> String {
+    let mut k = String::new();
+    super::keys::sound_key(w, &mut k);
+    k
 }
 
 /// Calls `f` with `w` less each one of its letters in turn (a doubled letter once).
@@ -256,6 +319,37 @@ mod tests {
         assert_eq!(s.correct("sputid"), None);
         assert_eq!(s.correct("stpd"), None);
         assert_eq!(s.correct("id"), None);
+    }
+
+    #[test]
+    fn a_sounding_speller_reads_respellings_of_two_edits_or_more() {
+        let words = [
+            ("stupid", 40),
+            ("phone", 30),
+            ("stop", 90),
+            ("fucker", 20),
+            ("ph", 9),
+        ];
+        let plain = speller(&words);
+        let s = plain.clone().sounding();
+        assert!(s.reads_sounds() && !plain.reads_sounds());
+        for (respelt, word) in [
+            ("stoopid", "stupid"),
+            ("stpd", "stupid"),
+            ("fone", "phone"),
+            ("phukker", "fucker"),
+        ] {
+            assert_eq!(plain.correct(respelt), None, "{respelt}");
+            assert_eq!(s.correct(respelt), Some(word), "{respelt}");
+        }
+        assert_eq!(s.correct("phone"), None, "a known word stays");
+        // a sound shared by two targets goes to the more frequent one, but a word one edit
+        // away wins over both
+        let s = speller(&[("stupid", 40), ("stoped", 60)]).sounding();
+        assert_eq!(s.correct("stuuupied"), Some("stoped"));
+        assert_eq!(s.correct("stupod"), Some("stupid"));
+        // a word with no sound key (too short, not letters) is left
+        assert_eq!(s.correct("stp"), None);
     }
 
     #[test]
