@@ -3,6 +3,7 @@
 use super::args::{int_in, json, print_stdout};
 use crate::inspect::{inspect, Inspection, Weighted};
 use crate::model::{file, LabelSpec};
+use crate::text::spelling::COMMONER;
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write as _;
@@ -138,9 +139,12 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
             s,
             "spelling   words the training comments never used are read as the commonest of \
              their {n} words one typo away{}",
-            match m.text.spell_sounds {
-                true => ", else as the commonest that sounds the same",
-                false => "",
+            match m.text.spell_revision {
+                0 => String::new(),
+                _ => format!(
+                    ", else as the commonest that sounds the same; a word they used, into one \
+                     a typo away used {COMMONER} times as often"
+                ),
             }
         );
     }

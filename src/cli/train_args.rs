@@ -128,8 +128,9 @@ pub struct TrainArgs {
     pub sound_key: bool,
     /// Correct each word the training comments did not use into the most frequent training
     /// word one typo away (a letter dropped, added, replaced, or two swapped), else into the
-    /// most frequent one that sounds the same (`fone`, `stoopid`), before n-grams; the model
-    /// keeps the training words. Not with --augment, whose typo'd copies
+    /// most frequent one that sounds the same (`fone`, `stoopid`), and a word they used into
+    /// one a typo away used 200 times as often (`fuk`), before n-grams; the model keeps the
+    /// training words. Not with --augment, whose typo'd copies
     /// would teach it their typos as words
     #[arg(long, conflicts_with = "augment")]
     pub spell: bool,
@@ -195,7 +196,11 @@ impl TrainArgs {
                 scramble_key: self.scramble_key,
                 sound_key: self.sound_key,
                 spell: self.spell,
-                spell_sounds: self.spell,
+                spell_revision: if self.spell {
+                    crate::text::config::SPELL_REVISION
+                } else {
+                    0
+                },
             },
             features: FeatureConfig {
                 bits: self.bits,

@@ -291,14 +291,11 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
              reliably (retrain it)"
         ));
     }
-    let sounds = h.text.spell_sounds;
+    let revision = h.text.spell_revision;
     let mut v =
         Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
     if let Some(s) = speller {
-        let s = match sounds {
-            true => s.sounding(),
-            false => s,
-        };
+        let s = s.revised(revision);
         v.set_speller(s).map_err(|e| e.to_string())?;
     }
     let mut m = Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())?;

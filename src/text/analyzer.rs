@@ -157,10 +157,7 @@ impl Analyzer {
                 a
             });
         let speller = Speller::new(counts);
-        match self.config.spell_sounds {
-            true => speller.sounding(),
-            false => speller,
-        }
+        speller.revised(self.config.spell_revision)
     }
 
     pub fn config(&self) -> &TextConfig {

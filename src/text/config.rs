@@ -48,15 +48,25 @@ pub struct TextConfig {
     /// training words. Default false; not written when false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub spell: bool,
-    /// With `spell`: a word with no training word one typo away becomes the most frequent
-    /// training word with its sound key (`spelling.rs`). Set by `--spell` since it existed;
-    /// not written when false, so spelling models trained before it read as they did.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub spell_sounds: bool,
+    /// With `spell`, which rules correct (`spelling.rs`): 0, a word the training comments
+    /// never used into the most frequent one a typo away; 1 ([`SPELL_REVISION`], what
+    /// `--spell` sets since it exists), also a word no typo explains into the most frequent
+    /// one with its sound key, and a word they used into one a typo away used
+    /// [`COMMONER`](super::spelling::COMMONER) times as often. Not written when 0, so
+    /// spelling models trained before it read as they did.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub spell_revision: u8,
 }
+
+/// The spelling rules `--spell` trains with (see [`TextConfig::spell_revision`]).
+pub const SPELL_REVISION: u8 = 1;
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 impl Default for TextConfig {
@@ -72,7 +82,7 @@ impl Default for TextConfig {
             scramble_key: false,
             sound_key: false,
             spell: false,
-            spell_sounds: false,
+            spell_revision: 0,
         }
     }
 }
@@ -87,15 +97,47 @@ impl TextConfig {
                 )));
             }
         }
-        if self.spell_sounds && !self.spell {
+        if self.spell_revision > SPELL_REVISION {
+            return Err(Error::Param(format!(
+                "spelling rules of revision {} are newer than this gavel's ({SPELL_REVISION}): \
+                 score with the gavel that trained the model, or a later one",
+                self.spell_revision
+            )));
+        }
+        if self.spell_revision > 0 && !self.spell {
             return Err(Error::Param(
-                "reading spellings by sound (spell_sounds) needs spelling correction (spell)"
-                    .into(),
+                "spelling rules (spell_revision) without spelling correction (spell)".into(),
             ));
         }
         if self.word_ngrams == (0, 0) && self.char_ngrams == (0, 0) {
             return Err(Error::Param("both word and char n-grams are off".into()));
         }
         Stemmer::new(&self.language).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model from a newer gavel's spelling rules, or rules without spelling, is refused,
+    /// not read with other rules than it was trained with.
+    #[test]
+    fn spelling_rules_are_checked() {
+        let config = |spell, spell_revision| TextConfig {
+            spell,
+            spell_revision,
+            ..TextConfig::default()
+        };
+        assert!(config(true, 0).check().is_ok());
+        assert!(config(true, SPELL_REVISION).check().is_ok());
+        let newer = config(true, SPELL_REVISION + 1).check().unwrap_err();
+        assert!(newer.to_string().contains("newer"), "{newer}");
+        assert!(config(false, SPELL_REVISION).check().is_err());
+        // the first rules' models have no revision in their file
+        let json = serde_json::to_string(&config(true, 0)).unwrap();
+        assert!(!json.contains("spell_revision"), "{json}");
+        let back: TextConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.spell_revision, 0);
     }
 }

@@ -8,10 +8,13 @@
 //! those keys with it, so a lookup is a binary search per key of the unknown word (its own
 //! length plus one), then an exact check of the few candidates.
 //!
-//! A speller may also read by sound ([`Speller::sounding`]): a word with no training word one
-//! edit away becomes the most frequent one with its sound key (`keys.rs`: the consonant
-//! skeleton after `ph` → `f`, `ck` → `k`, …), so respellings of two edits or more (`phuck`,
-//! `stoopid`, a word without its vowels) are read as the word too.
+//! The revised rules ([`Speller::revised`], what `--spell` trains with since they exist) go
+//! further. A word with no training word one edit away becomes the most frequent one with its
+//! sound key (`keys.rs`: the consonant skeleton after `ph` → `f`, `ck` → `k`, …), so
+//! respellings of two edits or more (`phuck`, `stoopid`, a word without its vowels) are read
+//! as the word too. And a word the training comments used is corrected into a word one edit
+//! away used [`COMMONER`] times as often: their own typos (`thry`) and respellings (`fuk`),
+//! used once or twice, are read as the word thousands of comments used.
 
 use std::collections::HashMap;
 
@@ -23,6 +26,11 @@ pub const MIN_LEN: usize = 4;
 /// training comments used: correcting their own rare words into common ones cost clean
 /// ROC-AUC (0.0035 on a split of OLID at 2, nothing at 1).
 pub const KNOWN_COUNT: u32 = 1;
+/// Under the revised rules, a word the training comments used is corrected into a word one edit
+/// away used at least this many times as often. Chosen on dev splits of OLID, Kaggle insults
+/// and Davidson (every long word disguised): at 200 clean ROC-AUC was unchanged, and the
+/// sound-alikes' drop fell from 0.028 to 0.015 on OLID; at 100 and 50 OLID lost 0.001 clean.
+pub const COMMONER: u32 = 200;
 /// A correction must be a word used at least this often in training.
 pub const TARGET_COUNT: u32 = 5;
 /// Longest word corrected or indexed, in bytes.
@@ -40,8 +48,12 @@ pub struct Speller {
     /// deletions, sorted (a hash collision only adds a candidate the exact check drops)
     keys: Vec<u64>,
     /// `hash << 32 | word` for every correction target under its sound key, sorted; empty
-    /// unless the speller reads by sound
+    /// under the first rules
     sounds: Vec<u64>,
+    /// whether the revised rules apply
+    revised: bool,
+    /// the largest count of a correction target
+    top: u32,
 }
 
 /// Whether `w` is a word the speller reads: ASCII letters only, one letter shorter than
@@ -90,11 +102,21 @@ impl Speller {
         Some(s)
     }
 
-    /// This speller, also reading by sound: a word with no correction one edit away becomes
-    /// the most frequent correction target with its sound key.
-    pub fn sounding(mut self) -> Speller {
-        self.sounds = (0..self.ends.len())
+    /// This speller under the rules of `revision` ([`TextConfig::spell_revision`]): from 1,
+    /// also by sound, and correcting the words the training comments used rarely.
+    ///
+    /// [`TextConfig::spell_revision`]: super::TextConfig::spell_revision
+    pub fn revised(mut self, revision: u8) -> Speller {
+        self.revised = revision >= 1;
+        if !self.revised {
+            return self;
+        }
+        let targets: Vec<usize> = (0..self.ends.len())
             .filter(|&i| self.counts[i] >= TARGET_COUNT && self.word(i).len() >= MIN_LEN)
+            .collect();
+        self.top = targets.iter().map(|&i| self.counts[i]).max().unwrap_or(0);
+        self.sounds = targets
+            .into_iter()
             .filter_map(|i| {
                 let key = sound(self.word(i));
                 (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
@@ -109,11 +131,6 @@ impl Speller {
     fn before(&self, i: usize, b: usize) -> bool {
         let (c, cb) = (self.counts[i], self.counts[b]);
         c > cb || (c == cb && i < b)
-    }
-
-    /// Whether this speller reads by sound.
-    pub fn reads_sounds(&self) -> bool {
-        !self.sounds.is_empty()
     }
 
     fn start(&self, i: usize) -> usize {
@@ -183,10 +200,16 @@ impl Speller {
     }
 
     /// The correction of `w`: the most frequent correction target one edit away (ties: the
-    /// first in alphabetical order), else, for a speller that reads by sound, the most
-    /// frequent one with its sound key; `None` when `w` is known, not eligible, or has none.
+    /// first in alphabetical order); `None` when `w` is known, not eligible, or has none.
+    /// Under the revised rules, a word with none one edit away takes the most frequent
+    /// target with its sound key, and a known word is corrected too, into a target one edit
+    /// away used [`COMMONER`] times as often.
     pub fn correct(&self, w: &str) -> Option<&str> {
-        if !eligible(w) || self.knows(w) {
+        if !eligible(w) {
+            return None;
+        }
+        let own = self.position(w).map(|i| self.counts[i]);
+        if own.is_some_and(|c| !self.revised || COMMONER.saturating_mul(c) > self.top) {
             return None;
         }
         let short = w.len() < MIN_LEN;
@@ -208,11 +231,15 @@ impl Speller {
             let mut buf = Vec::with_capacity(MAX_LEN);
             for_deletions(w.as_bytes(), &mut buf, &mut consider);
         }
-        best.or_else(|| self.sounds_like(w)).map(|i| self.word(i))
+        match own {
+            Some(c) => best.filter(|&b| self.counts[b] >= COMMONER.saturating_mul(c)),
+            None => best.or_else(|| self.sounds_like(w)),
+        }
+        .map(|i| self.word(i))
     }
 
     /// The most frequent correction target with the sound key of `w` (ties: the first in
-    /// alphabetical order); `None` for a speller that does not read by sound.
+    /// alphabetical order); `None` under the first rules.
     fn sounds_like(&self, w: &str) -> Option<usize> {
         if self.sounds.is_empty() {
             return None;
@@ -322,7 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn a_sounding_speller_reads_respellings_of_two_edits_or_more() {
+    fn the_revised_rules_read_respellings_of_two_edits_or_more() {
         let words = [
             ("stupid", 40),
             ("phone", 30),
@@ -331,8 +358,8 @@ mod tests {
             ("ph", 9),
         ];
         let plain = speller(&words);
-        let s = plain.clone().sounding();
-        assert!(s.reads_sounds() && !plain.reads_sounds());
+        let s = plain.clone().revised(1);
+        assert_eq!(plain.clone().revised(0), plain);
         for (respelt, word) in [
             ("stoopid", "stupid"),
             ("stpd", "stupid"),
@@ -345,11 +372,44 @@ mod tests {
         assert_eq!(s.correct("phone"), None, "a known word stays");
         // a sound shared by two targets goes to the more frequent one, but a word one edit
         // away wins over both
-        let s = speller(&[("stupid", 40), ("stoped", 60)]).sounding();
+        let s = speller(&[("stupid", 40), ("stoped", 60)]).revised(1);
         assert_eq!(s.correct("stuuupied"), Some("stoped"));
         assert_eq!(s.correct("stupod"), Some("stupid"));
         // a word with no sound key (too short, not letters) is left
         assert_eq!(s.correct("stp"), None);
+    }
+
+    #[test]
+    fn the_revised_rules_correct_a_used_word_into_a_far_commoner_one() {
+        let words = [
+            ("they", 4000),
+            ("thry", 2),
+            ("shot", 30),
+            ("shit", 900),
+            ("fuk", 3),
+        ];
+        let first = speller(&[&words[..], &[("fuck", 700)]].concat());
+        let s = first.clone().revised(1);
+        assert_eq!(s.correct("thry"), Some("they"), "2 uses against 4,000");
+        assert_eq!(
+            first.correct("thry"),
+            None,
+            "the first rules never correct a used word"
+        );
+        assert_eq!(
+            s.correct("shot"),
+            None,
+            "30 uses against 900: a word of its own"
+        );
+        assert_eq!(
+            s.correct("fuk"),
+            Some("fuck"),
+            "a three-letter word gains its letter"
+        );
+        // 4 uses against 700 is not 200 times as often
+        let s = speller(&[("fuck", 700), ("fuk", 4)]).revised(1);
+        assert_eq!(s.correct("fuk"), None);
+        assert_eq!(s.correct("fuck"), None);
     }
 
     #[test]
