@@ -133,8 +133,8 @@ impl Analyzer {
     }
 
     /// The [`Speller`] of `texts`, from their word tokens as the walk reads them (normalised,
-    /// deobfuscated, elongations squashed), counted in parallel; reading by sound when the
-    /// config asks for it.
+    /// deobfuscated, elongations squashed), counted in parallel, under the config's spelling
+    /// rules ([`TextConfig::spell_revision`]).
     pub fn word_counts<T: AsRef<str> + Sync>(&self, texts: &[T]) -> Speller {
         use rayon::prelude::*;
         use std::collections::HashMap;
@@ -156,8 +156,7 @@ impl Analyzer {
                 }
                 a
             });
-        let speller = Speller::new(counts);
-        speller.revised(self.config.spell_revision)
+        Speller::new(counts).revised(self.config.spell_revision)
     }
 
     pub fn config(&self) -> &TextConfig {
