@@ -20,10 +20,13 @@ Writes bench/stance_general_results.json; docs/render.py renders it into docs/be
 and the model card. --quick: the political targets and VAST only, no in-domain.
 
     bench/.venv/bin/python bench/stance_general.py --try "--plain-own-heads --joint-by source" [--sets covid19_stance,...]
+    bench/.venv/bin/python bench/stance_general.py --try "--plain-own-heads --joint-by joint" --joint-map pstance=pv,vast=pv
 
 --try FLAGS: the in-domain step only, for the recipe plus FLAGS (a candidate recipe), on the
 sets named (default all three); prints the figures and writes nothing that is committed
-(its models go to bench/out/stance_general_try/).
+(its models go to bench/out/stance_general_try/). --joint-map SOURCE=PART,...: the rows gain
+a `joint` column, their source or the part it is mapped to, for `--joint-by joint` (sets
+sharing one joint fit).
 """
 import csv
 import json
@@ -238,6 +241,10 @@ def try_flags(args):
     data = OUT / "stance_general.csv"
     subprocess.run([sys.executable, str(ROOT / "models/prepare.py"), "stance-general", str(data)], check=True)
     rows = read(data)
+    if "--joint-map" in args:
+        parts = dict(kv.split("=", 1) for kv in args[args.index("--joint-map") + 1].split(","))
+        for r in rows:
+            r["joint"] = parts.get(r["source"], r["source"])
     res = in_domain(rows, list(rows[0].keys()), sets)
     print(json.dumps({"recipe": RECIPE, "in_domain": {s: {e: round(v["mean_f_avg"], 4) for e, v in r.items()}
                                                       for s, r in res.items()}}, indent=1))
