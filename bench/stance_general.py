@@ -20,13 +20,13 @@ Writes bench/stance_general_results.json; docs/render.py renders it into docs/be
 and the model card. --quick: the political targets and VAST only, no in-domain.
 
     bench/.venv/bin/python bench/stance_general.py --try "--plain-own-heads --joint-by source" [--sets covid19_stance,...]
-    bench/.venv/bin/python bench/stance_general.py --try "--plain-own-heads --joint-by joint" --joint-map pstance=pv,vast=pv
+    bench/.venv/bin/python bench/stance_general.py --try "--plain-own-heads --joint-by joint" [--joint-map pstance=pv,vast=pv]
 
 --try FLAGS: the in-domain step only, for the recipe plus FLAGS (a candidate recipe), on the
 sets named (default all three); prints the figures and writes nothing that is committed
-(its models go to bench/out/stance_general_try/). --joint-map SOURCE=PART,...: the rows gain
-a `joint` column, their source or the part it is mapped to, for `--joint-by joint` (sets
-sharing one joint fit).
+(its models go to bench/out/stance_general_try/). --joint-map SOURCE=PART,...: the rows'
+`joint` column (prepare.py's: each set its own part, P-Stance and VAST one) becomes their
+source or the part it is mapped to (sets sharing one joint fit of their own heads).
 """
 import csv
 import json
@@ -231,6 +231,8 @@ def try_flags(args):
         value = [flags.pop(0)] if flags and not flags[0].startswith("--") else []
         if f in recipe and value:
             recipe[recipe.index(f) + 1] = value[0]
+        elif f in recipe:
+            continue  # a switch the recipe already sets
         else:
             recipe += [f] + value
     RECIPE = recipe

@@ -30,14 +30,18 @@ abuse      text, source, lang, abusive, hate, aggressive (0/1; empty where the s
            Urdu/Hindi, as gavel's `lang` output names them).
 stance     text, target, stance: SemEval-2016 Task 6 train.utf8.tsv (Tweet, Target, Stance
            FAVOR/AGAINST/NONE), in file order.
-stance-general  text, source, target, stance, group, seen: the general stance model's rows,
+stance-general  text, source, target, stance, group, seen, joint: the general stance model's rows,
            every stance set at hand in this order: SemEval-2016 (train.utf8.tsv, the
            organisers' "#SemST" marker removed: it is on every SemEval tweet and on no other,
            so it would teach the model SemEval's class balance), P-Stance (train, val; FAVOR /
            AGAINST only), COVID-19 stance (train, val), VAST (dev). `group` is the target, or
            for VAST one of five parts by comment (vast0..vast4); `seen` is VAST's zero-shot
-           (0) / few-shot (1) flag. --exclude-target T1,T2 leaves out every row of those
-           targets (the leave-one-target-out recipe).
+           (0) / few-shot (1) flag. `joint` is the part whose targets share one joint fit of
+           their own heads (`train --joint-by joint`): the source, except that P-Stance and
+           VAST share one ("pstance+vast"; VAST's reader comments on US politics and P-Stance's
+           tweets on the 2020 candidates help each other, in 5-fold CV: docs/design.md).
+           --exclude-target T1,T2 leaves out every row of those targets (the
+           leave-one-target-out recipe).
 sentiment  text, source, lang, sentiment (negative / neutral / positive), in this order: SST-2
            train.tsv (label 1 -> positive, 0 -> negative; en), the TweetEval sentiment
            validation tweets (0 negative, 1 neutral, 2 positive; en) and the Roman Urdu
@@ -180,24 +184,29 @@ def stance(d):
         yield r["Tweet"], r["Target"], r["Stance"]
 
 
+# the stance sets that share one joint fit of their own heads (the `joint` column)
+JOINT = {"pstance": "pstance+vast", "vast": "pstance+vast"}
+
+
 def stance_general(d):
     """Every stance set at hand: SemEval-2016 (without the organisers' #SemST marker), P-Stance
     and COVID-19 (train and val), VAST (dev). `group` is what leave-one-out takes away: the
     target for the named-target sets; for VAST, whose 497 topics mostly have a row or two, one
-    of five parts by comment (crc32 of the text), so that no comment is on both sides."""
+    of five parts by comment (crc32 of the text), so that no comment is on both sides. `joint`:
+    the source, P-Stance and VAST sharing one part."""
     import zlib
     for r in tsv(d / "semeval2016_stance/train.utf8.tsv"):
         text = r["Tweet"].replace("#SemST", "").strip()
-        yield text, "semeval2016", r["Target"], r["Stance"], r["Target"], ""
+        yield text, "semeval2016", r["Target"], r["Stance"], r["Target"], "", "semeval2016"
     for name in ("pstance", "covid19_stance"):
         for split in ("train", "val"):
             with open(d / name / f"raw_{split}_all_onecol.csv", encoding="utf-8", newline="") as f:
                 for r in csv.DictReader(f):
-                    yield r["Tweet"], name, r["Target 1"], r["Stance 1"], r["Target 1"], ""
+                    yield r["Tweet"], name, r["Target 1"], r["Stance 1"], r["Target 1"], "", JOINT.get(name, name)
     with open(d / "vast/vast_dev.csv", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
             part = zlib.crc32(r["Tweet"].encode("utf-8")) % 5
-            yield r["Tweet"], "vast", r["Target 1"], r["Stance 1"], f"vast{part}", r["seen?"]
+            yield r["Tweet"], "vast", r["Target 1"], r["Stance 1"], f"vast{part}", r["seen?"], JOINT["vast"]
 
 
 def sentiment(d):
@@ -215,7 +224,7 @@ def sentiment(d):
 SETS = {
     "abuse": (["text", "source", "lang", "abusive", "hate", "aggressive"], abuse),
     "stance": (["text", "target", "stance"], stance),
-    "stance-general": (["text", "source", "target", "stance", "group", "seen"], stance_general),
+    "stance-general": (["text", "source", "target", "stance", "group", "seen", "joint"], stance_general),
     "sentiment": (["text", "source", "lang", "sentiment"], sentiment),
     "lang": (["text", "lang", "source"], lang),
 }
