@@ -127,5 +127,5 @@ def stance_suggest():
     inits = sorted(at[e]["init_seconds"] for v in ts.values() for k, at in v["k"].items() if k != "0"
                    for e in ("suggested", "random"))
     out += (f"\n`train --init` took {inits[len(inits) // 2]:.2f} s in the median (at most {inits[-1]:.2f} s) "
-            "of folding k rows into the 19 MB general model, reading and writing it included.\n")
+            "of folding k rows into the general model, reading and writing it included.\n")
     return out

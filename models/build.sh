@@ -43,12 +43,13 @@ python3 models/prepare.py stance "$tmp/stance.csv"
 # 2^16 / 2^18 / 2^20 / 2^22 (models/README.md), ~2.6 MB
 $G train --data "$tmp/stance.csv" --text text --target target --label stance --bits 20 --min-df 2 \
   -o models/stance-semeval.gavel
-# stance, general: every stance set at hand (SemEval-2016, P-Stance, COVID-19, VAST dev) in one
-# joint fit with each comment's target mentions marked; scores targets it never saw with the
-# shared part (docs/design.md); leave-one-target-out figures: bench/stance_general.py
+# stance, general: every stance set at hand (SemEval-2016, P-Stance, COVID-19, VAST dev), each
+# comment's target mentions marked for a shared part that scores targets it never saw; targets
+# with heads of their own read the comment plain, each set's fitted jointly (P-Stance's with
+# VAST's rows: prepare.py's joint column). docs/design.md; figures: bench/stance_general.py
 python3 models/prepare.py stance-general "$tmp/stance-general.csv"
 $G train --data "$tmp/stance-general.csv" --text text --target target --label stance --targets general \
-  --bits 20 --min-df 2 -o models/stance.gavel
+  --plain-own-heads --joint-by joint --bits 20 --min-df 2 -o models/stance.gavel
 # sentiment: negative / neutral / positive from SST-2 (two classes), the TweetEval sentiment
 # validation tweets and the Roman Urdu UCI set (three classes); how they combine: prepare.py
 python3 models/prepare.py sentiment "$tmp/sentiment.csv"

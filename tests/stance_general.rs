@@ -111,6 +111,31 @@ fn the_shipped_general_model_scores_the_demo_targets_it_never_saw() {
     }
 }
 
+/// The shipped model is the README's recipe: each set's targets fitted jointly by the
+/// `joint` column, the targets with heads of their own reading comments plain.
+#[test]
+fn the_shipped_general_model_is_the_readmes_recipe() {
+    let out = gavel()
+        .args(["inspect", "--json"])
+        .arg(shipped("stance.gavel"))
+        .assert()
+        .success();
+    let info: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(info["training"]["params"]["targets"], "general");
+    assert_eq!(info["training"]["joint_by"], "joint");
+    let target = &info["spec"]["target"];
+    let plain = target["plain"].as_array().unwrap();
+    assert_eq!(
+        plain.len(),
+        13,
+        "SemEval's 5, P-Stance's 3, COVID-19's 4, VAST's 1"
+    );
+    assert!(plain.contains(&serde_json::json!("Donald Trump")));
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("--plain-own-heads --joint-by joint"));
+}
+
 /// `--joint-by COLUMN`: each value's targets get a joint fit of their own, recorded in the
 /// model; a column that is not there, or a flag that would change nothing, is refused.
 #[test]

@@ -36,8 +36,10 @@ pub const MAGIC: &[u8; 8] = b"GAVELMDL";
 /// for such models; 6 the training words of a spelling-correcting model, written only for
 /// such models; 7 a general model's list of targets whose own heads read comments plain
 /// ([`super::spec::TargetSpec::plain`]), written only for such models, so that an older
-/// gavel refuses them instead of marking what they read plain.
-pub const FORMAT_VERSION: u32 = 7;
+/// gavel refuses them instead of marking what they read plain; 8 a general model's target
+/// heads each stored against the base or an earlier target's head
+/// ([`super::file_heads`]), written for every general model.
+pub const FORMAT_VERSION: u32 = 8;
 /// Oldest format this gavel reads.
 pub const OLDEST_FORMAT: u32 = 1;
 
@@ -100,14 +102,12 @@ pub fn to_bytes(m: &Model) -> Result<Vec<u8>> {
     let floats: usize = m.heads.iter().map(|h| h.weights.len() + h.bias.len()).sum();
     let mut out = Vec::with_capacity(20 + json.len() + nf * 8 + floats * 4);
     out.extend_from_slice(MAGIC);
-    // only a general model needs format 5: other models keep the bytes older gavels read
-    // and only a spelling-correcting one format 6
-    let plain = m.spec.target.as_ref().is_some_and(|t| !t.plain.is_empty());
-    let version = match (plain, header.spelling_words > 0, m.spec.is_general()) {
-        (true, _, _) => 7,
-        (false, true, _) => 6,
-        (false, false, true) => 5,
-        (false, false, false) => 4,
+    // only a general model needs format 8 (5 and 7 before it): other models keep the bytes
+    // older gavels read, and only a spelling-correcting one format 6
+    let version = match (m.spec.is_general(), header.spelling_words > 0) {
+        (true, _) => 8,
+        (false, true) => 6,
+        (false, false) => 4,
     };
     out.extend_from_slice(&u32::to_le_bytes(version));
     out.extend_from_slice(&(json.len() as u32).to_le_bytes());
@@ -263,7 +263,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     let outputs: Vec<usize> = h.heads.iter().map(|hm| hm.outputs).collect();
     let own = h.spec.n_targets() * h.spec.heads_per_target();
     let general = (version >= 5 && h.spec.is_general()).then_some(own);
-    let mut heads = file_heads::read(&mut r, &outputs, link, nf, general)?;
+    let mut heads = file_heads::read(&mut r, &outputs, link, nf, general, version >= 8)?;
     for (head, hm) in heads.iter_mut().zip(&h.heads) {
         head.calibration = hm.calibration;
     }

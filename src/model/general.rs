@@ -226,7 +226,7 @@ mod tests {
         assert_eq!(stance(&plain, "I love apples so much", "apples"), "FAVOR");
         assert_eq!(stance(&plain, "grapes are awful", "grapes"), "AGAINST");
         let bytes = file::to_bytes(&plain).unwrap();
-        assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 7);
+        assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 8);
         let back = file::from_bytes(&bytes).unwrap();
         assert_eq!(back.spec, plain.spec);
         assert_eq!(file::to_bytes(&back).unwrap(), bytes);
