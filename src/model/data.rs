@@ -142,6 +142,33 @@ pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
 
 #[cfg(test)]
 impl TrainingData {
+    /// Four fruit targets from two sources (apples and bananas from `a`, cherries and plums
+    /// from `b`), `n` stance rows each, with the source as the `--joint-by` column, for tests.
+    pub(crate) fn two_sources(n: usize) -> TrainingData {
+        let (mut texts, mut stance, mut target, mut source) = (vec![], vec![], vec![], vec![]);
+        for (t, src) in [
+            ("apples", "a"),
+            ("bananas", "a"),
+            ("cherries", "b"),
+            ("plums", "b"),
+        ] {
+            for i in 0..n {
+                let (text, s) = match i % 3 {
+                    0 => (format!("love {t} so good {i}"), "FAVOR"),
+                    1 => (format!("{t} awful, {src} bad {i}"), "AGAINST"),
+                    _ => (format!("weather mild {src} {i}"), "NONE"),
+                };
+                texts.push(text);
+                stance.push(s.to_string());
+                target.push(t.to_string());
+                source.push(src.to_string());
+            }
+        }
+        let mut data = TrainingData::stance_rows(texts, stance, target);
+        data.joint = Some(("source".into(), source));
+        data
+    }
+
     /// Rows of a `text` column, a `stance` class column and a `target` column, for tests.
     pub(crate) fn stance_rows(
         texts: Vec<String>,

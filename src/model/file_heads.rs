@@ -50,23 +50,18 @@ fn write_heads(m: &Model, out: &mut Vec<u8>, from: bool) {
     let heads = &m.heads[..own];
     for (i, h) in heads.iter().enumerate() {
         let k = h.k();
-        let differs_from = |from: &[f32]| -> Vec<usize> {
-            (0..h.n_features)
-                .filter(|&j| !same(&h.weights[j * k..j * k + k], &from[j * k..j * k + k]))
-                .collect()
-        };
         // the base, or the earlier head at the same place in its group it differs from least
+        // (the first of equals)
         let earlier = if from { i % per..i } else { 0..0 };
-        let (against, differs) = earlier
-            .step_by(per)
-            .map(|e| (1 + e as u32, differs_from(&heads[e].weights)))
-            .fold((0, differs_from(&bases[i % per])), |best, c| {
-                if c.1.len() < best.1.len() {
-                    c
-                } else {
-                    best
-                }
-            });
+        let candidates = std::iter::once((0, &bases[i % per][..])).chain(
+            earlier
+                .step_by(per)
+                .map(|e| (1 + e as u32, &heads[e].weights[..])),
+        );
+        let (against, stored_against) = candidates
+            .min_by_key(|(_, w)| differing(&h.weights, w, k).count())
+            .unwrap_or((0, &bases[i % per]));
+        let differs: Vec<usize> = differing(&h.weights, stored_against, k).collect();
         if from {
             out.extend_from_slice(&against.to_le_bytes());
         }
@@ -77,6 +72,11 @@ fn write_heads(m: &Model, out: &mut Vec<u8>, from: bool) {
         }
         put(out, &h.bias);
     }
+}
+
+/// The columns (of `k` weights each) where `w` differs from `from`, bitwise.
+fn differing<'a>(w: &'a [f32], from: &'a [f32], k: usize) -> impl Iterator<Item = usize> + 'a {
+    (0..w.len() / k).filter(move |&j| !same(&w[j * k..j * k + k], &from[j * k..j * k + k]))
 }
 
 /// Bitwise equality (a weight is stored as its bits, and -0.0 is not 0.0 there).
@@ -225,28 +225,7 @@ mod tests {
     /// a file written as before format 8 (every head against the base) still reads.
     #[test]
     fn heads_of_joint_parts_come_back_and_cost_less() {
-        let (mut texts, mut stance, mut target, mut part) = (vec![], vec![], vec![], vec![]);
-        let kinds = [
-            ("apples", "a"),
-            ("bananas", "a"),
-            ("cherries", "b"),
-            ("plums", "b"),
-        ];
-        for (f, p) in kinds {
-            for i in 0..120 {
-                let (t, s) = match i % 3 {
-                    0 => (format!("I love {f}, so good {p} {i}"), "FAVOR"),
-                    1 => (format!("{f} are awful, so bad {p} {}", i % 7), "AGAINST"),
-                    _ => (format!("the weather is mild {p} {}", i % 5), "NONE"),
-                };
-                texts.push(t);
-                stance.push(s.to_string());
-                target.push(f.to_string());
-                part.push(p.to_string());
-            }
-        }
-        let mut data = TrainingData::stance_rows(texts, stance, target);
-        data.joint = Some(("part".into(), part));
+        let data = TrainingData::two_sources(120);
         let mut cfg = TrainConfig::default();
         cfg.params.targets = TargetSharing::General;
         let m = train(&data, &cfg).unwrap();

@@ -250,27 +250,7 @@ mod tests {
 
     /// Four targets from two sources, each target with its own way of speaking.
     fn two_sources() -> (Spec, TrainingData) {
-        let (mut texts, mut stance, mut target, mut source) = (vec![], vec![], vec![], vec![]);
-        for (t, src) in [
-            ("apples", "a"),
-            ("bananas", "a"),
-            ("cherries", "b"),
-            ("plums", "b"),
-        ] {
-            for i in 0..30 {
-                let (text, s) = match i % 3 {
-                    0 => (format!("love {t} so good {i}"), "FAVOR"),
-                    1 => (format!("{t} awful, {src} bad {i}"), "AGAINST"),
-                    _ => (format!("weather mild {src} {i}"), "NONE"),
-                };
-                texts.push(text);
-                stance.push(s.to_string());
-                target.push(t.to_string());
-                source.push(src.to_string());
-            }
-        }
-        let mut data = TrainingData::stance_rows(texts, stance, target);
-        data.joint = Some(("source".into(), source));
+        let data = TrainingData::two_sources(30);
         let spec = Spec {
             text_column: "text".into(),
             labels: LabelSpec::Classes {
