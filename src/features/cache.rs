@@ -8,6 +8,10 @@
 //! words whose stems are longer, are worked out at each occurrence), its stem and char
 //! n-grams in two arenas that are cleared with the table. A stem is read back as a slice of
 //! a `String`, with no UTF-8 check.
+//!
+//! Scoring also asks for a word's [`WordSums`] (its features' contributions to a model's dot
+//! products, see `features::sums`): worked out from the held features the first time one
+//! table asks, and held beside the entry, tagged with that table's owner id.
 
 use super::hashing::Signed;
 use crate::text::Reading;
@@ -51,16 +55,26 @@ pub struct WordCache {
     /// the held words' stems, end to end
     stems: String,
     feats: Vec<Signed>,
+    /// per entry (by its ordinal), the owner id of the table whose sums are held (0: none),
+    /// and the sums; grown only when scoring asks, so counting alone never allocates it
+    sums: Vec<(u64, WordSums)>,
     /// a word not held: its stem and features, worked out afresh
     stem: String,
     spill: Vec<Signed>,
 }
+
+/// A word's features' contributions to a scoring table's dot products, per family (word,
+/// char): `[Σ v², Σ v·w_1, Σ v·w_2, Σ v·w_3]`, `v` each feature's signed IDF (see
+/// `features::sums`).
+pub type WordSums = [[f64; 4]; 2];
 
 #[derive(Clone, Copy)]
 struct Entry {
     /// its ranges in `stems` (bytes) and in `feats`
     stem: (u32, u32),
     feats: (u32, u32),
+    /// the entry's number, in order of insertion: its place in `sums`
+    ordinal: u32,
 }
 
 impl WordCache {
@@ -72,23 +86,70 @@ impl WordCache {
         reading: Reading,
         fill: impl FnOnce(&mut String, &mut Vec<Signed>),
     ) -> (&str, &[Signed]) {
+        match self.find(word, reading, fill) {
+            Some(e) => self.held(e),
+            None => (&self.stem, &self.spill),
+        }
+    }
+
+    /// As [`WordCache::get`], with the word's sums for the table of `owner` (a non-zero id):
+    /// `sums_of(features)`, worked out the first time that table asks.
+    pub fn get_summed(
+        &mut self,
+        word: &str,
+        reading: Reading,
+        fill: impl FnOnce(&mut String, &mut Vec<Signed>),
+        owner: u64,
+        sums_of: impl FnOnce(&[Signed]) -> WordSums,
+    ) -> (&str, &[Signed], WordSums) {
+        let Some(e) = self.find(word, reading, fill) else {
+            return (&self.stem, &self.spill, sums_of(&self.spill));
+        };
+        let i = e.ordinal as usize;
+        if self.sums.len() <= i {
+            self.sums.resize(i + 1, (0, WordSums::default()));
+        }
+        if self.sums[i].0 != owner {
+            let (f0, f1) = e.feats;
+            self.sums[i] = (owner, sums_of(&self.feats[f0 as usize..f1 as usize]));
+        }
+        let sums = self.sums[i].1;
+        let (stem, feats) = self.held(e);
+        (stem, feats, sums)
+    }
+
+    /// The entry of `word`, filled the first time; `None` for a word not held, whose stem
+    /// and features are then in `stem` and `spill`.
+    fn find(
+        &mut self,
+        word: &str,
+        reading: Reading,
+        fill: impl FnOnce(&mut String, &mut Vec<Signed>),
+    ) -> Option<Entry> {
         let Some(key) = Short::new(word, reading as u8) else {
-            return self.afresh(fill);
+            self.stem.clear();
+            self.spill.clear();
+            fill(&mut self.stem, &mut self.spill);
+            return None;
         };
         if self.map.len() >= CAPACITY && !self.map.contains_key(&key) {
             self.map.clear();
             self.stems.clear();
             self.feats.clear();
+            // ordinals start again: no held sums may outlive their entry
+            self.sums.clear();
         }
+        let n = self.map.len() as u32;
         let Self {
             map,
             stems,
             feats,
             stem,
             spill,
+            ..
         } = self;
-        let slot = match map.entry(key) {
-            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+        Some(match map.entry(key) {
+            std::collections::hash_map::Entry::Occupied(o) => *o.get(),
             std::collections::hash_map::Entry::Vacant(v) => {
                 let (s0, f0) = (stems.len(), feats.len());
                 fill(stems, feats);
@@ -99,27 +160,24 @@ impl WordCache {
                     stems.truncate(s0);
                     spill.clear();
                     spill.extend(feats.drain(f0..));
-                    return (stem, spill);
+                    return None;
                 }
-                v.insert(Entry {
+                *v.insert(Entry {
                     stem: (s0 as u32, stems.len() as u32),
                     feats: (f0 as u32, feats.len() as u32),
+                    ordinal: n,
                 })
             }
-        };
-        let ((s0, s1), (f0, f1)) = (slot.stem, slot.feats);
-        (
-            &stems[s0 as usize..s1 as usize],
-            &feats[f0 as usize..f1 as usize],
-        )
+        })
     }
 
-    /// `fill`'s stem and features for a word that is not held.
-    fn afresh(&mut self, fill: impl FnOnce(&mut String, &mut Vec<Signed>)) -> (&str, &[Signed]) {
-        self.stem.clear();
-        self.spill.clear();
-        fill(&mut self.stem, &mut self.spill);
-        (&self.stem, &self.spill)
+    /// The held stem and features of entry `e`.
+    fn held(&self, e: Entry) -> (&str, &[Signed]) {
+        let ((s0, s1), (f0, f1)) = (e.stem, e.feats);
+        (
+            &self.stems[s0 as usize..s1 as usize],
+            &self.feats[f0 as usize..f1 as usize],
+        )
     }
 
     /// Number of words held.

@@ -2,7 +2,7 @@
 //! bucket, or a model's feature column), and summed per key, with per-thread buffers and a
 //! memo of per-word work, in time and memory linear in the text.
 
-use super::cache::WordCache;
+use super::cache::{WordCache, WordSums};
 use super::hashing::{key_of, sign_of, signed_bucket, Signed, NEG};
 use crate::text::tokenize::TokenKind;
 use crate::text::{Analyzer, GramBufs, GramSink, Reading, Scratch};
@@ -25,15 +25,21 @@ pub struct VecScratch {
     /// zero between calls
     wide: Vec<f32>,
     /// the text's signed keys in order, before merging
-    feats: Vec<Signed>,
+    pub(super) feats: Vec<Signed>,
     /// hashed signed buckets waiting for their key look-up
-    buckets: Vec<Signed>,
+    pub(super) buckets: Vec<Signed>,
     /// for a text of more than [`CHUNK`] n-grams: the keys in order of first occurrence, and
     /// which keys are among them (all false between calls)
     order: Vec<u32>,
     seen: Vec<bool>,
     /// [`CHUNK`], unless a test sets a smaller one
     chunk: Option<usize>,
+    /// the filter of a scored text's keys (`features::sums`), all zero between calls, and
+    /// the occurrences of the keys it finds repeated
+    pub(super) filter: Vec<u64>,
+    pub(super) repeated: Vec<Signed>,
+    /// per-key occurrence counts and signed sums of those keys, all zero between calls
+    pub(super) tally: Vec<i32>,
 }
 
 thread_local! {
@@ -89,20 +95,13 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     sc: &'s mut VecScratch,
 ) -> &'s [(u32, f32)] {
     let Keys {
-        owner,
         n_keys,
         sorted,
         ref key,
+        ..
     } = *keys;
-    if sc.owner != owner {
-        sc.cache = WordCache::default();
-        sc.owner = owner;
-        sc.acc = vec![0; n_keys];
-        sc.wide = Vec::new();
-    }
+    gather(analyzer, bits, keys, text, sc, None);
     let VecScratch {
-        text: ts,
-        cache,
         grams,
         acc,
         wide,
@@ -110,37 +109,8 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
         buckets,
         order,
         seen,
-        chunk,
         ..
     } = sc;
-    all.clear();
-    buckets.clear();
-    order.clear();
-    // pass 1: the walk; a word's unigram is memoised with its char n-grams, other tokens'
-    // unigrams and every longer n-gram are hashed as they come, their buckets looked up
-    // together
-    let mut sink = Gather {
-        bits,
-        uni: analyzer.word_unigrams(),
-        key,
-        cache,
-        all,
-        buckets,
-        wide,
-        n_keys,
-        seen,
-        order,
-        chunk: chunk.unwrap_or(CHUNK),
-    };
-    analyzer.walk(text, ts, 2, &mut sink);
-    let Gather {
-        all,
-        buckets,
-        wide,
-        seen,
-        order,
-        ..
-    } = sink;
     flush(buckets, all, key);
     if !order.is_empty() {
         // a long text: its last chunk, then each key's sum in order of first occurrence
@@ -184,9 +154,72 @@ pub(super) fn keyed_counts<'s, K: Fn(u32) -> Option<u32>>(
     grams
 }
 
+/// Pass 1 of [`keyed_counts`] (and of `features::sums`): walks `text`, leaving its signed
+/// keys in `sc.feats`, save the last n-grams' buckets, still in `sc.buckets`. Counting
+/// (`summed` is `None`), a text past [`CHUNK`] is summed chunk by chunk on the way (see
+/// [`keyed_counts`]); summing, a held word's keys are appended whole, with its [`WordSums`]
+/// added to `summed`, and every other n-gram's bucket waits in `sc.buckets`.
+pub(super) fn gather<K: Fn(u32) -> Option<u32>>(
+    analyzer: &Analyzer,
+    bits: u32,
+    keys: &Keys<K>,
+    text: &str,
+    sc: &mut VecScratch,
+    summed: Option<&mut Summed>,
+) {
+    if sc.owner != keys.owner {
+        sc.cache = WordCache::default();
+        sc.owner = keys.owner;
+        sc.acc = vec![0; keys.n_keys];
+        sc.wide = Vec::new();
+        sc.tally = Vec::new();
+    }
+    let VecScratch {
+        text: ts,
+        cache,
+        wide,
+        feats: all,
+        buckets,
+        order,
+        seen,
+        chunk,
+        ..
+    } = sc;
+    all.clear();
+    buckets.clear();
+    order.clear();
+    // the walk; a word's unigram is memoised with its char n-grams, other tokens' unigrams
+    // and every longer n-gram are hashed as they come, their buckets looked up together
+    let mut sink = Gather {
+        bits,
+        uni: analyzer.word_unigrams(),
+        key: &keys.key,
+        cache,
+        all,
+        buckets,
+        wide,
+        n_keys: keys.n_keys,
+        seen,
+        order,
+        chunk: chunk.unwrap_or(CHUNK),
+        summed,
+    };
+    analyzer.walk(text, ts, 2, &mut sink);
+}
+
+/// What [`gather`] sums for scoring: the held words' [`WordSums`] for the table of `owner`,
+/// worked out by `of` from a word's keys.
+pub(super) struct Summed<'a> {
+    pub owner: u64,
+    pub of: &'a dyn Fn(&[Signed]) -> WordSums,
+    pub total: WordSums,
+    /// the text passed [`CHUNK`] n-grams: what was gathered is incomplete
+    pub overflow: bool,
+}
+
 /// Pass 1 of [`keyed_counts`] as a sink of the walk: every signed key of the text in
 /// order, summed chunk by chunk past [`CHUNK`].
-struct Gather<'a, K> {
+struct Gather<'a, 's, K> {
     bits: u32,
     uni: bool,
     key: &'a K,
@@ -198,20 +231,28 @@ struct Gather<'a, K> {
     seen: &'a mut Vec<bool>,
     order: &'a mut Vec<u32>,
     chunk: usize,
+    summed: Option<&'a mut Summed<'s>>,
 }
 
-impl<K: Fn(u32) -> Option<u32>> Gather<'_, K> {
-    /// Sums what was gathered so far once it passes the chunk.
+impl<K: Fn(u32) -> Option<u32>> Gather<'_, '_, K> {
+    /// Sums what was gathered so far once it passes the chunk (summing for scoring: gives
+    /// up, see [`Summed::overflow`]).
     #[inline]
     fn bound(&mut self) {
         if self.all.len() + self.buckets.len() >= self.chunk {
+            if let Some(s) = self.summed.as_deref_mut() {
+                s.overflow = true;
+                self.all.clear();
+                self.buckets.clear();
+                return;
+            }
             flush(self.buckets, self.all, self.key);
             absorb(self.all, self.wide, self.n_keys, self.seen, self.order);
         }
     }
 }
 
-impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
+impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
     #[inline]
     fn token(
         &mut self,
@@ -225,7 +266,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
         let (bits, uni, key) = (self.bits, self.uni, self.key);
         match kind {
             TokenKind::Word | TokenKind::Hashtag => {
-                let (stem, feats) = self.cache.get(tok, reading, |stem, feats| {
+                let fill = |stem: &mut String, feats: &mut Vec<Signed>| {
                     let s0 = stem.len();
                     a.stem_token(kind, tok, reading, stem);
                     if uni {
@@ -236,10 +277,24 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, K> {
                         let s = signed_bucket(g.as_bytes(), true, bits);
                         feats.extend(keyed(key, s));
                     });
-                });
-                form.push_str(stem);
-                flush(self.buckets, self.all, key);
-                self.all.extend_from_slice(feats);
+                };
+                if let Some(sm) = self.summed.as_deref_mut() {
+                    // scoring needs no order: the buckets wait for the end
+                    let (stem, feats, sums) =
+                        self.cache.get_summed(tok, reading, fill, sm.owner, sm.of);
+                    form.push_str(stem);
+                    self.all.extend_from_slice(feats);
+                    for (t, w) in sm.total.iter_mut().zip(&sums) {
+                        for (t, w) in t.iter_mut().zip(w) {
+                            *t += w;
+                        }
+                    }
+                } else {
+                    let (stem, feats) = self.cache.get(tok, reading, fill);
+                    form.push_str(stem);
+                    flush(self.buckets, self.all, key);
+                    self.all.extend_from_slice(feats);
+                }
             }
             _ => {
                 let s0 = form.len();
@@ -298,7 +353,11 @@ fn absorb(
 /// Looks up the keys of the hashed `buckets` (in one loop, so their look-ups overlap) and
 /// appends the kept ones to `out`, in order; empties `buckets`.
 #[inline]
-fn flush<K: Fn(u32) -> Option<u32>>(buckets: &mut Vec<Signed>, out: &mut Vec<Signed>, key: &K) {
+pub(super) fn flush<K: Fn(u32) -> Option<u32>>(
+    buckets: &mut Vec<Signed>,
+    out: &mut Vec<Signed>,
+    key: &K,
+) {
     out.extend(buckets.drain(..).filter_map(|s| keyed(key, s)));
 }
 

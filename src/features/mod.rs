@@ -6,11 +6,12 @@ pub mod fit;
 pub mod grams;
 pub mod hashing;
 pub mod sparse;
+pub mod sums;
 pub mod vectorizer;
 pub mod vocab;
 
 pub use fit::document_frequencies;
 pub use grams::{ExplainedFeature, GramMemo};
 pub use sparse::{Csr, Row};
-pub use vectorizer::{FeatureConfig, VecScratch, Vectorizer};
+pub use vectorizer::{new_owner_id, FeatureConfig, VecScratch, Vectorizer};
 pub use vocab::Vocab;

@@ -1,10 +1,12 @@
 //! The scoring tables of models with one to three sigmoid heads per target (the abuse
 //! models): per target, each feature's IDF and the heads' weights side by side,
 //! `[idf, w_1, …]`, so that scoring reads one cache line per feature, not two. Derived when
-//! a model is made or read; the same scores as the heads' own weights, bit for bit.
+//! a model is made or read. A model of one table sums a comment word by word from the word
+//! memo (`features::sums`); others, and texts too long for that, feature by feature. Either
+//! way the scores are those of the heads' own weights, up to the order of the additions.
 
 use super::{Head, Spec};
-use crate::features::{VecScratch, Vectorizer};
+use crate::features::{new_owner_id, VecScratch, Vectorizer};
 
 /// A model's scoring tables (empty for softmax and many-head models, which score from the
 /// heads).
@@ -13,6 +15,8 @@ pub struct Tables {
     pairs: Vec<Vec<[f32; 2]>>,
     /// per target, `[idf, w_1, w_2, w_3]` (unused weights 0): two or three sigmoid heads
     quads: Vec<Vec<[f32; 4]>>,
+    /// names the tables' rows to the word memo, which holds per-word sums of one table
+    id: u64,
 }
 
 /// Per-thread buffers: the table rows of a comment's features, gathered before the sums.
@@ -28,6 +32,7 @@ impl Tables {
         let mut t = Tables {
             pairs: Vec::new(),
             quads: Vec::new(),
+            id: new_owner_id(),
         };
         if spec.link().k() == 1 {
             match per {
@@ -51,14 +56,38 @@ impl Tables {
         rows: &mut TableRows,
         sums: &mut [f64],
     ) -> Option<[f64; 2]> {
+        // with one table, the word memo holds its per-word sums; several would take turns
+        let one = self.pairs.len() + self.quads.len() == 1;
         Some(match self.pairs.get(target) {
-            Some(t) => side_by_side_sums(vz, t, text, vec, &mut rows.pairs, sums),
+            Some(t) => one
+                .then(|| word_sums(vz, t, self.id, text, vec, sums))
+                .flatten()
+                .unwrap_or_else(|| side_by_side_sums(vz, t, text, vec, &mut rows.pairs, sums)),
             None => {
                 let t = self.quads.get(target)?;
-                side_by_side_sums(vz, t, text, vec, &mut rows.quads, sums)
+                one.then(|| word_sums(vz, t, self.id, text, vec, sums))
+                    .flatten()
+                    .unwrap_or_else(|| side_by_side_sums(vz, t, text, vec, &mut rows.quads, sums))
             }
         })
     }
+}
+
+/// The sums of [`Tables::sums`] from one target's table, word by word
+/// ([`Vectorizer::table_sums`]); `None` for a text too long for that.
+fn word_sums<const W: usize>(
+    vz: &Vectorizer,
+    table: &[[f32; W]],
+    id: u64,
+    text: &str,
+    vec: &mut VecScratch,
+    sums: &mut [f64],
+) -> Option<[f64; 2]> {
+    let n = sums.len() / 2;
+    let s = vz.table_sums(text, vec, id, |c| table[c as usize])?;
+    sums[..n].copy_from_slice(&s[0][1..=n]);
+    sums[n..2 * n].copy_from_slice(&s[1][1..=n]);
+    Some([s[0][0].sqrt(), s[1][0].sqrt()])
 }
 
 /// The sums of [`Tables::sums`] from one target's table; returns the family norms. The rows are
