@@ -13,5 +13,6 @@ pub mod vocab;
 pub use fit::document_frequencies;
 pub use grams::{ExplainedFeature, GramMemo};
 pub use sparse::{Csr, Row};
-pub use vectorizer::{new_owner_id, FeatureConfig, VecScratch, Vectorizer};
+pub use sums::new_owner_id;
+pub use vectorizer::{FeatureConfig, VecScratch, Vectorizer};
 pub use vocab::Vocab;

@@ -14,9 +14,45 @@
 //! last place of an `f64`).
 
 use super::cache::WordSums;
-use super::counts::{flush, gather, Keys, Summed, VecScratch, CHUNK};
+use super::counts::{flush, gather, next_id, Keys, Summed, VecScratch, CHUNK};
 use super::hashing::{key_of, sign_of, Signed};
+use super::vectorizer::Vectorizer;
 use crate::text::Analyzer;
+
+/// A fresh id for a scoring table, naming it to the word memo ([`Vectorizer::table_sums`]).
+pub fn new_owner_id() -> u64 {
+    next_id()
+}
+
+impl Vectorizer {
+    /// The per-family sums of `text` against a scoring table whose row of column `col` is
+    /// `row(col)`, `[idf, w_1, …]` (see the module's notes): `sums[f][0]` is family `f`'s squared
+    /// norm, `sums[f][i]` its dot product with weights `i` before normalisation. `owner`, a
+    /// [`new_owner_id`] of the table, tells the word memo whose sums it holds. `None` for a
+    /// text too long to sum this way (then [`Vectorizer::visit_weights`]).
+    pub fn table_sums<const W: usize>(
+        &self,
+        text: &str,
+        sc: &mut VecScratch,
+        owner: u64,
+        row: impl Fn(u32) -> [f32; W],
+    ) -> Option<[[f64; W]; 2]> {
+        let rd = Reader {
+            row,
+            first_char: self.first_char,
+            tf: |c| self.tf(c),
+        };
+        keyed_sums(
+            &self.analyzer,
+            self.config.bits,
+            &self.keys(false),
+            &rd,
+            owner,
+            text,
+            sc,
+        )
+    }
+}
 
 /// A table row of `W` values, `[idf, w_1, …]` (`W` at most 4: three heads).
 pub type Row<const W: usize> = [f32; W];

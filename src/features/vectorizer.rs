@@ -7,7 +7,6 @@
 
 use super::counts::{keyed_counts, next_id, Keys};
 use super::sparse::Csr;
-use super::sums::{keyed_sums, Reader};
 use crate::error::{Error, Result};
 use crate::text::spelling::Speller;
 use crate::text::{Analyzer, Family, TextConfig};
@@ -16,11 +15,6 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 pub use super::counts::VecScratch;
-
-/// A fresh id for a scoring table, naming it to the word memo ([`Vectorizer::table_sums`]).
-pub fn new_owner_id() -> u64 {
-    next_id()
-}
 
 /// How n-grams become feature values. Stored in the model file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,14 +218,24 @@ impl Vectorizer {
         sorted: bool,
         sc: &'s mut VecScratch,
     ) -> &'s [(u32, f32)] {
+        keyed_counts(
+            &self.analyzer,
+            self.config.bits,
+            &self.keys(sorted),
+            text,
+            sc,
+        )
+    }
+
+    /// How this vectorizer names n-grams: a bucket's feature column, if it was kept.
+    pub(super) fn keys(&self, sorted: bool) -> Keys<impl Fn(u32) -> Option<u32> + '_> {
         let lookup = &self.lookup;
-        let keys = Keys {
+        Keys {
             owner: self.id,
             n_keys: self.n_features(),
             sorted,
             key: |b: u32| Some(lookup[b as usize]).filter(|&c| c != ABSENT),
-        };
-        keyed_counts(&self.analyzer, self.config.bits, &keys, text, sc)
+        }
     }
 
     /// Visits every feature of `text` as `(column, family, TF-IDF weight before
@@ -277,41 +281,6 @@ impl Vectorizer {
             visit(col, fam, v, payload);
         }
         [word.sqrt(), char.sqrt()]
-    }
-
-    /// The per-family sums of `text` against a scoring table whose row of column `col` is
-    /// `row(col)`, `[idf, w_1, …]` (see [`super::sums`]): `sums[f][0]` is family `f`'s squared
-    /// norm, `sums[f][i]` its dot product with weights `i` before normalisation. `owner`, a
-    /// [`new_owner_id`] of the table, tells the word memo whose sums it holds. `None` for a
-    /// text too long to sum this way (then [`Vectorizer::visit_weights`]).
-    pub fn table_sums<const W: usize>(
-        &self,
-        text: &str,
-        sc: &mut VecScratch,
-        owner: u64,
-        row: impl Fn(u32) -> [f32; W],
-    ) -> Option<[[f64; W]; 2]> {
-        let lookup = &self.lookup;
-        let keys = Keys {
-            owner: self.id,
-            n_keys: self.n_features(),
-            sorted: false,
-            key: |b: u32| Some(lookup[b as usize]).filter(|&c| c != ABSENT),
-        };
-        let rd = Reader {
-            row,
-            first_char: self.first_char,
-            tf: |c| self.tf(c),
-        };
-        keyed_sums(
-            &self.analyzer,
-            self.config.bits,
-            &keys,
-            &rd,
-            owner,
-            text,
-            sc,
-        )
     }
 
     /// The merged `(column, signed count)` features of `text`, in order of first occurrence:
