@@ -323,6 +323,17 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
 /// below it, a sum of as many signs fits the `i16` accumulator.
 pub(super) const CHUNK: usize = i16::MAX as usize;
 
+/// Keys for tests: every bucket of 2^12 is its own key.
+#[cfg(test)]
+pub(super) fn every_bucket() -> Keys<fn(u32) -> Option<u32>> {
+    Keys {
+        owner: next_id(),
+        n_keys: 1 << 12,
+        sorted: false,
+        key: Some,
+    }
+}
+
 /// Sums the gathered `all` into `acc` (sized to `n_keys` on first use), noting in `order`
 /// each key's first occurrence, and empties `all`.
 fn absorb(
@@ -411,12 +422,7 @@ mod tests {
     #[test]
     fn counts_past_the_short_accumulator_are_exact() {
         let a = Analyzer::new(TextConfig::default()).unwrap();
-        let keys = Keys {
-            owner: next_id(),
-            n_keys: 1 << 12,
-            sorted: false,
-            key: Some,
-        };
+        let keys = every_bucket();
         let n = 3 * CHUNK;
         let text = "ha ".repeat(n);
         let counts = keyed_counts(&a, 12, &keys, &text, &mut VecScratch::default()).to_vec();

@@ -210,7 +210,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::super::counts::{keyed_counts, next_id};
+    use super::super::counts::{every_bucket, keyed_counts, next_id};
     use super::*;
     use crate::text::TextConfig;
 
@@ -282,12 +282,7 @@ mod tests {
     #[test]
     fn a_text_too_long_to_sum_is_left_to_counting() {
         let a = Analyzer::new(TextConfig::default()).unwrap();
-        let keys = Keys {
-            owner: next_id(),
-            n_keys: 1 << 12,
-            sorted: false,
-            key: Some,
-        };
+        let keys = every_bucket();
         let rd = Reader {
             row: |_: u32| [1.0f32, 1.0],
             first_char: 1 << 11,

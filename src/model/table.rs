@@ -57,20 +57,31 @@ impl Tables {
         sums: &mut [f64],
     ) -> Option<[f64; 2]> {
         // with one table, the word memo holds its per-word sums; several would take turns
-        let one = self.pairs.len() + self.quads.len() == 1;
+        let id = (self.pairs.len() + self.quads.len() == 1).then_some(self.id);
         Some(match self.pairs.get(target) {
-            Some(t) => one
-                .then(|| word_sums(vz, t, self.id, text, vec, sums))
-                .flatten()
-                .unwrap_or_else(|| side_by_side_sums(vz, t, text, vec, &mut rows.pairs, sums)),
+            Some(t) => table_sums(vz, t, id, text, vec, &mut rows.pairs, sums),
             None => {
                 let t = self.quads.get(target)?;
-                one.then(|| word_sums(vz, t, self.id, text, vec, sums))
-                    .flatten()
-                    .unwrap_or_else(|| side_by_side_sums(vz, t, text, vec, &mut rows.quads, sums))
+                table_sums(vz, t, id, text, vec, &mut rows.quads, sums)
             }
         })
     }
+}
+
+/// The sums of [`Tables::sums`] from one target's table: word by word when the word memo
+/// may hold them (`id`, the table's), else (or for a text too long for that) feature by
+/// feature.
+fn table_sums<const W: usize>(
+    vz: &Vectorizer,
+    table: &[[f32; W]],
+    id: Option<u64>,
+    text: &str,
+    vec: &mut VecScratch,
+    rows: &mut Vec<[f32; W]>,
+    sums: &mut [f64],
+) -> [f64; 2] {
+    id.and_then(|id| word_sums(vz, table, id, text, vec, sums))
+        .unwrap_or_else(|| side_by_side_sums(vz, table, text, vec, rows, sums))
 }
 
 /// The sums of [`Tables::sums`] from one target's table, word by word
