@@ -19,6 +19,9 @@ pub struct Columns {
     /// a column whose values each get a joint fit of their own targets (`train --joint-by`;
     /// an empty cell is the value `(none)`)
     pub joint: Option<String>,
+    /// the column naming each row's source (`train --sources`; an empty cell is the value
+    /// `(none)`)
+    pub sources: Option<String>,
 }
 
 /// One column of classes, or several 0/1 columns.
@@ -54,6 +57,7 @@ pub fn load(
     let target_i = cols.target.as_deref().map(|t| rdr.column(t)).transpose()?;
     let group_i = cols.group.as_deref().map(|g| rdr.column(g)).transpose()?;
     let joint_i = cols.joint.as_deref().map(|g| rdr.column(g)).transpose()?;
+    let sources_i = cols.sources.as_deref().map(|g| rdr.column(g)).transpose()?;
     let label_names: Vec<String> = match &cols.labels {
         LabelColumns::Single(c) => vec![c.clone()],
         LabelColumns::Multi(cs) | LabelColumns::MultiPresent(cs) => cs.clone(),
@@ -81,6 +85,7 @@ pub fn load(
     let mut targets = Vec::new();
     let mut groups = Vec::new();
     let mut joint = Vec::new();
+    let mut sources = Vec::new();
     let mut skipped = Vec::new();
     while let Some(rec) = rdr.next_record()? {
         // the row's problem: the column and what is wrong
@@ -156,7 +161,11 @@ pub fn load(
                 classes.extend(r.class);
                 flags.extend(r.flags);
                 targets.extend(r.target);
-                for (i, out) in [(group_i, &mut groups), (joint_i, &mut joint)] {
+                for (i, out) in [
+                    (group_i, &mut groups),
+                    (joint_i, &mut joint),
+                    (sources_i, &mut sources),
+                ] {
                     if let Some(i) = i {
                         let g = rec.fields[i].trim();
                         out.push(if g.is_empty() { "(none)" } else { g }.to_string());
@@ -193,6 +202,7 @@ pub fn load(
         skipped,
         groups: cols.group.clone().map(|c| (c, groups)),
         joint: cols.joint.clone().map(|c| (c, joint)),
+        sources: cols.sources.clone().map(|c| (c, sources)),
     })
 }
 
@@ -237,6 +247,7 @@ mod tests {
             target: None,
             group: None,
             joint: None,
+            sources: None,
         }
     }
 

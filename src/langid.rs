@@ -105,6 +105,7 @@ mod tests {
             skipped: Vec::new(),
             groups: None,
             joint: None,
+            sources: None,
         };
         let cfg = TrainConfig {
             positive: positive.map(str::to_string),

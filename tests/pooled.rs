@@ -296,3 +296,61 @@ fn eval_reads_the_label_columns_a_file_has() {
         .code(2)
         .stderr(predicates::str::contains("no binary head writes 'p_nope'"));
 }
+
+/// `--sources COLUMN`: the model records the column and the power, and scores as a model
+/// without intercepts of its own (the same columns, probabilities for any comment); a source
+/// column that is not there, a target column beside it, --source-power without it and a
+/// power outside 0..1 are refused and write no model.
+#[test]
+fn sources_fit_and_record_their_column_and_refuse_what_they_cannot_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = pooled(dir.path());
+    let model = dir.path().join("s.gavel");
+    let train = |extra: &[&str]| {
+        util::gavel()
+            .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
+            .arg(&data)
+            .args(extra)
+            .arg("-o")
+            .arg(&model)
+            .assert()
+    };
+    train(&["--sources", "source", "--source-power", "0.5"]).success();
+    let out = util::gavel()
+        .args(["inspect", "--json"])
+        .arg(&model)
+        .assert()
+        .success();
+    let info: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(info["training"]["sources"], "source");
+    assert_eq!(info["training"]["params"]["sources"]["power"], 0.5);
+    let scored = dir.path().join("scored.csv");
+    util::gavel()
+        .args(["-q", "score", "--model"])
+        .arg(&model)
+        .arg(&data)
+        .arg("-o")
+        .arg(&scored)
+        .assert()
+        .success();
+    let rows = std::fs::read_to_string(&scored).unwrap();
+    assert_eq!(
+        rows.lines().count(),
+        std::fs::read_to_string(&data).unwrap().lines().count()
+    );
+    let first = rows.lines().nth(1).unwrap();
+    assert!(first.starts_with("you are an idiot 0,"), "{first}");
+    std::fs::remove_file(&model).unwrap();
+    let err = |a: assert_cmd::assert::Assert| {
+        String::from_utf8_lossy(&a.failure().get_output().stderr).to_string()
+    };
+    let e = err(train(&["--sources", "site"]));
+    assert!(e.contains("site"), "{e}");
+    let e = err(train(&["--source-power", "0.5"]));
+    assert!(e.contains("--sources"), "{e}");
+    let e = err(train(&["--sources", "source", "--source-power", "2"]));
+    assert!(e.contains("from 0 to 1"), "{e}");
+    let e = err(train(&["--sources", "source", "--target", "source"]));
+    assert!(e.contains("without a target"), "{e}");
+    assert!(!model.exists(), "a refused run writes no model");
+}

@@ -41,6 +41,11 @@ impl Recipe {
                 "joint_by groups per-target heads, and per-target (stance) training is not offered with Spark",
             ));
         }
+        if flags.train.sources.is_some() {
+            return Err(err(
+                "sources (an intercept per source in the fit) is not offered with Spark: train with gavel.train or the CLI",
+            ));
+        }
         let cfg = flags.train.config().map_err(|e| err(format!("{e:#}")))?;
         Ok(Recipe { cfg })
     }

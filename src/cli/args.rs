@@ -190,6 +190,7 @@ impl ColumnArgs {
             target: self.target.clone(),
             group: None,
             joint: None,
+            sources: None,
         })
     }
 }
@@ -296,6 +297,7 @@ pub fn model_columns(model: &Model, text: &Option<String>) -> Columns {
         target: spec.target.as_ref().map(|t| t.column.clone()),
         group: None,
         joint: None,
+        sources: None,
     }
 }
 

@@ -46,6 +46,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let mut columns = cmd.columns.columns()?;
     columns.group = cmd.group.clone().or(cmd.by.clone());
     columns.joint = cmd.train.joint_column(&columns.target)?;
+    columns.sources = cmd.train.sources.clone();
     let data = cmd.data.load(&columns, ui)?;
     let (folds, n_folds) = match (&data.groups, &cmd.group) {
         (Some((column, values)), Some(_)) => group_folds(column, values)?,

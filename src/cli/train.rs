@@ -57,8 +57,8 @@ const INIT_KEEPS: [&str; 22] = [
 pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     refuse_overwrite([&cmd.data.data], &cmd.output)?;
     if let Some(init) = &cmd.init {
-        if cmd.train.joint_by.is_some() {
-            anyhow::bail!("--joint-by is for training from scratch: --init keeps the model's heads and fits only the new rows");
+        if cmd.train.joint_by.is_some() || cmd.train.sources.is_some() {
+            anyhow::bail!("--joint-by and --sources are for training from scratch: --init keeps the model's heads and fits only the new rows");
         }
         return run_init(cmd, init, ui);
     }
@@ -67,6 +67,7 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
     let spin = ui.spinner(&format!("reading {}", cmd.data.data.display()));
     let mut columns = cmd.columns.columns()?;
     columns.joint = cmd.train.joint_column(&columns.target)?;
+    columns.sources = cmd.train.sources.clone();
     let data = cmd.data.load(&columns, ui)?;
     spin.finish_and_clear();
     ui.info(&format!(

@@ -4,6 +4,7 @@
 use super::args::{fraction, int_in, real};
 use crate::features::FeatureConfig;
 use crate::model::augment::Augment;
+use crate::model::sources::{SourceFit, DEFAULT_POWER};
 use crate::model::{ClassWeight, SolverConfig, TargetSharing, TrainConfig, TrainParams};
 use crate::text::TextConfig;
 use anyhow::{bail, Context, Result};
@@ -78,6 +79,17 @@ pub struct TrainArgs {
     /// a general model's head for other targets still learns from every row
     #[arg(long, value_name = "COLUMN")]
     pub joint_by: Option<String>,
+    /// The column naming each row's source (a labelled set, a site): each source with rows
+    /// of more than one class gets an intercept of its own in the fit, which scoring leaves
+    /// out, so the weights learn what tells the classes apart within a source rather than
+    /// which source a comment came from; and rows are weighted by their (source, class)'s
+    /// size to the power -(--source-power), so small sources are heard. Not with --target
+    #[arg(long, value_name = "COLUMN")]
+    pub sources: Option<String>,
+    /// With --sources: a row weighs n^-POWER, n the rows of its (source, class); 0 weighs
+    /// every row alike, 1 every (source, class) alike
+    #[arg(long, value_name = "POWER", requires = "sources")]
+    pub source_power: Option<f64>,
     /// With --targets general: the targets with heads of their own read the comments as
     /// written; only the general head (targets never trained on) reads the target marks
     #[arg(long)]
@@ -215,6 +227,9 @@ impl TrainArgs {
                     max_iter: self.max_iter,
                 },
                 targets,
+                sources: self.sources.as_ref().map(|_| SourceFit {
+                    power: self.source_power.unwrap_or(DEFAULT_POWER),
+                }),
             },
             positive: self.positive.clone(),
             calibration_folds: match self.calibration_folds {

@@ -94,7 +94,11 @@ pub fn adapt(base: Model, data: &TrainingData, params: &TrainParams) -> Result<A
         data_sha256: data.source.1.clone(),
         rows: data.texts.len(),
         trained_at: trained_at(),
-        params: *params,
+        // the new rows are fitted without sources (train --init refuses --sources)
+        params: TrainParams {
+            sources: None,
+            ..*params
+        },
         class_counts: class_counts(&spec, &data.labels),
         convergence,
         matrix: MatrixSize {
@@ -108,6 +112,7 @@ pub fn adapt(base: Model, data: &TrainingData, params: &TrainParams) -> Result<A
         augment: None,
         adapted_from: Some(Box::new(base.meta.clone())),
         joint_by: None,
+        sources: None,
     };
     let mut model = Model::new(base.vectorizer, spec, heads, meta)?;
     model.vocab = base.vocab;

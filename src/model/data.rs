@@ -59,6 +59,9 @@ pub struct TrainingData {
     /// (`train --joint-by`: a source's targets share cues with each other more than with
     /// another source's), with the column's name
     pub joint: Option<(String, Vec<String>)>,
+    /// per-row values of the column naming each row's source (`train --sources`: a labelled
+    /// set, a site), with the column's name; an empty cell is the value `(none)`
+    pub sources: Option<(String, Vec<String>)>,
 }
 
 impl TrainingData {
@@ -84,6 +87,7 @@ impl TrainingData {
             skipped: Vec::new(),
             groups: self.groups.as_ref().map(|(c, v)| (c.clone(), pick(v))),
             joint: self.joint.as_ref().map(|(c, v)| (c.clone(), pick(v))),
+            sources: self.sources.as_ref().map(|(c, v)| (c.clone(), pick(v))),
         }
     }
 
@@ -137,6 +141,7 @@ pub(crate) fn toy_insults(pairs: usize) -> TrainingData {
         skipped: Vec::new(),
         groups: None,
         joint: None,
+        sources: None,
     }
 }
 
@@ -188,6 +193,7 @@ impl TrainingData {
             skipped: Vec::new(),
             groups: None,
             joint: None,
+            sources: None,
         }
     }
 }

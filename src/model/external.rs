@@ -153,6 +153,7 @@ pub fn assemble<T: AsRef<str> + Sync>(
         augment: None,
         adapted_from: None,
         joint_by: None,
+        sources: None,
     };
     let mut model = Model::new(vectorizer, spec, built, meta)?;
     if cfg.vocab_columns > 0 {

@@ -349,6 +349,7 @@ mod tests {
             skipped: Vec::new(),
             groups: None,
             joint: None,
+            sources: None,
         };
         let cfg = TrainConfig {
             calibration_folds: 3,

@@ -8,6 +8,7 @@ use super::meta::MatrixSize;
 use super::objective::Link;
 use super::params::{TargetSharing, TrainParams};
 use super::solver::Convergence;
+use super::sources;
 use super::spec::{LabelSpec, Spec};
 use crate::features::Csr;
 use rayon::prelude::*;
@@ -107,9 +108,14 @@ pub(super) fn fit_heads(
                 let masked = known_rows(data, rows, &groups[t], g);
                 let local = masked.as_ref().unwrap_or(&groups[t]);
                 let whole = groups.len() == 1 && masked.is_none();
+                let y = head_targets(spec, &data.labels, &global(local), g, link);
+                if let (Some(fit), Some((_, of))) = (&params.sources, &data.sources) {
+                    let from: Vec<&str> = local.iter().map(|&l| of[rows[l]].as_str()).collect();
+                    let picked = (!whole).then_some(local.as_slice());
+                    return sources::fit_head(x, picked, &y, &from, link, params, fit);
+                }
                 let sub: Option<Csr> = (!whole).then(|| x.select(local));
                 let xs = sub.as_ref().unwrap_or(x);
-                let y = head_targets(spec, &data.labels, &global(local), g, link);
                 fit_head(xs, &y, link, params)
             })
             .collect::<Vec<_>>()
@@ -245,6 +251,7 @@ mod tests {
             skipped: Vec::new(),
             groups: None,
             joint: None,
+            sources: None,
         }
     }
 

@@ -106,19 +106,28 @@ impl Head {
     }
 }
 
-/// Per-row costs `C · w(yᵢ)`.
-pub fn row_costs(y: &[u32], n_classes: usize, params: &TrainParams) -> Vec<f64> {
+/// Per-row costs `C · w(yᵢ) · rᵢ`, where `rᵢ` is row `i`'s weight (1 without `weights`) and
+/// balanced class weights are worked out from the classes' summed row weights, so that every
+/// class still weighs the same in total.
+pub fn row_costs(
+    y: &[u32],
+    n_classes: usize,
+    params: &TrainParams,
+    weights: Option<&[f64]>,
+) -> Vec<f64> {
+    let r = |i: usize| weights.map_or(1.0, |w| w[i]);
     match params.class_weight {
-        ClassWeight::None => vec![params.c; y.len()],
+        ClassWeight::None => (0..y.len()).map(|i| params.c * r(i)).collect(),
         ClassWeight::Balanced => {
-            let mut counts = vec![0usize; n_classes];
-            for &c in y {
-                counts[c as usize] += 1;
+            let mut totals = vec![0.0f64; n_classes];
+            for (i, &c) in y.iter().enumerate() {
+                totals[c as usize] += r(i);
             }
-            let present = counts.iter().filter(|&&c| c > 0).count().max(1);
-            let n = y.len() as f64;
+            let present = totals.iter().filter(|&&t| t > 0.0).count().max(1);
+            let n: f64 = totals.iter().sum();
             y.iter()
-                .map(|&c| params.c * n / (present as f64 * counts[c as usize] as f64))
+                .enumerate()
+                .map(|(i, &c)| params.c * r(i) * n / (present as f64 * totals[c as usize]))
                 .collect()
         }
     }
@@ -126,7 +135,18 @@ pub fn row_costs(y: &[u32], n_classes: usize, params: &TrainParams) -> Vec<f64> 
 
 /// Fits one head on `x` with classes `y` (0/1 for sigmoid). `params` must be checked.
 pub fn fit_head(x: &Csr, y: &[u32], link: Link, params: &TrainParams) -> (Head, Convergence) {
-    fit(x, y, link, params, None)
+    fit(x, y, link, params, None, None)
+}
+
+/// [`fit_head`] with a weight per row (the rows of `x` in order) multiplying its cost.
+pub fn fit_head_weighted(
+    x: &Csr,
+    y: &[u32],
+    link: Link,
+    params: &TrainParams,
+    weights: &[f64],
+) -> (Head, Convergence) {
+    fit(x, y, link, params, None, Some(weights))
 }
 
 /// Fits one head on `x` with classes `y` starting from `prior` and penalised by its distance
@@ -139,7 +159,7 @@ pub fn fit_head_from(
     params: &TrainParams,
     prior: &Head,
 ) -> (Head, Convergence) {
-    fit(x, y, prior.link, params, Some(prior))
+    fit(x, y, prior.link, params, Some(prior), None)
 }
 
 /// The fit of a head from zero, or of its change from a prior head (whose logits are then
@@ -150,9 +170,10 @@ fn fit(
     link: Link,
     params: &TrainParams,
     prior: Option<&Head>,
+    weights: Option<&[f64]>,
 ) -> (Head, Convergence) {
     let k = link.k();
-    let cost = row_costs(y, k.max(2), params);
+    let cost = row_costs(y, k.max(2), params, weights);
     let mut obj = Logistic::new(x, y, cost, link);
     if let Some(prior) = prior {
         let mut offset = vec![0.0f64; x.n_rows() * k];
@@ -215,7 +236,14 @@ mod tests {
             class_weight: ClassWeight::Balanced,
             ..TrainParams::default()
         };
-        let c = row_costs(&y, 2, &p);
+        let c = row_costs(&y, 2, &p, None);
         assert!((c[0] * 3.0 - c[3]).abs() < 1e-12);
+        // row weights: each class's rows still weigh the same in total, and a weight of 1
+        // everywhere changes nothing
+        let w = [1.0, 1.0, 4.0, 2.0];
+        let cw = row_costs(&y, 2, &p, Some(&w));
+        assert!((cw[0] + cw[1] + cw[2] - cw[3]).abs() < 1e-9, "{cw:?}");
+        assert!((cw[2] - 4.0 * cw[0]).abs() < 1e-9);
+        assert_eq!(row_costs(&y, 2, &p, Some(&[1.0; 4])), c);
     }
 }

@@ -54,6 +54,10 @@ pub struct TrainingMeta {
     /// --joint-by`); not written when every target shared one
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joint_by: Option<String>,
+    /// the column naming each row's source, each with an intercept of its own in the fit
+    /// (`train --sources`); not written without it
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<String>,
 }
 
 fn is_zero(n: &usize) -> bool {

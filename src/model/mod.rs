@@ -23,6 +23,7 @@ pub mod objective;
 pub mod params;
 pub mod reference;
 pub mod solver;
+pub mod sources;
 pub mod spec;
 pub mod table;
 pub mod train;

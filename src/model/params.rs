@@ -45,6 +45,10 @@ pub struct TrainParams {
     /// Per-target heads: joint with shared features (default) or separate.
     #[serde(default = "separate")]
     pub targets: TargetSharing,
+    /// Rows from several sources (`train --sources`): each source's own intercept in the fit,
+    /// and rows weighted by the size of their (source, class); not written without it
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<super::sources::SourceFit>,
 }
 
 /// Models written before target sharing existed fitted targets separately.
@@ -59,6 +63,7 @@ impl Default for TrainParams {
             class_weight: ClassWeight::Balanced,
             solver: SolverConfig::default(),
             targets: TargetSharing::Shared,
+            sources: None,
         }
     }
 }
@@ -75,6 +80,9 @@ impl TrainParams {
                 "C = {} must be from {lo:e} to {hi:e}",
                 self.c
             )));
+        }
+        if let Some(s) = &self.sources {
+            s.check()?;
         }
         self.solver.check()
     }

@@ -216,6 +216,7 @@ mod tests {
                 skipped: Vec::new(),
                 groups: None,
                 joint: None,
+                sources: None,
             };
             let m = train(&data, &TrainConfig::default()).unwrap();
             assert_eq!(m.tables.quads.is_empty(), classes < 10);

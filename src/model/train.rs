@@ -181,6 +181,21 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         }
         None => None,
     };
+    match (&cfg.params.sources, &data.sources, &target) {
+        (Some(_), None, _) => {
+            return Err(Error::Param(
+                "fitting by source needs the rows' sources (a --sources column)".into(),
+            ))
+        }
+        (Some(_), Some(_), Some(_)) => {
+            return Err(Error::Param(
+                "--sources is for models without a target column: a stance model's sets get \
+                 joint fits of their own with --joint-by"
+                    .into(),
+            ))
+        }
+        _ => {}
+    }
     let spec = Spec {
         text_column: data.text_column.clone(),
         labels,
@@ -271,6 +286,10 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         augment: (cfg.augment.copies > 0).then_some(cfg.augment),
         adapted_from: None,
         joint_by: original.joint.as_ref().map(|(c, _)| c.clone()),
+        sources: cfg
+            .params
+            .sources
+            .and(original.sources.as_ref().map(|(c, _)| c.clone())),
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
     if cfg.vocab_columns > 0 {
