@@ -77,9 +77,8 @@ struct Terms {
 impl Terms {
     /// `sources[i]` and `y[i]`: row `i`'s source and class; `n_cols`: the feature columns.
     fn new(sources: &[&str], y: &[u32], power: f64, n_cols: usize) -> Terms {
-        // per source: its index in order of first occurrence, and the classes it has
+        // per source, its index in order of first occurrence; per (source, class), its rows
         let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut classes: Vec<Vec<u32>> = Vec::new();
         let mut cells: HashMap<(usize, u32), usize> = HashMap::new();
         let of: Vec<usize> = sources
             .iter()
@@ -87,12 +86,6 @@ impl Terms {
             .map(|(&s, &c)| {
                 let next = index.len();
                 let i = *index.entry(s).or_insert(next);
-                if i == classes.len() {
-                    classes.push(Vec::new());
-                }
-                if !classes[i].contains(&c) {
-                    classes[i].push(c);
-                }
                 *cells.entry((i, c)).or_default() += 1;
                 i
             })
@@ -103,29 +96,26 @@ impl Terms {
             .map(|(&i, &c)| (cells[&(i, c)] as f64).powf(-power))
             .collect();
         let mean = raw.iter().sum::<f64>() / raw.len().max(1) as f64;
+        // per source, its classes and rows
+        let (mut n_classes, mut rows_of) = (vec![0usize; index.len()], vec![0usize; index.len()]);
+        for (&(i, _), &n) in &cells {
+            n_classes[i] += 1;
+            rows_of[i] += n;
+        }
         // a source of one class gets no intercept; of the others, the smallest (the first
         // of equals) is the reference, and with fewer than two there is none
-        let mut rows_of = vec![0usize; classes.len()];
-        for &i in &of {
-            rows_of[i] += 1;
-        }
-        let two: Vec<usize> = (0..classes.len())
-            .filter(|&i| classes[i].len() > 1)
-            .collect();
-        let mut offset = vec![Offset::None; classes.len()];
+        let two: Vec<usize> = (0..index.len()).filter(|&i| n_classes[i] > 1).collect();
+        let mut offset = vec![Offset::None; index.len()];
         let mut n_offsets = 0;
-        if two.len() > 1 {
-            let reference = *two
-                .iter()
-                .min_by_key(|&&i| (rows_of[i], i))
-                .expect("two or more");
+        if let (true, Some(&reference)) =
+            (two.len() > 1, two.iter().min_by_key(|&&i| (rows_of[i], i)))
+        {
             for &i in &two {
-                offset[i] = match i == reference {
-                    true => Offset::Reference,
-                    false => {
-                        n_offsets += 1;
-                        Offset::Column((n_cols + n_offsets - 1) as u32)
-                    }
+                offset[i] = if i == reference {
+                    Offset::Reference
+                } else {
+                    n_offsets += 1;
+                    Offset::Column((n_cols + n_offsets - 1) as u32)
                 };
             }
         }
