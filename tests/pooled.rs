@@ -306,15 +306,7 @@ fn sources_fit_and_record_their_column_and_refuse_what_they_cannot_do() {
     let dir = tempfile::tempdir().unwrap();
     let data = pooled(dir.path());
     let model = dir.path().join("s.gavel");
-    let train = |extra: &[&str]| {
-        util::gavel()
-            .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
-            .arg(&data)
-            .args(extra)
-            .arg("-o")
-            .arg(&model)
-            .assert()
-    };
+    let train = |extra: &[&str]| train_pooled(&data, extra, &model);
     train(&["--sources", "source", "--source-power", "0.5"]).success();
     let out = util::gavel()
         .args(["inspect", "--json"])
@@ -324,16 +316,7 @@ fn sources_fit_and_record_their_column_and_refuse_what_they_cannot_do() {
     let info: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(info["training"]["sources"], "source");
     assert_eq!(info["training"]["params"]["sources"]["power"], 0.5);
-    let scored = dir.path().join("scored.csv");
-    util::gavel()
-        .args(["-q", "score", "--model"])
-        .arg(&model)
-        .arg(&data)
-        .arg("-o")
-        .arg(&scored)
-        .assert()
-        .success();
-    let rows = std::fs::read_to_string(&scored).unwrap();
+    let rows = score(&model, &data, &dir.path().join("scored.csv"));
     assert_eq!(
         rows.lines().count(),
         std::fs::read_to_string(&data).unwrap().lines().count()
@@ -353,4 +336,90 @@ fn sources_fit_and_record_their_column_and_refuse_what_they_cannot_do() {
     let e = err(train(&["--sources", "source", "--target", "source"]));
     assert!(e.contains("without a target"), "{e}");
     assert!(!model.exists(), "a refused run writes no model");
+}
+
+/// `gavel train --labels abusive,aggressive` on `data` with `extra`, into `model`.
+fn train_pooled(data: &Path, extra: &[&str], model: &Path) -> assert_cmd::assert::Assert {
+    util::gavel()
+        .args(["-q", "train", "--labels", "abusive,aggressive", "--data"])
+        .arg(data)
+        .args(extra)
+        .arg("-o")
+        .arg(model)
+        .assert()
+}
+
+/// `gavel score` of `data` by `model` into `out`, and what it wrote.
+fn score(model: &Path, data: &Path, out: &Path) -> String {
+    util::gavel()
+        .args(["-q", "score", "--model"])
+        .arg(model)
+        .arg(data)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+    std::fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn source_heads_fit_by_source_only_the_heads_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = pooled(dir.path());
+    // the scored column `col` of a model trained with `extra`
+    let scores = |name: &str, extra: &[&str], col: &str| -> Vec<String> {
+        let model = dir.path().join(format!("{name}.gavel"));
+        let scored = dir.path().join(format!("{name}.csv"));
+        train_pooled(&data, extra, &model).success();
+        let text = score(&model, &data, &scored);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let i = header.iter().position(|h| *h == col).unwrap();
+        // the texts hold no commas past the first column's quotes: take fields from the right
+        lines
+            .map(|l| {
+                let f: Vec<&str> = l.rsplitn(header.len(), ',').collect();
+                f[header.len() - 1 - i].to_string()
+            })
+            .collect()
+    };
+    let partial = ["--sources", "source", "--source-heads", "aggressive"];
+    let by_source = ["--sources", "source"];
+    let plain_aggr = scores("plain", &[], "p_aggressive");
+    let all_aggr = scores("all", &by_source, "p_aggressive");
+    assert_ne!(
+        plain_aggr, all_aggr,
+        "--sources changes the aggressive head"
+    );
+    assert_eq!(scores("part", &partial, "p_aggressive"), all_aggr);
+    assert_eq!(
+        scores("part", &partial, "p_abusive"),
+        scores("plain", &[], "p_abusive"),
+        "a head not named is fitted as without --sources"
+    );
+    let info = util::gavel()
+        .args(["inspect", "--json"])
+        .arg(dir.path().join("part.gavel"))
+        .assert()
+        .success();
+    let info: Value = serde_json::from_slice(&info.get_output().stdout).unwrap();
+    assert_eq!(
+        info["training"]["params"]["sources"]["heads"],
+        serde_json::json!(["aggressive"])
+    );
+    for (heads, says) in [
+        ("hate", "not one of --labels"),
+        ("aggressive,aggressive", "twice"),
+    ] {
+        let refused = dir.path().join("refused.gavel");
+        let out = train_pooled(
+            &data,
+            &["--sources", "source", "--source-heads", heads],
+            &refused,
+        )
+        .failure();
+        let e = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(e.contains(says), "{heads}: {e}");
+    }
+    assert!(!dir.path().join("refused.gavel").exists());
 }

@@ -90,6 +90,15 @@ pub struct TrainArgs {
     /// every row alike, 1 every (source, class) alike
     #[arg(long, value_name = "POWER", requires = "sources")]
     pub source_power: Option<f64>,
+    /// With --sources and --labels: fit by source only these label columns' heads
+    /// (comma-separated); the others are fitted as without --sources
+    #[arg(
+        long,
+        value_name = "HEADS",
+        requires = "sources",
+        value_delimiter = ','
+    )]
+    pub source_heads: Option<Vec<String>>,
     /// With --targets general: the targets with heads of their own read the comments as
     /// written; only the general head (targets never trained on) reads the target marks
     #[arg(long)]
@@ -229,6 +238,7 @@ impl TrainArgs {
                 targets,
                 sources: self.sources.as_ref().map(|_| SourceFit {
                     power: self.source_power.unwrap_or(DEFAULT_POWER),
+                    heads: self.source_heads.clone(),
                 }),
             },
             positive: self.positive.clone(),

@@ -142,7 +142,7 @@ pub fn assemble<T: AsRef<str> + Sync>(
         data_sha256: String::new(),
         rows: record.rows,
         trained_at: trained_at(),
-        params: cfg.params,
+        params: cfg.params.clone(),
         class_counts: record.class_counts,
         convergence,
         matrix: record.matrix,

@@ -109,7 +109,11 @@ pub(super) fn fit_heads(
                 let local = masked.as_ref().unwrap_or(&groups[t]);
                 let whole = groups.len() == 1 && masked.is_none();
                 let y = head_targets(spec, &data.labels, &global(local), g, link);
-                if let (Some(fit), Some((_, of))) = (&params.sources, &data.sources) {
+                let by_source = params
+                    .sources
+                    .as_ref()
+                    .filter(|f| f.fits(spec.label_column(g)));
+                if let (Some(fit), Some((_, of))) = (by_source, &data.sources) {
                     let from: Vec<&str> = local.iter().map(|&l| of[rows[l]].as_str()).collect();
                     let picked = (!whole).then_some(local.as_slice());
                     return sources::fit_head(x, picked, &y, &from, link, params, fit);

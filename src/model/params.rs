@@ -32,7 +32,7 @@ pub enum TargetSharing {
 }
 
 /// Hyperparameters of a logistic head.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 ///
 /// Defaults were chosen by 5-fold cross-validation on the training splits of SemEval-2016,
 /// OLID, Kaggle insults and Davidson (docs/design.md): balanced class weights and C = 4,

@@ -21,17 +21,22 @@ use super::head::{fit_head_weighted, Head};
 use super::objective::Link;
 use super::params::TrainParams;
 use super::solver::Convergence;
+use super::spec::LabelSpec;
 use crate::error::{Error, Result};
 use crate::features::Csr;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// How rows of several sources are fitted together.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceFit {
     /// a row weighs `n^-power`, `n` the rows of its (source, class): 0 leaves every row's
     /// weight 1, 1 makes every (source, class) weigh the same in total
     pub power: f64,
+    /// the label columns (`--labels`) fitted by source (`--source-heads`); `None`: every head.
+    /// The others are fitted as without `--sources`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heads: Option<Vec<String>>,
 }
 
 /// `--source-power` when not given: chosen by 3-fold CV by source on the pooled abuse rows
@@ -45,6 +50,42 @@ pub const DEFAULT_POWER: f64 = 0.5;
 pub const OFFSET_VALUE: f32 = 0.5;
 
 impl SourceFit {
+    /// Whether the head of label column `column` (`None`: a class column) is fitted by
+    /// source.
+    pub fn fits(&self, column: Option<&str>) -> bool {
+        match (&self.heads, column) {
+            (None, _) => true,
+            (Some(heads), Some(c)) => heads.iter().any(|h| h == c),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// `--source-heads` names label columns of `--labels`, each once.
+    pub fn check_heads(&self, labels: &LabelSpec) -> Result<()> {
+        let Some(heads) = &self.heads else {
+            return Ok(());
+        };
+        let LabelSpec::MultiLabel { columns } = labels else {
+            return Err(Error::Param(
+                "--source-heads picks label columns of --labels; with one --label column, \
+                 leave it out"
+                    .into(),
+            ));
+        };
+        for (i, h) in heads.iter().enumerate() {
+            if !columns.contains(h) {
+                return Err(Error::Param(format!(
+                    "--source-heads names '{h}', which is not one of --labels ({})",
+                    columns.join(", ")
+                )));
+            }
+            if heads[..i].contains(h) {
+                return Err(Error::Param(format!("--source-heads names '{h}' twice")));
+            }
+        }
+        Ok(())
+    }
+
     pub fn check(&self) -> Result<()> {
         match (0.0..=1.0).contains(&self.power) {
             true => Ok(()),
@@ -182,6 +223,33 @@ mod tests {
     use crate::model::head::fit_head as plain_fit;
 
     #[test]
+    fn source_heads_pick_label_columns_and_nothing_else() {
+        let multi = LabelSpec::MultiLabel {
+            columns: vec!["abusive".into(), "hate".into()],
+        };
+        let fit = |heads: Option<&[&str]>| SourceFit {
+            power: 0.5,
+            heads: heads.map(|h| h.iter().map(|s| s.to_string()).collect()),
+        };
+        let hate = fit(Some(&["hate"]));
+        assert!(hate.check_heads(&multi).is_ok());
+        assert!(hate.fits(Some("hate")) && !hate.fits(Some("abusive")));
+        assert!(fit(None).fits(Some("abusive")) && fit(None).fits(None));
+        let err = |f: SourceFit, labels: &LabelSpec| f.check_heads(labels).unwrap_err().to_string();
+        assert!(
+            err(fit(Some(&["aggressive"])), &multi).contains("not one of --labels (abusive, hate)")
+        );
+        assert!(err(fit(Some(&["hate", "hate"])), &multi).contains("twice"));
+        let classes = LabelSpec::Classes {
+            column: "stance".into(),
+            classes: vec!["a".into(), "b".into()],
+            positive: None,
+        };
+        assert!(err(fit(Some(&["stance"])), &classes).contains("one --label column"));
+        assert!(fit(None).check_heads(&classes).is_ok());
+    }
+
+    #[test]
     fn weights_follow_the_cells_and_one_class_sources_get_no_intercept() {
         let sources = ["a", "a", "a", "a", "b", "b", "n", "n"];
         let y = [1, 1, 1, 0, 1, 0, 0, 0];
@@ -249,7 +317,10 @@ mod tests {
             &s,
             Link::Sigmoid,
             &params,
-            &SourceFit { power: 0.0 },
+            &SourceFit {
+                power: 0.0,
+                heads: None,
+            },
         );
         assert!(conv.converged, "{conv:?}");
         assert_eq!(by_source.weights.len(), 3);
@@ -283,7 +354,10 @@ mod tests {
         }
         let mut params = TrainParams::default();
         params.solver.tol = 1e-6;
-        let fit = SourceFit { power: 0.0 };
+        let fit = SourceFit {
+            power: 0.0,
+            heads: None,
+        };
         let (h, _) = fit_head(&x, None, &y, &s, Link::Sigmoid, &params, &fit);
         let mean = h.weights[3..].iter().sum::<f32>() / 50.0;
         assert!(mean < -1.0, "{:?}", &h.weights[3..]);
@@ -298,7 +372,10 @@ mod tests {
         let rows: Vec<usize> = (0..x.n_rows()).filter(|i| i % 3 != 0).collect();
         let ys: Vec<u32> = rows.iter().map(|&i| y[i]).collect();
         let ss: Vec<&str> = rows.iter().map(|&i| s[i]).collect();
-        let fit = SourceFit { power: 0.25 };
+        let fit = SourceFit {
+            power: 0.25,
+            heads: None,
+        };
         let p = TrainParams::default();
         let (a, _) = fit_head(&x, Some(&rows), &ys, &ss, Link::Sigmoid, &p, &fit);
         let (b, _) = fit_head(&x.select(&rows), None, &ys, &ss, Link::Sigmoid, &p, &fit);

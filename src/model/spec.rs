@@ -72,6 +72,15 @@ pub fn is_flag_pair(classes: &[String]) -> bool {
 }
 
 impl Spec {
+    /// The label column of head `g` of a target when labels are several 0/1 columns; `None`
+    /// for a class column.
+    pub fn label_column(&self, g: usize) -> Option<&str> {
+        match &self.labels {
+            LabelSpec::Classes { .. } => None,
+            LabelSpec::MultiLabel { columns } => columns.get(g).map(String::as_str),
+        }
+    }
+
     /// Heads per target: 1 for a class column, one per column for multi-label.
     pub fn heads_per_target(&self) -> usize {
         match &self.labels {

@@ -194,6 +194,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
                     .into(),
             ))
         }
+        (Some(fit), Some(_), None) => fit.check_heads(&labels)?,
         _ => {}
     }
     let spec = Spec {
@@ -275,7 +276,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         data_sha256: data.source.1.clone(),
         rows: original.texts.len(),
         trained_at: trained_at(),
-        params: cfg.params,
+        params: cfg.params.clone(),
         class_counts,
         convergence,
         matrix,
@@ -289,6 +290,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         sources: cfg
             .params
             .sources
+            .as_ref()
             .and(original.sources.as_ref().map(|(c, _)| c.clone())),
     };
     let mut model = Model::new(vectorizer, spec, heads, meta)?;
