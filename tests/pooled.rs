@@ -362,27 +362,49 @@ fn score(model: &Path, data: &Path, out: &Path) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
+/// The scored column `col` of a model `name` trained on `data` with `extra`.
+fn scored_column(dir: &Path, data: &Path, name: &str, extra: &[&str], col: &str) -> Vec<String> {
+    let model = dir.join(format!("{name}.gavel"));
+    let scored = dir.join(format!("{name}.csv"));
+    train_pooled(data, extra, &model).success();
+    let text = score(&model, data, &scored);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == col).unwrap();
+    // the texts hold no commas past the first column's quotes: take fields from the right
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.rsplitn(header.len(), ',').collect();
+            f[header.len() - 1 - i].to_string()
+        })
+        .collect()
+}
+
+/// What `inspect --json` says of `model`.
+fn inspect_json(model: &Path) -> Value {
+    let info = util::gavel()
+        .args(["inspect", "--json"])
+        .arg(model)
+        .assert()
+        .success();
+    serde_json::from_slice(&info.get_output().stdout).unwrap()
+}
+
+/// `train` with `extra` fails saying `says`, and writes no model.
+fn refused(dir: &Path, data: &Path, extra: &[&str], says: &str) {
+    let model = dir.join("refused.gavel");
+    let out = train_pooled(data, extra, &model).failure();
+    let e = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(e.contains(says), "{extra:?}: {e}");
+    assert!(!model.exists());
+}
+
 #[test]
 fn source_heads_fit_by_source_only_the_heads_named() {
     let dir = tempfile::tempdir().unwrap();
     let data = pooled(dir.path());
-    // the scored column `col` of a model trained with `extra`
-    let scores = |name: &str, extra: &[&str], col: &str| -> Vec<String> {
-        let model = dir.path().join(format!("{name}.gavel"));
-        let scored = dir.path().join(format!("{name}.csv"));
-        train_pooled(&data, extra, &model).success();
-        let text = score(&model, &data, &scored);
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-        let i = header.iter().position(|h| *h == col).unwrap();
-        // the texts hold no commas past the first column's quotes: take fields from the right
-        lines
-            .map(|l| {
-                let f: Vec<&str> = l.rsplitn(header.len(), ',').collect();
-                f[header.len() - 1 - i].to_string()
-            })
-            .collect()
-    };
+    let scores =
+        |name: &str, extra: &[&str], col: &str| scored_column(dir.path(), &data, name, extra, col);
     let partial = ["--sources", "source", "--source-heads", "aggressive"];
     let by_source = ["--sources", "source"];
     let plain_aggr = scores("plain", &[], "p_aggressive");
@@ -397,12 +419,7 @@ fn source_heads_fit_by_source_only_the_heads_named() {
         scores("plain", &[], "p_abusive"),
         "a head not named is fitted as without --sources"
     );
-    let info = util::gavel()
-        .args(["inspect", "--json"])
-        .arg(dir.path().join("part.gavel"))
-        .assert()
-        .success();
-    let info: Value = serde_json::from_slice(&info.get_output().stdout).unwrap();
+    let info = inspect_json(&dir.path().join("part.gavel"));
     assert_eq!(
         info["training"]["params"]["sources"]["heads"],
         serde_json::json!(["aggressive"])
@@ -411,15 +428,59 @@ fn source_heads_fit_by_source_only_the_heads_named() {
         ("hate", "not one of --labels"),
         ("aggressive,aggressive", "twice"),
     ] {
-        let refused = dir.path().join("refused.gavel");
-        let out = train_pooled(
+        refused(
+            dir.path(),
             &data,
             &["--sources", "source", "--source-heads", heads],
-            &refused,
-        )
-        .failure();
-        let e = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-        assert!(e.contains(says), "{heads}: {e}");
+            says,
+        );
     }
-    assert!(!dir.path().join("refused.gavel").exists());
+}
+
+#[test]
+fn nb_scaling_changes_the_heads_named_and_only_those() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = pooled(dir.path());
+    let scores =
+        |name: &str, extra: &[&str], col: &str| scored_column(dir.path(), &data, name, extra, col);
+    let all = ["--nb-power", "0.5"];
+    let part = ["--nb-power", "0.5", "--nb-heads", "aggressive"];
+    let plain_aggr = scores("plain", &[], "p_aggressive");
+    let all_aggr = scores("all", &all, "p_aggressive");
+    assert_ne!(
+        plain_aggr, all_aggr,
+        "--nb-power changes the aggressive head"
+    );
+    assert_ne!(
+        scores("all", &all, "p_abusive"),
+        scores("plain", &[], "p_abusive"),
+        "and, without --nb-heads, the abusive head"
+    );
+    assert_eq!(scores("part", &part, "p_aggressive"), all_aggr);
+    assert_eq!(
+        scores("part", &part, "p_abusive"),
+        scores("plain", &[], "p_abusive"),
+        "a head not named is fitted on the plain columns"
+    );
+    let info = inspect_json(&dir.path().join("part.gavel"));
+    assert_eq!(
+        info["training"]["params"]["nb"],
+        serde_json::json!({"power": 0.5, "heads": ["aggressive"]})
+    );
+    assert!(
+        inspect_json(&dir.path().join("plain.gavel"))["training"]["params"]
+            .get("nb")
+            .is_none()
+    );
+    for (extra, says) in [
+        (&["--nb-power", "0"][..], "above 0"),
+        (&["--nb-power", "2.5"], "at most 2"),
+        (
+            &["--nb-power", "0.5", "--nb-heads", "hate"],
+            "not one of --labels",
+        ),
+        (&["--nb-heads", "aggressive"], "--nb-power"),
+    ] {
+        refused(dir.path(), &data, extra, says);
+    }
 }

@@ -60,6 +60,9 @@ pub fn run(cmd: &Cmd, ui: &Ui) -> Result<()> {
         if cmd.train.joint_by.is_some() || cmd.train.sources.is_some() {
             anyhow::bail!("--joint-by and --sources are for training from scratch: --init keeps the model's heads and fits only the new rows");
         }
+        if cmd.train.nb_power.is_some() {
+            anyhow::bail!("--nb-power is for training from scratch: --init penalises the change from the model plainly");
+        }
         return run_init(cmd, init, ui);
     }
     let cfg = cmd.train.config()?;

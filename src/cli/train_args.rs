@@ -4,6 +4,7 @@
 use super::args::{fraction, int_in, real};
 use crate::features::FeatureConfig;
 use crate::model::augment::Augment;
+use crate::model::nb::NbFit;
 use crate::model::sources::{SourceFit, DEFAULT_POWER};
 use crate::model::{ClassWeight, SolverConfig, TargetSharing, TrainConfig, TrainParams};
 use crate::text::TextConfig;
@@ -99,6 +100,20 @@ pub struct TrainArgs {
         value_delimiter = ','
     )]
     pub source_heads: Option<Vec<String>>,
+    /// Scale each feature column for the fit by |r|^POWER, r its log-count ratio between
+    /// the classes (NBSVM's prior: columns that tell the classes apart on their own are
+    /// cheap to use, the rest dear); the saved weights score as any model's
+    #[arg(long, value_name = "POWER")]
+    pub nb_power: Option<f64>,
+    /// With --nb-power and --labels: scale only these label columns' heads (comma-separated);
+    /// the others are fitted on the plain columns
+    #[arg(
+        long,
+        value_name = "HEADS",
+        requires = "nb_power",
+        value_delimiter = ','
+    )]
+    pub nb_heads: Option<Vec<String>>,
     /// With --targets general: the targets with heads of their own read the comments as
     /// written; only the general head (targets never trained on) reads the target marks
     #[arg(long)]
@@ -239,6 +254,10 @@ impl TrainArgs {
                 sources: self.sources.as_ref().map(|_| SourceFit {
                     power: self.source_power.unwrap_or(DEFAULT_POWER),
                     heads: self.source_heads.clone(),
+                }),
+                nb: self.nb_power.map(|power| NbFit {
+                    power,
+                    heads: self.nb_heads.clone(),
                 }),
             },
             positive: self.positive.clone(),

@@ -94,10 +94,12 @@ pub fn adapt(base: Model, data: &TrainingData, params: &TrainParams) -> Result<A
         data_sha256: data.source.1.clone(),
         rows: data.texts.len(),
         trained_at: trained_at(),
-        // the new rows are fitted without sources (train --init refuses --sources)
+        // the new rows are fitted without sources (train --init refuses --sources), and their
+        // change from the prior is penalised plainly, never NB-scaled
         params: TrainParams {
             sources: None,
-            ..*params
+            nb: None,
+            ..params.clone()
         },
         class_counts: class_counts(&spec, &data.labels),
         convergence,

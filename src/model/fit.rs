@@ -79,7 +79,8 @@ pub(super) fn fit_heads(
                     None => mine,
                 };
                 let y = head_targets(spec, &data.labels, &global(&labelled), g, link);
-                fit_head(sub.as_ref().unwrap_or(xm), &y, link, params)
+                let params = params.for_head(spec.label_column(g));
+                fit_head(sub.as_ref().unwrap_or(xm), &y, link, &params)
             })
             .collect();
         (0..groups.len())
@@ -109,6 +110,7 @@ pub(super) fn fit_heads(
                 let local = masked.as_ref().unwrap_or(&groups[t]);
                 let whole = groups.len() == 1 && masked.is_none();
                 let y = head_targets(spec, &data.labels, &global(local), g, link);
+                let params = &params.for_head(spec.label_column(g));
                 let by_source = params
                     .sources
                     .as_ref()

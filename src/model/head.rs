@@ -4,6 +4,7 @@
 use super::calibrate::Calibration;
 use super::kernels::{sigmoid, softmax_into};
 use super::logistic::Logistic;
+use super::nb;
 use super::objective::Link;
 use super::params::{ClassWeight, TrainParams};
 use super::solver::{minimize, Convergence};
@@ -135,18 +136,20 @@ pub fn row_costs(
 
 /// Fits one head on `x` with classes `y` (0/1 for sigmoid). `params` must be checked.
 pub fn fit_head(x: &Csr, y: &[u32], link: Link, params: &TrainParams) -> (Head, Convergence) {
-    fit(x, y, link, params, None, None)
+    fit(x, y, link, params, None, None, x.n_cols)
 }
 
 /// [`fit_head`] with a weight per row (the rows of `x` in order) multiplying its cost.
+/// Columns from `own_cols` on (intercepts added for the fit) are never NB-scaled.
 pub fn fit_head_weighted(
     x: &Csr,
     y: &[u32],
     link: Link,
     params: &TrainParams,
     weights: &[f64],
+    own_cols: usize,
 ) -> (Head, Convergence) {
-    fit(x, y, link, params, None, Some(weights))
+    fit(x, y, link, params, None, Some(weights), own_cols)
 }
 
 /// Fits one head on `x` with classes `y` starting from `prior` and penalised by its distance
@@ -159,11 +162,13 @@ pub fn fit_head_from(
     params: &TrainParams,
     prior: &Head,
 ) -> (Head, Convergence) {
-    fit(x, y, prior.link, params, Some(prior), None)
+    fit(x, y, prior.link, params, Some(prior), None, x.n_cols)
 }
 
 /// The fit of a head from zero, or of its change from a prior head (whose logits are then
-/// every row's offsets).
+/// every row's offsets). With `params.nb` (and no prior, whose change is penalised
+/// plainly), the columns before `own_cols` are NB-scaled for the fit and the weights
+/// unscaled after it ([`super::nb`]).
 fn fit(
     x: &Csr,
     y: &[u32],
@@ -171,9 +176,17 @@ fn fit(
     params: &TrainParams,
     prior: Option<&Head>,
     weights: Option<&[f64]>,
+    own_cols: usize,
 ) -> (Head, Convergence) {
     let k = link.k();
     let cost = row_costs(y, k.max(2), params, weights);
+    let scale = params
+        .nb
+        .as_ref()
+        .filter(|_| prior.is_none())
+        .map(|nb| nb::column_scale(x, y, k.max(2), &cost, own_cols, nb.power));
+    let xs = scale.as_ref().map(|s| nb::scaled(x, s));
+    let x = xs.as_ref().unwrap_or(x);
     let mut obj = Logistic::new(x, y, cost, link);
     if let Some(prior) = prior {
         let mut offset = vec![0.0f64; x.n_rows() * k];
@@ -186,6 +199,11 @@ fn fit(
     let mut w = vec![0.0f64; (x.n_cols + 1) * k];
     let conv = minimize(&mut obj, &mut w, &params.solver);
     let d = x.n_cols * k;
+    if let Some(scale) = &scale {
+        for (wj, s) in w[..d].chunks_mut(k).zip(scale) {
+            wj.iter_mut().for_each(|v| *v *= s);
+        }
+    }
     let plus = |from: Option<&[f32]>, delta: &[f64]| -> Vec<f32> {
         match from {
             Some(p) => p
@@ -227,6 +245,44 @@ mod tests {
             assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
             assert!(p[c as usize] > 0.8, "{p:?}");
         }
+    }
+
+    #[test]
+    fn nb_scaled_weights_score_the_plain_columns() {
+        // column 0 tells the classes apart, 1 is in every row, 2 is noise
+        let mut x = Csr::new(3);
+        let mut y = vec![];
+        for i in 0..60u32 {
+            let pos = i % 3 != 0;
+            let v0 = if pos { 0.8 } else { 0.1 };
+            x.push_row(&[0, 1, 2], &[v0, 0.5, (i % 7) as f32 / 7.0]);
+            y.push(pos as u32);
+        }
+        let params = TrainParams {
+            nb: Some(nb::NbFit {
+                power: 1.0,
+                heads: None,
+            }),
+            ..TrainParams::default()
+        };
+        let (h, _) = fit_head(&x, &y, Link::Sigmoid, &params);
+        // the same fit by hand: scaled columns, then the weights brought back
+        let cost = row_costs(&y, 2, &params, None);
+        let s = nb::column_scale(&x, &y, 2, &cost, 3, 1.0);
+        let plain = TrainParams {
+            nb: None,
+            ..params.clone()
+        };
+        let (hs, _) = fit_head(&nb::scaled(&x, &s), &y, Link::Sigmoid, &plain);
+        for ((&w, &ws), &sj) in h.weights.iter().zip(&hs.weights).zip(&s) {
+            assert!(
+                (w as f64 - ws as f64 * sj).abs() < 1e-5,
+                "{h:?} {hs:?} {s:?}"
+            );
+        }
+        assert_eq!(h.bias, hs.bias);
+        // the columns alike in both classes cost more than the one that tells them apart
+        assert!(s[0] > 2.0 * s[1].max(s[2]), "{s:?}");
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct TrainParams {
     /// and rows weighted by the size of their (source, class); not written without it
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<super::sources::SourceFit>,
+    /// `train --nb-power`: each feature column scaled for the fit by `|r_j|^power`, `r_j` its
+    /// log-count ratio between the classes ([`super::nb`]); not written without it
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nb: Option<super::nb::NbFit>,
 }
 
 /// Models written before target sharing existed fitted targets separately.
@@ -64,6 +68,7 @@ impl Default for TrainParams {
             solver: SolverConfig::default(),
             targets: TargetSharing::Shared,
             sources: None,
+            nb: None,
         }
     }
 }
@@ -73,6 +78,15 @@ impl Default for TrainParams {
 pub const C_RANGE: (f64, f64) = (1e-6, 1e6);
 
 impl TrainParams {
+    /// These parameters for the head of label column `column`: without the NB scaling when
+    /// `--nb-heads` leaves it out.
+    pub fn for_head(&self, column: Option<&str>) -> TrainParams {
+        TrainParams {
+            nb: self.nb.clone().filter(|nb| nb.fits(column)),
+            ..self.clone()
+        }
+    }
+
     pub fn check(&self) -> Result<()> {
         let (lo, hi) = C_RANGE;
         if !(lo..=hi).contains(&self.c) {
@@ -83,6 +97,9 @@ impl TrainParams {
         }
         if let Some(s) = &self.sources {
             s.check()?;
+        }
+        if let Some(nb) = &self.nb {
+            nb.check()?;
         }
         self.solver.check()
     }

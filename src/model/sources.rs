@@ -18,6 +18,7 @@
 //! models/README.md.
 
 use super::head::{fit_head_weighted, Head};
+use super::head_pick;
 use super::objective::Link;
 use super::params::TrainParams;
 use super::solver::Convergence;
@@ -53,37 +54,12 @@ impl SourceFit {
     /// Whether the head of label column `column` (`None`: a class column) is fitted by
     /// source.
     pub fn fits(&self, column: Option<&str>) -> bool {
-        match (&self.heads, column) {
-            (None, _) => true,
-            (Some(heads), Some(c)) => heads.iter().any(|h| h == c),
-            (Some(_), None) => false,
-        }
+        head_pick::picks(self.heads.as_deref(), column)
     }
 
     /// `--source-heads` names label columns of `--labels`, each once.
     pub fn check_heads(&self, labels: &LabelSpec) -> Result<()> {
-        let Some(heads) = &self.heads else {
-            return Ok(());
-        };
-        let LabelSpec::MultiLabel { columns } = labels else {
-            return Err(Error::Param(
-                "--source-heads picks label columns of --labels; with one --label column, \
-                 leave it out"
-                    .into(),
-            ));
-        };
-        for (i, h) in heads.iter().enumerate() {
-            if !columns.contains(h) {
-                return Err(Error::Param(format!(
-                    "--source-heads names '{h}', which is not one of --labels ({})",
-                    columns.join(", ")
-                )));
-            }
-            if heads[..i].contains(h) {
-                return Err(Error::Param(format!("--source-heads names '{h}' twice")));
-            }
-        }
-        Ok(())
+        head_pick::check(self.heads.as_deref(), labels, "--source-heads")
     }
 
     pub fn check(&self) -> Result<()> {
@@ -183,7 +159,7 @@ pub fn fit_head(
 ) -> (Head, Convergence) {
     let terms = Terms::new(sources, y, fit.power, x.n_cols);
     let xo = with_offsets(x, rows, &terms);
-    let (mut head, conv) = fit_head_weighted(&xo, y, link, params, &terms.weights);
+    let (mut head, conv) = fit_head_weighted(&xo, y, link, params, &terms.weights, x.n_cols);
     drop(xo);
     head.weights.truncate(x.n_cols * link.k());
     head.n_features = x.n_cols;

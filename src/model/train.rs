@@ -197,6 +197,9 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
         (Some(fit), Some(_), None) => fit.check_heads(&labels)?,
         _ => {}
     }
+    if let Some(nb) = &cfg.params.nb {
+        nb.check_heads(&labels)?;
+    }
     let spec = Spec {
         text_column: data.text_column.clone(),
         labels,
