@@ -111,11 +111,7 @@ pub(super) fn fit_heads(
                 let whole = groups.len() == 1 && masked.is_none();
                 let y = head_targets(spec, &data.labels, &global(local), g, link);
                 let params = &params.for_head(spec.label_column(g));
-                let by_source = params
-                    .sources
-                    .as_ref()
-                    .filter(|f| f.fits(spec.label_column(g)));
-                if let (Some(fit), Some((_, of))) = (by_source, &data.sources) {
+                if let (Some(fit), Some((_, of))) = (&params.sources, &data.sources) {
                     let from: Vec<&str> = local.iter().map(|&l| of[rows[l]].as_str()).collect();
                     let picked = (!whole).then_some(local.as_slice());
                     return sources::fit_head(x, picked, &y, &from, link, params, fit);

@@ -78,10 +78,11 @@ impl Default for TrainParams {
 pub const C_RANGE: (f64, f64) = (1e-6, 1e6);
 
 impl TrainParams {
-    /// These parameters for the head of label column `column`: without the NB scaling when
-    /// `--nb-heads` leaves it out.
+    /// These parameters for the head of label column `column`: without the fit by source or
+    /// the NB scaling when `--source-heads` or `--nb-heads` leaves the head out.
     pub fn for_head(&self, column: Option<&str>) -> TrainParams {
         TrainParams {
+            sources: self.sources.clone().filter(|f| f.fits(column)),
             nb: self.nb.clone().filter(|nb| nb.fits(column)),
             ..self.clone()
         }
