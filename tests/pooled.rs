@@ -472,8 +472,38 @@ fn nb_scaling_changes_the_heads_named_and_only_those() {
             .get("nb")
             .is_none()
     );
+    // a head with its own power is fitted as with that --nb-power, the others at --nb-power
+    let own = ["--nb-power", "0.5", "--nb-heads", "abusive=0.25,aggressive"];
+    let quarter = ["--nb-power", "0.25", "--nb-heads", "abusive"];
+    assert_eq!(
+        scores("own", &own, "p_abusive"),
+        scores("quarter", &quarter, "p_abusive")
+    );
+    assert_ne!(
+        scores("own", &own, "p_abusive"),
+        scores("all", &all, "p_abusive"),
+        "the head's own power, not --nb-power"
+    );
+    assert_eq!(scores("own", &own, "p_aggressive"), all_aggr);
+    assert_eq!(
+        inspect_json(&dir.path().join("own.gavel"))["training"]["params"]["nb"],
+        serde_json::json!({"power": 0.5, "heads": ["abusive", "aggressive"],
+            "powers": [["abusive", 0.25]]})
+    );
     for (extra, says) in [
-        (&["--nb-power", "0"][..], "above 0"),
+        (
+            &["--nb-power", "0.5", "--nb-heads", "abusive=x"][..],
+            "not a number",
+        ),
+        (
+            &["--nb-power", "0.5", "--nb-heads", "abusive=3"],
+            "at most 2",
+        ),
+        (
+            &["--nb-power", "0.5", "--nb-heads", "hate=0.5"],
+            "not one of --labels",
+        ),
+        (&["--nb-power", "0"], "above 0"),
         (&["--nb-power", "2.5"], "at most 2"),
         (
             &["--nb-power", "0.5", "--nb-heads", "hate"],

@@ -105,8 +105,8 @@ pub struct TrainArgs {
     /// cheap to use, the rest dear); the saved weights score as any model's
     #[arg(long, value_name = "POWER")]
     pub nb_power: Option<f64>,
-    /// With --nb-power and --labels: scale only these label columns' heads (comma-separated);
-    /// the others are fitted on the plain columns
+    /// With --nb-power and --labels: scale only these label columns' heads (comma-separated),
+    /// each at --nb-power or at its own (HEAD=POWER); the others are fitted on the plain columns
     #[arg(
         long,
         value_name = "HEADS",
@@ -255,10 +255,10 @@ impl TrainArgs {
                     power: self.source_power.unwrap_or(DEFAULT_POWER),
                     heads: self.source_heads.clone(),
                 }),
-                nb: self.nb_power.map(|power| NbFit {
-                    power,
-                    heads: self.nb_heads.clone(),
-                }),
+                nb: self
+                    .nb_power
+                    .map(|power| NbFit::from_args(power, self.nb_heads.as_deref()))
+                    .transpose()?,
             },
             positive: self.positive.clone(),
             calibration_folds: match self.calibration_folds {

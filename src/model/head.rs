@@ -262,6 +262,7 @@ mod tests {
             nb: Some(nb::NbFit {
                 power: 1.0,
                 heads: None,
+                powers: Vec::new(),
             }),
             ..TrainParams::default()
         };

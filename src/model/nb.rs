@@ -20,6 +20,9 @@ pub struct NbFit {
     /// head. The others are fitted on the plain columns
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heads: Option<Vec<String>>,
+    /// heads with a power of their own in place of `power` (`--nb-heads HEAD=POWER`)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub powers: Vec<(String, f64)>,
 }
 
 /// The largest `--nb-power`: past it the scales' spread (a column's ratio runs to about ±10)
@@ -27,6 +30,51 @@ pub struct NbFit {
 pub const MAX_POWER: f64 = 2.0;
 
 impl NbFit {
+    /// From `--nb-power` and `--nb-heads`, whose entries are a label column, or a label column
+    /// with its own power (`abusive=0.25`).
+    pub fn from_args(power: f64, heads: Option<&[String]>) -> Result<NbFit> {
+        let mut fit = NbFit {
+            power,
+            heads: None,
+            powers: Vec::new(),
+        };
+        if let Some(heads) = heads {
+            let mut names = Vec::with_capacity(heads.len());
+            for h in heads {
+                let Some((name, p)) = h.split_once('=') else {
+                    names.push(h.clone());
+                    continue;
+                };
+                let p: f64 = p.trim().parse().map_err(|_| {
+                    Error::Param(format!(
+                        "--nb-heads {h}: '{p}' is not a number (HEAD or HEAD=POWER)"
+                    ))
+                })?;
+                names.push(name.to_string());
+                fit.powers.push((name.to_string(), p));
+            }
+            fit.heads = Some(names);
+        }
+        Ok(fit)
+    }
+
+    /// The power of the head of label column `column`: its own, or `power`.
+    pub fn power_of(&self, column: Option<&str>) -> f64 {
+        self.powers
+            .iter()
+            .find(|(h, _)| Some(h.as_str()) == column)
+            .map_or(self.power, |&(_, p)| p)
+    }
+
+    /// These settings for the head of label column `column`: its power as `power`.
+    pub fn for_head(&self, column: Option<&str>) -> NbFit {
+        NbFit {
+            power: self.power_of(column),
+            heads: self.heads.clone(),
+            powers: Vec::new(),
+        }
+    }
+
     /// Whether the head of label column `column` (`None`: a class column) is fitted so.
     pub fn fits(&self, column: Option<&str>) -> bool {
         head_pick::picks(self.heads.as_deref(), column)
@@ -38,12 +86,18 @@ impl NbFit {
     }
 
     pub fn check(&self) -> Result<()> {
-        match self.power > 0.0 && self.power <= MAX_POWER {
-            true => Ok(()),
-            false => Err(Error::Param(format!(
+        let ok = |p: f64| p > 0.0 && p <= MAX_POWER;
+        if !ok(self.power) {
+            return Err(Error::Param(format!(
                 "--nb-power {} must be above 0 and at most {MAX_POWER}",
                 self.power
+            )));
+        }
+        match self.powers.iter().find(|(_, p)| !ok(*p)) {
+            Some((h, p)) => Err(Error::Param(format!(
+                "--nb-heads {h}={p}: the power must be above 0 and at most {MAX_POWER}"
             ))),
+            None => Ok(()),
         }
     }
 }

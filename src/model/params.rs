@@ -79,11 +79,16 @@ pub const C_RANGE: (f64, f64) = (1e-6, 1e6);
 
 impl TrainParams {
     /// These parameters for the head of label column `column`: without the fit by source or
-    /// the NB scaling when `--source-heads` or `--nb-heads` leaves the head out.
+    /// the NB scaling when `--source-heads` or `--nb-heads` leaves the head out, and
+    /// with the head's own NB power.
     pub fn for_head(&self, column: Option<&str>) -> TrainParams {
         TrainParams {
             sources: self.sources.clone().filter(|f| f.fits(column)),
-            nb: self.nb.clone().filter(|nb| nb.fits(column)),
+            nb: self
+                .nb
+                .as_ref()
+                .filter(|nb| nb.fits(column))
+                .map(|nb| nb.for_head(column)),
             ..self.clone()
         }
     }
