@@ -71,26 +71,30 @@ fn word_of(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
 }
 
 /// The one `known` word `cand` spells, reading each [`I_OR_L`] (at most three) as `i` or
-/// `l`, and a letter written three times or more as once or twice; none when it holds a mask
-/// or spells two.
+/// `l`, each mask (`?`, at most two) as any letter, and a letter written three times or more
+/// as once or twice; none when it spells two (`th?se`: `these` and `those`) or none.
 fn known_form(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
-    let n = cand.matches(I_OR_L).count();
-    if cand.contains('?') || n > 3 {
+    let ambiguous = cand.matches(I_OR_L).count();
+    let masks = cand.matches('?').count();
+    if ambiguous > 3 || masks > 2 {
         return None;
     }
+    // each choice of letters as one number: two choices per I_OR_L, 26 per mask
+    let choices = (1u32 << ambiguous) * 26u32.pow(masks as u32);
     let mut found: Option<String> = None;
-    for bits in 0..1u32 << n {
-        let mut k = 0;
+    for mut pick in 0..choices {
         let w: String = cand
             .chars()
             .map(|c| match c {
                 I_OR_L => {
-                    k += 1;
-                    if bits >> (k - 1) & 1 == 1 {
-                        'l'
-                    } else {
-                        'i'
-                    }
+                    let l = if pick & 1 == 1 { 'l' } else { 'i' };
+                    pick >>= 1;
+                    l
+                }
+                '?' => {
+                    let l = (b'a' + (pick % 26) as u8) as char;
+                    pick /= 26;
+                    l
                 }
                 c => c,
             })
@@ -128,63 +132,48 @@ fn deobfuscate_full(text: &str, out: &mut String, known: &dyn Fn(&str) -> bool) 
     let toks: Vec<&str> = text.split(' ').collect();
     let mut i = 0;
     while i < toks.len() {
-        // a run of 3+ single letters (or letters with dots): try them joined
+        // a run of 3+ single letters (or letters with dots): read as the words they spell
         let mut j = i;
         while j < toks.len() && is_single_letter(toks[j]) {
             j += 1;
         }
         if j - i >= 3 {
-            let joined: String = toks[i..j]
-                .iter()
-                .flat_map(|t| t.chars().filter(|c| c.is_alphabetic()))
-                .collect();
-            if let Some(w) = word_of(&joined, known) {
-                push_sep(out);
-                out.push_str(&w);
-                i = j;
-                continue;
-            }
-            // several disguised words in a row (`s t u p i d i d i o t`): read as words when
-            // the letters split wholly into them
-            if let Some(words) = segment(&joined, known) {
-                for w in words {
-                    push_sep(out);
-                    out.push_str(&w);
+            for (a, b) in word_parts(&toks[i..j]) {
+                if !read_run(&toks[i + a..i + b], out, known) {
+                    for t in &toks[i + a..i + b] {
+                        push_sep(out);
+                        read_token(t, out, &mut folded, known);
+                    }
                 }
-                i = j;
-                continue;
             }
-            // not a lexicon word: keep the letters and add them joined as a word
-            if joined.chars().count() == j - i && joined.chars().all(|c| c.is_ascii_alphabetic()) {
-                for t in &toks[i..j] {
-                    push_sep(out);
-                    out.push_str(t);
-                }
-                push_sep(out);
-                out.push_str(&joined);
-                i = j;
-                continue;
-            }
+            i = j;
+            continue;
         }
         let t = toks[i];
         push_sep(out);
         i += 1;
-        if is_plain(t) || t.starts_with(['@', '#']) || t.len() > MAX_DISGUISED {
-            // the common case, a plain word maybe with punctuation around; a mention or
-            // hashtag, never rewritten; or a run far too long to be a disguised word
-            out.push_str(t);
-            continue;
-        }
-        folded.clear();
-        fold_latin(t, &mut folded);
-        match undo_token(&folded, known) {
-            Some(w) => out.push_str(&w),
-            None => {
-                out.push_str(&folded);
-                if let Some(v) = variant(&folded) {
-                    out.push(' ');
-                    out.push_str(&v);
-                }
+        read_token(t, out, &mut folded, known);
+    }
+}
+
+/// Reads one token into `out` (after its separator): as written when plain, else undone or
+/// with a plain spelling beside it; `folded` is scratch space.
+fn read_token(t: &str, out: &mut String, folded: &mut String, known: &dyn Fn(&str) -> bool) {
+    if is_plain(t) || t.starts_with(['@', '#']) || t.len() > MAX_DISGUISED {
+        // the common case, a plain word maybe with punctuation around; a mention or
+        // hashtag, never rewritten; or a run far too long to be a disguised word
+        out.push_str(t);
+        return;
+    }
+    folded.clear();
+    fold_latin(t, folded);
+    match undo_token(folded, known) {
+        Some(w) => out.push_str(&w),
+        None => {
+            out.push_str(folded);
+            if let Some(v) = variant(folded) {
+                out.push(' ');
+                out.push_str(&v);
             }
         }
     }
@@ -288,14 +277,105 @@ fn push_sep(out: &mut String) {
     }
 }
 
-/// `i`, `d.` or `*`: one letter (or mask), with at most a trailing separator.
+/// Marks that may open a split letter (`"s t u p i d"`).
+const OPENING: [char; 3] = ['"', '\'', '('];
+
+/// `i`, `d.`, `s!` or `*`: one letter (or mask), maybe with a separator or punctuation after
+/// it and an opening quote or bracket before it.
 fn is_single_letter(t: &str) -> bool {
-    let mut cs = t.chars();
-    match (cs.next(), cs.next(), cs.next()) {
-        (Some(c), None, _) => c.is_alphabetic() || c == '*',
-        (Some(c), Some(p), None) => c.is_alphabetic() && matches!(p, '.' | '-' | '_' | ','),
+    let core = t
+        .trim_start_matches(OPENING)
+        .trim_end_matches(|c| is_edge(c) || c == '-' || c == '_');
+    let mut cs = core.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), None) => c.is_alphabetic() || c == '*',
         _ => false,
     }
+}
+
+/// The characters after a split letter's letter (`,` of `d,`).
+fn tail_of(t: &str) -> &str {
+    let core = t.trim_end_matches(|c| is_edge(c) || c == '-' || c == '_');
+    &t[core.len()..]
+}
+
+/// A run of split letters cut where its punctuation ends a word (`m u r d e r e r s, c r i m e`
+/// is two), as `(start, end)` token ranges; unless most of its letters carry the same mark,
+/// which is then the disguise (`i. d. i. o. t.`), and the run is one part.
+fn word_parts(toks: &[&str]) -> Vec<(usize, usize)> {
+    let inner = &toks[..toks.len() - 1];
+    let marked = inner.iter().filter(|t| !tail_of(t).is_empty()).count();
+    if 2 * marked > inner.len() {
+        return vec![(0, toks.len())];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (k, t) in toks.iter().enumerate() {
+        if k > start && t.starts_with(OPENING) {
+            parts.push((start, k));
+            start = k;
+        }
+        if !tail_of(t).is_empty() || k + 1 == toks.len() {
+            parts.push((start, k + 1));
+            start = k + 1;
+        }
+    }
+    parts
+}
+
+/// Reads split letters (`toks`, one part of [`word_parts`]) as the words they spell, between
+/// the first letter's opening mark and the last letter's punctuation; a stretch of 3+ letters
+/// no word explains is kept with its joined form after it (`c i c e r o cicero black`).
+/// `false` (nothing written) for fewer than two letters, or when no word is found and the
+/// letters hold a mask.
+fn read_run(toks: &[&str], out: &mut String, known: &dyn Fn(&str) -> bool) -> bool {
+    let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+        return false;
+    };
+    if toks.len() < 2 {
+        return false;
+    }
+    let joined: String = toks
+        .iter()
+        .flat_map(|t| t.chars().filter(|c| c.is_alphabetic()))
+        .collect();
+    let mut pieces: Vec<String> = Vec::new();
+    if let Some(w) = word_of(&joined, known) {
+        pieces.push(w);
+    } else if let Some(words) = segment(&joined, known) {
+        let mut stretch = String::new();
+        for w in words {
+            if w.chars().count() == 1 {
+                stretch.push_str(&w);
+            } else {
+                push_stretch(&mut stretch, &mut pieces);
+            }
+            pieces.push(w);
+        }
+        push_stretch(&mut stretch, &mut pieces);
+    } else if joined.chars().count() == toks.len()
+        && joined.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        // no word in it: the letters stay, with their joined form beside them
+        pieces.extend(joined.chars().map(String::from));
+        pieces.push(joined);
+    } else {
+        return false;
+    }
+    push_sep(out);
+    out.push_str(&first[..first.len() - first.trim_start_matches(OPENING).len()]);
+    out.push_str(&pieces.join(" "));
+    out.push_str(tail_of(last));
+    true
+}
+
+/// Adds a stretch of single letters' joined form when it is 3 letters or more (after the
+/// letters, which are added already); empties it.
+fn push_stretch(stretch: &mut String, pieces: &mut Vec<String>) {
+    if stretch.chars().count() >= 3 {
+        pieces.push(stretch.clone());
+    }
+    stretch.clear();
 }
 
 /// Convenience wrapper of [`deobfuscate_into`].

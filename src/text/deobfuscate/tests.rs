@@ -40,22 +40,44 @@ fn runs_of_split_letters_are_read_as_their_words() {
     assert_eq!(d("q x i d i o t"), "q x idiot");
     // no word in the run: the letters stay, with their joined form beside them
     assert_eq!(d("q x z w"), "q x z w qxzw");
+    // punctuation after a letter ends a word; the mark stays after it
+    assert_eq!(d("s t u p i d, i d i o t!"), "stupid, idiot!");
+    assert_eq!(d("a \"s t u p i d\" i d i o t"), "a \"stupid\" idiot");
+    // unless most letters carry it: then it is the disguise
+    assert_eq!(d("i. d. i. o. t."), "idiot.");
+}
+
+/// `s` deobfuscated by a model that knows the words `words`.
+fn with_words(words: &[&str], s: &str) -> String {
+    let mut out = String::new();
+    deobfuscate_into(s, &mut out, &|w: &str| words.contains(&w));
+    out
 }
 
 #[test]
 fn a_model_s_own_words_are_undone_like_the_lexicon_s() {
-    let known = |w: &str| w == "taliban" || w == "traitor";
-    let k = |s: &str| {
-        let mut out = String::new();
-        deobfuscate_into(s, &mut out, &known);
-        out
-    };
+    let k = |s: &str| with_words(&["taliban", "traitor"], s);
     assert_eq!(k("the t4l1b4n again"), "the taliban again");
     assert_eq!(k("t r a i t o r s t u p i d"), "traitor stupid");
+    // letters no word explains, among words found: kept, with their joined form
+    assert_eq!(
+        k("c i c e r o t r a i t o r s t u p i d"),
+        "c i c e r o cicero traitor stupid"
+    );
     // without those words: a plain spelling beside the disguised one
     assert_eq!(d("the t4l1b4n again"), "the t4l1b4n taliban again");
     // ordinary text is left alone whatever the model knows
     assert_eq!(k("mp3 c3po 2nd a b c"), d("mp3 c3po 2nd a b c"));
+}
+
+#[test]
+fn a_mask_is_read_as_the_one_known_word_it_fits() {
+    let k = |s: &str| with_words(&["coward", "these", "those"], s);
+    assert_eq!(k("he is a c*ward"), "he is a coward");
+    // two words fit: left, with its plain spelling beside it
+    assert_eq!(k("all of th*se"), "all of th*se thse");
+    // a mask stands for one letter: no word of another length
+    assert_eq!(k("a c*wards"), "a c*wards cwards");
 }
 
 #[test]
