@@ -153,22 +153,34 @@ fn joint_by_fits_each_sources_targets_together_and_says_so() {
         .arg(dir.path().join("m.gavel"));
         c.assert()
     };
-    train(&[
+    let general = [
         "--target",
         "target",
         "--targets",
         "general",
         "--joint-by",
         "target",
-    ])
-    .success();
-    let out = gavel()
-        .args(["inspect", "--json"])
-        .arg(dir.path().join("m.gavel"))
-        .assert()
-        .success();
-    let info: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    ];
+    train(&general).success();
+    let inspect = |m: &std::path::Path| -> serde_json::Value {
+        let out = gavel()
+            .args(["inspect", "--json"])
+            .arg(m)
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let info = inspect(&dir.path().join("m.gavel"));
     assert_eq!(info["training"]["joint_by"], "target");
+    assert!(info["training"]["params"].get("part_c").is_none());
+    std::fs::remove_file(dir.path().join("m.gavel")).unwrap();
+    // a part's own C is recorded; one that names no part, or is no C, is refused
+    train(&[&general[..], &["--joint-c", "the dam project=1"]].concat()).success();
+    let info = inspect(&dir.path().join("m.gavel"));
+    assert_eq!(
+        info["training"]["params"]["part_c"],
+        serde_json::json!([["the dam project", 1.0]])
+    );
     std::fs::remove_file(dir.path().join("m.gavel")).unwrap();
     let err = |a: assert_cmd::assert::Assert| {
         String::from_utf8_lossy(&a.failure().get_output().stderr).to_string()
@@ -186,6 +198,14 @@ fn joint_by_fits_each_sources_targets_together_and_says_so() {
         "target",
     ]));
     assert!(e.contains("--targets separate"), "{e}");
+    for (bad, says) in [
+        ("the pier=1", "no value of the --joint-by column"),
+        ("the dam project", "expected PART=C"),
+        ("the dam project=0", "C must be from"),
+    ] {
+        let e = err(train(&[&general[..], &["--joint-c", bad]].concat()));
+        assert!(e.contains(says), "{bad}: {e}");
+    }
     assert!(
         !dir.path().join("m.gavel").exists(),
         "a refused run writes no model"

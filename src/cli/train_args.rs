@@ -80,6 +80,16 @@ pub struct TrainArgs {
     /// a general model's head for other targets still learns from every row
     #[arg(long, value_name = "COLUMN")]
     pub joint_by: Option<String>,
+    /// With --joint-by: the C of some parts' joint fits (comma-separated PART=C, PART a value
+    /// of the --joint-by column), in place of --c; a general model's head for other targets
+    /// keeps --c
+    #[arg(
+        long,
+        value_name = "PART=C",
+        requires = "joint_by",
+        value_delimiter = ','
+    )]
+    pub joint_c: Vec<String>,
     /// The column naming each row's source (a labelled set, a site): each source with rows
     /// of more than one class gets an intercept of its own in the fit, which scoring leaves
     /// out, so the weights learn what tells the classes apart within a source rather than
@@ -259,6 +269,16 @@ impl TrainArgs {
                     .nb_power
                     .map(|power| NbFit::from_args(power, self.nb_heads.as_deref()))
                     .transpose()?,
+                part_c: self
+                    .joint_c
+                    .iter()
+                    .map(
+                        |e| match e.split_once('=').map(|(p, c)| (p, c.trim().parse())) {
+                            Some((p, Ok(c))) => Ok((p.to_string(), c)),
+                            _ => anyhow::bail!("--joint-c {e}: expected PART=C, C a number"),
+                        },
+                    )
+                    .collect::<anyhow::Result<_>>()?,
             },
             positive: self.positive.clone(),
             calibration_folds: match self.calibration_folds {

@@ -99,6 +99,7 @@ pub fn adapt(base: Model, data: &TrainingData, params: &TrainParams) -> Result<A
         params: TrainParams {
             sources: None,
             nb: None,
+            part_c: Vec::new(),
             ..params.clone()
         },
         class_counts: class_counts(&spec, &data.labels),

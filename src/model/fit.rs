@@ -79,7 +79,8 @@ pub(super) fn fit_heads(
                     None => mine,
                 };
                 let y = head_targets(spec, &data.labels, &global(&labelled), g, link);
-                let params = params.for_head(spec.label_column(g));
+                let part = parts.get(m).and_then(|p| p.name.as_deref());
+                let params = params.for_part(part).for_head(spec.label_column(g));
                 fit_head(sub.as_ref().unwrap_or(xm), &y, link, &params)
             })
             .collect();
@@ -302,6 +303,32 @@ mod tests {
             assert_eq!(by_source[t].bias, alone[t].bias, "target {t}");
             assert_ne!(pooled[t].weights, alone[t].weights, "target {t}");
         }
+    }
+
+    /// `--joint-c b=0.5`: part `b`'s targets get the heads of its joint fit at C 0.5, as if
+    /// the whole model were trained at 0.5; part `a`'s are those of the default C.
+    #[test]
+    fn a_part_with_a_c_of_its_own_is_fitted_at_it_and_only_it() {
+        let (spec, data) = two_sources();
+        let (_, x) =
+            Vectorizer::fit(TextConfig::default(), FeatureConfig::default(), &data.texts).unwrap();
+        let all: Vec<usize> = (0..data.texts.len()).collect();
+        let fit = |params: &TrainParams| fit_heads(&spec, &data, &x, None, &all, params).0;
+        let plain = fit(&TrainParams::default());
+        let half = fit(&TrainParams {
+            c: 0.5,
+            ..TrainParams::default()
+        });
+        let own = fit(&TrainParams {
+            part_c: vec![("b".into(), 0.5)],
+            ..TrainParams::default()
+        });
+        for t in 0..4 {
+            let want = if t < 2 { &plain[t] } else { &half[t] };
+            assert_eq!(own[t].weights, want.weights, "target {t}");
+            assert_eq!(own[t].bias, want.bias, "target {t}");
+        }
+        assert_ne!(plain[2].weights, half[2].weights);
     }
 
     fn spec() -> Spec {

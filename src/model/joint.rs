@@ -4,6 +4,7 @@
 
 use super::data::TrainingData;
 use super::head::Head;
+use crate::error::{Error, Result};
 use crate::features::Csr;
 
 /// Scale of the shared copy in joint target training, chosen by repeated 5-fold CV on the
@@ -166,6 +167,8 @@ impl Joint {
 
 /// A part of the targets fitted jointly: its own targets (model indices) and its rows.
 pub(super) struct Part {
+    /// the value of the `--joint-by` column (`None`: no such column, one part)
+    pub name: Option<String>,
     targets: Vec<usize>,
     /// positions in the fitted rows (`None`: all of them)
     rows: Option<Vec<usize>>,
@@ -183,6 +186,7 @@ pub(super) fn joint_parts(
 ) -> Vec<Part> {
     let Some((_, by)) = &data.joint else {
         return vec![Part {
+            name: None,
             targets: (0..n_own).collect(),
             rows: None,
         }];
@@ -199,6 +203,7 @@ pub(super) fn joint_parts(
     names
         .iter()
         .map(|&name| Part {
+            name: Some(name.to_string()),
             targets: (0..n_own)
                 .filter(|&t| part_of_target[t] == Some(name))
                 .collect(),
@@ -212,6 +217,33 @@ pub(super) fn joint_parts(
             ),
         })
         .collect()
+}
+
+/// `--joint-c` names values of the `--joint-by` column `joint` (its name and per-row values),
+/// each once.
+pub(super) fn check_part_c(
+    part_c: &[(String, f64)],
+    joint: Option<&(String, Vec<String>)>,
+) -> Result<()> {
+    if part_c.is_empty() {
+        return Ok(());
+    }
+    let Some((column, values)) = joint else {
+        return Err(Error::Param(
+            "--joint-c sets the C of --joint-by parts: give --joint-by".into(),
+        ));
+    };
+    for (i, (part, _)) in part_c.iter().enumerate() {
+        if !values.contains(part) {
+            return Err(Error::Param(format!(
+                "--joint-c names '{part}', which is no value of the --joint-by column '{column}'"
+            )));
+        }
+        if part_c[..i].iter().any(|(p, _)| p == part) {
+            return Err(Error::Param(format!("--joint-c names '{part}' twice")));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ pub struct TrainParams {
     /// log-count ratio between the classes ([`super::nb`]); not written without it
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nb: Option<super::nb::NbFit>,
+    /// `train --joint-c PART=C`: the C of the joint fit of these values of the `--joint-by`
+    /// column (their targets' own heads), in place of `c`; not written without it
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub part_c: Vec<(String, f64)>,
 }
 
 /// Models written before target sharing existed fitted targets separately.
@@ -69,6 +73,7 @@ impl Default for TrainParams {
             targets: TargetSharing::Shared,
             sources: None,
             nb: None,
+            part_c: Vec::new(),
         }
     }
 }
@@ -78,6 +83,16 @@ impl Default for TrainParams {
 pub const C_RANGE: (f64, f64) = (1e-6, 1e6);
 
 impl TrainParams {
+    /// These parameters for the joint fit of the `--joint-by` value `part` (`None`: a fit of
+    /// no part): with the part's own C when `--joint-c` gives one.
+    pub fn for_part(&self, part: Option<&str>) -> TrainParams {
+        let own = self.part_c.iter().find(|(p, _)| Some(p.as_str()) == part);
+        TrainParams {
+            c: own.map_or(self.c, |&(_, c)| c),
+            ..self.clone()
+        }
+    }
+
     /// These parameters for the head of label column `column`: without the fit by source or
     /// the NB scaling when `--source-heads` or `--nb-heads` leaves the head out, and
     /// with the head's own NB power.
@@ -99,6 +114,11 @@ impl TrainParams {
             return Err(Error::Param(format!(
                 "C = {} must be from {lo:e} to {hi:e}",
                 self.c
+            )));
+        }
+        if let Some((part, c)) = self.part_c.iter().find(|(_, c)| !(lo..=hi).contains(c)) {
+            return Err(Error::Param(format!(
+                "--joint-c {part}={c}: C must be from {lo:e} to {hi:e}"
             )));
         }
         if let Some(s) = &self.sources {

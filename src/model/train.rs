@@ -200,6 +200,7 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     if let Some(nb) = &cfg.params.nb {
         nb.check_heads(&labels)?;
     }
+    super::joint::check_part_c(&cfg.params.part_c, data.joint.as_ref())?;
     let spec = Spec {
         text_column: data.text_column.clone(),
         labels,
