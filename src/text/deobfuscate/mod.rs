@@ -71,44 +71,45 @@ fn word_of(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
 }
 
 /// The one `known` word `cand` spells, reading each [`I_OR_L`] (at most three) as `i` or
-/// `l`, each mask (`?`, at most two) as any letter, and a letter written three times or more
-/// as once or twice; none when it spells two (`th?se`: `these` and `those`) or none.
+/// `l`, a mask (`?`, at most one: 26 words to try, where two would make 676) as any letter,
+/// and a letter written three times or more as once or twice; none when it spells two
+/// (`th?se`: `these` and `those`) or none.
 fn known_form(cand: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
     let ambiguous = cand.matches(I_OR_L).count();
     let masks = cand.matches('?').count();
-    if ambiguous > 3 || masks > 2 {
+    if ambiguous > 3 || masks > 1 {
         return None;
     }
-    // each choice of letters as one number: two choices per I_OR_L, 26 per mask
-    let choices = (1u32 << ambiguous) * 26u32.pow(masks as u32);
+    // each choice of letters as one number: two choices per I_OR_L, 26 for the mask
+    let choices = (1u32 << ambiguous) * if masks == 1 { 26 } else { 1 };
+    let triple = has_triple(cand);
     let mut found: Option<String> = None;
+    let mut w = String::with_capacity(cand.len());
     for mut pick in 0..choices {
-        let w: String = cand
-            .chars()
-            .map(|c| match c {
-                I_OR_L => {
-                    let l = if pick & 1 == 1 { 'l' } else { 'i' };
-                    pick >>= 1;
-                    l
-                }
-                '?' => {
-                    let l = (b'a' + (pick % 26) as u8) as char;
-                    pick /= 26;
-                    l
-                }
-                c => c,
-            })
-            .collect();
-        let forms = match has_triple(&w) {
-            true => vec![squash_runs(&w, 1), squash_runs(&w, 2)],
-            false => vec![w],
+        w.clear();
+        w.extend(cand.chars().map(|c| match c {
+            I_OR_L => {
+                let l = if pick & 1 == 1 { 'l' } else { 'i' };
+                pick >>= 1;
+                l
+            }
+            '?' => (b'a' + (pick % 26) as u8) as char,
+            c => c,
+        }));
+        let squashed;
+        let forms: &[&str] = match triple {
+            true => {
+                squashed = [squash_runs(&w, 1), squash_runs(&w, 2)];
+                &[squashed[0].as_str(), squashed[1].as_str()]
+            }
+            false => &[w.as_str()],
         };
-        for f in forms {
-            if known(&f) && found.as_ref() != Some(&f) {
+        for &f in forms {
+            if known(f) && found.as_deref() != Some(f) {
                 if found.is_some() {
                     return None; // two words: leave it
                 }
-                found = Some(f);
+                found = Some(f.to_string());
             }
         }
     }
