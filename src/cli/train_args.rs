@@ -206,7 +206,39 @@ pub struct TrainArgs {
     pub vocab: usize,
 }
 
+/// The entries of a comma-separated flag that are `NAME` or `NAME=NUMBER`
+/// (`--nb-heads abusive=0.25,hate`).
+fn named_numbers(flag: &str, entries: &[String]) -> Result<Vec<(String, Option<f64>)>> {
+    entries
+        .iter()
+        .map(|e| match e.split_once('=') {
+            None => Ok((e.clone(), None)),
+            Some((name, v)) => match v.trim().parse() {
+                Ok(x) => Ok((name.to_string(), Some(x))),
+                Err(_) => bail!("{flag} {e}: '{v}' is not a number (NAME or NAME=NUMBER)"),
+            },
+        })
+        .collect()
+}
+
 impl TrainArgs {
+    /// `--nb-power` with `--nb-heads`: the heads named, and those given a power of their own.
+    fn nb_fit(&self, power: f64) -> Result<NbFit> {
+        let heads = match &self.nb_heads {
+            Some(h) => Some(named_numbers("--nb-heads", h)?),
+            None => None,
+        };
+        Ok(NbFit {
+            power,
+            powers: heads
+                .iter()
+                .flatten()
+                .filter_map(|(h, p)| p.map(|p| (h.clone(), p)))
+                .collect(),
+            heads: heads.map(|h| h.into_iter().map(|(h, _)| h).collect()),
+        })
+    }
+
     /// The `--joint-by` column, refused where it would change nothing: without a target
     /// column, or with targets fitted separately.
     pub fn joint_column(&self, target: &Option<String>) -> anyhow::Result<Option<String>> {
@@ -265,20 +297,14 @@ impl TrainArgs {
                     power: self.source_power.unwrap_or(DEFAULT_POWER),
                     heads: self.source_heads.clone(),
                 }),
-                nb: self
-                    .nb_power
-                    .map(|power| NbFit::from_args(power, self.nb_heads.as_deref()))
-                    .transpose()?,
-                part_c: self
-                    .joint_c
-                    .iter()
-                    .map(
-                        |e| match e.split_once('=').map(|(p, c)| (p, c.trim().parse())) {
-                            Some((p, Ok(c))) => Ok((p.to_string(), c)),
-                            _ => anyhow::bail!("--joint-c {e}: expected PART=C, C a number"),
-                        },
-                    )
-                    .collect::<anyhow::Result<_>>()?,
+                nb: self.nb_power.map(|power| self.nb_fit(power)).transpose()?,
+                part_c: named_numbers("--joint-c", &self.joint_c)?
+                    .into_iter()
+                    .map(|(part, c)| match c {
+                        Some(c) => Ok((part, c)),
+                        None => bail!("--joint-c {part}: expected PART=C, C a number"),
+                    })
+                    .collect::<Result<_>>()?,
             },
             positive: self.positive.clone(),
             calibration_folds: match self.calibration_folds {

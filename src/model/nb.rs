@@ -30,34 +30,6 @@ pub struct NbFit {
 pub const MAX_POWER: f64 = 2.0;
 
 impl NbFit {
-    /// From `--nb-power` and `--nb-heads`, whose entries are a label column, or a label column
-    /// with its own power (`abusive=0.25`).
-    pub fn from_args(power: f64, heads: Option<&[String]>) -> Result<NbFit> {
-        let mut fit = NbFit {
-            power,
-            heads: None,
-            powers: Vec::new(),
-        };
-        if let Some(heads) = heads {
-            let mut names = Vec::with_capacity(heads.len());
-            for h in heads {
-                let Some((name, p)) = h.split_once('=') else {
-                    names.push(h.clone());
-                    continue;
-                };
-                let p: f64 = p.trim().parse().map_err(|_| {
-                    Error::Param(format!(
-                        "--nb-heads {h}: '{p}' is not a number (HEAD or HEAD=POWER)"
-                    ))
-                })?;
-                names.push(name.to_string());
-                fit.powers.push((name.to_string(), p));
-            }
-            fit.heads = Some(names);
-        }
-        Ok(fit)
-    }
-
     /// The power of the head of label column `column`: its own, or `power`.
     pub fn power_of(&self, column: Option<&str>) -> f64 {
         self.powers

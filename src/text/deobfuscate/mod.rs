@@ -284,9 +284,7 @@ const OPENING: [char; 3] = ['"', '\'', '('];
 /// `i`, `d.`, `s!` or `*`: one letter (or mask), maybe with a separator or punctuation after
 /// it and an opening quote or bracket before it.
 fn is_single_letter(t: &str) -> bool {
-    let core = t
-        .trim_start_matches(OPENING)
-        .trim_end_matches(|c| is_edge(c) || c == '-' || c == '_');
+    let core = t.trim_start_matches(OPENING).trim_end_matches(closing);
     let mut cs = core.chars();
     match (cs.next(), cs.next()) {
         (Some(c), None) => c.is_alphabetic() || c == '*',
@@ -294,10 +292,14 @@ fn is_single_letter(t: &str) -> bool {
     }
 }
 
+/// Whether `c` may follow a split letter: punctuation or a separator (`d,` `d.` `d-`).
+fn closing(c: char) -> bool {
+    is_edge(c) || c == '-' || c == '_'
+}
+
 /// The characters after a split letter's letter (`,` of `d,`).
 fn tail_of(t: &str) -> &str {
-    let core = t.trim_end_matches(|c| is_edge(c) || c == '-' || c == '_');
-    &t[core.len()..]
+    &t[t.trim_end_matches(closing).len()..]
 }
 
 /// A run of split letters cut where its punctuation ends a word (`m u r d e r e r s, c r i m e`
@@ -330,12 +332,10 @@ fn word_parts(toks: &[&str]) -> Vec<(usize, usize)> {
 /// `false` (nothing written) for fewer than two letters, or when no word is found and the
 /// letters hold a mask.
 fn read_run(toks: &[&str], out: &mut String, known: &dyn Fn(&str) -> bool) -> bool {
-    let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
-        return false;
-    };
     if toks.len() < 2 {
         return false;
     }
+    let (first, last) = (toks[0], toks[toks.len() - 1]);
     let joined: String = toks
         .iter()
         .flat_map(|t| t.chars().filter(|c| c.is_alphabetic()))
@@ -373,10 +373,10 @@ fn read_run(toks: &[&str], out: &mut String, known: &dyn Fn(&str) -> bool) -> bo
 /// Adds a stretch of single letters' joined form when it is 3 letters or more (after the
 /// letters, which are added already); empties it.
 fn push_stretch(stretch: &mut String, pieces: &mut Vec<String>) {
-    if stretch.chars().count() >= 3 {
-        pieces.push(stretch.clone());
+    let s = std::mem::take(stretch);
+    if s.chars().count() >= 3 {
+        pieces.push(s);
     }
-    stretch.clear();
 }
 
 /// Convenience wrapper of [`deobfuscate_into`].
