@@ -48,7 +48,8 @@ csv.field_size_limit(10**9)
 # recipe (the shipped SemEval model's); without calibration, which rescales a softmax head's
 # logits and so never changes the most probable class, all these metrics read
 NO_CAL = ["--calibration-folds", "0"]
-RECIPE = ["--targets", "general", "--plain-own-heads", "--joint-by", "joint", "--bits", "20", "--min-df", "2"]
+RECIPE = ["--targets", "general", "--plain-own-heads", "--joint-by", "joint",
+          "--joint-c", "semeval2016=8,pstance+vast=1,covid19_stance=32", "--bits", "20", "--min-df", "2"]
 TODAY = ["--targets", "shared", "--bits", "20", "--min-df", "2"]
 FEW_SHOT_TARGETS = ["Donald Trump", "face masks"]
 SHOTS = [0, 10, 25, 50, 100, 200]

@@ -52,10 +52,12 @@ $G train --data "$tmp/stance.csv" --text text --target target --label stance --b
 # stance, general: every stance set at hand (SemEval-2016, P-Stance, COVID-19, VAST dev), each
 # comment's target mentions marked for a shared part that scores targets it never saw; targets
 # with heads of their own read the comment plain, each set's fitted jointly (P-Stance's with
-# VAST's rows: prepare.py's joint column). docs/design.md; figures: bench/stance_general.py
+# VAST's rows: prepare.py's joint column), each part at the C its in-domain CV chose (the
+# general head keeps C 4). docs/design.md; figures: bench/stance_general.py
 python3 models/prepare.py stance-general "$tmp/stance-general.csv"
 $G train --data "$tmp/stance-general.csv" --text text --target target --label stance --targets general \
-  --plain-own-heads --joint-by joint --bits 20 --min-df 2 -o models/stance.gavel
+  --plain-own-heads --joint-by joint --joint-c semeval2016=8,pstance+vast=1,covid19_stance=32 \
+  --bits 20 --min-df 2 -o models/stance.gavel
 # sentiment: negative / neutral / positive from SST-2 (two classes), the TweetEval sentiment
 # validation tweets and the Roman Urdu UCI set (three classes); how they combine: prepare.py
 python3 models/prepare.py sentiment "$tmp/sentiment.csv"
