@@ -135,17 +135,23 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
         }
     );
     if let Some(n) = m.spelling_words {
+        let rules = match m.text.spell_revision {
+            0 => format!("the commonest of their {n} words one typo away"),
+            1 => format!(
+                "the commonest of their {n} words one typo away, else as the commonest that \
+                 sounds the same; a word they used, into one a typo away used {COMMONER} times \
+                 as often"
+            ),
+            _ => format!(
+                "the likeliest of their {n} words meant: the commonest one typo away by a slip \
+                 of the keyboard, else the commonest that sounds the same, else one any other \
+                 typo away; a word they used, into one a typo away or sounding the same used \
+                 {COMMONER} times as often"
+            ),
+        };
         let _ = writeln!(
             s,
-            "spelling   words the training comments never used are read as the commonest of \
-             their {n} words one typo away{}",
-            match m.text.spell_revision {
-                0 => String::new(),
-                _ => format!(
-                    ", else as the commonest that sounds the same; a word they used, into one \
-                     a typo away used {COMMONER} times as often"
-                ),
-            }
+            "spelling   words the training comments never used are read as {rules}"
         );
     }
     let _ = writeln!(

@@ -246,7 +246,7 @@ impl Analyzer {
     }
 
     /// A word token as the model reads it: corrected when the model corrects spelling and
-    /// its rules read the word as another (`spelling.rs`: a word the training comments never
+    /// its rules read the word as another (`spelling/`: a word the training comments never
     /// used, or, from revision 1, one they used far less than a word a typo away), else as
     /// it is. Called from
     /// [`Analyzer::stem_token`] and [`Analyzer::char_grams`], so that the sinks' word memos

@@ -44,22 +44,24 @@ pub struct TextConfig {
     #[serde(default, skip_serializing_if = "is_false")]
     pub sound_key: bool,
     /// Correct words the training comments did not use into the most frequent training word
-    /// one typo away (`spelling.rs`), before stemming and n-grams; the model file keeps the
+    /// one typo away (`spelling/`), before stemming and n-grams; the model file keeps the
     /// training words. Default false; not written when false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub spell: bool,
-    /// With `spell`, which rules correct (`spelling.rs`): 0, a word the training comments
-    /// never used into the most frequent one a typo away; 1 ([`SPELL_REVISION`], what
-    /// `--spell` sets since it exists), also a word no typo explains into the most frequent
+    /// With `spell`, which rules correct (`spelling/`): 0, a word the training comments
+    /// never used into the most frequent one a typo away; 1 (what `--spell` set from
+    /// bf91781 until revision 2), also a word no typo explains into the most frequent
     /// one with its sound key, and a word they used into one a typo away used
-    /// [`COMMONER`](super::spelling::COMMONER) times as often. Not written when 0, so
-    /// spelling models trained before it read as they did.
+    /// [`COMMONER`](super::spelling::COMMONER) times as often; 2 ([`SPELL_REVISION`]), the
+    /// likeliest word meant rather than the most frequent: a slip of the keyboard before a
+    /// sound-alike before any other typo, and a used word also into a far commoner
+    /// sound-alike. Not written when 0, so spelling models trained before it read as they did.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub spell_revision: u8,
 }
 
 /// The spelling rules `--spell` trains with (see [`TextConfig::spell_revision`]).
-pub const SPELL_REVISION: u8 = 1;
+pub const SPELL_REVISION: u8 = 2;
 
 fn is_false(b: &bool) -> bool {
     !*b

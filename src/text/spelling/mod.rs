@@ -15,8 +15,18 @@
 //! as the word too. And a word the training comments used is corrected into a word one edit
 //! away used [`COMMONER`] times as often: their own typos (`thry`) and respellings (`fuk`),
 //! used once or twice, are read as the word thousands of comments used.
+//!
+//! Revision 2 reads the word likeliest meant rather than the commonest, by a noisy channel in
+//! ranks (`Speller::likeliest`): a slip of the keyboard (a letter dropped, added, swapped,
+//! or struck for its neighbour key: `edits.rs`) before a word that sounds the same, before a
+//! letter struck for an unrelated one, the commonest within a rank. `thrn` is `then`, not the
+//! commoner `than`; `swit` is `sweet`, not `shit`. A word the training comments used may
+//! also become a far commoner sound-alike (`skool`).
+
+mod edits;
 
 use super::keys::sound_key;
+use edits::{for_deletions, likely_slip, one_edit};
 use std::collections::HashMap;
 
 /// Words shorter than this are never offered as corrections: one typo away from a short word
@@ -52,8 +62,8 @@ pub struct Speller {
     /// `hash << 32 | word` for every correction target under its sound key, sorted; empty
     /// under the first rules
     sounds: Vec<u64>,
-    /// whether the revised rules apply
-    revised: bool,
+    /// which rules apply ([`Speller::revised`])
+    revision: u8,
     /// the largest count of a correction target
     top: u32,
 }
@@ -109,8 +119,8 @@ impl Speller {
     ///
     /// [`TextConfig::spell_revision`]: super::TextConfig::spell_revision
     pub fn revised(mut self, revision: u8) -> Speller {
-        self.revised = revision >= 1;
-        if !self.revised {
+        self.revision = revision;
+        if revision == 0 {
             return self;
         }
         let targets: Vec<usize> = (0..self.ends.len())
@@ -211,8 +221,11 @@ impl Speller {
             return None;
         }
         let own = self.position(w).map(|i| self.counts[i]);
-        if own.is_some_and(|c| !self.revised || COMMONER.saturating_mul(c) > self.top) {
+        if own.is_some_and(|c| self.revision == 0 || COMMONER.saturating_mul(c) > self.top) {
             return None;
+        }
+        if self.revision >= 2 {
+            return self.likeliest(w, own).map(|i| self.word(i));
         }
         let short = w.len() < MIN_LEN;
         let mut best: Option<usize> = None;
@@ -235,6 +248,44 @@ impl Speller {
             None => best.or_else(|| self.sounds_like(w)),
         }
         .map(|i| self.word(i))
+    }
+
+    /// Under revision 2, the target `w` was likeliest meant as, by a noisy channel in ranks:
+    /// one an edit away that also sounds the same; then one a likely slip away
+    /// ([`likely_slip`]: not a letter struck for an unrelated one) or sounding the same; then
+    /// one any edit away. Within a rank the most frequent wins (ties: the first in
+    /// alphabetical order). A word the training comments used (`own` times) is corrected
+    /// only into a target used [`COMMONER`] times as often.
+    fn likeliest(&self, w: &str, own: Option<u32>) -> Option<usize> {
+        let floor = own.map_or(0, |c| COMMONER.saturating_mul(c));
+        let b = w.as_bytes();
+        let mut found: Vec<usize> = filed(&self.keys, b).collect();
+        if w.len() >= MIN_LEN {
+            let mut buf = Vec::with_capacity(MAX_LEN);
+            for_deletions(b, &mut buf, |k| found.extend(filed(&self.keys, k)));
+        }
+        let key = sound(w);
+        if !key.is_empty() {
+            found.extend(filed(&self.sounds, key.as_bytes()));
+        }
+        let (mut best, mut other): (Option<(u8, usize)>, String) = (None, String::new());
+        for i in found.into_iter().filter(|&i| self.counts[i] >= floor) {
+            let v = self.word(i).as_bytes();
+            other.clear();
+            sound_key(self.word(i), &mut other);
+            let alike = !key.is_empty() && other == key;
+            let rank = match (one_edit(b, v), alike) {
+                (true, _) if likely_slip(b, v) => 0,
+                (_, true) => 1,
+                (true, false) => 2,
+                // a hash collision
+                (false, false) => continue,
+            };
+            if best.is_none_or(|(r, j)| rank < r || (rank == r && self.before(i, j))) {
+                best = Some((rank, i));
+            }
+        }
+        best.map(|(_, i)| i)
     }
 
     /// The most frequent correction target with the sound key of `w` (ties: the first in
@@ -277,38 +328,6 @@ fn sound(w: &str) -> String {
     k
 }
 
-/// Calls `f` with `w` less each one of its letters in turn (a doubled letter once).
-fn for_deletions(w: &[u8], buf: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
-    for i in 0..w.len() {
-        if i > 0 && w[i] == w[i - 1] {
-            continue;
-        }
-        buf.clear();
-        buf.extend_from_slice(&w[..i]);
-        buf.extend_from_slice(&w[i + 1..]);
-        f(buf);
-    }
-}
-
-/// Whether `a` and `b` differ by exactly one letter inserted, deleted or substituted, or by
-/// two adjacent letters swapped.
-fn one_edit(a: &[u8], b: &[u8]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
-    match long.len() - short.len() {
-        0 if p == short.len() => false,
-        0 => {
-            short[p + 1..] == long[p + 1..]
-                || (p + 1 < short.len()
-                    && short[p] == long[p + 1]
-                    && short[p + 1] == long[p]
-                    && short[p + 2..] == long[p + 2..])
-        }
-        1 => short[p..] == long[p + 1..],
-        _ => false,
-    }
-}
-
 /// FNV-1a, folded to 32 bits: fixed, so the index is the same on every machine.
 fn hash(b: &[u8]) -> u64 {
     let h = b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
@@ -318,156 +337,4 @@ fn hash(b: &[u8]) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn speller(words: &[(&str, u32)]) -> Speller {
-        Speller::new(words.iter().map(|&(w, c)| (w.to_string(), c)))
-    }
-
-    #[test]
-    fn every_kind_of_typo_finds_its_word() {
-        let s = speller(&[
-            ("stupid", 40),
-            ("idiot", 30),
-            ("people", 90),
-            ("this", 99),
-            ("the", 500),
-        ]);
-        for typo in [
-            "stpuid", "stupd", "stuppid", "stupud", "sutpid", "tupid", "stupidd",
-        ] {
-            assert_eq!(s.correct(typo), Some("stupid"), "{typo}");
-        }
-        assert_eq!(s.correct("idoit"), Some("idiot"));
-        assert_eq!(s.correct("peolpe"), Some("people"));
-        // a three-letter word gains its dropped letter, and nothing else
-        assert_eq!(s.correct("ths"), Some("this"));
-        assert_eq!(s.correct("thi"), Some("this"));
-        assert_eq!(s.correct("thsi"), Some("this"));
-        assert_eq!(s.correct("tis"), Some("this"));
-        assert_eq!(s.correct("xhs"), None);
-        // a three-letter word the comments used stays, and is no correction
-        assert_eq!(s.correct("the"), None);
-        assert_eq!(s.correct("thx"), None);
-        // two edits away, or too short: left alone
-        assert_eq!(s.correct("sputid"), None);
-        assert_eq!(s.correct("stpd"), None);
-        assert_eq!(s.correct("id"), None);
-    }
-
-    #[test]
-    fn the_revised_rules_read_respellings_of_two_edits_or_more() {
-        let words = [
-            ("stupid", 40),
-            ("phone", 30),
-            ("stop", 90),
-            ("fucker", 20),
-            ("ph", 9),
-        ];
-        let plain = speller(&words);
-        let s = plain.clone().revised(1);
-        assert_eq!(plain.clone().revised(0), plain);
-        for (respelt, word) in [
-            ("stoopid", "stupid"),
-            ("stpd", "stupid"),
-            ("fone", "phone"),
-            ("phukker", "fucker"),
-        ] {
-            assert_eq!(plain.correct(respelt), None, "{respelt}");
-            assert_eq!(s.correct(respelt), Some(word), "{respelt}");
-        }
-        assert_eq!(s.correct("phone"), None, "a known word stays");
-        // a sound shared by two targets goes to the more frequent one, but a word one edit
-        // away wins over both
-        let s = speller(&[("stupid", 40), ("stoped", 60)]).revised(1);
-        assert_eq!(s.correct("stuuupied"), Some("stoped"));
-        assert_eq!(s.correct("stupod"), Some("stupid"));
-        // a word with no sound key (too short, not letters) is left
-        assert_eq!(s.correct("stp"), None);
-    }
-
-    #[test]
-    fn the_revised_rules_correct_a_used_word_into_a_far_commoner_one() {
-        let words = [
-            ("they", 4000),
-            ("thry", 2),
-            ("shot", 30),
-            ("shit", 900),
-            ("fuk", 3),
-        ];
-        let first = speller(&[&words[..], &[("fuck", 700)]].concat());
-        let s = first.clone().revised(1);
-        assert_eq!(s.correct("thry"), Some("they"), "2 uses against 4,000");
-        assert_eq!(
-            first.correct("thry"),
-            None,
-            "the first rules never correct a used word"
-        );
-        assert_eq!(
-            s.correct("shot"),
-            None,
-            "30 uses against 900: a word of its own"
-        );
-        assert_eq!(
-            s.correct("fuk"),
-            Some("fuck"),
-            "a three-letter word gains its letter"
-        );
-        // 4 uses against 700 is not 200 times as often
-        let s = speller(&[("fuck", 700), ("fuk", 4)]).revised(1);
-        assert_eq!(s.correct("fuk"), None);
-        assert_eq!(s.correct("fuck"), None);
-    }
-
-    #[test]
-    fn known_words_and_rare_targets_stay() {
-        let s = speller(&[("stupid", 40), ("stupor", 3), ("cupid", 1)]);
-        // a word the training comments used, even once, is never corrected, even one edit
-        // from a commoner one
-        assert_eq!(s.correct("stupor"), None);
-        assert_eq!(s.correct("cupid"), None);
-        assert!(s.knows("cupid") && !s.knows("stapid"));
-        // a rare word is no target
-        assert_eq!(s.correct("stapid"), Some("stupid"));
-        assert_eq!(s.correct("stupoe"), None);
-    }
-
-    #[test]
-    fn the_most_frequent_neighbour_wins_and_ties_go_alphabetically() {
-        let s = speller(&[("hate", 50), ("have", 500), ("bark", 9), ("dark", 9)]);
-        assert_eq!(s.correct("hafe"), Some("have"));
-        assert_eq!(s.correct("xark"), Some("bark"));
-    }
-
-    #[test]
-    fn only_lowercase_ascii_words_take_part() {
-        let s = speller(&[("nahin", 20), ("café", 20), ("Stupid", 20)]);
-        assert_eq!(s.len(), 1);
-        assert_eq!(Speller::from_sorted([("nahin", 20), ("nahi", 3)]), None);
-        assert_eq!(
-            Speller::from_sorted([("nahi", 3), ("nahin", 20)]).map(|s| s.len()),
-            Some(2)
-        );
-        assert_eq!(s.correct("nahiin"), Some("nahin"));
-        assert_eq!(s.correct("nahîn"), None);
-    }
-
-    #[test]
-    fn one_edit_is_exactly_one() {
-        for (a, b, one) in [
-            ("abcd", "abcd", false),
-            ("abcd", "abxd", true),
-            ("abcd", "acbd", true),
-            ("abcd", "badc", false),
-            ("abcd", "abc", true),
-            ("abcd", "bcd", true),
-            ("abcd", "ab", false),
-            ("abcd", "abdc", true),
-            ("abcd", "xbcy", false),
-        ] {
-            assert_eq!(one_edit(a.as_bytes(), b.as_bytes()), one, "{a} {b}");
-            assert_eq!(one_edit(b.as_bytes(), a.as_bytes()), one, "{b} {a}");
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,190 @@
+//! The spelling rules, word by word.
+
+use super::*;
+
+fn speller(words: &[(&str, u32)]) -> Speller {
+    Speller::new(words.iter().map(|&(w, c)| (w.to_string(), c)))
+}
+
+#[test]
+fn every_kind_of_typo_finds_its_word() {
+    let s = speller(&[
+        ("stupid", 40),
+        ("idiot", 30),
+        ("people", 90),
+        ("this", 99),
+        ("the", 500),
+    ]);
+    for typo in [
+        "stpuid", "stupd", "stuppid", "stupud", "sutpid", "tupid", "stupidd",
+    ] {
+        assert_eq!(s.correct(typo), Some("stupid"), "{typo}");
+    }
+    assert_eq!(s.correct("idoit"), Some("idiot"));
+    assert_eq!(s.correct("peolpe"), Some("people"));
+    // a three-letter word gains its dropped letter, and nothing else
+    assert_eq!(s.correct("ths"), Some("this"));
+    assert_eq!(s.correct("thi"), Some("this"));
+    assert_eq!(s.correct("thsi"), Some("this"));
+    assert_eq!(s.correct("tis"), Some("this"));
+    assert_eq!(s.correct("xhs"), None);
+    // a three-letter word the comments used stays, and is no correction
+    assert_eq!(s.correct("the"), None);
+    assert_eq!(s.correct("thx"), None);
+    // two edits away, or too short: left alone
+    assert_eq!(s.correct("sputid"), None);
+    assert_eq!(s.correct("stpd"), None);
+    assert_eq!(s.correct("id"), None);
+}
+
+#[test]
+fn the_revised_rules_read_respellings_of_two_edits_or_more() {
+    let words = [
+        ("stupid", 40),
+        ("phone", 30),
+        ("stop", 90),
+        ("fucker", 20),
+        ("ph", 9),
+    ];
+    let plain = speller(&words);
+    let s = plain.clone().revised(1);
+    assert_eq!(plain.clone().revised(0), plain);
+    for (respelt, word) in [
+        ("stoopid", "stupid"),
+        ("stpd", "stupid"),
+        ("fone", "phone"),
+        ("phukker", "fucker"),
+    ] {
+        assert_eq!(plain.correct(respelt), None, "{respelt}");
+        assert_eq!(s.correct(respelt), Some(word), "{respelt}");
+    }
+    assert_eq!(s.correct("phone"), None, "a known word stays");
+    // a sound shared by two targets goes to the more frequent one, but a word one edit
+    // away wins over both
+    let s = speller(&[("stupid", 40), ("stoped", 60)]).revised(1);
+    assert_eq!(s.correct("stuuupied"), Some("stoped"));
+    assert_eq!(s.correct("stupod"), Some("stupid"));
+    // a word with no sound key (too short, not letters) is left
+    assert_eq!(s.correct("stp"), None);
+}
+
+#[test]
+fn the_revised_rules_correct_a_used_word_into_a_far_commoner_one() {
+    let words = [
+        ("they", 4000),
+        ("thry", 2),
+        ("shot", 30),
+        ("shit", 900),
+        ("fuk", 3),
+    ];
+    let first = speller(&[&words[..], &[("fuck", 700)]].concat());
+    let s = first.clone().revised(1);
+    assert_eq!(s.correct("thry"), Some("they"), "2 uses against 4,000");
+    assert_eq!(
+        first.correct("thry"),
+        None,
+        "the first rules never correct a used word"
+    );
+    assert_eq!(
+        s.correct("shot"),
+        None,
+        "30 uses against 900: a word of its own"
+    );
+    assert_eq!(
+        s.correct("fuk"),
+        Some("fuck"),
+        "a three-letter word gains its letter"
+    );
+    // 4 uses against 700 is not 200 times as often
+    let s = speller(&[("fuck", 700), ("fuk", 4)]).revised(1);
+    assert_eq!(s.correct("fuk"), None);
+    assert_eq!(s.correct("fuck"), None);
+}
+
+#[test]
+fn known_words_and_rare_targets_stay() {
+    let s = speller(&[("stupid", 40), ("stupor", 3), ("cupid", 1)]);
+    // a word the training comments used, even once, is never corrected, even one edit
+    // from a commoner one
+    assert_eq!(s.correct("stupor"), None);
+    assert_eq!(s.correct("cupid"), None);
+    assert!(s.knows("cupid") && !s.knows("stapid"));
+    // a rare word is no target
+    assert_eq!(s.correct("stapid"), Some("stupid"));
+    assert_eq!(s.correct("stupoe"), None);
+}
+
+#[test]
+fn the_most_frequent_neighbour_wins_and_ties_go_alphabetically() {
+    let s = speller(&[("hate", 50), ("have", 500), ("bark", 9), ("dark", 9)]);
+    assert_eq!(s.correct("hafe"), Some("have"));
+    assert_eq!(s.correct("xark"), Some("bark"));
+}
+
+#[test]
+fn only_lowercase_ascii_words_take_part() {
+    let s = speller(&[("nahin", 20), ("café", 20), ("Stupid", 20)]);
+    assert_eq!(s.len(), 1);
+    assert_eq!(Speller::from_sorted([("nahin", 20), ("nahi", 3)]), None);
+    assert_eq!(
+        Speller::from_sorted([("nahi", 3), ("nahin", 20)]).map(|s| s.len()),
+        Some(2)
+    );
+    assert_eq!(s.correct("nahiin"), Some("nahin"));
+    assert_eq!(s.correct("nahîn"), None);
+}
+
+#[test]
+fn one_edit_is_exactly_one() {
+    for (a, b, one) in [
+        ("abcd", "abcd", false),
+        ("abcd", "abxd", true),
+        ("abcd", "acbd", true),
+        ("abcd", "badc", false),
+        ("abcd", "abc", true),
+        ("abcd", "bcd", true),
+        ("abcd", "ab", false),
+        ("abcd", "abdc", true),
+        ("abcd", "xbcy", false),
+    ] {
+        assert_eq!(one_edit(a.as_bytes(), b.as_bytes()), one, "{a} {b}");
+        assert_eq!(one_edit(b.as_bytes(), a.as_bytes()), one, "{b} {a}");
+    }
+}
+
+#[test]
+fn revision_2_reads_the_likeliest_word_meant_not_the_commonest() {
+    let words = [
+        ("then", 100),
+        ("than", 300),
+        ("there", 100),
+        ("their", 300),
+        ("shit", 900),
+        ("sweet", 50),
+        ("more", 500),
+        ("mate", 600),
+        ("school", 900),
+        ("skool", 2),
+    ];
+    let first = speller(&words).revised(1);
+    let s = speller(&words).revised(2);
+    for (typo, commonest, meant) in [
+        // r is the key beside e; a is nowhere near r
+        ("thrn", "than", "then"),
+        // a sound-alike, rather than a letter struck for an unrelated one
+        ("swit", "shit", "sweet"),
+    ] {
+        assert_eq!(first.correct(typo), Some(commonest), "{typo}");
+        assert_eq!(s.correct(typo), Some(meant), "{typo}");
+    }
+    // two letters swapped, before a commoner word that only sounds alike
+    assert_eq!(s.correct("tehre"), Some("there"));
+    // t beside r: a slip, before a vowel changed (a sound-alike) even into a commoner word
+    assert_eq!(s.correct("mote"), Some("more"));
+    // a word used twice, 450 times rarer than the word it sounds like
+    assert_eq!(first.correct("skool"), None);
+    assert_eq!(s.correct("skool"), Some("school"));
+    // what no rule explains stays, and known words stay
+    assert_eq!(s.correct("xqzw"), None);
+    assert_eq!(s.correct("sweet"), None);
+}
