@@ -215,7 +215,8 @@ impl Speller {
     /// first in alphabetical order); `None` when `w` is known, not eligible, or has none.
     /// Under the revised rules, a word with none one edit away takes the most frequent
     /// target with its sound key, and a known word is corrected too, into a target one edit
-    /// away used [`COMMONER`] times as often.
+    /// away used [`COMMONER`] times as often. From revision 2 the candidates one edit away
+    /// and those sounding the same are ranked by how likely the typo is (`likeliest`).
     pub fn correct(&self, w: &str) -> Option<&str> {
         if !eligible(w) {
             return None;
