@@ -142,11 +142,17 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
                  sounds the same; a word they used, into one a typo away used {COMMONER} times \
                  as often"
             ),
-            _ => format!(
+            2 => format!(
                 "the likeliest of their {n} words meant: the commonest one typo away by a slip \
                  of the keyboard, else the commonest that sounds the same, else one any other \
                  typo away; a word they used, into one a typo away or sounding the same used \
                  {COMMONER} times as often"
+            ),
+            _ => format!(
+                "the likeliest of their {n} words meant: the commonest one typo away by a slip \
+                 of the keyboard, else the commonest that sounds the same and is near in \
+                 letters, else one any other typo away; a word they used, into one a slip away \
+                 used {COMMONER} times as often"
             ),
         };
         let _ = writeln!(

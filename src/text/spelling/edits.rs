@@ -68,6 +68,48 @@ fn neighbours(a: u8, b: u8) -> bool {
     (ra == rb && ca.abs_diff(cb) == 1) || below((ra, ca), (rb, cb)) || below((rb, cb), (ra, ca))
 }
 
+/// Whether `respelt`, sounding like `word` (the same sound key), is near enough in letters to
+/// be a respelling of it: at most two edits away ([`within`]: `fone`, `stoopid`, `phuck`), or
+/// `word` with letters left out (`stpd`, `fckng`: the vowels dropped). A consonant skeleton
+/// is shared by words of no relation (`bikes` and `because`, `heavy` and `have`, `fetuses`
+/// and `photos`), which no one mistypes for each other.
+pub fn respelling(respelt: &[u8], word: &[u8]) -> bool {
+    within(respelt, word, 2) || {
+        let mut rest = word.iter();
+        respelt.iter().all(|x| rest.any(|y| y == x))
+    }
+}
+
+/// Whether `a` and `b` are at most `k` edits apart: letters inserted, deleted or substituted,
+/// or two adjacent letters swapped, no letter edited twice (the optimal string alignment
+/// distance). Quadratic in the words' lengths, which the speller bounds.
+pub fn within(a: &[u8], b: &[u8], k: usize) -> bool {
+    if a.len().abs_diff(b.len()) > k {
+        return false;
+    }
+    // rows i-2, i-1 and i of the distance table, each b.len() + 1 long
+    let m = b.len() + 1;
+    let mut rows = vec![0usize; 3 * m];
+    for (j, d) in rows[2 * m..].iter_mut().enumerate() {
+        *d = j;
+    }
+    for i in 1..=a.len() {
+        rows.copy_within(m..3 * m, 0);
+        let (before, cur) = rows.split_at_mut(2 * m);
+        let (two_up, up) = before.split_at(m);
+        cur[0] = i;
+        for j in 1..m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (up[j] + 1).min(cur[j - 1] + 1).min(up[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(two_up[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+    }
+    rows[3 * m - 1] <= k
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +132,49 @@ mod tests {
         }
         for (a, b) in [(b'r', b'a'), (b'r', b'g'), (b'q', b'p'), (b'a', b'1')] {
             assert!(!neighbours(a, b), "{} {}", a as char, b as char);
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        for (a, b, d) in [
+            ("stupid", "stupid", 0),
+            ("stpuid", "stupid", 1),
+            ("stoopid", "stupid", 2),
+            ("fone", "phone", 2),
+            ("heavy", "have", 2),
+            ("bikes", "because", 5),
+            ("", "abc", 3),
+            ("ca", "abc", 3),
+        ] {
+            for (x, y) in [(a, b), (b, a)] {
+                assert!(within(x.as_bytes(), y.as_bytes(), d), "{x} {y} {d}");
+                if d > 0 {
+                    assert!(!within(x.as_bytes(), y.as_bytes(), d - 1), "{x} {y} {d}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_respelling_is_near_in_letters_or_the_word_less_some() {
+        for (respelt, word) in [
+            ("fone", "phone"),
+            ("stoopid", "stupid"),
+            ("stpd", "stupid"),
+            ("dsgstng", "disgusting"),
+        ] {
+            assert!(respelling(respelt.as_bytes(), word.as_bytes()), "{respelt}");
+        }
+        for (respelt, word) in [
+            ("bikes", "because"),
+            ("fetuses", "photos"),
+            ("canyon", "china"),
+        ] {
+            assert!(
+                !respelling(respelt.as_bytes(), word.as_bytes()),
+                "{respelt}"
+            );
         }
     }
 

@@ -22,11 +22,16 @@
 //! letter struck for an unrelated one, the commonest within a rank. `thrn` is `then`, not the
 //! commoner `than`; `swit` is `sweet`, not `shit`. A word the training comments used may
 //! also become a far commoner sound-alike (`skool`).
+//!
+//! Revision 3 keeps a sound-alike only when it is also near in letters (two edits, or the
+//! word with letters left out: `stpd`), and corrects a word the comments used only by a slip:
+//! a vocabulary pooled from many sources and languages holds, for most rare words, some
+//! common word with the same consonants (`heavy` and `have`).
 
 mod edits;
 
 use super::keys::sound_key;
-use edits::{for_deletions, likely_slip, one_edit};
+use edits::{for_deletions, likely_slip, one_edit, respelling};
 use std::collections::HashMap;
 
 /// Words shorter than this are never offered as corrections: one typo away from a short word
@@ -251,12 +256,17 @@ impl Speller {
         .map(|i| self.word(i))
     }
 
-    /// Under revision 2, the target `w` was likeliest meant as, by a noisy channel in ranks:
-    /// one an edit away that also sounds the same; then one a likely slip away
-    /// ([`likely_slip`]: not a letter struck for an unrelated one) or sounding the same; then
-    /// one any edit away. Within a rank the most frequent wins (ties: the first in
-    /// alphabetical order). A word the training comments used (`own` times) is corrected
-    /// only into a target used [`COMMONER`] times as often.
+    /// From revision 2, the target `w` was likeliest meant as, by a noisy channel in ranks:
+    /// one a likely slip away ([`likely_slip`]: not a letter struck for an unrelated one);
+    /// then one sounding the same; then one any edit away. Within a rank the most frequent
+    /// wins (ties: the first in alphabetical order). A word the training comments used
+    /// (`own` times) is corrected only into a target used [`COMMONER`] times as often.
+    ///
+    /// Revision 3 asks more of the evidence, where the pooled training words of many
+    /// sources and languages offered far-fetched readings (`heavy` as `have`, `mitch` as
+    /// `bitch`, `bikes` as `because`): a sound-alike must also be a [`respelling`] (near in
+    /// letters, or the word with letters left out), and a word the comments used is read as
+    /// another only by a slip.
     fn likeliest(&self, w: &str, own: Option<u32>) -> Option<usize> {
         let floor = own.map_or(0, |c| COMMONER.saturating_mul(c));
         let b = w.as_bytes();
@@ -274,7 +284,7 @@ impl Speller {
             let v = self.word(i).as_bytes();
             other.clear();
             sound_key(self.word(i), &mut other);
-            let alike = !key.is_empty() && other == key;
+            let alike = !key.is_empty() && other == key && (self.revision < 3 || respelling(b, v));
             let rank = match (one_edit(b, v), alike) {
                 (true, _) if likely_slip(b, v) => 0,
                 (_, true) => 1,
@@ -282,6 +292,9 @@ impl Speller {
                 // a hash collision
                 (false, false) => continue,
             };
+            if self.revision >= 3 && own.is_some() && rank > 0 {
+                continue;
+            }
             if best.is_none_or(|(r, j)| rank < r || (rank == r && self.before(i, j))) {
                 best = Some((rank, i));
             }

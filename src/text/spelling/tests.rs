@@ -188,3 +188,45 @@ fn revision_2_reads_the_likeliest_word_meant_not_the_commonest() {
     assert_eq!(s.correct("xqzw"), None);
     assert_eq!(s.correct("sweet"), None);
 }
+
+#[test]
+fn revision_3_asks_a_sound_alike_to_be_near_and_a_used_word_to_be_a_slip() {
+    let words = [
+        ("have", 30000),
+        ("heavy", 50),
+        ("because", 5000),
+        ("bitch", 900),
+        ("mitch", 3),
+        ("stupid", 400),
+        ("school", 900),
+        ("skool", 2),
+        ("they", 4000),
+        ("thry", 2),
+    ];
+    let before = speller(&words).revised(2);
+    let s = speller(&words).revised(3);
+    for (word, far_fetched) in [
+        // a used word, a consonant skeleton shared with a far commoner one
+        ("heavy", "have"),
+        // a used word, a letter struck for an unrelated one
+        ("mitch", "bitch"),
+        // never used, but no respelling of it: four edits away
+        ("bikes", "because"),
+    ] {
+        assert_eq!(before.correct(word), Some(far_fetched), "{word}");
+        assert_eq!(s.correct(word), None, "{word}");
+    }
+    // what stays: slips, respellings near in letters or with letters left out, and any
+    // typo of a word never used
+    for (typo, word) in [
+        ("thry", "they"),
+        ("stoopid", "stupid"),
+        ("stpd", "stupid"),
+        ("stuxid", "stupid"),
+    ] {
+        assert_eq!(s.correct(typo), Some(word), "{typo}");
+    }
+    // the price: a used word respelt by sound is read as written
+    assert_eq!(before.correct("skool"), Some("school"));
+    assert_eq!(s.correct("skool"), None);
+}
