@@ -14,6 +14,10 @@ head, on the rows that label it:
 and scores the 20% with them and with alt-profanity-check (PyPI; a pre-trained linear model,
 not retrained). ROC-AUC per source and head: `abusive` rows scored by each engine's abuse
 score, `aggressive` (TRAC) rows by p_aggressive and by p_abusive, `hate` rows by p_hate.
+Each cell also gets gavel's margin over the best peer on it (scikit-learn at its better C,
+or alt-profanity-check) with a 95% interval from a paired bootstrap of the held-out rows
+(2,000 resamples, positives and negatives resampled apart, seed 42): how much of a margin
+this many rows can tell from none.
 Writes bench/shipped_peers.json, which docs/render.py renders.
 """
 import csv
@@ -64,6 +68,19 @@ def auc(y, p):
     return float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else None
 
 
+def paired_interval(y, a, b, reps=2000, seed=42):
+    """95% interval of AUC(a) - AUC(b) over the same resampled rows, classes resampled apart."""
+    y, a, b = np.asarray(y), np.asarray(a), np.asarray(b)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(reps):
+        i = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
+        diffs.append(roc_auc_score(y[i], a[i]) - roc_auc_score(y[i], b[i]))
+    lo, hi = np.percentile(diffs, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
 def main():
     train = rows(TMP / "abuse.train.csv") + rows(TMP / "identity_neutral.csv")
     test_path = TMP / "abuse.test.csv"
@@ -110,6 +127,15 @@ def main():
                         cell[f"{engine}:p_{o}"] = auc(y, [s[o][i] for i in lab])
             sk = [cell[k] for k in (f"sklearn_C1:p_{h}", f"sklearn_C4:p_{h}") if cell.get(k) is not None]
             cell[f"sklearn_best:p_{h}"] = max(sk) if sk else None
+            peers = [(cell[f"sklearn_C{c}:p_{h}"], f"sklearn_C{c}", h) for c in ("1", "4")
+                     if cell.get(f"sklearn_C{c}:p_{h}") is not None]
+            if cell.get("alt_profanity_check:p_abusive") is not None:
+                peers.append((cell["alt_profanity_check:p_abusive"], "alt_profanity_check", "abusive"))
+            if peers and cell.get(f"gavel:p_{h}") is not None:
+                _, peer, o = max(peers)
+                lo, hi = paired_interval(y, [scores["gavel"][h][i] for i in lab], [scores[peer][o][i] for i in lab])
+                cell["margin"] = {"peer": peer, "diff": cell[f"gavel:p_{h}"] - cell[f"{peer}:p_{o}"],
+                                  "lo": lo, "hi": hi}
             out.setdefault(src, {})[h] = cell
             print(src, h, {k: (round(v, 4) if isinstance(v, float) else v) for k, v in cell.items()})
     (HERE / "shipped_peers.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")

@@ -325,10 +325,17 @@ def card_abuse_peers():
             best = max(v for v in engines if v is not None)
             cell = lambda v: f"**{f(v)}**" if v is not None and v == best else f(v)
             also = f(c.get("gavel:p_abusive")) if head != "abusive" else ""
+            m = c.get("margin")
+            margin = "–"
+            if m:
+                peer = "alt-profanity-check" if m["peer"] == "alt_profanity_check" else \
+                    m["peer"].replace("sklearn_", "scikit-learn ")
+                margin = f"{m['diff']:+.3f} [{m['lo']:+.3f}, {m['hi']:+.3f}] ({peer})"
             rows.append([f"`{head}`", src, f"{c['rows']:,} ({c['positives']:,})", cell(engines[0]), also,
-                         *(cell(v) for v in engines[1:])])
+                         *(cell(v) for v in engines[1:]), margin])
     return table(["head", "source", "held-out rows (positive)", "gavel", "gavel's p_abusive",
-                  "gavel before (4 English sources)", "scikit-learn, same rows", "alt-profanity-check"], rows)
+                  "gavel before (4 English sources)", "scikit-learn, same rows", "alt-profanity-check",
+                  "gavel − best peer [95% interval]"], rows)
 
 
 def card_lang():
