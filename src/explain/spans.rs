@@ -70,6 +70,7 @@ impl GramSink for Locate<'_> {
         form: &mut String,
         chars: &mut GramBufs,
     ) {
+        let tok = a.spelled(kind, tok);
         a.stem_token(kind, tok, reading, form);
         let t = self.token;
         let mut grams = Vec::new();

@@ -268,6 +268,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
             TokenKind::Word | TokenKind::Hashtag => {
                 let fill = |stem: &mut String, feats: &mut Vec<Signed>| {
                     let s0 = stem.len();
+                    let tok = a.spelled(kind, tok);
                     a.stem_token(kind, tok, reading, stem);
                     if uni {
                         let s = signed_bucket(&stem.as_bytes()[s0..], false, bits);

@@ -81,6 +81,7 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
             Some(&i) => i,
             None => {
                 let mut stem = String::new();
+                let tok = a.spelled(kind, tok);
                 a.stem_token(kind, tok, reading, &mut stem);
                 let mut kept = Vec::new();
                 a.char_grams(kind, tok, reading, chars, |g| {

@@ -202,6 +202,7 @@ impl Analyzer {
                 form: &mut String,
                 chars: &mut GramBufs,
             ) {
+                let tok = a.spelled(kind, tok);
                 a.stem_token(kind, tok, reading, form);
                 a.char_grams(kind, tok, reading, chars, |g| (self.0)(Family::Char, g));
             }
@@ -248,9 +249,9 @@ impl Analyzer {
     /// A word token as the model reads it: corrected when the model corrects spelling and
     /// its rules read the word as another (`spelling/`: a word the training comments never
     /// used, or, from revision 1, one they used far less than a word a typo away), else as
-    /// it is. Called from
-    /// [`Analyzer::stem_token`] and [`Analyzer::char_grams`], so that the sinks' word memos
-    /// pay for a correction once per distinct word, not per occurrence.
+    /// it is. What [`Analyzer::stem_token`] and [`Analyzer::char_grams`] take: the sinks
+    /// call it once per distinct word they hold, so that a correction is paid for once, not
+    /// per occurrence.
     pub fn spelled<'a>(&'a self, kind: TokenKind, tok: &'a str) -> &'a str {
         match (&self.speller, kind) {
             (Some(s), TokenKind::Word) => s.correct(tok).unwrap_or(tok),
@@ -260,8 +261,8 @@ impl Analyzer {
 
     /// Appends the form of a token that word n-grams use: its stem for a word in a stemmed
     /// comment (a word longer than [`LONG_TOKEN`] bytes is kept as it is), else itself.
+    /// `tok` as the model reads it ([`Analyzer::spelled`]).
     pub fn stem_token(&self, kind: TokenKind, tok: &str, reading: Reading, out: &mut String) {
-        let tok = self.spelled(kind, tok);
         if kind == TokenKind::Word && tok.len() <= LONG_TOKEN && reading == Reading::Stemmed {
             self.stemmer.stem_into(tok, out);
         } else {
@@ -308,7 +309,8 @@ impl Analyzer {
     /// longer than [`LONG_TOKEN`] bytes gives the n-grams of `<` and its first [`TOKEN_EDGE`]
     /// bytes, then those of its last [`TOKEN_EDGE`] bytes and `>`. A word of a comment read
     /// as Roman Urdu/Hindi then gives its spelling key (`~nai`, [`roman_key`]), and any word
-    /// its scramble and sound keys when the config asks for them (`keys.rs`).
+    /// its scramble and sound keys when the config asks for them (`keys.rs`). `tok` as the
+    /// model reads it ([`Analyzer::spelled`]).
     pub fn char_grams(
         &self,
         kind: TokenKind,
@@ -319,7 +321,7 @@ impl Analyzer {
     ) {
         let word = match kind {
             _ if self.config.char_ngrams.0 == 0 => return,
-            TokenKind::Word => self.spelled(kind, tok),
+            TokenKind::Word => tok,
             TokenKind::Hashtag => &tok[1..],
             _ => return,
         };

@@ -5,8 +5,8 @@
 //!
 //! The index is SymSpell's (Garbe): every dictionary word is filed under itself and under
 //! each of its one-letter deletions; a word one edit from a dictionary word shares one of
-//! those keys with it, so a lookup is a binary search per key of the unknown word (its own
-//! length plus one), then an exact check of the few candidates.
+//! those keys with it, so a lookup is a search per key of the unknown word (its own length
+//! plus one: `index.rs`), then an exact check of the few candidates.
 //!
 //! The revised rules ([`Speller::revised`], what `--spell` trains with since they exist) go
 //! further. A word with no training word one edit away becomes the most frequent one with its
@@ -29,9 +29,11 @@
 //! common word with the same consonants (`heavy` and `have`).
 
 mod edits;
+mod index;
 
 use super::keys::sound_key;
 use edits::{for_deletions, likely_slip, one_edit, respelling};
+use index::{hash, Filed, Places};
 use std::collections::HashMap;
 
 /// Words shorter than this are never offered as corrections: one typo away from a short word
@@ -61,12 +63,15 @@ pub struct Speller {
     text: String,
     ends: Vec<u32>,
     counts: Vec<u32>,
-    /// `hash << 32 | word` for every correction target under itself and each of its
-    /// deletions, sorted (a hash collision only adds a candidate the exact check drops)
-    keys: Vec<u64>,
-    /// `hash << 32 | word` for every correction target under its sound key, sorted; empty
-    /// under the first rules
-    sounds: Vec<u64>,
+    /// where each known word is
+    places: Places,
+    /// every correction target under itself and each of its deletions
+    keys: Filed,
+    /// every correction target under its sound key; empty under the first rules
+    sounds: Filed,
+    /// as `keys`, the targets used [`COMMONER`] times or more: all a known word may become
+    /// from revision 3, by a slip
+    frequent: Filed,
     /// which rules apply ([`Speller::revised`])
     revision: u8,
     /// the largest count of a correction target
@@ -96,6 +101,7 @@ impl Speller {
     /// not all eligible.
     pub fn from_sorted<'a>(words: impl IntoIterator<Item = (&'a str, u32)>) -> Option<Speller> {
         let mut s = Speller::default();
+        let mut keys = Vec::new();
         let mut buf = Vec::with_capacity(MAX_LEN);
         for (w, c) in words {
             let previous = s
@@ -110,12 +116,12 @@ impl Speller {
             s.ends.push(s.text.len() as u32);
             s.counts.push(c);
             if c >= TARGET_COUNT && w.len() >= MIN_LEN {
-                s.keys.push(hash(w.as_bytes()) << 32 | i);
-                for_deletions(w.as_bytes(), &mut buf, |k| s.keys.push(hash(k) << 32 | i));
+                keys.push(hash(w.as_bytes()) << 32 | i);
+                for_deletions(w.as_bytes(), &mut buf, |k| keys.push(hash(k) << 32 | i));
             }
         }
-        s.keys.sort_unstable();
-        s.keys.dedup();
+        s.keys = Filed::new(keys);
+        s.places = Places::new(s.ends.len(), |i| s.word(i).as_bytes());
         Some(s)
     }
 
@@ -132,14 +138,23 @@ impl Speller {
             .filter(|&i| self.counts[i] >= TARGET_COUNT && self.word(i).len() >= MIN_LEN)
             .collect();
         self.top = targets.iter().map(|&i| self.counts[i]).max().unwrap_or(0);
-        self.sounds = targets
-            .into_iter()
-            .filter_map(|i| {
-                let key = sound(self.word(i));
-                (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
-            })
-            .collect();
-        self.sounds.sort_unstable();
+        let mut frequent = Vec::new();
+        let mut buf = Vec::with_capacity(MAX_LEN);
+        for &i in targets.iter().filter(|&&i| self.counts[i] >= COMMONER) {
+            let w = self.word(i).as_bytes();
+            frequent.push(hash(w) << 32 | i as u64);
+            for_deletions(w, &mut buf, |k| frequent.push(hash(k) << 32 | i as u64));
+        }
+        self.frequent = Filed::new(frequent);
+        self.sounds = Filed::new(
+            targets
+                .into_iter()
+                .filter_map(|i| {
+                    let key = sound(self.word(i));
+                    (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
+                })
+                .collect(),
+        );
         self
     }
 
@@ -204,16 +219,7 @@ impl Speller {
     }
 
     fn position(&self, w: &str) -> Option<usize> {
-        let (mut lo, mut hi) = (0, self.ends.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.word(mid).cmp(w) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        self.places.find(w.as_bytes(), |i| self.word(i).as_bytes())
     }
 
     /// The correction of `w`: the most frequent correction target one edit away (ties: the
@@ -236,7 +242,7 @@ impl Speller {
         let short = w.len() < MIN_LEN;
         let mut best: Option<usize> = None;
         let mut consider = |key: &[u8]| {
-            for i in filed(&self.keys, key) {
+            for i in self.keys.get(key) {
                 if one_edit(w.as_bytes(), self.word(i).as_bytes())
                     && best.is_none_or(|b| self.before(i, b))
                 {
@@ -270,14 +276,22 @@ impl Speller {
     fn likeliest(&self, w: &str, own: Option<u32>) -> Option<usize> {
         let floor = own.map_or(0, |c| COMMONER.saturating_mul(c));
         let b = w.as_bytes();
-        let mut found: Vec<usize> = filed(&self.keys, b).collect();
+        // from revision 3 a known word becomes only a target a slip away and used COMMONER
+        // times as often: one edit away, so filed under a key of its, and in `frequent`
+        let slips_only = self.revision >= 3 && own.is_some();
+        let index = if slips_only {
+            &self.frequent
+        } else {
+            &self.keys
+        };
+        let mut found: Vec<usize> = index.get(b).collect();
         if w.len() >= MIN_LEN {
             let mut buf = Vec::with_capacity(MAX_LEN);
-            for_deletions(b, &mut buf, |k| found.extend(filed(&self.keys, k)));
+            for_deletions(b, &mut buf, |k| found.extend(index.get(k)));
         }
-        let key = sound(w);
+        let key = if slips_only { String::new() } else { sound(w) };
         if !key.is_empty() {
-            found.extend(filed(&self.sounds, key.as_bytes()));
+            found.extend(self.sounds.get(key.as_bytes()));
         }
         let (mut best, mut other): (Option<(u8, usize)>, String) = (None, String::new());
         for i in found.into_iter().filter(|&i| self.counts[i] >= floor) {
@@ -313,7 +327,7 @@ impl Speller {
             return None;
         }
         let (mut best, mut other) = (None, String::new());
-        for i in filed(&self.sounds, key.as_bytes()) {
+        for i in self.sounds.get(key.as_bytes()) {
             other.clear();
             sound_key(self.word(i), &mut other);
             if other == key && best.is_none_or(|b| self.before(i, b)) {
@@ -324,30 +338,11 @@ impl Speller {
     }
 }
 
-/// The words filed under `key` in `index` (`hash << 32 | word`, sorted by hash); a hash
-/// collision may add one that the caller's exact check drops.
-fn filed<'a>(index: &'a [u64], key: &[u8]) -> impl Iterator<Item = usize> + 'a {
-    let h = hash(key);
-    let start = index.partition_point(|&k| k >> 32 < h);
-    index[start..]
-        .iter()
-        .take_while(move |&&k| k >> 32 == h)
-        .map(|&k| (k & 0xffff_ffff) as usize)
-}
-
 /// The sound key of `w` ([`sound_key`]), empty for a word too short to have one.
 fn sound(w: &str) -> String {
     let mut k = String::new();
     sound_key(w, &mut k);
     k
-}
-
-/// FNV-1a, folded to 32 bits: fixed, so the index is the same on every machine.
-fn hash(b: &[u8]) -> u64 {
-    let h = b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
-        (h ^ x as u64).wrapping_mul(0x0100_0000_01b3)
-    });
-    (h ^ (h >> 32)) & 0xffff_ffff
 }
 
 #[cfg(test)]

@@ -230,3 +230,75 @@ fn revision_3_asks_a_sound_alike_to_be_near_and_a_used_word_to_be_a_slip() {
     assert_eq!(before.correct("skool"), Some("school"));
     assert_eq!(s.correct("skool"), None);
 }
+
+/// Revision 3's rules read off every word one by one, with no index: what the indexes
+/// (`index.rs`, and the known words' search among the frequent targets alone) must find.
+fn by_scanning(s: &Speller, w: &str) -> Option<String> {
+    if !eligible(w) {
+        return None;
+    }
+    let own = s.position(w).map(|i| s.counts[i]);
+    if own.is_some_and(|c| COMMONER.saturating_mul(c) > s.top) {
+        return None;
+    }
+    let floor = own.map_or(0, |c| COMMONER.saturating_mul(c));
+    let key = sound(w);
+    let mut best: Option<(u8, usize)> = None;
+    for i in 0..s.len() {
+        let v = s.word(i);
+        if s.counts[i] < TARGET_COUNT.max(floor) || v.len() < MIN_LEN {
+            continue;
+        }
+        let (b, v) = (w.as_bytes(), v.as_bytes());
+        let alike = !key.is_empty() && sound(s.word(i)) == key && respelling(b, v);
+        let rank = match (one_edit(b, v), alike) {
+            (true, _) if likely_slip(b, v) => 0,
+            (_, true) => 1,
+            (true, false) => 2,
+            (false, false) => continue,
+        };
+        if own.is_some() && rank > 0 {
+            continue;
+        }
+        if best.is_none_or(|(r, j)| rank < r || (rank == r && s.before(i, j))) {
+            best = Some((rank, i));
+        }
+    }
+    best.map(|(_, i)| s.word(i).to_string())
+}
+
+#[test]
+fn the_indexes_find_what_scanning_every_word_finds() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    // a few letters, so that words crowd each other one edit apart
+    let letters = b"aeiostpnrkf";
+    let word = |rng: &mut rand_chacha::ChaCha8Rng, n: usize| -> String {
+        (0..n)
+            .map(|_| letters[rng.gen_range(0..letters.len())] as char)
+            .collect()
+    };
+    let mut vocab = std::collections::BTreeMap::new();
+    for _ in 0..3000 {
+        let n = rng.gen_range(3..8);
+        let w = word(&mut rng, n);
+        let c = [1, 2, 5, 9, 40, 300, 2500][rng.gen_range(0..7)];
+        vocab.insert(w, c);
+    }
+    vocab.insert("stopper".into(), 90_000);
+    let s = Speller::new(vocab.clone()).revised(3);
+    let mut probes: Vec<String> = vocab.keys().cloned().collect();
+    for _ in 0..3000 {
+        let n = rng.gen_range(2..9);
+        probes.push(word(&mut rng, n));
+    }
+    let mut corrected = 0;
+    for w in &probes {
+        let want = by_scanning(&s, w);
+        corrected += want.is_some() as usize;
+        assert_eq!(s.correct(w).map(str::to_string), want, "{w}");
+    }
+    // the probes exercise the rules, known words included
+    assert!(corrected > 500, "{corrected}");
+    assert!(vocab.keys().any(|w| s.correct(w).is_some()));
+}

@@ -1,0 +1,145 @@
+//! The speller's look-ups, each a few cache misses: scoring asks for every distinct word of
+//! every comment, and a binary search over a hundred thousand words, or a million keys, is
+//! twenty dependent reads.
+
+/// FNV-1a, folded to 32 bits: fixed, so the indexes are the same on every machine.
+pub fn hash(b: &[u8]) -> u64 {
+    let h = b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
+        (h ^ x as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    (h ^ (h >> 32)) & 0xffff_ffff
+}
+
+/// Most bits of a hash that pick a [`Filed`] directory slot.
+const DIR_BITS: u32 = 16;
+
+/// Words filed under keys: `hash(key) << 32 | word`, sorted, with a directory of where each
+/// value of the hash's top bits starts (about one slot per four entries, at most
+/// 2^[`DIR_BITS`]), so that a look-up searches a handful of entries. A hash collision may
+/// add a word the caller's exact check drops.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filed {
+    keys: Vec<u64>,
+    /// `dir[b]`: the first entry whose hash's top `bits` bits are `b` or more; empty with
+    /// no keys
+    dir: Vec<u32>,
+    bits: u32,
+}
+
+impl Filed {
+    /// From `hash << 32 | word` entries in any order, duplicates allowed.
+    pub fn new(mut keys: Vec<u64>) -> Filed {
+        keys.sort_unstable();
+        keys.dedup();
+        if keys.is_empty() {
+            return Filed::default();
+        }
+        let bits = (usize::BITS - (keys.len() / 4).leading_zeros()).clamp(1, DIR_BITS);
+        let slots = 1usize << bits;
+        let mut dir = Vec::with_capacity(slots + 1);
+        let mut j = 0;
+        for b in 0..=slots {
+            while j < keys.len() && (keys[j] >> (64 - bits)) < b as u64 {
+                j += 1;
+            }
+            dir.push(j as u32);
+        }
+        Filed { keys, dir, bits }
+    }
+
+    /// Whether nothing is filed.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The words filed under `key`.
+    pub fn get<'a>(&'a self, key: &[u8]) -> impl Iterator<Item = usize> + 'a {
+        let h = hash(key);
+        let part = match self.dir.is_empty() {
+            true => &self.keys[..0],
+            false => {
+                let b = (h >> (32 - self.bits)) as usize;
+                &self.keys[self.dir[b] as usize..self.dir[b + 1] as usize]
+            }
+        };
+        let start = part.partition_point(|&k| k >> 32 < h);
+        part[start..]
+            .iter()
+            .take_while(move |&&k| k >> 32 == h)
+            .map(|&k| (k & 0xffff_ffff) as usize)
+    }
+}
+
+/// Where each word of a list is: an open-addressing table of word numbers by [`hash`],
+/// at most half full.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Places {
+    /// word number + 1, 0 for an empty slot; a power of two long
+    slots: Vec<u32>,
+}
+
+impl Places {
+    /// The places of `n` words, `word(i)` giving word `i` (all distinct).
+    pub fn new<'a>(n: usize, word: impl Fn(usize) -> &'a [u8]) -> Places {
+        let size = (2 * n).next_power_of_two().max(2);
+        let mut slots = vec![0u32; size];
+        for i in 0..n {
+            let mut s = hash(word(i)) as usize & (size - 1);
+            while slots[s] != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            slots[s] = i as u32 + 1;
+        }
+        Places { slots }
+    }
+
+    /// The number of word `w`, `word(i)` giving word `i` as at construction.
+    pub fn find<'a>(&self, w: &[u8], word: impl Fn(usize) -> &'a [u8]) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = hash(w) as usize & mask;
+        loop {
+            match self.slots[s] {
+                0 => return None,
+                i if word(i as usize - 1) == w => return Some(i as usize - 1),
+                _ => s = (s + 1) & mask,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filed_words_are_found_under_their_keys_only() {
+        let words = ["stupid", "idiot", "moron", "then", "than"];
+        let mut keys = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            keys.push(hash(w.as_bytes()) << 32 | i as u64);
+            keys.push(hash(&w.as_bytes()[1..]) << 32 | i as u64);
+        }
+        let f = Filed::new(keys);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(f.get(w.as_bytes()).collect::<Vec<_>>(), vec![i], "{w}");
+            assert!(f.get(&w.as_bytes()[1..]).any(|j| j == i), "{w}");
+        }
+        assert_eq!(f.get(b"nothing").count(), 0);
+        assert_eq!(Filed::new(Vec::new()).get(b"stupid").count(), 0);
+    }
+
+    #[test]
+    fn places_find_every_word_and_nothing_else() {
+        let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+        let word = |i: usize| words[i].as_bytes();
+        let p = Places::new(words.len(), word);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(p.find(w.as_bytes(), word), Some(i));
+        }
+        assert_eq!(p.find(b"w1000", word), None);
+        assert_eq!(Places::default().find(b"w1", word), None);
+    }
+}
