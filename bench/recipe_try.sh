@@ -5,7 +5,7 @@
 # identity-neutral rows added to training only) and evaluated on the held-out 20% per source
 # and head. Prints held-out ROC-AUC per source and head, the difference, and each model's
 # columns. About 2 minutes on 2 cores a model.
-#   GAVEL_DATA_DIR=../shared/data bench/recipe_try.sh --spell          (issue 23)
+#   GAVEL_DATA_DIR=../shared/data bench/recipe_try.sh --c 4
 #   GAVEL_DATA_DIR=../shared/data bench/recipe_try.sh --min-df 5       (issue 21)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ $G -q split --data "$work/abuse.csv" --stratify source --test 0.2 --seed 42 \
   > "$work/train.all.csv"
 ABUSE=(--text text --labels abusive,hate,aggressive --bits 20 --min-df 2 --c 2
   --sources source --source-heads hate,aggressive --source-power 0.5
-  --nb-power 0.375 --nb-heads abusive=0.1875,hate,aggressive)
+  --nb-power 0.375 --nb-heads abusive=0.1875,hate,aggressive --spell)
 [ $# -gt 0 ] || { echo "usage: bench/recipe_try.sh FLAGS..." >&2; exit 2; }
 # the recipe with FLAGS: a recipe flag that FLAGS gives again is dropped with its value
 tried=()

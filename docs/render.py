@@ -8,7 +8,7 @@ that they cannot drift.
 A block is the text between `<!-- render:NAME -->` and `<!-- end -->` in README.md and docs/*.md.
 Its sources: bench/results.json (the last full `bench/run.sh`), bench/serve_results.json
 (`bench/serve.sh`), bench/sources_results.json (`bench/sources.sh`), bench/attack_results*.json
-(`bench/attack.py`), models/reports/ and models/policy.toml (`models/build.sh`), and the
+(`bench/attack.py`), bench/attack_shipped.json (`bench/attack_shipped.py`), models/reports/ and models/policy.toml (`models/build.sh`), and the
 release binary run on the shipped models and the project's own data (build it first: `cargo
 build --release`). Standard library only.
 """
@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GAVEL = ROOT / "target" / "release" / "gavel"
 FILES = [ROOT / "README.md", ROOT / "models/README.md", *sorted((ROOT / "docs").glob("*.md"))]
-import render_stance  # noqa: E402  (docs/, beside this file)
+import render_attack  # noqa: E402  (docs/, beside this file)
+import render_stance  # noqa: E402
 
 BLOCK = re.compile(r"(<!-- render:([a-z0-9-]+) -->\n)(.*?)(<!-- end -->)", re.S)
 
@@ -209,47 +210,6 @@ def spark():
 
 # --- docs/robustness.md
 
-FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell",
-            "swap", "drop", "double", "keyboard", "phonetic"]
-ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Davidson"), ("fox", "Fox News")]
-ATTACK_MODELS = [("gavel", "gavel"), ("gavel_typos", "gavel, against typos"),
-                 ("gavel_spell", "gavel, spelling corrected"),
-                 ("sklearn_word", "scikit-learn word"), ("sklearn_word_char", "scikit-learn word+char")]
-
-
-def attack_table(rel):
-    """Per set and model, the clean ROC-AUC and each family's drop; the families and models a
-    results file holds (older files lack the typo families and the typo-trained gavel)."""
-    a = load(rel)["sets"]
-    fams = [f for f in FAMILIES if any(f in s.get("gavel", {}) for s in a.values())]
-    rows = []
-    for key, name in ATTACK_SETS:
-        s = a[key]
-        for model, label in ATTACK_MODELS:
-            if model not in s:
-                continue
-            d = s[model]
-            rows.append([name, label, f"{d['clean']:.3f}"] + [drop(-d[f]) for f in fams])
-    return table(["set", "model", "clean AUC", *(f.replace("_", "-") for f in fams)], rows)
-
-
-def drop(v):
-    """A ROC-AUC drop to three decimals, signed; nothing lost is 0.000 (not -0.000)."""
-    return signed(v, 3)
-
-
-def attack():
-    return attack_table("bench/attack_results.json")
-
-
-def attack_all_words():
-    return attack_table("bench/attack_results_all_words.json")
-
-
-def attack_all_words_all_rows():
-    return attack_table("bench/attack_results_all_words_all_rows.json")
-
-
 def bias():
     rep = json.loads(gavel("eval", "--bias", "--model", "models/abuse.gavel", "--data", "data/identity_templates.csv",
                            "--policy", "models/policy.toml", "--format", "json"))
@@ -417,9 +377,10 @@ RENDER = {
     "cost": cost,
     "inprocess": inprocess,
     "spark": spark,
-    "attack": attack,
-    "attack-all-words": attack_all_words,
-    "attack-all-words-all-rows": attack_all_words_all_rows,
+    "attack": render_attack.attack,
+    "attack-all-words": render_attack.attack_all_words,
+    "attack-all-words-all-rows": render_attack.attack_all_words_all_rows,
+    "attack-shipped": render_attack.attack_shipped,
     "bias": bias,
     "stance-general": render_stance.stance_general,
     "card-stance-general": lambda: render_stance.card_stance_general(gavel),
