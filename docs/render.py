@@ -8,28 +8,24 @@ that they cannot drift.
 A block is the text between `<!-- render:NAME -->` and `<!-- end -->` in README.md and docs/*.md.
 Its sources: bench/results.json (the last full `bench/run.sh`), bench/serve_results.json
 (`bench/serve.sh`), bench/sources_results.json (`bench/sources.sh`), bench/attack_results*.json
-(`bench/attack.py`), bench/attack_shipped.json (`bench/attack_shipped.py`), models/reports/ and models/policy.toml (`models/build.sh`), and the
-release binary run on the shipped models and the project's own data (build it first: `cargo
-build --release`). Standard library only.
+(`bench/attack.py`), bench/attack_shipped.json (`bench/attack_shipped.py`), models/reports/
+and models/policy.toml (`models/build.sh`), and the release binary run on the shipped models
+and the project's own data (build it first: `cargo build --release`). Standard library only.
 """
 import difflib
 import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from render_common import ROOT, load, signed, table  # docs/, beside this file
+
 GAVEL = ROOT / "target" / "release" / "gavel"
 FILES = [ROOT / "README.md", ROOT / "models/README.md", *sorted((ROOT / "docs").glob("*.md"))]
-import render_attack  # noqa: E402  (docs/, beside this file)
+import render_attack  # noqa: E402
 import render_stance  # noqa: E402
 
 BLOCK = re.compile(r"(<!-- render:([a-z0-9-]+) -->\n)(.*?)(<!-- end -->)", re.S)
-
-
-def load(rel):
-    return json.loads((ROOT / rel).read_text(encoding="utf-8"))
 
 
 def gavel(*args):
@@ -39,12 +35,6 @@ def gavel(*args):
     if out.returncode not in (0, 1):
         sys.exit(f"gavel {' '.join(args)} failed: {out.stderr}")
     return out.stdout
-
-
-def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
 
 
 # --- README.md
@@ -181,11 +171,6 @@ def inprocess():
               f"of fastText's `predict` and {f['python within 10% of the CLI']:.2f}× the CLI's. Scoring a "
               f"{mem['rows']:,}-row pandas Series added {mem['rss_added_bytes'] / 1e6:,.0f} MB to the "
               f"process for a result of {mem['output_bytes'] / 1e6:,.0f} MB.\n")
-
-
-def signed(v, places):
-    """A difference to `places` decimals, signed; nothing is 0.000… (not -0.000…)."""
-    return f"{0:.{places}f}" if abs(v) < 0.5 * 10**-places else f"{v:+.{places}f}"
 
 
 def spark():

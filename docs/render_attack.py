@@ -1,10 +1,8 @@
 """Render blocks of the attack suite: bench/attack_results*.json (`bench/attack.py`, models
 trained on one set each) and bench/attack_shipped.json (`bench/attack_shipped.py`, the shipped
 abuse recipe); used by docs/render.py."""
-import json
-from pathlib import Path
+from render_common import load, signed, table
 
-ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell",
             "swap", "drop", "double", "keyboard", "phonetic"]
 ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Davidson"), ("fox", "Fox News")]
@@ -17,29 +15,19 @@ SHIPPED_MODELS = [("gavel", "shipped recipe"), ("gavel_without_spell", "shipped 
 PROTOCOLS = [("abusive-rows", "abusive rows"), ("all-rows", "every row")]
 
 
-def _load(rel):
-    return json.loads((ROOT / rel).read_text(encoding="utf-8"))
-
-
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
-
-
 def drop(v):
     """A ROC-AUC drop to three decimals, signed; nothing lost is 0.000 (not -0.000)."""
-    return f"{0:.3f}" if abs(v) < 0.0005 else f"{v:+.3f}"
+    return signed(v, 3)
 
 
 def _families(cells):
     return [f for f in FAMILIES if any(f in c.get("gavel", {}) for c in cells)]
 
 
-def attack_table(rel):
+def attacktable(rel):
     """Per set and model, the clean ROC-AUC and each family's drop; the families and models a
     results file holds (older files lack the typo families and the typo-trained gavel)."""
-    a = _load(rel)["sets"]
+    a = load(rel)["sets"]
     fams = _families(a.values())
     rows = []
     for key, name in ATTACK_SETS:
@@ -49,24 +37,24 @@ def attack_table(rel):
                 continue
             d = s[model]
             rows.append([name, label, f"{d['clean']:.3f}"] + [drop(-d[f]) for f in fams])
-    return _table(["set", "model", "clean AUC", *(f.replace("_", "-") for f in fams)], rows)
+    return table(["set", "model", "clean AUC", *(f.replace("_", "-") for f in fams)], rows)
 
 
 def attack():
-    return attack_table("bench/attack_results.json")
+    return attacktable("bench/attack_results.json")
 
 
 def attack_all_words():
-    return attack_table("bench/attack_results_all_words.json")
+    return attacktable("bench/attack_results_all_words.json")
 
 
 def attack_all_words_all_rows():
-    return attack_table("bench/attack_results_all_words_all_rows.json")
+    return attacktable("bench/attack_results_all_words_all_rows.json")
 
 
 def attack_shipped():
     """Per protocol, source and model: clean ROC-AUC of p_abusive, each family's drop, the worst."""
-    p = _load("bench/attack_shipped.json")["protocols"]
+    p = load("bench/attack_shipped.json")["protocols"]
     fams = _families([c for t in p.values() for c in t.values()])
     rows = []
     for proto, pname in PROTOCOLS:
@@ -77,5 +65,5 @@ def attack_shipped():
                 worst = max(-d[f] for f in fams)
                 rows.append([pname, f"{name} ({cell['rows']:,})", label, f"{d['clean']:.3f}",
                              *(drop(-d[f]) for f in fams), f"**{drop(worst)}**"])
-    return _table(["disguised", "source (held-out rows)", "model", "clean AUC",
+    return table(["disguised", "source (held-out rows)", "model", "clean AUC",
                    *(f.replace("_", "-") for f in fams), "largest"], rows)

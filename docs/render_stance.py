@@ -1,20 +1,8 @@
 """Render blocks of the general stance model (issue 24), from bench/stance_general_results.json
 and models/reports/stance-general-demo.json; used by docs/render.py."""
-import json
-from pathlib import Path
+from render_common import load as _load, table as _table
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = "bench/stance_general_results.json"
-
-
-def _load(rel):
-    return json.loads((ROOT / rel).read_text(encoding="utf-8"))
-
-
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
 
 
 def _f(m, key):

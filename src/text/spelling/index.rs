@@ -20,10 +20,9 @@ const DIR_BITS: u32 = 16;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filed {
     keys: Vec<u64>,
-    /// `dir[b]`: the first entry whose hash's top `bits` bits are `b` or more; empty with
-    /// no keys
+    /// `dir[b]`: the first entry whose hash's top bits are `b` or more, `2^bits + 1` long;
+    /// empty with no keys
     dir: Vec<u32>,
-    bits: u32,
 }
 
 impl Filed {
@@ -44,7 +43,7 @@ impl Filed {
             }
             dir.push(j as u32);
         }
-        Filed { keys, dir, bits }
+        Filed { keys, dir }
     }
 
     /// Whether nothing is filed.
@@ -58,7 +57,8 @@ impl Filed {
         let part = match self.dir.is_empty() {
             true => &self.keys[..0],
             false => {
-                let b = (h >> (32 - self.bits)) as usize;
+                let bits = (self.dir.len() - 1).trailing_zeros();
+                let b = (h >> (32 - bits)) as usize;
                 &self.keys[self.dir[b] as usize..self.dir[b + 1] as usize]
             }
         };

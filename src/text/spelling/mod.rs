@@ -284,34 +284,39 @@ impl Speller {
         } else {
             &self.keys
         };
-        let mut found: Vec<usize> = index.get(b).collect();
-        if w.len() >= MIN_LEN {
-            let mut buf = Vec::with_capacity(MAX_LEN);
-            for_deletions(b, &mut buf, |k| found.extend(index.get(k)));
-        }
         let key = if slips_only { String::new() } else { sound(w) };
-        if !key.is_empty() {
-            found.extend(self.sounds.get(key.as_bytes()));
-        }
         let (mut best, mut other): (Option<(u8, usize)>, String) = (None, String::new());
-        for i in found.into_iter().filter(|&i| self.counts[i] >= floor) {
+        let mut consider = |i: usize| {
+            if self.counts[i] < floor {
+                return;
+            }
             let v = self.word(i).as_bytes();
-            other.clear();
-            sound_key(self.word(i), &mut other);
-            let alike = !key.is_empty() && other == key && (self.revision < 3 || respelling(b, v));
+            let alike = !key.is_empty() && {
+                other.clear();
+                sound_key(self.word(i), &mut other);
+                other == key && (self.revision < 3 || respelling(b, v))
+            };
             let rank = match (one_edit(b, v), alike) {
                 (true, _) if likely_slip(b, v) => 0,
                 (_, true) => 1,
                 (true, false) => 2,
                 // a hash collision
-                (false, false) => continue,
+                (false, false) => return,
             };
-            if self.revision >= 3 && own.is_some() && rank > 0 {
-                continue;
+            if slips_only && rank > 0 {
+                return;
             }
             if best.is_none_or(|(r, j)| rank < r || (rank == r && self.before(i, j))) {
                 best = Some((rank, i));
             }
+        };
+        index.get(b).for_each(&mut consider);
+        if w.len() >= MIN_LEN {
+            let mut buf = Vec::with_capacity(MAX_LEN);
+            for_deletions(b, &mut buf, |k| index.get(k).for_each(&mut consider));
+        }
+        if !key.is_empty() {
+            self.sounds.get(key.as_bytes()).for_each(&mut consider);
         }
         best.map(|(_, i)| i)
     }
