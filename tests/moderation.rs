@@ -289,7 +289,7 @@ fn identity_bias_audit_holds_for_the_shipped_model_and_catches_a_biased_one() {
         assert!(i["neutral_fpr"].as_f64().unwrap() <= 0.05, "{i}");
     }
     // neutral mentions rank below the other identities' abuse in the same language (BPSN
-    // AUC over 0.79: the lowest, women in Roman Urdu, is 0.7995 for the shipped model, 0.809
+    // AUC over 0.79: the lowest, women in Roman Urdu, is 0.7983 for the shipped model, 0.809
     // for its recipe without --spell). Across languages they do not always: Roman Urdu abuse
     // without slurs ("... bilkul bekaar kachra hain") scores below English neutral sentences
     // (models/README.md, known limits)

@@ -277,7 +277,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     let speller = match h.spelling_words {
         0 => None,
         _ if version < 6 => return Err("training words in a file older than format 6".into()),
-        n => Some(read_words(&mut r, n)?),
+        n => Some(read_words(&mut r, n, h.text.spell_revision)?),
     };
     if !r.b.is_empty() {
         return Err(format!("{} unexpected bytes after the weights", r.b.len()));
@@ -291,11 +291,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
              reliably (retrain it)"
         ));
     }
-    let revision = h.text.spell_revision;
     let mut v =
         Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
     if let Some(s) = speller {
-        let s = s.revised(revision);
         v.set_speller(s).map_err(|e| e.to_string())?;
     }
     let mut m = Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())?;
@@ -303,8 +301,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     Ok(m)
 }
 
-/// `n` training words of a spelling-correcting model: each well formed and in order.
-fn read_words(r: &mut Reader, n: usize) -> Result<Speller, String> {
+/// `n` training words of a spelling-correcting model (each well formed and in order),
+/// indexed under the rules of `revision`.
+fn read_words(r: &mut Reader, n: usize, revision: u8) -> Result<Speller, String> {
     let mut words = Vec::with_capacity(n.min(r.b.len()));
     for _ in 0..n {
         let len = *r.b.first().ok_or("the training words run past the end")? as usize;
@@ -316,7 +315,7 @@ fn read_words(r: &mut Reader, n: usize) -> Result<Speller, String> {
         let c = r.u32s(1)?[0];
         words.push((w, c));
     }
-    Speller::from_sorted(words)
+    Speller::from_sorted(words, revision)
         .ok_or_else(|| "the training words are not distinct words in order".into())
 }
 

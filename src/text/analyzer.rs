@@ -156,7 +156,7 @@ impl Analyzer {
                 }
                 a
             });
-        Speller::new(counts).revised(self.config.spell_revision)
+        Speller::new(counts, self.config.spell_revision)
     }
 
     pub fn config(&self) -> &TextConfig {

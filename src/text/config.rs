@@ -54,16 +54,17 @@ pub struct TextConfig {
     /// one with its sound key, and a word they used into one a typo away used
     /// [`COMMONER`](super::spelling::COMMONER) times as often; 2, the likeliest word meant
     /// rather than the most frequent: a slip of the keyboard before a sound-alike before
-    /// any other typo, and a used word also into a far commoner sound-alike; 3
-    /// ([`SPELL_REVISION`]), a sound-alike only when it is also near in letters, and a used
-    /// word only by a slip. Not written when 0, so spelling models trained before it read
-    /// as they did.
+    /// any other typo, and a used word also into a far commoner sound-alike; 3, a
+    /// sound-alike only when it is also near in letters, and a used word only by a slip; 4
+    /// ([`SPELL_REVISION`]), into words used twice, not five times
+    /// ([`TARGET_COUNT`](super::spelling::TARGET_COUNT)). Not written when 0, so spelling
+    /// models trained before it read as they did.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub spell_revision: u8,
 }
 
 /// The spelling rules `--spell` trains with (see [`TextConfig::spell_revision`]).
-pub const SPELL_REVISION: u8 = 3;
+pub const SPELL_REVISION: u8 = 4;
 
 fn is_false(b: &bool) -> bool {
     !*b

@@ -8,7 +8,7 @@
 //! those keys with it, so a lookup is a search per key of the unknown word (its own length
 //! plus one: `index.rs`), then an exact check of the few candidates.
 //!
-//! The revised rules ([`Speller::revised`], what `--spell` trains with since they exist) go
+//! The revised rules (revision 1 and later, what `--spell` trains with since they exist) go
 //! further. A word with no training word one edit away becomes the most frequent one with its
 //! sound key (`keys.rs`: the consonant skeleton after `ph` → `f`, `ck` → `k`, …), so
 //! respellings of two edits or more (`phuck`, `stoopid`, a word without its vowels) are read
@@ -50,8 +50,13 @@ pub const KNOWN_COUNT: u32 = 1;
 /// and Davidson (every long word disguised): at 200 clean ROC-AUC was unchanged, and the
 /// sound-alikes' drop fell from 0.028 to 0.015 on OLID; at 100 and 50 OLID lost 0.001 clean.
 pub const COMMONER: u32 = 200;
-/// A correction must be a word used at least this often in training.
-pub const TARGET_COUNT: u32 = 5;
+/// A correction must be a word used at least this often in training (from revision 4;
+/// [`FIRST_TARGET_COUNT`] before). Chosen on dev splits of the bench's training rows (OLID,
+/// Kaggle insults, Fox News, Davidson; `bench/attack_dev.py`): a word a small site's comments
+/// used twice is a word its readers write, and a typo of it was left as it was.
+pub const TARGET_COUNT: u32 = 2;
+/// [`TARGET_COUNT`] under the rules of revisions 0 to 3.
+pub const FIRST_TARGET_COUNT: u32 = 5;
 /// Longest word corrected or indexed, in bytes.
 pub const MAX_LEN: usize = 24;
 
@@ -72,8 +77,10 @@ pub struct Speller {
     /// as `keys`, the targets used [`COMMONER`] times or more: all a known word may become
     /// from revision 3, by a slip
     frequent: Filed,
-    /// which rules apply ([`Speller::revised`])
+    /// which rules apply ([`Speller::new`])
     revision: u8,
+    /// how often a correction target was used, at least ([`TARGET_COUNT`])
+    target: u32,
     /// the largest count of a correction target
     top: u32,
 }
@@ -85,24 +92,31 @@ pub fn eligible(w: &str) -> bool {
 }
 
 impl Speller {
-    /// From word counts (any order, a word at most once): the known words and their index.
-    pub fn new(counts: impl IntoIterator<Item = (String, u32)>) -> Speller {
+    /// From word counts (any order, a word at most once): the known words and their index,
+    /// under the rules of `revision` ([`TextConfig::spell_revision`]): from 1, also by
+    /// sound, and correcting the words the training comments used rarely; from 4, into
+    /// words used [`TARGET_COUNT`] times.
+    ///
+    /// [`TextConfig::spell_revision`]: super::TextConfig::spell_revision
+    pub fn new(counts: impl IntoIterator<Item = (String, u32)>, revision: u8) -> Speller {
         let mut words: Vec<(String, u32)> = counts
             .into_iter()
             .filter(|(w, c)| *c >= KNOWN_COUNT && eligible(w))
             .collect();
         words.sort_unstable();
         words.dedup_by(|a, b| a.0 == b.0);
-        Speller::from_sorted(words.iter().map(|(w, c)| (w.as_str(), *c))).unwrap_or_default()
+        Speller::from_sorted(words.iter().map(|(w, c)| (w.as_str(), *c)), revision)
+            .unwrap_or_else(|| Speller::indexed(Speller::default(), revision))
     }
 
     /// From known words in strictly increasing order with their counts (as a model file
-    /// stores them), without sorting them again; `None` when they are not in that order or
-    /// not all eligible.
-    pub fn from_sorted<'a>(words: impl IntoIterator<Item = (&'a str, u32)>) -> Option<Speller> {
+    /// stores them), without sorting them again, under the rules of `revision`; `None` when
+    /// they are not in that order or not all eligible.
+    pub fn from_sorted<'a>(
+        words: impl IntoIterator<Item = (&'a str, u32)>,
+        revision: u8,
+    ) -> Option<Speller> {
         let mut s = Speller::default();
-        let mut keys = Vec::new();
-        let mut buf = Vec::with_capacity(MAX_LEN);
         for (w, c) in words {
             let previous = s
                 .ends
@@ -111,51 +125,56 @@ impl Speller {
             if !eligible(w) || c < KNOWN_COUNT || previous.is_some_and(|p| p >= w) {
                 return None;
             }
-            let i = s.ends.len() as u64;
             s.text.push_str(w);
             s.ends.push(s.text.len() as u32);
             s.counts.push(c);
-            if c >= TARGET_COUNT && w.len() >= MIN_LEN {
-                keys.push(hash(w.as_bytes()) << 32 | i);
-                for_deletions(w.as_bytes(), &mut buf, |k| keys.push(hash(k) << 32 | i));
-            }
         }
-        s.keys = Filed::new(keys);
         s.places = Places::new(s.ends.len(), |i| s.word(i).as_bytes());
-        Some(s)
+        Some(Speller::indexed(s, revision))
     }
 
-    /// This speller under the rules of `revision` ([`TextConfig::spell_revision`]): from 1,
-    /// also by sound, and correcting the words the training comments used rarely.
-    ///
-    /// [`TextConfig::spell_revision`]: super::TextConfig::spell_revision
-    pub fn revised(mut self, revision: u8) -> Speller {
-        self.revision = revision;
-        if revision == 0 {
-            return self;
-        }
-        let targets: Vec<usize> = (0..self.ends.len())
-            .filter(|&i| self.counts[i] >= TARGET_COUNT && self.word(i).len() >= MIN_LEN)
+    /// `s`'s correction targets filed under the rules of `revision`.
+    fn indexed(mut s: Speller, revision: u8) -> Speller {
+        s.revision = revision;
+        s.target = match revision {
+            0..=3 => FIRST_TARGET_COUNT,
+            _ => TARGET_COUNT,
+        };
+        let targets: Vec<usize> = (0..s.ends.len())
+            .filter(|&i| s.counts[i] >= s.target && s.word(i).len() >= MIN_LEN)
             .collect();
-        self.top = targets.iter().map(|&i| self.counts[i]).max().unwrap_or(0);
-        let mut frequent = Vec::new();
         let mut buf = Vec::with_capacity(MAX_LEN);
-        for &i in targets.iter().filter(|&&i| self.counts[i] >= COMMONER) {
-            let w = self.word(i).as_bytes();
-            frequent.push(hash(w) << 32 | i as u64);
-            for_deletions(w, &mut buf, |k| frequent.push(hash(k) << 32 | i as u64));
+        let mut file = |among: &mut dyn Iterator<Item = &usize>| {
+            let mut keys = Vec::new();
+            for &i in among {
+                let w = s.word(i).as_bytes();
+                keys.push(hash(w) << 32 | i as u64);
+                for_deletions(w, &mut buf, |k| keys.push(hash(k) << 32 | i as u64));
+            }
+            Filed::new(keys)
+        };
+        let keys = file(&mut targets.iter());
+        if revision == 0 {
+            return Speller { keys, ..s };
         }
-        self.frequent = Filed::new(frequent);
-        self.sounds = Filed::new(
+        let frequent = file(&mut targets.iter().filter(|&&i| s.counts[i] >= COMMONER));
+        let top = targets.iter().map(|&i| s.counts[i]).max().unwrap_or(0);
+        let sounds = Filed::new(
             targets
                 .into_iter()
                 .filter_map(|i| {
-                    let key = sound(self.word(i));
+                    let key = sound(s.word(i));
                     (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
                 })
                 .collect(),
         );
-        self
+        Speller {
+            keys,
+            frequent,
+            sounds,
+            top,
+            ..s
+        }
     }
 
     /// Whether word `i` is a better correction than word `b`: more frequent, or as frequent
@@ -209,13 +228,14 @@ impl Speller {
     }
 
     /// Whether `w` is a word a correction may become ([`MIN_LEN`] letters or more, used
-    /// [`TARGET_COUNT`] times or more): deobfuscation reads a disguised word (`1d10t`,
+    /// [`TARGET_COUNT`] times or more, [`FIRST_TARGET_COUNT`] before revision 4):
+    /// deobfuscation reads a disguised word (`1d10t`,
     /// `i d i o t`) as such a word, as it reads the lexicon's.
     pub fn common(&self, w: &str) -> bool {
         w.len() >= MIN_LEN
             && self
                 .position(w)
-                .is_some_and(|i| self.counts[i] >= TARGET_COUNT)
+                .is_some_and(|i| self.counts[i] >= self.target)
     }
 
     fn position(&self, w: &str) -> Option<usize> {

@@ -3,7 +3,11 @@
 use super::*;
 
 fn speller(words: &[(&str, u32)]) -> Speller {
-    Speller::new(words.iter().map(|&(w, c)| (w.to_string(), c)))
+    speller_at(words, 0)
+}
+
+fn speller_at(words: &[(&str, u32)], revision: u8) -> Speller {
+    Speller::new(words.iter().map(|&(w, c)| (w.to_string(), c)), revision)
 }
 
 #[test]
@@ -47,8 +51,7 @@ fn the_revised_rules_read_respellings_of_two_edits_or_more() {
         ("ph", 9),
     ];
     let plain = speller(&words);
-    let s = plain.clone().revised(1);
-    assert_eq!(plain.clone().revised(0), plain);
+    let s = speller_at(&words, 1);
     for (respelt, word) in [
         ("stoopid", "stupid"),
         ("stpd", "stupid"),
@@ -61,7 +64,7 @@ fn the_revised_rules_read_respellings_of_two_edits_or_more() {
     assert_eq!(s.correct("phone"), None, "a known word stays");
     // a sound shared by two targets goes to the more frequent one, but a word one edit
     // away wins over both
-    let s = speller(&[("stupid", 40), ("stoped", 60)]).revised(1);
+    let s = speller_at(&[("stupid", 40), ("stoped", 60)], 1);
     assert_eq!(s.correct("stuuupied"), Some("stoped"));
     assert_eq!(s.correct("stupod"), Some("stupid"));
     // a word with no sound key (too short, not letters) is left
@@ -77,8 +80,8 @@ fn the_revised_rules_correct_a_used_word_into_a_far_commoner_one() {
         ("shit", 900),
         ("fuk", 3),
     ];
-    let first = speller(&[&words[..], &[("fuck", 700)]].concat());
-    let s = first.clone().revised(1);
+    let words = [&words[..], &[("fuck", 700)]].concat();
+    let (first, s) = (speller(&words), speller_at(&words, 1));
     assert_eq!(s.correct("thry"), Some("they"), "2 uses against 4,000");
     assert_eq!(
         first.correct("thry"),
@@ -96,7 +99,7 @@ fn the_revised_rules_correct_a_used_word_into_a_far_commoner_one() {
         "a three-letter word gains its letter"
     );
     // 4 uses against 700 is not 200 times as often
-    let s = speller(&[("fuck", 700), ("fuk", 4)]).revised(1);
+    let s = speller_at(&[("fuck", 700), ("fuk", 4)], 1);
     assert_eq!(s.correct("fuk"), None);
     assert_eq!(s.correct("fuck"), None);
 }
@@ -115,6 +118,32 @@ fn known_words_and_rare_targets_stay() {
 }
 
 #[test]
+fn from_revision_4_a_word_used_twice_is_a_target_and_a_word_used_once_is_not() {
+    let words = [
+        ("stupid", 40),
+        ("rapists", 2),
+        ("ugly", 3),
+        ("alive", 2),
+        ("cupid", 1),
+    ];
+    let (before, s) = (speller_at(&words, 3), speller_at(&words, 4));
+    for (typo, word) in [("raipsts", "rapists"), ("ulgy", "ugly"), ("ailve", "alive")] {
+        assert_eq!(before.correct(typo), None, "{typo}");
+        assert_eq!(s.correct(typo), Some(word), "{typo}");
+    }
+    assert_eq!(
+        s.correct("cpuid"),
+        None,
+        "a word used once may be a typo itself"
+    );
+    // deobfuscation reads a disguised word as one of them too
+    assert!(s.common("ugly") && !before.common("ugly") && !s.common("cupid"));
+    // the commoner still wins within a rank, and a used word is still not corrected into them
+    assert_eq!(s.correct("stupud"), Some("stupid"));
+    assert_eq!(s.correct("cupid"), None);
+}
+
+#[test]
 fn the_most_frequent_neighbour_wins_and_ties_go_alphabetically() {
     let s = speller(&[("hate", 50), ("have", 500), ("bark", 9), ("dark", 9)]);
     assert_eq!(s.correct("hafe"), Some("have"));
@@ -125,9 +154,9 @@ fn the_most_frequent_neighbour_wins_and_ties_go_alphabetically() {
 fn only_lowercase_ascii_words_take_part() {
     let s = speller(&[("nahin", 20), ("café", 20), ("Stupid", 20)]);
     assert_eq!(s.len(), 1);
-    assert_eq!(Speller::from_sorted([("nahin", 20), ("nahi", 3)]), None);
+    assert_eq!(Speller::from_sorted([("nahin", 20), ("nahi", 3)], 0), None);
     assert_eq!(
-        Speller::from_sorted([("nahi", 3), ("nahin", 20)]).map(|s| s.len()),
+        Speller::from_sorted([("nahi", 3), ("nahin", 20)], 0).map(|s| s.len()),
         Some(2)
     );
     assert_eq!(s.correct("nahiin"), Some("nahin"));
@@ -166,8 +195,8 @@ fn revision_2_reads_the_likeliest_word_meant_not_the_commonest() {
         ("school", 900),
         ("skool", 2),
     ];
-    let first = speller(&words).revised(1);
-    let s = speller(&words).revised(2);
+    let first = speller_at(&words, 1);
+    let s = speller_at(&words, 2);
     for (typo, commonest, meant) in [
         // r is the key beside e; a is nowhere near r
         ("thrn", "than", "then"),
@@ -203,8 +232,8 @@ fn revision_3_asks_a_sound_alike_to_be_near_and_a_used_word_to_be_a_slip() {
         ("they", 4000),
         ("thry", 2),
     ];
-    let before = speller(&words).revised(2);
-    let s = speller(&words).revised(3);
+    let before = speller_at(&words, 2);
+    let s = speller_at(&words, 3);
     for (word, far_fetched) in [
         // a used word, a consonant skeleton shared with a far commoner one
         ("heavy", "have"),
@@ -246,7 +275,7 @@ fn by_scanning(s: &Speller, w: &str) -> Option<String> {
     let mut best: Option<(u8, usize)> = None;
     for i in 0..s.len() {
         let v = s.word(i);
-        if s.counts[i] < TARGET_COUNT.max(floor) || v.len() < MIN_LEN {
+        if s.counts[i] < s.target.max(floor) || v.len() < MIN_LEN {
             continue;
         }
         let (b, v) = (w.as_bytes(), v.as_bytes());
@@ -286,19 +315,21 @@ fn the_indexes_find_what_scanning_every_word_finds() {
         vocab.insert(w, c);
     }
     vocab.insert("stopper".into(), 90_000);
-    let s = Speller::new(vocab.clone()).revised(3);
     let mut probes: Vec<String> = vocab.keys().cloned().collect();
     for _ in 0..3000 {
         let n = rng.gen_range(2..9);
         probes.push(word(&mut rng, n));
     }
-    let mut corrected = 0;
-    for w in &probes {
-        let want = by_scanning(&s, w);
-        corrected += want.is_some() as usize;
-        assert_eq!(s.correct(w).map(str::to_string), want, "{w}");
+    for revision in [3, 4] {
+        let s = Speller::new(vocab.clone(), revision);
+        let mut corrected = 0;
+        for w in &probes {
+            let want = by_scanning(&s, w);
+            corrected += want.is_some() as usize;
+            assert_eq!(s.correct(w).map(str::to_string), want, "{w}");
+        }
+        // the probes exercise the rules, known words included
+        assert!(corrected > 500, "{corrected}");
+        assert!(vocab.keys().any(|w| s.correct(w).is_some()));
     }
-    // the probes exercise the rules, known words included
-    assert!(corrected > 500, "{corrected}");
-    assert!(vocab.keys().any(|w| s.correct(w).is_some()));
 }
