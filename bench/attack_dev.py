@@ -3,6 +3,7 @@
 
     bench/.venv/bin/python bench/attack_dev.py [--gavel PATH] [--seeds 1,2,3] [--sets olid,kaggle,fox,davidson]
         [--label NAME] [-- TRAIN_FLAGS...]
+    bench/.venv/bin/python bench/attack_dev.py --pooled [--gavel PATH] [--seeds 1] [--label NAME]
 
 The test splits of bench/attack.py are what the robustness tables report, so a setting is not
 chosen on them. This splits each set's training rows 80/20 (`gavel split`, stratified by the
@@ -11,8 +12,14 @@ with every long word disguised under both protocols (the abusive rows disguised;
 disguised), and prints per set the mean clean ROC-AUC and the mean drop per family over the
 seeds. With --label the means are written to bench/out/attack_dev/NAME.json, to compare
 variants (e.g. two builds of gavel) side by side.
+
+With --pooled, the shipped abuse recipe instead (models/build.sh's flags, `--spell` among
+them): the build's training 80% (target/models-data/abuse.train.all.csv, written by
+models/build.sh) split 80/20 again, stratified by source, and each abuse source's dev rows
+attacked as bench/attack_shipped.py attacks its held-out rows, which stay unseen.
 """
 import argparse
+import csv
 import json
 import subprocess
 import sys
@@ -56,6 +63,42 @@ def run(gavel, name, train, fmt, text, label, pos, seed, flags):
     return out
 
 
+def run_pooled(gavel, seed, flags):
+    """The shipped recipe with `flags` added, on a dev split of the build's training rows:
+    per source, the clean ROC-AUC of p_abusive and the drop per family, both protocols."""
+    from attack_shipped import PROTOCOLS, SOURCES, recipe
+    from shipped_peers import TMP, rows
+    work = OUT / f"pooled.{seed}"
+    work.mkdir(parents=True, exist_ok=True)
+    tr, dev = work / "train.csv", work / "dev.csv"
+    if not dev.exists():
+        subprocess.check_call([gavel, "-q", "split", "--data", str(TMP / "abuse.train.all.csv"),
+                               "--stratify", "source", "--test", "0.2", "--seed", str(seed),
+                               "--train-out", str(tr), "--test-out", str(dev)])
+    model = work / "model.gavel"
+    subprocess.check_call([gavel, "-q", "train", "--data", str(tr),
+                           *recipe(attack.ROOT / "models" / "build.sh"), *flags, "-o", str(model)])
+    test = rows(dev)
+    out = {}
+    for src in SOURCES:
+        part = work / f"{src}.dev.csv"
+        with open(part, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["text", "abusive"])
+            w.writerows((r["text"], r["abusive"]) for r in test if r["source"] == src and r["abusive"] != "")
+        cell = {}
+        for protocol in PROTOCOLS:
+            rdir = work / f"{src}.{protocol}.report"
+            subprocess.run([gavel, "-q", "attack", "--model", str(model), "--data", str(part), "--all-words",
+                            "--protocol", protocol, "--format", "json", "--out", str(rdir)],
+                           stdout=subprocess.DEVNULL)
+            rep = json.load(open(rdir / "report.json"))
+            cell["clean"] = rep["clean_roc_auc"]
+            cell[protocol] = {f["family"]: -f["auc_drop"] for f in rep["families"]}
+        out[src] = cell
+    return out
+
+
 def main():
     argv = sys.argv[1:]
     flags = []
@@ -66,14 +109,20 @@ def main():
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--sets", default="olid,kaggle,fox,davidson")
     ap.add_argument("--label")
+    ap.add_argument("--pooled", action="store_true")
     a = ap.parse_args(argv)
     seeds = [int(s) for s in a.seeds.split(",")]
-    wanted = a.sets.split(",")
+    if a.pooled:
+        pooled = [run_pooled(a.gavel, s, flags) for s in seeds]
+        sets = [(src, lambda src=src: [p[src] for p in pooled]) for src in pooled[0]]
+    else:
+        wanted = a.sets.split(",")
+        sets = [(spec[0], lambda spec=spec: [run(a.gavel, *spec, s, flags) for s in seeds])
+                for name, train, _test, fmt, text, label, pos in attack.sets() if name in wanted
+                for spec in [(name, train, fmt, text, label, pos)]]
     means = {}
-    for name, train, _test, fmt, text, label, pos in attack.sets():
-        if name not in wanted:
-            continue
-        runs = [run(a.gavel, name, train, fmt, text, label, pos, s, flags) for s in seeds]
+    for name, runs_of in sets:
+        runs = runs_of()
         m = {"clean": sum(r["clean"] for r in runs) / len(runs)}
         for protocol in ("abusive-rows", "all-rows"):
             fams = runs[0][protocol]
