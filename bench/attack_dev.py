@@ -19,7 +19,6 @@ models/build.sh) split 80/20 again, stratified by source, and each abuse source'
 attacked as bench/attack_shipped.py attacks its held-out rows, which stay unseen.
 """
 import argparse
-import csv
 import json
 import subprocess
 import sys
@@ -66,7 +65,7 @@ def run(gavel, name, train, fmt, text, label, pos, seed, flags):
 def run_pooled(gavel, seed, flags):
     """The shipped recipe with `flags` added, on a dev split of the build's training rows:
     per source, the clean ROC-AUC of p_abusive and the drop per family, both protocols."""
-    from attack_shipped import PROTOCOLS, SOURCES, recipe
+    from attack_shipped import PROTOCOLS, SOURCES, recipe, write_source
     from shipped_peers import TMP, rows
     work = OUT / f"pooled.{seed}"
     work.mkdir(parents=True, exist_ok=True)
@@ -82,10 +81,7 @@ def run_pooled(gavel, seed, flags):
     out = {}
     for src in SOURCES:
         part = work / f"{src}.dev.csv"
-        with open(part, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(["text", "abusive"])
-            w.writerows((r["text"], r["abusive"]) for r in test if r["source"] == src and r["abusive"] != "")
+        write_source(test, src, part)
         cell = {}
         for protocol in PROTOCOLS:
             rdir = work / f"{src}.{protocol}.report"

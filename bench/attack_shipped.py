@@ -46,6 +46,14 @@ def recipe(build_sh):
     return body.split()
 
 
+def write_source(test, src, part):
+    """The rows of `test` from source `src` that label `abusive`, as a text,abusive CSV."""
+    with open(part, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["text", "abusive"])
+        w.writerows((r["text"], r["abusive"]) for r in test if r["source"] == src and r["abusive"] != "")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     flags = recipe(ROOT / "models" / "build.sh")
@@ -64,11 +72,7 @@ def main():
         table = {}
         for src in SOURCES:
             part = OUT / f"{src}.test.csv"
-            with open(part, "w", encoding="utf-8", newline="") as f:
-                w = csv.writer(f, lineterminator="\n")
-                w.writerow(["text", "abusive"])
-                w.writerows((r["text"], r["abusive"]) for r in test
-                            if r["source"] == src and r["abusive"] != "")
+            write_source(test, src, part)
             cell = {}
             files = OUT / f"{src}.{protocol}.files"
             for key, m in models.items():

@@ -3,7 +3,7 @@
 use super::args::{int_in, json, print_stdout};
 use crate::inspect::{inspect, Inspection, Weighted};
 use crate::model::{file, LabelSpec};
-use crate::text::spelling::{COMMONER, FIRST_TARGET_COUNT, TARGET_COUNT};
+use crate::text::spelling::{target_count, COMMONER};
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write as _;
@@ -135,30 +135,27 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
         }
     );
     if let Some(n) = m.spelling_words {
-        let rules =
-            match m.text.spell_revision {
-                0 => format!("the commonest of their {n} words one typo away"),
-                1 => format!(
-                    "the commonest of their {n} words one typo away, else as the commonest that \
+        let rules = match m.text.spell_revision {
+            0 => format!("the commonest of their {n} words one typo away"),
+            1 => format!(
+                "the commonest of their {n} words one typo away, else as the commonest that \
                  sounds the same; a word they used, into one a typo away used {COMMONER} times \
                  as often"
-                ),
-                2 => format!(
+            ),
+            2 => format!(
                 "the likeliest of their {n} words meant: the commonest one typo away by a slip \
                  of the keyboard, else the commonest that sounds the same, else one any other \
                  typo away; a word they used, into one a typo away or sounding the same used \
                  {COMMONER} times as often"
             ),
-                r => {
-                    format!(
+            r => format!(
                 "the likeliest of their {n} words meant (among those used {} times or more): \
                  the commonest one typo away by a slip of the keyboard, else the commonest that \
                  sounds the same and is near in letters, else one any other typo away; a word \
                  they used, into one a slip away used {COMMONER} times as often",
-                if r >= 4 { TARGET_COUNT } else { FIRST_TARGET_COUNT }
-            )
-                }
-            };
+                target_count(r)
+            ),
+        };
         let _ = writeln!(
             s,
             "spelling   words the training comments never used are read as {rules}"

@@ -57,6 +57,14 @@ pub const COMMONER: u32 = 200;
 pub const TARGET_COUNT: u32 = 2;
 /// [`TARGET_COUNT`] under the rules of revisions 0 to 3.
 pub const FIRST_TARGET_COUNT: u32 = 5;
+
+/// How often a correction target was used, at least, under the rules of `revision`.
+pub fn target_count(revision: u8) -> u32 {
+    match revision {
+        0..=3 => FIRST_TARGET_COUNT,
+        _ => TARGET_COUNT,
+    }
+}
 /// Longest word corrected or indexed, in bytes.
 pub const MAX_LEN: usize = 24;
 
@@ -79,7 +87,8 @@ pub struct Speller {
     frequent: Filed,
     /// which rules apply ([`Speller::new`])
     revision: u8,
-    /// how often a correction target was used, at least ([`TARGET_COUNT`])
+    /// how often a correction target was used, at least ([`target_count`] of `revision`,
+    /// held for [`Speller::common`], which deobfuscation asks of every disguised word)
     target: u32,
     /// the largest count of a correction target
     top: u32,
@@ -136,10 +145,7 @@ impl Speller {
     /// `s`'s correction targets filed under the rules of `revision`.
     fn indexed(mut s: Speller, revision: u8) -> Speller {
         s.revision = revision;
-        s.target = match revision {
-            0..=3 => FIRST_TARGET_COUNT,
-            _ => TARGET_COUNT,
-        };
+        s.target = target_count(revision);
         let targets: Vec<usize> = (0..s.ends.len())
             .filter(|&i| s.counts[i] >= s.target && s.word(i).len() >= MIN_LEN)
             .collect();
@@ -228,8 +234,7 @@ impl Speller {
     }
 
     /// Whether `w` is a word a correction may become ([`MIN_LEN`] letters or more, used
-    /// [`TARGET_COUNT`] times or more, [`FIRST_TARGET_COUNT`] before revision 4):
-    /// deobfuscation reads a disguised word (`1d10t`,
+    /// [`target_count`] times or more): deobfuscation reads a disguised word (`1d10t`,
     /// `i d i o t`) as such a word, as it reads the lexicon's.
     pub fn common(&self, w: &str) -> bool {
         w.len() >= MIN_LEN

@@ -260,7 +260,7 @@ fn revision_3_asks_a_sound_alike_to_be_near_and_a_used_word_to_be_a_slip() {
     assert_eq!(s.correct("skool"), None);
 }
 
-/// Revision 3's rules read off every word one by one, with no index: what the indexes
+/// Revision 3's and 4's rules read off every word one by one, with no index: what the indexes
 /// (`index.rs`, and the known words' search among the frequent targets alone) must find.
 fn by_scanning(s: &Speller, w: &str) -> Option<String> {
     if !eligible(w) {
