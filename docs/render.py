@@ -8,7 +8,8 @@ that they cannot drift.
 A block is the text between `<!-- render:NAME -->` and `<!-- end -->` in README.md and docs/*.md.
 Its sources: bench/results.json (the last full `bench/run.sh`), bench/serve_results.json
 (`bench/serve.sh`), bench/sources_results.json (`bench/sources.sh`), bench/attack_results*.json
-(`bench/attack.py`), bench/attack_shipped.json (`bench/attack_shipped.py`), models/reports/
+(`bench/attack.py`), bench/attack_shipped.json (`bench/attack_shipped.py`),
+bench/attack_foreign_results.json (`bench/attack_foreign.py`), models/reports/
 and models/policy.toml (`models/build.sh`), and the release binary run on the shipped models
 and the project's own data (build it first: `cargo build --release`). Standard library only.
 """
@@ -366,6 +367,7 @@ RENDER = {
     "attack-all-words": render_attack.attack_all_words,
     "attack-all-words-all-rows": render_attack.attack_all_words_all_rows,
     "attack-shipped": render_attack.attack_shipped,
+    "attack-foreign": render_attack.attack_foreign,
     "bias": bias,
     "stance-general": render_stance.stance_general,
     "card-stance-general": lambda: render_stance.card_stance_general(gavel),

@@ -67,3 +67,23 @@ def attack_shipped():
                              *(drop(-d[f]) for f in fams), f"**{drop(worst)}**"])
     return table(["disguised", "source (held-out rows)", "model", "clean AUC",
                    *(f.replace("_", "-") for f in fams), "largest"], rows)
+
+
+FOREIGN_MODELS = ATTACK_MODELS
+
+
+def attack_foreign():
+    """Per set and model: clean ROC-AUC and, per nlpaug family, the mean drop over the seeds with
+    the abusive rows disguised / with every row (bench/attack_foreign_results.json)."""
+    r = load("bench/attack_foreign_results.json")
+    fams = r["families"]
+    rows = []
+    for key, name in ATTACK_SETS:
+        s = r["sets"][key]
+        for model, label in FOREIGN_MODELS:
+            if model not in s:
+                continue
+            d = s[model]
+            rows.append([name, label, f"{d['clean']:.3f}"]
+                        + [f"{drop(d['abusive_rows:' + f])} / {drop(d['every_row:' + f])}" for f in fams])
+    return table(["set", "model", "clean AUC", *(f.replace("_", "-") for f in fams)], rows)
