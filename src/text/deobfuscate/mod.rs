@@ -47,7 +47,12 @@ fn undo_token(tok: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
             return None;
         }
     }
-    if letters < 1 || cand == core {
+    if letters < 1 {
+        // no letter at all: a number or symbols (`1000`, `111007`), which may stand for
+        // letters (`1000` as `loo`) but are read as written
+        return None;
+    }
+    if cand == core {
         return if repeats { word_of(&cand, known) } else { None };
     }
     if cand.chars().count() < 3 {

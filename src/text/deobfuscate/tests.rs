@@ -68,6 +68,10 @@ fn a_model_s_own_words_are_undone_like_the_lexicon_s() {
     assert_eq!(d("the t4l1b4n again"), "the t4l1b4n taliban again");
     // ordinary text is left alone whatever the model knows
     assert_eq!(k("mp3 c3po 2nd a b c"), d("mp3 c3po 2nd a b c"));
+    // numbers, in a comment with something else to undo, too: `1000` is not `loo`
+    let n = |s: &str| with_words(&["loo", "loot", "traitor"], s);
+    assert_eq!(n("111007 - a tr4itor"), "111007 - a traitor");
+    assert_eq!(n("1000 t r a i t o r"), "1000 traitor");
 }
 
 #[test]
