@@ -69,7 +69,8 @@ def attack_shipped():
                    *(f.replace("_", "-") for f in fams), "largest"], rows)
 
 
-FOREIGN_MODELS = ATTACK_MODELS
+FOREIGN_MODELS = ATTACK_MODELS[:3] + [("gavel_spell_typos", "gavel, spelling corrected, against typos")] \
+    + ATTACK_MODELS[3:]
 
 
 def attack_foreign():

@@ -88,6 +88,35 @@ fn a_typo_scores_as_its_word() -> Result<(), Skip> {
     Ok(())
 }
 
+/// The number of training words a spelling-correcting model keeps, as `inspect` says it.
+fn training_words(model: &Path) -> String {
+    let out = gavel().arg("inspect").arg(model).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let at = text.find("of their ").expect("a spelling line") + "of their ".len();
+    text[at..].split(' ').next().unwrap().to_string()
+}
+
+/// With typo'd copies of the rows (`--augment`), the model learns its words from the rows as
+/// written: the same words as without the copies, so a typo still reads as its word.
+fn typo_d_copies_teach_no_words() -> Result<(), Skip> {
+    let dir = tempfile::tempdir().unwrap();
+    let data = toy_csv(dir.path());
+    let spell = train(dir.path(), &data, "spell.gavel", &["--spell"]);
+    let both = train(
+        dir.path(),
+        &data,
+        "both.gavel",
+        &["--spell", "--augment", "2"],
+    );
+    assert_eq!(training_words(&both), training_words(&spell));
+    let s = scores(&both, &["what a pathetic fool", "waht a pahtetic fool"]);
+    assert_eq!(s[0], s[1]);
+    let out = gavel().arg("inspect").arg(&both).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("augment"), "{text}");
+    Ok(())
+}
+
 fn folding_labels_in_keeps_the_training_words() -> Result<(), Skip> {
     let dir = tempfile::tempdir().unwrap();
     let data = toy_csv(dir.path());
@@ -174,6 +203,7 @@ fn olid_typos_cost_little() -> Result<(), Skip> {
 fn main() {
     run_cases(&[
         ("a_typo_scores_as_its_word", a_typo_scores_as_its_word),
+        ("typo_d_copies_teach_no_words", typo_d_copies_teach_no_words),
         (
             "folding_labels_in_keeps_the_training_words",
             folding_labels_in_keeps_the_training_words,

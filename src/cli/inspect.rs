@@ -176,6 +176,13 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
         "fit        C {}, class weights {:?}, tolerance {}, calibration folds {}; matrix {} entries",
         p.c, p.class_weight, p.solver.tol, t.calibration_folds, t.matrix.nnz
     );
+    if let Some(a) = &t.augment {
+        let _ = writeln!(
+            s,
+            "augment    {} typo'd copies of every row, a typo in {} of a copy's words of 4+ letters, seed {}",
+            a.copies, a.rate, a.seed
+        );
+    }
     for (i, (h, c)) in m.heads.iter().zip(&t.convergence).enumerate() {
         let mut line = format!(
             "head {i}{}: {} Newton / {} CG iterations, {}",

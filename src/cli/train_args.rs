@@ -176,9 +176,9 @@ pub struct TrainArgs {
     /// word one typo away (a letter dropped, added, replaced, or two swapped), else into the
     /// most frequent one that sounds the same (`fone`, `stoopid`), and a word they used into
     /// one a typo away used 200 times as often (`fuk`), before n-grams; the model keeps the
-    /// training words. Not with --augment, whose typo'd copies would teach it their typos as
-    /// words
-    #[arg(long, conflicts_with = "augment")]
+    /// training words (learnt from the rows as written: with --augment, not from the typo'd
+    /// copies, which it reads corrected)
+    #[arg(long)]
     pub spell: bool,
     /// Train on N typo'd copies of every row beside it (rows of every class alike; each copy
     /// gives a share of its words of 4+ letters one random typo)

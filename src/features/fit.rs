@@ -19,6 +19,18 @@ impl Vectorizer {
         config: FeatureConfig,
         texts: &[T],
     ) -> Result<(Vectorizer, Csr)> {
+        Vectorizer::fit_words(text, config, texts, texts.len())
+    }
+
+    /// [`Vectorizer::fit`], a spelling-correcting analyzer learning its words from the first
+    /// `words` texts only: the rows as written, when typo'd copies of them follow (`train
+    /// --augment`), whose typos would otherwise be words it never corrects.
+    pub fn fit_words<T: AsRef<str> + Sync>(
+        text: TextConfig,
+        config: FeatureConfig,
+        texts: &[T],
+        words: usize,
+    ) -> Result<(Vectorizer, Csr)> {
         config.check()?;
         let mut analyzer = Analyzer::new(text)?;
         // a spelling-correcting analyzer learns its words first (pass 0), then counts n-grams
@@ -26,7 +38,7 @@ impl Vectorizer {
         let speller = analyzer
             .config()
             .spell
-            .then(|| Arc::new(analyzer.word_counts(texts)));
+            .then(|| Arc::new(analyzer.word_counts(&texts[..words.min(texts.len())])));
         if let Some(s) = &speller {
             analyzer.set_speller(s.clone());
         }

@@ -229,17 +229,19 @@ pub fn train_timed(data: &TrainingData, cfg: &TrainConfig) -> Result<(Model, Tra
     // fitted on every row), and the own heads read their rows plain through them
     let targets = data.targets.as_ref().map(|(_, v)| v.as_slice());
     let plain = spec.target.as_ref().is_some_and(|t| !t.plain.is_empty());
+    // a spelling-correcting model learns its words from the rows as written, not their copies
+    let (text, features, words) = (cfg.text.clone(), cfg.features.clone(), original.texts.len());
     let (vectorizer, x, pooled) = match (plain, targets) {
         (true, Some(t)) => {
             let marked = general::all_marked(&data.texts, t);
-            let (v, pooled) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &marked)?;
+            let (v, pooled) = Vectorizer::fit_words(text, features, &marked, words)?;
             drop(marked);
             let x = general::with_plain_rows(&spec, &v, &pooled, &data.texts, t);
             (v, x, Some(pooled))
         }
         _ => {
             let texts = general::texts_for(&spec, &data.texts, targets);
-            let (v, x) = Vectorizer::fit(cfg.text.clone(), cfg.features.clone(), &texts)?;
+            let (v, x) = Vectorizer::fit_words(text, features, &texts, words)?;
             (v, x, None)
         }
     };
