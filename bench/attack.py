@@ -77,6 +77,16 @@ def sets():
     ]
 
 
+def train_gavel(gavel, name, data, fmt, text, label, pos, flags, out):
+    """Trains gavel with `flags` on one of the sets of `sets()` (its label flags: Davidson's
+    0/1 column, OLID's positive class)."""
+    lab = ["--label", label] if name != "davidson" else ["--labels", label]
+    if name == "olid":
+        lab += ["--positive", pos]
+    subprocess.check_call([str(gavel), "-q", "train", "--data", str(data), "--data-format", fmt,
+                           "--text", text, *lab, *flags, "-o", str(out)])
+
+
 def sklearn_models(texts, labels):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -98,14 +108,10 @@ def main():
     results = {"all_words": all_words, "all_rows": all_rows, "sets": {}}
     for name, train, test, fmt, text, label, pos in sets():
         files = OUT / f"{name}.files"
-        lab = ["--label", label] if name != "davidson" else ["--labels", label]
-        if name in ("olid",):
-            lab += ["--positive", pos]
         row = {}
         for key, flags in [("gavel", []), ("gavel_typos", TYPO_FLAGS), ("gavel_spell", SPELL_FLAGS)]:
             m = OUT / f"{name}.{key}.gavel"
-            subprocess.check_call([str(GAVEL), "-q", "train", "--data", str(train), "--data-format", fmt,
-                                   "--text", text, *lab, *flags, "-o", str(m)])
+            train_gavel(GAVEL, name, train, fmt, text, label, pos, flags, m)
             rdir = OUT / f"{name}.{key}.report"
             cmd = [str(GAVEL), "-q", "attack", "--model", str(m), "--data", str(test), "--data-format", fmt,
                    "--write-dir", str(files), "--format", "json", "--out", str(rdir)]

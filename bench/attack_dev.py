@@ -42,12 +42,8 @@ def run(gavel, name, train, fmt, text, label, pos, seed, flags):
         subprocess.check_call([gavel, "-q", "split", "--data", str(train), "--data-format", fmt,
                                "--stratify", STRATA[name], "--test", "0.2", "--seed", str(seed),
                                "--train-out", str(tr), "--test-out", str(dev)])
-    lab = ["--label", label] if name != "davidson" else ["--labels", label]
-    if name == "olid":
-        lab += ["--positive", pos]
     model = work / "model.gavel"
-    subprocess.check_call([gavel, "-q", "train", "--data", str(tr), "--data-format", fmt, "--text", text,
-                           *lab, "--spell", *flags, "-o", str(model)])
+    attack.train_gavel(gavel, name, tr, fmt, text, label, pos, ["--spell", *flags], model)
     out = {}
     for protocol in ("abusive-rows", "all-rows"):
         rdir = work / f"report.{protocol}"

@@ -101,14 +101,10 @@ def main():
     augs = augmenters()
     results = {"seeds": seeds, "families": list(augs), "sets": {}}
     for name, train, test, fmt, text, label, pos in attack.sets():
-        lab = ["--label", label] if name != "davidson" else ["--labels", label]
-        if name == "olid":
-            lab += ["--positive", pos]
         models = {}
         for key, flags in ENGINES.items():
             m = OUT / f"{name}.{key}.gavel"
-            subprocess.check_call([str(attack.GAVEL), "-q", "train", "--data", str(train), "--data-format", fmt,
-                                   "--text", text, *lab, *flags, "-o", str(m)])
+            attack.train_gavel(attack.GAVEL, name, train, fmt, text, label, pos, flags, m)
             models[key] = lambda p, m=m: gavel_scores(m, p)
         tr = attack.read(train, fmt, text, label, pos)
         for key, peer in attack.sklearn_models([t for t, _ in tr], [y for _, y in tr]).items():

@@ -8,6 +8,7 @@ FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repe
 ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Davidson"), ("fox", "Fox News")]
 ATTACK_MODELS = [("gavel", "gavel"), ("gavel_typos", "gavel, against typos"),
                  ("gavel_spell", "gavel, spelling corrected"),
+                 ("gavel_spell_typos", "gavel, spelling corrected, against typos"),
                  ("sklearn_word", "scikit-learn word"), ("sklearn_word_char", "scikit-learn word+char")]
 SHIPPED_SETS = ATTACK_SETS + [("hasoc", "HASOC 2019"), ("ruhsold", "RUHSOLD")]
 SHIPPED_MODELS = [("gavel", "shipped recipe"), ("gavel_without_spell", "shipped recipe without `--spell`"),
@@ -69,10 +70,6 @@ def attack_shipped():
                    *(f.replace("_", "-") for f in fams), "largest"], rows)
 
 
-FOREIGN_MODELS = ATTACK_MODELS[:3] + [("gavel_spell_typos", "gavel, spelling corrected, against typos")] \
-    + ATTACK_MODELS[3:]
-
-
 def attack_foreign():
     """Per set and model: clean ROC-AUC and, per nlpaug family, the mean drop over the seeds with
     the abusive rows disguised / with every row (bench/attack_foreign_results.json)."""
@@ -81,7 +78,7 @@ def attack_foreign():
     rows = []
     for key, name in ATTACK_SETS:
         s = r["sets"][key]
-        for model, label in FOREIGN_MODELS:
+        for model, label in ATTACK_MODELS:
             if model not in s:
                 continue
             d = s[model]
