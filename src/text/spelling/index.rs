@@ -28,7 +28,7 @@ pub struct Filed {
 impl Filed {
     /// From `hash << 32 | word` entries in any order, duplicates allowed.
     pub fn new(mut keys: Vec<u64>) -> Filed {
-        keys.sort_unstable();
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut keys[..]);
         keys.dedup();
         if keys.is_empty() {
             return Filed::default();

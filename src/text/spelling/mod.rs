@@ -149,8 +149,8 @@ impl Speller {
         let targets: Vec<usize> = (0..s.ends.len())
             .filter(|&i| s.counts[i] >= s.target && s.word(i).len() >= MIN_LEN)
             .collect();
-        let mut buf = Vec::with_capacity(MAX_LEN);
-        let mut file = |among: &mut dyn Iterator<Item = &usize>| {
+        let file = |among: &mut dyn Iterator<Item = &usize>| {
+            let mut buf = Vec::with_capacity(MAX_LEN);
             let mut keys = Vec::new();
             for &i in among {
                 let w = s.word(i).as_bytes();
@@ -159,20 +159,30 @@ impl Speller {
             }
             Filed::new(keys)
         };
-        let keys = file(&mut targets.iter());
         if revision == 0 {
+            let keys = file(&mut targets.iter());
             return Speller { keys, ..s };
         }
-        let frequent = file(&mut targets.iter().filter(|&&i| s.counts[i] >= COMMONER));
         let top = targets.iter().map(|&i| s.counts[i]).max().unwrap_or(0);
-        let sounds = Filed::new(
-            targets
-                .into_iter()
-                .filter_map(|i| {
-                    let key = sound(s.word(i));
-                    (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
-                })
-                .collect(),
+        // the three indexes are built side by side
+        let (keys, (frequent, sounds)) = rayon::join(
+            || file(&mut targets.iter()),
+            || {
+                rayon::join(
+                    || file(&mut targets.iter().filter(|&&i| s.counts[i] >= COMMONER)),
+                    || {
+                        Filed::new(
+                            targets
+                                .iter()
+                                .filter_map(|&i| {
+                                    let key = sound(s.word(i));
+                                    (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
+                                })
+                                .collect(),
+                        )
+                    },
+                )
+            },
         );
         Speller {
             keys,
