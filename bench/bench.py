@@ -277,10 +277,15 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     n_score = 200_000 if args.quick else 1_000_000
     sizes = [50_000, 100_000] if args.quick else [50_000, 100_000, 200_000, 500_000]
-    res = {"quick": args.quick, "runs": args.runs, "cores": os.cpu_count(), "datasets": {}, "scoring": {},
-           "scale": {}, "cold_start": {}}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    res = {"quick": args.quick, "runs": args.runs, "cores": os.cpu_count(), "commit": commit,
+           "date": time.strftime("%Y-%m-%d"), "datasets": {}, "scoring": {}, "scale": {}, "cold_start": {}}
 
     parts = set(args.only.split(","))
+    # `--only cold`: the shipped models' cold start alone, a record of its own (the models
+    # change more often than the full run is repeated)
+    cold_only = parts == {"cold"}
     # 1. quality and fit time on every labelled set
     for name, ds in ({**DATASETS, **MORE} if "datasets" in parts else {}).items():
         tr, te = split_files(name, ds, GAVEL, OUT / "splits")
@@ -311,7 +316,7 @@ def main():
     for p in (peers if "scoring" in parts else []):
         spec = {"task": "score", "peer": p, "train": str(abuse), "corpus": str(corpus), "workdir": str(OUT / "work" / p)}
         fns[p] = lambda spec=spec: peer_task(spec)
-    res["scoring"] = interleaved(args.runs, fns)
+    res["scoring"] = {} if cold_only else interleaved(args.runs, fns)
     for r in res["scoring"].values():
         r["comments_per_second"] = r["rows"] / r["seconds"]
         r["text_mb_per_second"] = r["text_bytes"] / r["seconds"] / 1e6
@@ -349,7 +354,8 @@ def main():
     res["floors"] = floors(res, peers)
     # the full run's record stays put: quick and partial runs write files of their own
     name = "results-quick.json" if args.quick else (
-        "results.json" if parts == set(FULL.split(",")) else "results-only.json")
+        "results.json" if parts == set(FULL.split(",")) else
+        "cold_results.json" if cold_only else "results-only.json")
     (HERE / name).write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
     print(f"\nwrote bench/{name}")
     return 0
