@@ -17,6 +17,7 @@ pub mod explain;
 pub mod extract;
 pub mod features;
 pub mod feedback;
+pub mod huge;
 pub mod inspect;
 pub mod io;
 pub mod langid;

@@ -99,7 +99,9 @@ impl Vectorizer {
         // any order with the word family first; format 1 files had increasing buckets
         let half = 1u32 << (config.bits - 1);
         let first_char = buckets.partition_point(|&b| b < half) as u32;
-        let mut lookup = vec![ABSENT; 1 << config.bits];
+        let mut lookup = Vec::with_capacity(1 << config.bits);
+        crate::huge::advise(&mut lookup);
+        lookup.resize(1 << config.bits, ABSENT);
         for (col, &b) in buckets.iter().enumerate() {
             let slot = lookup.get_mut(b as usize).ok_or_else(|| {
                 Error::Data(format!("bucket {b} is outside 2^{} buckets", config.bits))

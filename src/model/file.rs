@@ -20,10 +20,11 @@
 //! Little-endian raw arrays load with one copy; the JSON header can be read by any tool.
 
 use super::calibrate::Calibration;
-use super::file_heads::{self, Reader};
+use super::file_heads::{self, not_finite, Reader, WEIGHTS};
 use super::{Head, Link, Model, Spec, TrainingMeta};
 use crate::error::{Error, Result};
 use crate::features::{FeatureConfig, Vectorizer, Vocab};
+use crate::huge;
 use crate::text::spelling::Speller;
 use crate::text::TextConfig;
 use serde::{Deserialize, Serialize};
@@ -142,8 +143,14 @@ pub fn save(m: &Model, path: &Path) -> Result<()> {
 /// Most bytes of a model file's JSON header (a header is a few kilobytes).
 const MAX_HEADER: usize = 64 << 20;
 
-/// Reads a model file. The magic bytes, version and checksum are checked by streaming the
-/// file before it is read into memory, so a large file that is not a model costs no memory.
+/// Largest model file read whole before its checksum is checked; a larger one is streamed
+/// through the checksum first, so that a large file that is not a model costs no memory.
+const READ_WHOLE: u64 = 256 << 20;
+
+/// Reads a model file. The magic bytes and version are checked first; a file of up to
+/// [`READ_WHOLE`] bytes is then read once and its checksum checked in memory, a larger one
+/// has its checksum streamed before it is read, so that it costs no memory if it is not a
+/// model.
 pub fn load(path: &Path) -> Result<Model> {
     let bad = |msg: String| Error::BadModel {
         path: path.display().to_string(),
@@ -157,9 +164,16 @@ pub fn load(path: &Path) -> Result<Model> {
     let mut head = [0u8; 16];
     let n = read_up_to(&mut f, &mut head).map_err(|e| Error::io(path, e))?;
     check_start(&head[..n], size).map_err(bad)?;
-    // the checksum over everything before the last 4 bytes, streamed
     use std::io::{Read, Seek};
     f.rewind().map_err(|e| Error::io(path, e))?;
+    if size <= READ_WHOLE {
+        // read once; `from_bytes` checks the checksum in memory
+        let mut bytes = Vec::with_capacity(size as usize);
+        huge::advise(&mut bytes);
+        f.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+        return from_bytes(&bytes).map_err(bad);
+    }
+    // the checksum over everything before the last 4 bytes, streamed
     let mut h = crc32fast::Hasher::new();
     let mut left = size - 4;
     let mut buf = vec![0u8; 1 << 16];
@@ -218,13 +232,13 @@ fn check_start(head: &[u8], size: u64) -> Result<(), String> {
 /// What in a model is not a finite number, if anything: IDF, weights, intercepts or
 /// calibration.
 fn non_finite(idf: &[f32], heads: &[Head]) -> Option<&'static str> {
-    if !crate::numeric::all_finite(idf) || idf.iter().fold(false, |neg, &v| neg | (v < 0.0)) {
-        return Some("an IDF value");
-    }
-    heads
-        .iter()
-        .any(|h| !h.is_finite())
-        .then_some("a weight, intercept or calibration value")
+    non_finite_idf(idf).or_else(|| heads.iter().any(|h| !h.is_finite()).then_some(WEIGHTS))
+}
+
+/// Whether an IDF value is not a finite, non-negative number.
+fn non_finite_idf(idf: &[f32]) -> Option<&'static str> {
+    (!crate::numeric::all_finite(idf) || idf.iter().fold(false, |neg, &v| neg | (v < 0.0)))
+        .then_some("an IDF value")
 }
 
 /// Parses model bytes; the error says what is wrong with them.
@@ -274,36 +288,51 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
     } else {
         Vocab::default()
     };
-    let speller = match h.spelling_words {
+    let words = match h.spelling_words {
         0 => None,
         _ if version < 6 => return Err("training words in a file older than format 6".into()),
-        n => Some(read_words(&mut r, n, h.text.spell_revision)?),
+        n => Some(read_words(&mut r, n)?),
     };
     if !r.b.is_empty() {
         return Err(format!("{} unexpected bytes after the weights", r.b.len()));
     }
-    if h.text.spell != speller.is_some() {
+    if h.text.spell != words.is_some() {
         return Err("the text config and the training words disagree on spelling".into());
     }
-    if let Some(what) = non_finite(&idf, &heads) {
-        return Err(format!(
-            "it holds {what} that is not a finite number; such a model would score nothing \
-             reliably (retrain it)"
-        ));
+    // the heads' weights were checked as they were read
+    let bad_calibration = heads
+        .iter()
+        .filter_map(|h| h.calibration)
+        .any(|c| !(c.a.is_finite() && c.b.is_finite()));
+    if let Some(what) = non_finite_idf(&idf).or(bad_calibration.then_some(WEIGHTS)) {
+        return Err(not_finite(what));
     }
-    let mut v =
-        Vectorizer::from_parts(h.text, h.features, buckets, idf).map_err(|e| e.to_string())?;
+    // the speller's indexes are built while the scoring tables are
+    let revision = h.text.spell_revision;
+    let (speller, model) = rayon::join(
+        || words.map(|w| speller_of(w, revision)).transpose(),
+        || {
+            let v = Vectorizer::from_parts(h.text, h.features, buckets, idf)
+                .map_err(|e| e.to_string())?;
+            Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())
+        },
+    );
+    let (speller, mut m) = (speller?, model?);
     if let Some(s) = speller {
-        v.set_speller(s).map_err(|e| e.to_string())?;
+        m.vectorizer.set_speller(s).map_err(|e| e.to_string())?;
     }
-    let mut m = Model::new(v, h.spec, heads, h.meta).map_err(|e| e.to_string())?;
     m.vocab = vocab;
     Ok(m)
 }
 
-/// `n` training words of a spelling-correcting model (each well formed and in order),
-/// indexed under the rules of `revision`.
-fn read_words(r: &mut Reader, n: usize, revision: u8) -> Result<Speller, String> {
+/// The training words of a spelling-correcting model, indexed under the rules of `revision`.
+fn speller_of(words: Vec<(&str, u32)>, revision: u8) -> Result<Speller, String> {
+    Speller::from_sorted(words, revision)
+        .ok_or_else(|| "the training words are not distinct words in order".into())
+}
+
+/// `n` training words of a spelling-correcting model with their counts, each well formed.
+fn read_words<'a>(r: &mut Reader<'a>, n: usize) -> Result<Vec<(&'a str, u32)>, String> {
     let mut words = Vec::with_capacity(n.min(r.b.len()));
     for _ in 0..n {
         let len = *r.b.first().ok_or("the training words run past the end")? as usize;
@@ -312,11 +341,10 @@ fn read_words(r: &mut Reader, n: usize, revision: u8) -> Result<Speller, String>
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .ok_or("a training word runs past the end or is not UTF-8")?;
         r.b = &r.b[1 + len..];
-        let c = r.u32s(1)?[0];
+        let c = r.u32()?;
         words.push((w, c));
     }
-    Speller::from_sorted(words, revision)
-        .ok_or_else(|| "the training words are not distinct words in order".into())
+    Ok(words)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! the base. A model of many targets so costs little more than one of few.
 
 use super::{Head, Link, Model};
+use crate::huge;
 
 /// Appends the heads of `m` as the format of the file wants them.
 pub(super) fn write(m: &Model, out: &mut Vec<u8>) {
@@ -119,11 +120,14 @@ pub(super) fn read(
 ) -> Result<Vec<Head>, String> {
     let dense = |r: &mut Reader, k: usize| -> Result<Head, String> {
         let weights = r.f32s(nf.checked_mul(k).ok_or("size overflow")?)?;
+        let bias = r.f32s(k)?;
+        finite(&weights)?;
+        finite(&bias)?;
         Ok(Head {
             link,
             n_features: nf,
             weights,
-            bias: r.f32s(k)?,
+            bias,
             calibration: None,
         })
     };
@@ -143,8 +147,12 @@ pub(super) fn read(
         0 => Vec::new(),
         _ => tail
             .iter()
-            .map(|h| r.f32s(h.weights.len()))
-            .collect::<Result<_, _>>()?,
+            .map(|h| {
+                let b = r.f32s(h.weights.len())?;
+                finite(&b)?;
+                Ok(b)
+            })
+            .collect::<Result<_, String>>()?,
     };
     let mut heads = Vec::with_capacity(outputs.len());
     for (i, &k) in outputs[..own].iter().enumerate() {
@@ -152,10 +160,10 @@ pub(super) fn read(
         if tail[g].k() != k {
             return Err("a target head's output count differs from the general head's".into());
         }
-        let mut h = tail[g].clone();
-        let f = if from { r.u32s(1)?[0] as usize } else { 0 };
-        match f {
-            0 => h.weights.copy_from_slice(&bases[g]),
+        let f = if from { r.u32()? as usize } else { 0 };
+        // the weights it is stored against, copied once
+        let weights = match f {
+            0 => huge::copy_of(&bases[g]),
             _ => {
                 let e: &Head = heads
                     .get(f - 1)
@@ -163,26 +171,55 @@ pub(super) fn read(
                     .ok_or(
                     "a target head is stored against one that is not an earlier head of its place",
                 )?;
-                h.weights.copy_from_slice(&e.weights);
+                huge::copy_of(&e.weights)
             }
-        }
-        let count = r.u32s(1)?[0] as usize;
+        };
+        let mut h = Head {
+            link,
+            n_features: nf,
+            weights,
+            bias: Vec::new(),
+            calibration: None,
+        };
+        let count = r.u32()? as usize;
         if count > nf {
             return Err("a target head lists more columns than the model has".into());
         }
         for _ in 0..count {
-            let j = r.u32s(1)?[0] as usize;
-            let w = r.f32s(k)?;
-            h.weights
+            let j = r.u32()? as usize;
+            let w = h
+                .weights
                 .get_mut(j * k..j * k + k)
-                .ok_or("a target head's column is past the model's features")?
-                .copy_from_slice(&w);
+                .ok_or("a target head's column is past the model's features")?;
+            r.f32s_into(w)?;
+            finite(w)?;
         }
         h.bias = r.f32s(k)?;
+        finite(&h.bias)?;
         heads.push(h);
     }
     heads.extend(tail);
     Ok(heads)
+}
+
+/// What a head holds that may not be anything but a finite number.
+pub(super) const WEIGHTS: &str = "a weight, intercept or calibration value";
+
+/// The error of a model file holding `what` that is not a finite number.
+pub(super) fn not_finite(what: &str) -> String {
+    format!(
+        "it holds {what} that is not a finite number; such a model would score nothing \
+         reliably (retrain it)"
+    )
+}
+
+/// `v`, if every value of it is a finite number (each weight is checked as it is read, once:
+/// a target head's weights are copies of ones read before, but for its own columns).
+fn finite(v: &[f32]) -> Result<&[f32], String> {
+    match crate::numeric::all_finite(v) {
+        true => Ok(v),
+        false => Err(not_finite(WEIGHTS)),
+    }
 }
 
 pub(super) struct Reader<'a> {
@@ -206,12 +243,29 @@ impl Reader<'_> {
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect())
     }
+    /// One `u32`, without a vector (a target head reads one per column it differs in).
+    pub(super) fn u32(&mut self) -> Result<u32, String> {
+        let c = self.take(1)?;
+        Ok(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+    /// `out.len()` floats into `out`, without a vector.
+    fn f32s_into(&mut self, out: &mut [f32]) -> Result<(), String> {
+        let n = out.len();
+        for (o, c) in out.iter_mut().zip(self.take(n)?.chunks_exact(4)) {
+            *o = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        Ok(())
+    }
     pub(super) fn f32s(&mut self, n: usize) -> Result<Vec<f32>, String> {
-        Ok(self
-            .take(n)?
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        let bytes = self.take(n)?;
+        let mut v = Vec::with_capacity(n);
+        huge::advise(&mut v);
+        v.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+        Ok(v)
     }
 }
 
@@ -257,6 +311,24 @@ mod tests {
         match read(&mut Reader { b: &bad }, &outputs, link, nf, Some(own), true) {
             Err(e) => assert!(e.contains("earlier head"), "{e}"),
             Ok(_) => panic!("a head stored against a later one was read"),
+        }
+        // a target head's own weight that is not a number is refused as it is read (the
+        // load checks the weights it reads, not the copies made of them)
+        let word = |at: usize| u32::from_le_bytes(now[at..at + 4].try_into().unwrap()) as usize;
+        let (mut at, mut i) = (first, 0);
+        while word(at + 4) == 0 {
+            // `from`, a count of 0, the intercepts: the next head
+            (at, i) = (at + 8 + 4 * outputs[i], i + 1);
+            assert!(
+                i < own,
+                "some target head should differ from what it is stored against"
+            );
+        }
+        let mut bad = now.clone();
+        bad[at + 12..at + 16].copy_from_slice(&f32::NAN.to_le_bytes());
+        match read(&mut Reader { b: &bad }, &outputs, link, nf, Some(own), true) {
+            Err(e) => assert!(e.contains("not a finite number"), "{e}"),
+            Ok(_) => panic!("a target head's NaN weight was read"),
         }
     }
 }

@@ -148,16 +148,17 @@ fn side_by_side<const W: usize>(
     heads
         .chunks(per)
         .map(|group| {
-            (0..idf.len())
-                .map(|c| {
-                    let mut r = [0.0; W];
-                    r[0] = idf[c];
-                    for (g, h) in group.iter().enumerate() {
-                        r[1 + g] = h.weights[c];
-                    }
-                    r
-                })
-                .collect()
+            let mut rows = Vec::with_capacity(idf.len());
+            crate::huge::advise(&mut rows);
+            rows.extend((0..idf.len()).map(|c| {
+                let mut r = [0.0; W];
+                r[0] = idf[c];
+                for (g, h) in group.iter().enumerate() {
+                    r[1 + g] = h.weights[c];
+                }
+                r
+            }));
+            rows
         })
         .collect()
 }
