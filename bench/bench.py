@@ -299,28 +299,29 @@ def main():
         print_dataset(name, row, peers)
 
     # 2. scoring throughput, memory and cold start: models trained on the abuse sets
-    abuse = OUT / "abuse.csv"
-    subprocess.check_call([sys.executable, str(ROOT / "models" / "prepare.py"), "abuse", str(abuse)])
-    corpus = OUT / f"score{n_score}.csv"
-    subprocess.check_call([sys.executable, str(HERE / "corpus.py"), "score", str(n_score), str(corpus)])
-    with open(corpus, encoding="utf-8", newline="") as f:
-        text_bytes = sum(len(r["text"].encode()) for r in csv.DictReader(f))
-    model = ROOT / "models" / "abuse.gavel"  # the shipped default, trained on the same rows
+    if not cold_only:
+        abuse = OUT / "abuse.csv"
+        subprocess.check_call([sys.executable, str(ROOT / "models" / "prepare.py"), "abuse", str(abuse)])
+        corpus = OUT / f"score{n_score}.csv"
+        subprocess.check_call([sys.executable, str(HERE / "corpus.py"), "score", str(n_score), str(corpus)])
+        with open(corpus, encoding="utf-8", newline="") as f:
+            text_bytes = sum(len(r["text"].encode()) for r in csv.DictReader(f))
+        model = ROOT / "models" / "abuse.gavel"  # the shipped default, trained on the same rows
 
-    def gavel_score():
-        wall, rss, _, _ = run([str(GAVEL), "-q", "score", "--model", str(model), "--text", "text", str(corpus),
-                               "-o", str(OUT / "scored.csv")])
-        return {"seconds": wall, "rows": n_score, "text_bytes": text_bytes, "peak_rss_bytes": rss,
-                "model_bytes": model.stat().st_size}
-    fns = {"gavel": gavel_score}
-    for p in (peers if "scoring" in parts else []):
-        spec = {"task": "score", "peer": p, "train": str(abuse), "corpus": str(corpus), "workdir": str(OUT / "work" / p)}
-        fns[p] = lambda spec=spec: peer_task(spec)
-    res["scoring"] = {} if cold_only else interleaved(args.runs, fns)
-    for r in res["scoring"].values():
-        r["comments_per_second"] = r["rows"] / r["seconds"]
-        r["text_mb_per_second"] = r["text_bytes"] / r["seconds"] / 1e6
-    print_scoring(res["scoring"])
+        def gavel_score():
+            wall, rss, _, _ = run([str(GAVEL), "-q", "score", "--model", str(model), "--text", "text", str(corpus),
+                                   "-o", str(OUT / "scored.csv")])
+            return {"seconds": wall, "rows": n_score, "text_bytes": text_bytes, "peak_rss_bytes": rss,
+                    "model_bytes": model.stat().st_size}
+        fns = {"gavel": gavel_score}
+        for p in (peers if "scoring" in parts else []):
+            spec = {"task": "score", "peer": p, "train": str(abuse), "corpus": str(corpus), "workdir": str(OUT / "work" / p)}
+            fns[p] = lambda spec=spec: peer_task(spec)
+        res["scoring"] = interleaved(args.runs, fns)
+        for r in res["scoring"].values():
+            r["comments_per_second"] = r["rows"] / r["seconds"]
+            r["text_mb_per_second"] = r["text_bytes"] / r["seconds"] / 1e6
+        print_scoring(res["scoring"])
 
     # 3. cold start of every shipped model: a process that loads it and scores one comment
     one = OUT / "one.csv"

@@ -300,10 +300,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
         return Err("the text config and the training words disagree on spelling".into());
     }
     // the heads' weights were checked as they were read
-    let bad_calibration = heads
-        .iter()
-        .filter_map(|h| h.calibration)
-        .any(|c| !(c.a.is_finite() && c.b.is_finite()));
+    let bad_calibration = heads.iter().any(|h| !h.calibration_is_finite());
     if let Some(what) = non_finite_idf(&idf).or(bad_calibration.then_some(WEIGHTS)) {
         return Err(not_finite(what));
     }

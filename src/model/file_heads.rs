@@ -213,11 +213,12 @@ pub(super) fn not_finite(what: &str) -> String {
     )
 }
 
-/// `v`, if every value of it is a finite number (each weight is checked as it is read, once:
-/// a target head's weights are copies of ones read before, but for its own columns).
-fn finite(v: &[f32]) -> Result<&[f32], String> {
+/// An error unless every value of `v` is a finite number (each weight is checked as it is
+/// read, once: a target head's weights are copies of ones read before, but for its own
+/// columns).
+fn finite(v: &[f32]) -> Result<(), String> {
     match crate::numeric::all_finite(v) {
-        true => Ok(v),
+        true => Ok(()),
         false => Err(not_finite(WEIGHTS)),
     }
 }
@@ -248,23 +249,25 @@ impl Reader<'_> {
         let c = self.take(1)?;
         Ok(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
+    /// `n` floats, decoded as they are taken.
+    fn floats(&mut self, n: usize) -> Result<impl Iterator<Item = f32> + '_, String> {
+        Ok(self
+            .take(n)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+    }
     /// `out.len()` floats into `out`, without a vector.
     fn f32s_into(&mut self, out: &mut [f32]) -> Result<(), String> {
         let n = out.len();
-        for (o, c) in out.iter_mut().zip(self.take(n)?.chunks_exact(4)) {
-            *o = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        for (o, x) in out.iter_mut().zip(self.floats(n)?) {
+            *o = x;
         }
         Ok(())
     }
     pub(super) fn f32s(&mut self, n: usize) -> Result<Vec<f32>, String> {
-        let bytes = self.take(n)?;
         let mut v = Vec::with_capacity(n);
         huge::advise(&mut v);
-        v.extend(
-            bytes
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-        );
+        v.extend(self.floats(n)?);
         Ok(v)
     }
 }

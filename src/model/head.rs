@@ -27,9 +27,13 @@ impl Head {
     pub fn is_finite(&self) -> bool {
         crate::numeric::all_finite(&self.weights)
             && crate::numeric::all_finite(&self.bias)
-            && self
-                .calibration
-                .is_none_or(|c| c.a.is_finite() && c.b.is_finite())
+            && self.calibration_is_finite()
+    }
+
+    /// Whether its calibration, if any, is finite numbers.
+    pub fn calibration_is_finite(&self) -> bool {
+        self.calibration
+            .is_none_or(|c| c.a.is_finite() && c.b.is_finite())
     }
 
     /// Number of outputs (1 for sigmoid).

@@ -164,25 +164,18 @@ impl Speller {
             return Speller { keys, ..s };
         }
         let top = targets.iter().map(|&i| s.counts[i]).max().unwrap_or(0);
+        let sounds = || {
+            let keys = targets.iter().filter_map(|&i| {
+                let key = sound(s.word(i));
+                (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
+            });
+            Filed::new(keys.collect())
+        };
+        let frequent = || file(&mut targets.iter().filter(|&&i| s.counts[i] >= COMMONER));
         // the three indexes are built side by side
         let (keys, (frequent, sounds)) = rayon::join(
             || file(&mut targets.iter()),
-            || {
-                rayon::join(
-                    || file(&mut targets.iter().filter(|&&i| s.counts[i] >= COMMONER)),
-                    || {
-                        Filed::new(
-                            targets
-                                .iter()
-                                .filter_map(|&i| {
-                                    let key = sound(s.word(i));
-                                    (!key.is_empty()).then(|| hash(key.as_bytes()) << 32 | i as u64)
-                                })
-                                .collect(),
-                        )
-                    },
-                )
-            },
+            || rayon::join(frequent, sounds),
         );
         Speller {
             keys,
