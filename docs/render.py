@@ -116,7 +116,8 @@ def floors():
     cold = [f for f in c["floors"] if f["check"].startswith("cold start")]
     kept = [f for f in r["floors"] if not f["check"].startswith("cold start")]
     rows = [[f["check"], f["figure"], "met" if f["ok"] else "**not met**"] for f in kept + cold]
-    head = (f"{r['runs']} interleaved runs, medians, {r['cores']} cores{' (quick mode)' if r['quick'] else ''}; "
+    run = f"the run of {r['date']} (commit {r['commit']}), " if "commit" in r else ""
+    head = (f"{run}{r['runs']} interleaved runs, medians, {r['cores']} cores{' (quick mode)' if r['quick'] else ''}; "
             f"the cold-start rows from the run of {c['date']} (commit {c['commit']}).\n\n")
     return head + table(["floor", "figure", ""], rows)
 
