@@ -81,10 +81,11 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
             Some(&i) => i,
             None => {
                 let mut stem = String::new();
-                let tok = a.spelled(kind, tok);
-                a.stem_token(kind, tok, reading, &mut stem);
+                // held under the token as written, which is what the next look-up asks for
+                let read = a.spelled(kind, tok);
+                a.stem_token(kind, read, reading, &mut stem);
                 let mut kept = Vec::new();
-                a.char_grams(kind, tok, reading, chars, |g| {
+                a.char_grams(kind, read, reading, chars, |g| {
                     let (b, _) = bucket(g.as_bytes(), true, v.config.bits);
                     if let Some(c) = v.column_of(b).filter(|&c| keep(c)) {
                         kept.push((c, Box::from(g)));
@@ -252,6 +253,32 @@ mod tests {
             }
         }
         assert!(cancelled > 0, "the texts should make some counts cancel");
+    }
+
+    /// A spelling-correcting model's typo is held once under its written form, however often
+    /// it occurs, and counted as the word it is read as.
+    #[test]
+    fn a_corrected_token_is_held_once() {
+        let text = TextConfig {
+            spell: true,
+            spell_revision: crate::text::config::SPELL_REVISION,
+            ..TextConfig::default()
+        };
+        let texts = ["you stupid idiot"; 8];
+        let (v, _) = Vectorizer::fit(text, FeatureConfig::default(), &texts).unwrap();
+        let (mut sc, mut memo) = (Scratch::default(), GramMemo::default());
+        let count = |memo: &mut GramMemo, sc: &mut Scratch, t: &str| {
+            v.count_kept_grams(t, sc, memo, |_| true, |_, _| {});
+            let mut grams = Vec::new();
+            memo.drain_char_grams(|_, g, n| grams.push((g.to_string(), n)));
+            grams
+        };
+        let word = count(&mut memo, &mut sc, "stupid");
+        let held = memo.entries.len();
+        for _ in 0..3 {
+            assert_eq!(count(&mut memo, &mut sc, "stpuid"), word);
+        }
+        assert_eq!(memo.entries.len(), held + 1);
     }
 
     #[test]
