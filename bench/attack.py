@@ -9,8 +9,9 @@ split (which writes the clean set and one obfuscated copy per family: the abusiv
 disguised, or with --all-rows every row alike), then trains scikit-learn on the same train
 split and scores the same files: the word TF-IDF model (word 1-2 grams, sublinear TF,
 LogisticRegression C=4) and the bench's word+char pipeline. gavel is also trained against
-typos (`--augment 1 --scramble-key --sound-key`, issue 23) and with spelling correction
-(`--spell`), each attacked on the same rows.
+typos (`--augment 1 --scramble-key --sound-key`, issue 23), with spelling correction
+(`--spell`) and by the README's recipe against disguise (both, with `--c 1 --bits 24`), each
+attacked on the same rows.
 Prints the ROC-AUC change per family and writes bench/attack_results[_all_words][_all_rows].json.
 """
 import csv
@@ -31,6 +32,10 @@ csv.field_size_limit(10**9)
 TYPO_FLAGS = ["--augment", "1", "--scramble-key", "--sound-key"]
 # gavel correcting the spelling of words its training comments never used (issue 23)
 SPELL_FLAGS = ["--spell"]
+# the recipe for sites whose readers disguise words (README): spelling corrected, disguised
+# copies of every class, C 1 and 2^24 buckets; chosen on dev splits of the training rows
+# (bench/attack_dev.py) and 5-fold CV, docs/robustness.md
+ROBUST_FLAGS = SPELL_FLAGS + TYPO_FLAGS + ["--c", "1", "--bits", "24"]
 
 
 def data_dir() -> Path:
@@ -109,7 +114,8 @@ def main():
     for name, train, test, fmt, text, label, pos in sets():
         files = OUT / f"{name}.files"
         row = {}
-        for key, flags in [("gavel", []), ("gavel_typos", TYPO_FLAGS), ("gavel_spell", SPELL_FLAGS)]:
+        for key, flags in [("gavel", []), ("gavel_typos", TYPO_FLAGS), ("gavel_spell", SPELL_FLAGS),
+                           ("gavel_robust", ROBUST_FLAGS)]:
             m = OUT / f"{name}.{key}.gavel"
             train_gavel(GAVEL, name, train, fmt, text, label, pos, flags, m)
             rdir = OUT / f"{name}.{key}.report"

@@ -2,12 +2,12 @@
 """Spelling and deobfuscation settings chosen on dev splits of the training rows (issue 23).
 
     bench/.venv/bin/python bench/attack_dev.py [--gavel PATH] [--seeds 1,2,3] [--sets olid,kaggle,fox,davidson]
-        [--label NAME] [-- TRAIN_FLAGS...]
+        [--label NAME] [--no-spell] [-- TRAIN_FLAGS...]
     bench/.venv/bin/python bench/attack_dev.py --pooled [--gavel PATH] [--seeds 1] [--label NAME]
 
 The test splits of bench/attack.py are what the robustness tables report, so a setting is not
 chosen on them. This splits each set's training rows 80/20 (`gavel split`, stratified by the
-label, one split per seed), trains gavel (`--spell` and TRAIN_FLAGS) on the 80, attacks the 20
+label, one split per seed), trains gavel (`--spell`, unless --no-spell, and TRAIN_FLAGS) on the 80, attacks the 20
 with every long word disguised under both protocols (the abusive rows disguised; every row
 disguised), and prints per set the mean clean ROC-AUC and the mean drop per family over the
 seeds. With --label the means are written to bench/out/attack_dev/NAME.json, to compare
@@ -33,7 +33,7 @@ OUT = HERE / "out" / "attack_dev"
 STRATA = {"olid": "subtask_a", "kaggle": "Insult", "davidson": "abusive", "fox": "label"}
 
 
-def run(gavel, name, train, fmt, text, label, pos, seed, flags):
+def run(gavel, name, train, fmt, text, label, pos, seed, flags, spell=True):
     work = OUT / f"{name}.{seed}"
     work.mkdir(parents=True, exist_ok=True)
     ext = "tsv" if fmt == "tsv" else fmt
@@ -43,7 +43,7 @@ def run(gavel, name, train, fmt, text, label, pos, seed, flags):
                                "--stratify", STRATA[name], "--test", "0.2", "--seed", str(seed),
                                "--train-out", str(tr), "--test-out", str(dev)])
     model = work / "model.gavel"
-    attack.train_gavel(gavel, name, tr, fmt, text, label, pos, ["--spell", *flags], model)
+    attack.train_gavel(gavel, name, tr, fmt, text, label, pos, ["--spell"] * spell + flags, model)
     out = {}
     for protocol in ("abusive-rows", "all-rows"):
         rdir = work / f"report.{protocol}"
@@ -102,6 +102,7 @@ def main():
     ap.add_argument("--sets", default="olid,kaggle,fox,davidson")
     ap.add_argument("--label")
     ap.add_argument("--pooled", action="store_true")
+    ap.add_argument("--no-spell", action="store_true", help="train without --spell (TRAIN_FLAGS alone)")
     a = ap.parse_args(argv)
     seeds = [int(s) for s in a.seeds.split(",")]
     if a.pooled:
@@ -109,7 +110,7 @@ def main():
         sets = [(src, lambda src=src: [p[src] for p in pooled]) for src in pooled[0]]
     else:
         wanted = a.sets.split(",")
-        sets = [(spec[0], lambda spec=spec: [run(a.gavel, *spec, s, flags) for s in seeds])
+        sets = [(spec[0], lambda spec=spec: [run(a.gavel, *spec, s, flags, not a.no_spell) for s in seeds])
                 for name, train, _test, fmt, text, label, pos in attack.sets() if name in wanted
                 for spec in [(name, train, fmt, text, label, pos)]]
     means = {}

@@ -16,7 +16,7 @@ and its word splitter (`stu pid`).
 For OLID, Kaggle insults, Davidson and Fox News (the splits of bench/attack.py): gavel trained
 with its defaults, with `--spell` (the shipped abuse recipe's text settings) and against typos
 (`--augment 1 --scramble-key --sound-key`, disguised copies of rows of every class), with
-both, and
+both, by the README's recipe against disguise (both, with `--c 1 --bits 24`), and
 scikit-learn's word and word+char TF-IDF LogisticRegression (bench/attack.py's), all on the
 train split. Each family disguises the test split's abusive rows (first protocol) or every row
 (second), once per seed (Python's and numpy's generators seeded), and every model scores the
@@ -39,7 +39,7 @@ import attack  # noqa: E402
 
 OUT = HERE / "out" / "attack_foreign"
 ENGINES = {"gavel": [], "gavel_spell": attack.SPELL_FLAGS, "gavel_typos": attack.TYPO_FLAGS,
-           "gavel_spell_typos": attack.SPELL_FLAGS + attack.TYPO_FLAGS}
+           "gavel_spell_typos": attack.SPELL_FLAGS + attack.TYPO_FLAGS, "gavel_robust": attack.ROBUST_FLAGS}
 
 
 def augmenters():

@@ -9,6 +9,7 @@ ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Dav
 ATTACK_MODELS = [("gavel", "gavel"), ("gavel_typos", "gavel, against typos"),
                  ("gavel_spell", "gavel, spelling corrected"),
                  ("gavel_spell_typos", "gavel, spelling corrected, against typos"),
+                 ("gavel_robust", "gavel, recipe against disguise"),
                  ("sklearn_word", "scikit-learn word"), ("sklearn_word_char", "scikit-learn word+char")]
 SHIPPED_SETS = ATTACK_SETS + [("hasoc", "HASOC 2019"), ("ruhsold", "RUHSOLD")]
 SHIPPED_MODELS = [("gavel", "shipped recipe"), ("gavel_without_spell", "shipped recipe without `--spell`"),

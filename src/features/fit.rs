@@ -3,8 +3,9 @@
 //! the training matrix weighed with them.
 
 use super::counts::{keyed_counts, next_id, Keys, VecScratch};
+use super::lookup::ABSENT;
 use super::sparse::Csr;
-use super::vectorizer::{FeatureConfig, Vectorizer, ABSENT};
+use super::vectorizer::{FeatureConfig, Vectorizer};
 use crate::error::{Error, Result};
 use crate::text::{Analyzer, TextConfig};
 use rayon::prelude::*;
@@ -151,7 +152,7 @@ impl Vectorizer {
             let e = m.indptr[i + 1];
             let start = w;
             for k in s..e {
-                let col = self.lookup[m.indices[k] as usize];
+                let col = self.lookup.get(m.indices[k]);
                 m.indices[w] = col;
                 m.values[w] = m.values[k];
                 w += (col != ABSENT) as usize;

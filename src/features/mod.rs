@@ -5,6 +5,7 @@ pub mod counts;
 pub mod fit;
 pub mod grams;
 pub mod hashing;
+pub mod lookup;
 pub mod sparse;
 pub mod sums;
 pub mod vectorizer;

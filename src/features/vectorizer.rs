@@ -6,6 +6,7 @@
 //! weight columns.
 
 use super::counts::{keyed_counts, next_id, Keys};
+use super::lookup::{Lookup, ABSENT};
 use super::sparse::Csr;
 use crate::error::{Error, Result};
 use crate::text::spelling::Speller;
@@ -65,7 +66,7 @@ pub struct Vectorizer {
     pub(super) buckets: Vec<u32>,
     pub(super) idf: Vec<f32>,
     /// bucket → column, [`ABSENT`] for a bucket not kept
-    pub(super) lookup: Vec<u32>,
+    pub(super) lookup: Lookup,
     /// first char-family column (word-family columns come first)
     pub(super) first_char: u32,
     /// ties per-thread word memos to this vectorizer
@@ -79,9 +80,6 @@ const SMALL_COUNTS: usize = 256;
 /// them: nearly every count of a comment, so scoring takes no logarithm.
 static LOG_TF: LazyLock<[f32; SMALL_COUNTS]> =
     LazyLock::new(|| std::array::from_fn(|k| 1.0 + (k as f32).ln()));
-
-/// The column of a bucket that was not kept.
-pub(super) const ABSENT: u32 = u32::MAX;
 
 impl Vectorizer {
     /// Rebuilds a fitted vectorizer from its stored parts (as read from a model file).
@@ -99,23 +97,13 @@ impl Vectorizer {
         // any order with the word family first; format 1 files had increasing buckets
         let half = 1u32 << (config.bits - 1);
         let first_char = buckets.partition_point(|&b| b < half) as u32;
-        let mut lookup = Vec::with_capacity(1 << config.bits);
-        crate::huge::advise(&mut lookup);
-        lookup.resize(1 << config.bits, ABSENT);
-        for (col, &b) in buckets.iter().enumerate() {
-            let slot = lookup.get_mut(b as usize).ok_or_else(|| {
-                Error::Data(format!("bucket {b} is outside 2^{} buckets", config.bits))
-            })?;
-            if *slot != ABSENT {
-                return Err(Error::Data(format!("bucket {b} is listed twice")));
-            }
-            if (b >= half) != (col as u32 >= first_char) {
-                return Err(Error::Data(
-                    "bucket list does not put the word family before the char family".into(),
-                ));
-            }
-            *slot = col as u32;
+        let mixed = |(col, &b): (usize, &u32)| (b >= half) != (col as u32 >= first_char);
+        if buckets.iter().enumerate().any(mixed) {
+            return Err(Error::Data(
+                "bucket list does not put the word family before the char family".into(),
+            ));
         }
+        let lookup = Lookup::new(&buckets, config.bits)?;
         Ok(Vectorizer {
             analyzer,
             config,
@@ -167,10 +155,7 @@ impl Vectorizer {
 
     /// Feature column of a hash bucket, if it was kept at training.
     pub fn column_of(&self, bucket: u32) -> Option<u32> {
-        self.lookup
-            .get(bucket as usize)
-            .copied()
-            .filter(|&c| c != ABSENT)
+        Some(self.lookup.get(bucket)).filter(|&c| c != ABSENT)
     }
 
     /// Vectorizes one text into `(idx, val)` (cleared first): TF-IDF, each family
@@ -236,7 +221,7 @@ impl Vectorizer {
             owner: self.id,
             n_keys: self.n_features(),
             sorted,
-            key: |b: u32| Some(lookup[b as usize]).filter(|&c| c != ABSENT),
+            key: |b: u32| Some(lookup.get(b)).filter(|&c| c != ABSENT),
         }
     }
 
