@@ -148,7 +148,8 @@ const MAX_HEADER: usize = 64 << 20;
 const READ_WHOLE: u64 = 256 << 20;
 
 /// Reads a model file. The magic bytes and version are checked first; a file of up to
-/// [`READ_WHOLE`] bytes is then read once and its checksum checked in memory, a larger one
+/// [`READ_WHOLE`] bytes is then mapped (or, where it cannot be, read) once and its checksum
+/// checked in memory, a larger one
 /// has its checksum streamed before it is read, so that it costs no memory if it is not a
 /// model.
 pub fn load(path: &Path) -> Result<Model> {
@@ -167,7 +168,10 @@ pub fn load(path: &Path) -> Result<Model> {
     use std::io::{Read, Seek};
     f.rewind().map_err(|e| Error::io(path, e))?;
     if size <= READ_WHOLE {
-        // read once; `from_bytes` checks the checksum in memory
+        // mapped (or else read) once; `from_bytes` checks the checksum in memory
+        if let Some(m) = super::mapped::Mapped::new(&f, size as usize) {
+            return from_bytes(m.bytes()).map_err(bad);
+        }
         let mut bytes = Vec::with_capacity(size as usize);
         huge::advise(&mut bytes);
         f.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;

@@ -19,6 +19,7 @@ pub mod kernels;
 pub mod limits;
 pub mod linfa_api;
 pub mod logistic;
+pub mod mapped;
 pub mod meta;
 pub mod nb;
 pub mod objective;
