@@ -143,6 +143,26 @@ mod tests {
         assert_eq!(l.get(1 << 20), ABSENT);
     }
 
+    /// A vectorizer of 2^24 buckets fitted on a few texts holds a table of a few KB, not an
+    /// array of 64 MB, and vectorizes as it was fitted.
+    #[test]
+    fn a_model_of_many_buckets_holds_a_small_table() {
+        use crate::features::{FeatureConfig, Vectorizer};
+        use crate::text::TextConfig;
+        let texts = ["you are an idiot", "what a lovely day", "the talks resume"];
+        let config = FeatureConfig {
+            bits: 24,
+            ..FeatureConfig::default()
+        };
+        let (v, m) = Vectorizer::fit(TextConfig::default(), config, &texts).unwrap();
+        assert!(matches!(v.lookup, Lookup::Table { .. }));
+        assert!(v.lookup.bytes() < 64 << 10, "{} bytes", v.lookup.bytes());
+        crate::features::vectorizer::tests::assert_same_rows(&v.transform_batch(&texts), &m);
+        for (c, &b) in v.buckets().iter().enumerate() {
+            assert_eq!(v.column_of(b), Some(c as u32));
+        }
+    }
+
     /// A bucket outside the space or listed twice is an error in either layout.
     #[test]
     fn bad_bucket_lists_are_refused() {

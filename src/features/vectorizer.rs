@@ -373,7 +373,7 @@ pub(super) mod tests {
 
     /// Every row of `a` has the columns of the same row of `b`, in any order, with the same
     /// values up to rounding.
-    fn assert_same_rows(a: &Csr, b: &Csr) {
+    pub(in crate::features) fn assert_same_rows(a: &Csr, b: &Csr) {
         assert_eq!(a.n_rows(), b.n_rows());
         let sorted = |r: Row| {
             let mut p: Vec<(u32, f32)> = r
