@@ -88,7 +88,14 @@ impl Lookup {
         }
     }
 
+    /// The column of `bucket`, if it was kept.
+    #[inline(always)]
+    pub fn column(&self, bucket: u32) -> Option<u32> {
+        Some(self.get(bucket)).filter(|&c| c != ABSENT)
+    }
+
     /// Bytes held.
+    #[cfg(test)]
     pub fn bytes(&self) -> usize {
         match self {
             Lookup::Array(a) => a.len() * 4,

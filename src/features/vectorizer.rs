@@ -6,7 +6,7 @@
 //! weight columns.
 
 use super::counts::{keyed_counts, next_id, Keys};
-use super::lookup::{Lookup, ABSENT};
+use super::lookup::Lookup;
 use super::sparse::Csr;
 use crate::error::{Error, Result};
 use crate::text::spelling::Speller;
@@ -65,7 +65,7 @@ pub struct Vectorizer {
     pub(super) config: FeatureConfig,
     pub(super) buckets: Vec<u32>,
     pub(super) idf: Vec<f32>,
-    /// bucket → column, [`ABSENT`] for a bucket not kept
+    /// bucket → column, for the kept buckets
     pub(super) lookup: Lookup,
     /// first char-family column (word-family columns come first)
     pub(super) first_char: u32,
@@ -155,7 +155,7 @@ impl Vectorizer {
 
     /// Feature column of a hash bucket, if it was kept at training.
     pub fn column_of(&self, bucket: u32) -> Option<u32> {
-        Some(self.lookup.get(bucket)).filter(|&c| c != ABSENT)
+        self.lookup.column(bucket)
     }
 
     /// Vectorizes one text into `(idx, val)` (cleared first): TF-IDF, each family
@@ -221,7 +221,7 @@ impl Vectorizer {
             owner: self.id,
             n_keys: self.n_features(),
             sorted,
-            key: |b: u32| Some(lookup.get(b)).filter(|&c| c != ABSENT),
+            key: |b: u32| lookup.column(b),
         }
     }
 

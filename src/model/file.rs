@@ -149,9 +149,8 @@ const READ_WHOLE: u64 = 256 << 20;
 
 /// Reads a model file. The magic bytes and version are checked first; a file of up to
 /// [`READ_WHOLE`] bytes is then mapped (or, where it cannot be, read) once and its checksum
-/// checked in memory, a larger one
-/// has its checksum streamed before it is read, so that it costs no memory if it is not a
-/// model.
+/// checked in memory, a larger one has its checksum streamed before it is read, so that it
+/// costs no memory if it is not a model.
 pub fn load(path: &Path) -> Result<Model> {
     let bad = |msg: String| Error::BadModel {
         path: path.display().to_string(),
