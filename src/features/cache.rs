@@ -3,28 +3,33 @@
 //! n-grams and hashed once, not at every occurrence. Bounded: when it holds [`CAPACITY`] words
 //! it starts over. It only memoises, so results are the same with it or without it.
 //!
-//! A look-up is a few cache misses at most, as it runs for every word of every comment: the
-//! word is held inside the hash table's slot (words of up to [`SHORT`] bytes; longer ones, and
-//! words whose stems are longer, are worked out at each occurrence), its stem and char
-//! n-grams in two arenas that are cleared with the table. A stem is read back as a slice of
-//! a `String`, with no UTF-8 check.
+//! A look-up runs for every word of every comment, and the memo (some MB per thread) does not
+//! stay in cache, so it is laid out for few, early memory reads: a small table of slots (a
+//! hash tag and where the entry lives) that stays in cache, and per word one head of two
+//! cache lines (the word, held inline: words of up to [`SHORT`] bytes, longer ones and words
+//! whose stems are longer are worked out at each occurrence; its stem; the scoring sums) and
+//! its char n-grams in an arena. [`WordCache::prefetch`] starts the reads of a comment's
+//! words before the walk needs them, so that their cache misses overlap instead of coming one
+//! word at a time.
 //!
 //! Scoring also asks for a word's [`WordSums`] (its features' contributions to a model's dot
 //! products, see `features::sums`): worked out from the held features the first time one
-//! table asks, and held beside the entry, tagged with that table's owner id.
+//! table asks, and held in the head, tagged with that table's owner id.
 
 use super::hashing::Signed;
 use crate::text::Reading;
-use rustc_hash::FxHashMap;
 
 /// Most distinct words held before the memo is cleared (a few MB per thread).
 pub const CAPACITY: usize = 1 << 16;
+
+/// Slots of the table: twice the words held, so that probes are short.
+const SLOTS: usize = 2 * CAPACITY;
 
 /// Longest word, and longest stem, held in the memo, in bytes.
 pub const SHORT: usize = 22;
 
 /// Up to [`SHORT`] bytes of a word, held in place, with a tag (its reading).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 struct Short {
     bytes: [u8; SHORT],
     len: u8,
@@ -44,23 +49,68 @@ impl Short {
             }
         })
     }
+
+    /// A 64-bit hash of the 24 bytes: the table's slot from its top bits, the slot's tag from
+    /// the low ones.
+    fn hash(&self) -> u64 {
+        let b = &self.bytes;
+        let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+        let last =
+            u64::from_le_bytes([b[16], b[17], b[18], b[19], b[20], b[21], self.len, self.tag]);
+        let mut h = word(0).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            ^ word(8).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+            ^ last.wrapping_mul(0x1656_67b1_9e37_79f9);
+        h ^= h >> 32;
+        h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
+        h ^ (h >> 29)
+    }
+}
+
+/// A slot: 0 empty, else the entry's head number + 1 (17 bits), the start of its features
+/// in the arena (27 bits) and 20 bits of the word's hash.
+type Slot = u64;
+const HEAD_BITS: u32 = 17;
+const FEAT_BITS: u32 = 27;
+
+const TAG_MASK: u64 = 0xf_ffff;
+
+/// The first slot to probe for a word of hash `hash`.
+fn first_slot(hash: u64) -> usize {
+    (hash >> (64 - SLOTS.trailing_zeros())) as usize
+}
+
+fn slot_of(hash: u64, head: usize, feats: usize) -> Slot {
+    ((hash & TAG_MASK) << (HEAD_BITS + FEAT_BITS))
+        | ((feats as u64) << HEAD_BITS)
+        | (head as u64 + 1)
+}
+
+fn slot_tag(s: Slot) -> u64 {
+    s >> (HEAD_BITS + FEAT_BITS)
+}
+
+fn slot_head(s: Slot) -> usize {
+    (s & ((1 << HEAD_BITS) - 1)) as usize - 1
+}
+
+fn slot_feats(s: Slot) -> usize {
+    ((s >> HEAD_BITS) & ((1 << FEAT_BITS) - 1)) as usize
 }
 
 /// What a word contributes: its form for word n-grams, and its char n-gram features as
 /// [`Signed`] keys, where the key is a hash bucket or a feature column.
 #[derive(Default)]
 pub struct WordCache {
-    /// (word, reading of its comment: a word's stem and n-grams depend on it) → entry
-    map: FxHashMap<Short, Entry>,
-    /// the held words' stems, end to end
-    stems: String,
+    /// open addressing, linear probing; allocated on first use
+    slots: Vec<Slot>,
+    heads: Vec<Head>,
+    /// the held words' features, end to end
     feats: Vec<Signed>,
-    /// per entry (by its ordinal), the owner id of the table whose sums are held (0: none),
-    /// and the sums; grown only when scoring asks, so counting alone never allocates it
-    sums: Vec<(u64, WordSums)>,
     /// a word not held: its stem and features, worked out afresh
     stem: String,
     spill: Vec<Signed>,
+    /// the hashes of the words [`WordCache::prefetch`] reads ahead
+    hints: Vec<u64>,
 }
 
 /// A word's features' contributions to a scoring table's dot products, per family (word,
@@ -68,13 +118,19 @@ pub struct WordCache {
 /// `features::sums`).
 pub type WordSums = [[f64; 4]; 2];
 
+/// A held word: two cache lines, what a look-up reads.
 #[derive(Clone, Copy)]
-struct Entry {
-    /// its ranges in `stems` (bytes) and in `feats`
-    stem: (u32, u32),
-    feats: (u32, u32),
-    /// the entry's number, in order of insertion: its place in `sums`
-    ordinal: u32,
+#[repr(C, align(64))]
+struct Head {
+    /// the owner id of the table whose sums are held (0: none), and the sums
+    owner: u64,
+    sums: WordSums,
+    word: Short,
+    stem: [u8; SHORT],
+    stem_len: u8,
+    /// its features: `feats[at..at + n]`
+    n: u16,
+    at: u32,
 }
 
 impl WordCache {
@@ -87,7 +143,7 @@ impl WordCache {
         fill: impl FnOnce(&mut String, &mut Vec<Signed>),
     ) -> (&str, &[Signed]) {
         match self.find(word, reading, fill) {
-            Some(e) => self.held(e),
+            Some(i) => self.held(i),
             None => (&self.stem, &self.spill),
         }
     }
@@ -102,92 +158,157 @@ impl WordCache {
         owner: u64,
         sums_of: impl FnOnce(&[Signed]) -> WordSums,
     ) -> (&str, &[Signed], WordSums) {
-        let Some(e) = self.find(word, reading, fill) else {
+        let Some(i) = self.find(word, reading, fill) else {
             return (&self.stem, &self.spill, sums_of(&self.spill));
         };
-        let i = e.ordinal as usize;
-        if self.sums.len() <= i {
-            self.sums.resize(i + 1, (0, WordSums::default()));
+        let h = &self.heads[i];
+        if h.owner != owner {
+            let sums = sums_of(&self.feats[h.at as usize..h.at as usize + h.n as usize]);
+            let h = &mut self.heads[i];
+            (h.owner, h.sums) = (owner, sums);
         }
-        if self.sums[i].0 != owner {
-            let (f0, f1) = e.feats;
-            self.sums[i] = (owner, sums_of(&self.feats[f0 as usize..f1 as usize]));
-        }
-        let sums = self.sums[i].1;
-        let (stem, feats) = self.held(e);
+        let sums = self.heads[i].sums;
+        let (stem, feats) = self.held(i);
         (stem, feats, sums)
     }
 
-    /// The entry of `word`, filled the first time; `None` for a word not held, whose stem
+    /// Starts reading what the look-ups of `words` (in a comment read as `reading`) will
+    /// read, in two rounds so that the cache misses of each round overlap: their slots, then
+    /// the heads and features the slots name. A hint: it changes nothing.
+    pub fn prefetch<'w>(&mut self, words: impl Iterator<Item = &'w str>, reading: Reading) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mut hints = std::mem::take(&mut self.hints);
+        hints.clear();
+        for w in words {
+            if let Some(key) = Short::new(w, reading as u8) {
+                let hash = key.hash();
+                prefetch(&self.slots[first_slot(hash)]);
+                hints.push(hash);
+            }
+        }
+        for &hash in &hints {
+            let mut at = first_slot(hash);
+            loop {
+                let s = self.slots[at];
+                if s == 0 {
+                    break;
+                }
+                if slot_tag(s) == hash & TAG_MASK {
+                    if let Some(h) = self.heads.get(slot_head(s)) {
+                        prefetch(h);
+                        prefetch((h as *const Head).cast::<u8>().wrapping_add(64));
+                    }
+                    if let Some(f) = self.feats.get(slot_feats(s)) {
+                        prefetch(f);
+                        prefetch((f as *const Signed).cast::<u8>().wrapping_add(64));
+                    }
+                    break;
+                }
+                at = (at + 1) & (SLOTS - 1);
+            }
+        }
+        self.hints = hints;
+    }
+
+    /// The head of `word`, filled the first time; `None` for a word not held, whose stem
     /// and features are then in `stem` and `spill`.
     fn find(
         &mut self,
         word: &str,
         reading: Reading,
         fill: impl FnOnce(&mut String, &mut Vec<Signed>),
-    ) -> Option<Entry> {
+    ) -> Option<usize> {
         let Some(key) = Short::new(word, reading as u8) else {
             self.stem.clear();
             self.spill.clear();
             fill(&mut self.stem, &mut self.spill);
             return None;
         };
-        if self.map.len() >= CAPACITY && !self.map.contains_key(&key) {
-            self.map.clear();
-            self.stems.clear();
-            self.feats.clear();
-            // ordinals start again: no held sums may outlive their entry
-            self.sums.clear();
+        if self.slots.is_empty() {
+            self.slots = vec![0; SLOTS];
         }
-        let n = self.map.len() as u32;
-        let Self {
-            map,
-            stems,
-            feats,
+        let hash = key.hash();
+        let mut at = self.probe(&key, hash);
+        if self.slots[at] != 0 {
+            return Some(slot_head(self.slots[at]));
+        }
+        if self.heads.len() >= CAPACITY {
+            self.slots.fill(0);
+            self.heads.clear();
+            self.feats.clear();
+            at = self.probe(&key, hash);
+        }
+        // a new word: its stem goes to `stem` first, as it may be too long to hold
+        let f0 = self.feats.len();
+        self.stem.clear();
+        fill(&mut self.stem, &mut self.feats);
+        let n = self.feats.len() - f0;
+        if self.stem.len() > SHORT || n > u16::MAX as usize || f0 + n >= 1 << FEAT_BITS {
+            // a stem longer than any held word (or features past what a head holds): not held
+            self.spill.clear();
+            self.spill.extend(self.feats.drain(f0..));
+            return None;
+        }
+        let mut stem = [0; SHORT];
+        stem[..self.stem.len()].copy_from_slice(self.stem.as_bytes());
+        let i = self.heads.len();
+        self.heads.push(Head {
+            owner: 0,
+            sums: WordSums::default(),
+            word: key,
             stem,
-            spill,
-            ..
-        } = self;
-        Some(match map.entry(key) {
-            std::collections::hash_map::Entry::Occupied(o) => *o.get(),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                let (s0, f0) = (stems.len(), feats.len());
-                fill(stems, feats);
-                if stems.len() - s0 > SHORT {
-                    // a stem longer than any held word: not held
-                    stem.clear();
-                    stem.push_str(&stems[s0..]);
-                    stems.truncate(s0);
-                    spill.clear();
-                    spill.extend(feats.drain(f0..));
-                    return None;
-                }
-                *v.insert(Entry {
-                    stem: (s0 as u32, stems.len() as u32),
-                    feats: (f0 as u32, feats.len() as u32),
-                    ordinal: n,
-                })
-            }
-        })
+            stem_len: self.stem.len() as u8,
+            n: n as u16,
+            at: f0 as u32,
+        });
+        self.slots[at] = slot_of(hash, i, f0);
+        Some(i)
     }
 
-    /// The held stem and features of entry `e`.
-    fn held(&self, e: Entry) -> (&str, &[Signed]) {
-        let ((s0, s1), (f0, f1)) = (e.stem, e.feats);
+    /// The slot holding `key`, or the empty slot where it goes.
+    fn probe(&self, key: &Short, hash: u64) -> usize {
+        let mut at = first_slot(hash);
+        loop {
+            let s = self.slots[at];
+            if s == 0 || (slot_tag(s) == hash & TAG_MASK && self.heads[slot_head(s)].word == *key) {
+                return at;
+            }
+            at = (at + 1) & (SLOTS - 1);
+        }
+    }
+
+    /// The held stem and features of head `i`.
+    fn held(&self, i: usize) -> (&str, &[Signed]) {
+        let h = &self.heads[i];
+        let stem = std::str::from_utf8(&h.stem[..h.stem_len as usize]).unwrap_or_default();
         (
-            &self.stems[s0 as usize..s1 as usize],
-            &self.feats[f0 as usize..f1 as usize],
+            stem,
+            &self.feats[h.at as usize..h.at as usize + h.n as usize],
         )
     }
 
     /// Number of words held.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.heads.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.heads.is_empty()
     }
+}
+
+/// Asks the processor to bring the cache line of `p` closer; never faults.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it does not dereference `p` and cannot fault
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p.cast(), std::arch::x86_64::_MM_HINT_T0)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 #[cfg(test)]
@@ -223,6 +344,36 @@ mod tests {
             assert_eq!(s, w);
         }
         assert!(c.len() <= CAPACITY);
+    }
+
+    /// A memo filled to its capacity gives every held word back as it was filled, read
+    /// ahead or not, and fills none twice.
+    #[test]
+    fn a_full_memo_gives_every_word_its_own_entry() {
+        let mut c = WordCache::default();
+        let words: Vec<String> = (0..CAPACITY).map(|i| format!("{i:x}z")).collect();
+        let fill = |w: &str| {
+            let w = w.to_string();
+            move |s: &mut String, f: &mut Vec<Signed>| {
+                s.push_str(&w);
+                f.extend(w.bytes().map(u32::from));
+            }
+        };
+        for w in &words {
+            c.get(w, Reading::Stemmed, fill(w));
+        }
+        assert_eq!(c.len(), CAPACITY);
+        for (i, chunk) in words.chunks(20).enumerate() {
+            if i % 2 == 0 {
+                c.prefetch(chunk.iter().map(|w| w.as_str()), Reading::Stemmed);
+            }
+            for w in chunk {
+                let (s, f) = c.get(w, Reading::Stemmed, |_, _| panic!("{w} filled twice"));
+                assert_eq!(s, w);
+                assert!(f.iter().copied().eq(w.bytes().map(u32::from)));
+            }
+        }
+        assert_eq!(c.len(), CAPACITY);
     }
 
     /// Words, or stems, too long to hold are worked out at every occurrence, and the held

@@ -4,7 +4,7 @@
 
 use super::cache::{WordCache, WordSums};
 use super::hashing::{key_of, sign_of, signed_bucket, Signed, NEG};
-use crate::text::tokenize::TokenKind;
+use crate::text::tokenize::{TokenKind, Tokens};
 use crate::text::{Analyzer, GramBufs, GramSink, Reading, Scratch};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -307,6 +307,13 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
             }
         }
         self.bound();
+    }
+
+    fn tokens(&mut self, tokens: &Tokens, reading: Reading) {
+        let words = tokens
+            .iter()
+            .filter(|(kind, _)| matches!(kind, TokenKind::Word | TokenKind::Hashtag));
+        self.cache.prefetch(words.map(|(_, tok)| tok), reading);
     }
 
     #[inline]

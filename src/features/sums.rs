@@ -114,6 +114,12 @@ where
         return None;
     }
     let mut total = summed.total;
+    // their rows read ahead in a loop of independent loads, so that the misses overlap
+    let mut ahead = 0.0f32;
+    for &s in &all[words..] {
+        ahead += (rd.row)(key_of(s))[0];
+    }
+    std::hint::black_box(ahead);
     add_occurrences(rd, &all[words..], &mut total);
     // the keys that may occur more than once: those whose filter bit another occurrence set
     // (repeated keys and a few collisions), found in two passes over a filter that stays in
@@ -127,11 +133,17 @@ where
         once[w] |= bit;
         occurrences[(key_of(s) >= rd.first_char) as usize] += 1;
     }
-    repeated.clear();
-    repeated.extend(all.iter().filter(|&&s| {
+    // written whatever the bit, kept when it is set: no branch to mispredict
+    repeated.resize(all.len(), 0);
+    let mut n = 0;
+    for &s in all.iter() {
         let (w, bit) = filter_bit(key_of(s));
-        twice[w] & bit != 0
-    }));
+        if let Some(r) = repeated.get_mut(n) {
+            *r = s;
+        }
+        n += (twice[w] & bit != 0) as usize;
+    }
+    repeated.truncate(n);
     filter.fill(0);
     // their occurrences and signed sums, `2^16·m + c` (m < CHUNK: no overflow); repeated keys
     // are mostly common n-grams, whose entries are at the start of the tally and in cache

@@ -102,6 +102,9 @@ pub trait GramSink {
     /// A word n-gram: forms joined by spaces, of at least the walk's `from` tokens; it is the
     /// forms of tokens `first..first + n`.
     fn word_gram(&mut self, gram: &str, first: usize, n: usize);
+    /// The text's tokens, before [`GramSink::token`] takes them one by one (a sink may start
+    /// its memory reads here).
+    fn tokens(&mut self, _tokens: &Tokens, _reading: Reading) {}
 }
 
 /// A checked [`TextConfig`] with its stemmer.
@@ -169,6 +172,7 @@ impl Analyzer {
     pub fn walk(&self, text: &str, sc: &mut Scratch, from: usize, sink: &mut impl GramSink) {
         self.tokenize(text, sc);
         let reading = self.reading(&sc.tokens);
+        sink.tokens(&sc.tokens, reading);
         let Scratch {
             tokens,
             forms,
