@@ -25,6 +25,9 @@ pub const CAPACITY: usize = 1 << 16;
 /// Slots of the table: twice the words held, so that probes are short.
 const SLOTS: usize = 2 * CAPACITY;
 
+/// Most words of a comment read ahead ([`WordCache::prefetch`]).
+const AHEAD: usize = 256;
+
 /// Longest word, and longest stem, held in the memo, in bytes.
 pub const SHORT: usize = 22;
 
@@ -174,14 +177,15 @@ impl WordCache {
 
     /// Starts reading what the look-ups of `words` (in a comment read as `reading`) will
     /// read, in two rounds so that the cache misses of each round overlap: their slots, then
-    /// the heads and features the slots name. A hint: it changes nothing.
+    /// the heads and features the slots name. A hint: it changes nothing. Only the first
+    /// [`AHEAD`] words: more would leave the cache before the walk reaches them.
     pub fn prefetch<'w>(&mut self, words: impl Iterator<Item = &'w str>, reading: Reading) {
         if self.slots.is_empty() {
             return;
         }
         let mut hints = std::mem::take(&mut self.hints);
         hints.clear();
-        for w in words {
+        for w in words.take(AHEAD) {
             if let Some(key) = Short::new(w, reading as u8) {
                 let hash = key.hash();
                 prefetch(&self.slots[first_slot(hash)]);
