@@ -32,7 +32,7 @@ const AHEAD: usize = 256;
 pub const SHORT: usize = 22;
 
 /// Up to [`SHORT`] bytes of a word, held in place, with a tag (its reading).
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Short {
     bytes: [u8; SHORT],
     len: u8,
@@ -193,24 +193,18 @@ impl WordCache {
             }
         }
         for &hash in &hints {
-            let mut at = first_slot(hash);
-            loop {
-                let s = self.slots[at];
-                if s == 0 {
-                    break;
-                }
-                if slot_tag(s) == hash & TAG_MASK {
-                    if let Some(h) = self.heads.get(slot_head(s)) {
-                        prefetch(h);
-                        prefetch((h as *const Head).cast::<u8>().wrapping_add(64));
-                    }
-                    if let Some(f) = self.feats.get(slot_feats(s)) {
-                        prefetch(f);
-                        prefetch((f as *const Signed).cast::<u8>().wrapping_add(64));
-                    }
-                    break;
-                }
-                at = (at + 1) & (SLOTS - 1);
+            // the first slot of the word's tag (its head is not read: that is what is asked for)
+            let s = self.slots[self.probe_until(hash, |_| true)];
+            if s == 0 {
+                continue;
+            }
+            if let Some(h) = self.heads.get(slot_head(s)) {
+                prefetch(h);
+                prefetch((h as *const Head).cast::<u8>().wrapping_add(64));
+            }
+            if let Some(f) = self.feats.get(slot_feats(s)) {
+                prefetch(f);
+                prefetch((f as *const Signed).cast::<u8>().wrapping_add(64));
             }
         }
         self.hints = hints;
@@ -273,10 +267,16 @@ impl WordCache {
 
     /// The slot holding `key`, or the empty slot where it goes.
     fn probe(&self, key: &Short, hash: u64) -> usize {
+        self.probe_until(hash, |s| self.heads[slot_head(s)].word == *key)
+    }
+
+    /// The first slot from `hash`'s on that is empty or has `hash`'s tag and satisfies
+    /// `found` (linear probing; the table is never full).
+    fn probe_until(&self, hash: u64, found: impl Fn(Slot) -> bool) -> usize {
         let mut at = first_slot(hash);
         loop {
             let s = self.slots[at];
-            if s == 0 || (slot_tag(s) == hash & TAG_MASK && self.heads[slot_head(s)].word == *key) {
+            if s == 0 || (slot_tag(s) == hash & TAG_MASK && found(s)) {
                 return at;
             }
             at = (at + 1) & (SLOTS - 1);

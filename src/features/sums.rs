@@ -114,12 +114,6 @@ where
         return None;
     }
     let mut total = summed.total;
-    // their rows read ahead in a loop of independent loads, so that the misses overlap
-    let mut ahead = 0.0f32;
-    for &s in &all[words..] {
-        ahead += (rd.row)(key_of(s))[0];
-    }
-    std::hint::black_box(ahead);
     add_occurrences(rd, &all[words..], &mut total);
     // the keys that may occur more than once: those whose filter bit another occurrence set
     // (repeated keys and a few collisions), found in two passes over a filter that stays in
