@@ -4,7 +4,7 @@ abuse recipe); used by docs/render.py."""
 from render_common import load, signed, table
 
 FAMILIES = ["zero_width", "homoglyph", "accents", "leet", "mask", "split", "repeat", "misspell",
-            "swap", "drop", "double", "keyboard", "phonetic"]
+            "swap", "drop", "double", "keyboard", "phonetic", "space"]
 ATTACK_SETS = [("olid", "OLID"), ("kaggle", "Kaggle insults"), ("davidson", "Davidson"), ("fox", "Fox News")]
 ATTACK_MODELS = [("gavel", "gavel"), ("gavel_typos", "gavel, against typos"),
                  ("gavel_spell", "gavel, spelling corrected"),

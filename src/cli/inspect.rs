@@ -3,6 +3,7 @@
 use super::args::{int_in, json, print_stdout};
 use crate::inspect::{inspect, Inspection, Weighted};
 use crate::model::{file, LabelSpec};
+use crate::text::config::JOIN_REVISION;
 use crate::text::spelling::{target_count, COMMONER};
 use anyhow::Result;
 use clap::Args;
@@ -152,8 +153,13 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
                 "the likeliest of their {n} words meant (among those used {} times or more): \
                  the commonest one typo away by a slip of the keyboard, else the commonest that \
                  sounds the same and is near in letters, else one any other typo away; a word \
-                 they used, into one a slip away used {COMMONER} times as often",
-                target_count(r)
+                 they used, into one a slip away used {COMMONER} times as often{}",
+                target_count(r),
+                if r >= JOIN_REVISION {
+                    "; a word split by a space (`stu pid`) read whole"
+                } else {
+                    ""
+                }
             ),
         };
         let _ = writeln!(

@@ -42,10 +42,12 @@ pub enum Family {
     Keyboard,
     /// sound-alike spellings: `fuka`, `losa`, `fone`
     Phonetic,
+    /// a space at the middle, the word broken in two: `stu pid`, `id iot`
+    Space,
 }
 
 /// Every family, in report order.
-pub const FAMILIES: [Family; 13] = [
+pub const FAMILIES: [Family; 14] = [
     Family::ZeroWidth,
     Family::Homoglyph,
     Family::Accents,
@@ -59,6 +61,7 @@ pub const FAMILIES: [Family; 13] = [
     Family::Double,
     Family::Keyboard,
     Family::Phonetic,
+    Family::Space,
 ];
 
 impl Family {
@@ -77,6 +80,7 @@ impl Family {
             Family::Double => "double",
             Family::Keyboard => "keyboard",
             Family::Phonetic => "phonetic",
+            Family::Space => "space",
         }
     }
 
@@ -101,9 +105,10 @@ impl Family {
                 Some((i, c)) => format!("{}{}{}", &w[..i], c.to_string().repeat(4), &w[i + 1..]),
                 None => w.to_string(),
             },
-            Family::Misspell => {
+            Family::Misspell | Family::Space => {
                 let mid = w.len() / 2;
-                format!("{}.{}", &w[..mid], &w[mid..])
+                let mark = if self == Family::Space { ' ' } else { '.' };
+                format!("{}{mark}{}", &w[..mid], &w[mid..])
             }
             // words are ASCII letters (see `perturb`), so byte positions are letters; the
             // changed letter is an inner one (not the first or last) at the middle
@@ -297,6 +302,7 @@ mod tests {
         assert_eq!(p(Family::Split), "You are an i d i o t, Sir!");
         assert_eq!(p(Family::Repeat), "You are an iiiidiot, Sir!");
         assert_eq!(p(Family::Misspell), "You are an id.iot, Sir!");
+        assert_eq!(p(Family::Space), "You are an id iot, Sir!");
         assert_eq!(
             p(Family::Homoglyph),
             "You are an \u{456}d\u{456}\u{43e}t, Sir!"

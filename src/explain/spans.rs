@@ -47,6 +47,29 @@ struct Locate<'a> {
 }
 
 impl Locate<'_> {
+    /// Token `tok`'s form into `form`, and its char n-grams as occurrences of tokens
+    /// `first..first + n`.
+    #[allow(clippy::too_many_arguments)]
+    fn add_word(
+        &mut self,
+        a: &Analyzer,
+        kind: TokenKind,
+        tok: &str,
+        reading: Reading,
+        form: &mut String,
+        chars: &mut GramBufs,
+        first: usize,
+        n: usize,
+    ) {
+        let tok = a.spelled(kind, tok);
+        a.stem_token(kind, tok, reading, form);
+        let mut grams = Vec::new();
+        a.char_grams(kind, tok, reading, chars, |g| grams.push(g.to_string()));
+        for g in grams {
+            self.add(&g, true, first, n);
+        }
+    }
+
     fn add(&mut self, gram: &str, is_char: bool, first: usize, n: usize) {
         let (b, sign) = bucket(gram.as_bytes(), is_char, self.bits);
         if let Some(column) = self.v.column_of(b) {
@@ -69,16 +92,24 @@ impl GramSink for Locate<'_> {
         reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
-    ) {
-        let tok = a.spelled(kind, tok);
-        a.stem_token(kind, tok, reading, form);
+    ) -> bool {
         let t = self.token;
-        let mut grams = Vec::new();
-        a.char_grams(kind, tok, reading, chars, |g| grams.push(g.to_string()));
-        for g in grams {
-            self.add(&g, true, t, 1);
-        }
+        self.add_word(a, kind, tok, reading, form, chars, t, 1);
         self.token += 1;
+        a.novel(kind, tok)
+    }
+
+    /// A split word's n-grams go to both its pieces.
+    fn joined(
+        &mut self,
+        a: &Analyzer,
+        word: &str,
+        reading: Reading,
+        first: usize,
+        form: &mut String,
+        chars: &mut GramBufs,
+    ) {
+        self.add_word(a, TokenKind::Word, word, reading, form, chars, first, 2);
     }
 
     fn word_gram(&mut self, gram: &str, first: usize, n: usize) {

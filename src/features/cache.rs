@@ -109,11 +109,22 @@ pub struct WordCache {
     heads: Vec<Head>,
     /// the held words' features, end to end
     feats: Vec<Signed>,
-    /// a word not held: its stem and features, worked out afresh
+    /// a word not held: its stem and features, worked out afresh, and what the fill said
     stem: String,
     spill: Vec<Signed>,
+    spill_novel: bool,
     /// the hashes of the words [`WordCache::prefetch`] reads ahead
     hints: Vec<u64>,
+}
+
+/// A word as the memo holds it.
+pub struct Word<'a> {
+    /// its form for word n-grams
+    pub stem: &'a str,
+    /// its char n-gram features
+    pub feats: &'a [Signed],
+    /// what the fill said of it (whether it is novel: `Analyzer::novel`)
+    pub novel: bool,
 }
 
 /// A word's features' contributions to a scoring table's dot products, per family (word,
@@ -131,23 +142,26 @@ struct Head {
     word: Short,
     stem: [u8; SHORT],
     stem_len: u8,
+    /// what the fill said of it
+    novel: bool,
     /// its features: `feats[at..at + n]`
     n: u16,
     at: u32,
 }
 
 impl WordCache {
-    /// The `(stem, char features)` of `word` in a comment read as `reading`, computed by
-    /// `fill(stem_out, feats_out)` the first time (it appends to both).
+    /// The stem and char features of `word` in a comment read as `reading`, computed by
+    /// `fill(stem_out, feats_out)` the first time (it appends to both, and says whether the
+    /// word is novel).
     pub fn get(
         &mut self,
         word: &str,
         reading: Reading,
-        fill: impl FnOnce(&mut String, &mut Vec<Signed>),
-    ) -> (&str, &[Signed]) {
+        fill: impl FnOnce(&mut String, &mut Vec<Signed>) -> bool,
+    ) -> Word<'_> {
         match self.find(word, reading, fill) {
             Some(i) => self.held(i),
-            None => (&self.stem, &self.spill),
+            None => self.spilled(),
         }
     }
 
@@ -157,12 +171,13 @@ impl WordCache {
         &mut self,
         word: &str,
         reading: Reading,
-        fill: impl FnOnce(&mut String, &mut Vec<Signed>),
+        fill: impl FnOnce(&mut String, &mut Vec<Signed>) -> bool,
         owner: u64,
         sums_of: impl FnOnce(&[Signed]) -> WordSums,
-    ) -> (&str, &[Signed], WordSums) {
+    ) -> (Word<'_>, WordSums) {
         let Some(i) = self.find(word, reading, fill) else {
-            return (&self.stem, &self.spill, sums_of(&self.spill));
+            let sums = sums_of(&self.spill);
+            return (self.spilled(), sums);
         };
         let h = &self.heads[i];
         if h.owner != owner {
@@ -171,8 +186,7 @@ impl WordCache {
             (h.owner, h.sums) = (owner, sums);
         }
         let sums = self.heads[i].sums;
-        let (stem, feats) = self.held(i);
-        (stem, feats, sums)
+        (self.held(i), sums)
     }
 
     /// Starts reading what the look-ups of `words` (in a comment read as `reading`) will
@@ -216,12 +230,12 @@ impl WordCache {
         &mut self,
         word: &str,
         reading: Reading,
-        fill: impl FnOnce(&mut String, &mut Vec<Signed>),
+        fill: impl FnOnce(&mut String, &mut Vec<Signed>) -> bool,
     ) -> Option<usize> {
         let Some(key) = Short::new(word, reading as u8) else {
             self.stem.clear();
             self.spill.clear();
-            fill(&mut self.stem, &mut self.spill);
+            self.spill_novel = fill(&mut self.stem, &mut self.spill);
             return None;
         };
         if self.slots.is_empty() {
@@ -241,12 +255,13 @@ impl WordCache {
         // a new word: its stem goes to `stem` first, as it may be too long to hold
         let f0 = self.feats.len();
         self.stem.clear();
-        fill(&mut self.stem, &mut self.feats);
+        let novel = fill(&mut self.stem, &mut self.feats);
         let n = self.feats.len() - f0;
         if self.stem.len() > SHORT || n > u16::MAX as usize || f0 + n >= 1 << FEAT_BITS {
             // a stem longer than any held word (or features past what a head holds): not held
             self.spill.clear();
             self.spill.extend(self.feats.drain(f0..));
+            self.spill_novel = novel;
             return None;
         }
         let mut stem = [0; SHORT];
@@ -258,6 +273,7 @@ impl WordCache {
             word: key,
             stem,
             stem_len: self.stem.len() as u8,
+            novel,
             n: n as u16,
             at: f0 as u32,
         });
@@ -283,14 +299,23 @@ impl WordCache {
         }
     }
 
-    /// The held stem and features of head `i`.
-    fn held(&self, i: usize) -> (&str, &[Signed]) {
+    /// The held word of head `i`.
+    fn held(&self, i: usize) -> Word<'_> {
         let h = &self.heads[i];
-        let stem = std::str::from_utf8(&h.stem[..h.stem_len as usize]).unwrap_or_default();
-        (
-            stem,
-            &self.feats[h.at as usize..h.at as usize + h.n as usize],
-        )
+        Word {
+            stem: std::str::from_utf8(&h.stem[..h.stem_len as usize]).unwrap_or_default(),
+            feats: &self.feats[h.at as usize..h.at as usize + h.n as usize],
+            novel: h.novel,
+        }
+    }
+
+    /// The word last worked out and not held.
+    fn spilled(&self) -> Word<'_> {
+        Word {
+            stem: &self.stem,
+            feats: &self.spill,
+            novel: self.spill_novel,
+        }
     }
 
     /// Number of words held.
@@ -325,17 +350,21 @@ mod tests {
         let mut c = WordCache::default();
         let mut calls = 0;
         for _ in 0..3 {
-            let (s, f) = c.get("running", Reading::Stemmed, |s, f| {
+            let w = c.get("running", Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str("run");
                 f.push(7);
+                true
             });
-            assert_eq!((s, f), ("run", &[7][..]));
+            assert_eq!((w.stem, w.feats, w.novel), ("run", &[7][..], true));
         }
         assert_eq!(calls, 1);
         // the same word in a comment read another way is another entry
-        let (s, _) = c.get("running", Reading::Roman, |s, _| s.push_str("running"));
-        assert_eq!(s, "running");
+        let w = c.get("running", Reading::Roman, |s, _| {
+            s.push_str("running");
+            false
+        });
+        assert_eq!((w.stem, w.novel), ("running", false));
         assert_eq!(c.len(), 2);
     }
 
@@ -344,8 +373,11 @@ mod tests {
         let mut c = WordCache::default();
         for i in 0..CAPACITY + 10 {
             let w = format!("w{i}");
-            let (s, _) = c.get(&w, Reading::Stemmed, |s, _| s.push_str(&w));
-            assert_eq!(s, w);
+            let got = c.get(&w, Reading::Stemmed, |s, _| {
+                s.push_str(&w);
+                false
+            });
+            assert_eq!(got.stem, w);
         }
         assert!(c.len() <= CAPACITY);
     }
@@ -361,6 +393,7 @@ mod tests {
             move |s: &mut String, f: &mut Vec<Signed>| {
                 s.push_str(&w);
                 f.extend(w.bytes().map(u32::from));
+                w.len().is_multiple_of(2)
             }
         };
         for w in &words {
@@ -372,9 +405,12 @@ mod tests {
                 c.prefetch(chunk.iter().map(|w| w.as_str()), Reading::Stemmed);
             }
             for w in chunk {
-                let (s, f) = c.get(w, Reading::Stemmed, |_, _| panic!("{w} filled twice"));
-                assert_eq!(s, w);
-                assert!(f.iter().copied().eq(w.bytes().map(u32::from)));
+                let got = c.get(w, Reading::Stemmed, |_, _| panic!("{w} filled twice"));
+                assert_eq!(
+                    (got.stem, got.novel),
+                    (w.as_str(), w.len().is_multiple_of(2))
+                );
+                assert!(got.feats.iter().copied().eq(w.bytes().map(u32::from)));
             }
         }
         assert_eq!(c.len(), CAPACITY);
@@ -388,24 +424,30 @@ mod tests {
         let long = "a".repeat(SHORT + 1);
         let mut calls = 0;
         for _ in 0..2 {
-            let (s, f) = c.get(&long, Reading::Stemmed, |s, f| {
+            let w = c.get(&long, Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str("long");
                 f.push(1);
+                true
             });
-            assert_eq!((s, f), ("long", &[1][..]));
+            assert_eq!((w.stem, w.feats, w.novel), ("long", &[1][..], true));
             // a short word whose stem is long
-            let (s, f) = c.get("w", Reading::Stemmed, |s, f| {
+            let w = c.get("w", Reading::Stemmed, |s, f| {
                 calls += 1;
                 s.push_str(&long);
                 f.push(2 | NEG);
+                false
             });
-            assert_eq!((s, f), (long.as_str(), &[2 | NEG][..]));
-            let (s, f) = c.get("ok", Reading::Stemmed, |s, f| {
+            assert_eq!(
+                (w.stem, w.feats, w.novel),
+                (long.as_str(), &[2 | NEG][..], false)
+            );
+            let w = c.get("ok", Reading::Stemmed, |s, f| {
                 s.push_str("ok");
                 f.push(3);
+                true
             });
-            assert_eq!((s, f), ("ok", &[3][..]));
+            assert_eq!((w.stem, w.feats, w.novel), ("ok", &[3][..], true));
         }
         assert_eq!((calls, c.len()), (4, 1));
     }

@@ -262,39 +262,41 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
         reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
-    ) {
+    ) -> bool {
         let (bits, uni, key) = (self.bits, self.uni, self.key);
-        match kind {
+        let novel = match kind {
             TokenKind::Word | TokenKind::Hashtag => {
                 let fill = |stem: &mut String, feats: &mut Vec<Signed>| {
                     let s0 = stem.len();
-                    let tok = a.spelled(kind, tok);
-                    a.stem_token(kind, tok, reading, stem);
+                    let read = a.spelled(kind, tok);
+                    a.stem_token(kind, read, reading, stem);
                     if uni {
                         let s = signed_bucket(&stem.as_bytes()[s0..], false, bits);
                         feats.extend(keyed(key, s));
                     }
-                    a.char_grams(kind, tok, reading, chars, |g| {
+                    a.char_grams(kind, read, reading, chars, |g| {
                         let s = signed_bucket(g.as_bytes(), true, bits);
                         feats.extend(keyed(key, s));
                     });
+                    a.novel(kind, tok)
                 };
                 if let Some(sm) = self.summed.as_deref_mut() {
                     // scoring needs no order: the buckets wait for the end
-                    let (stem, feats, sums) =
-                        self.cache.get_summed(tok, reading, fill, sm.owner, sm.of);
-                    form.push_str(stem);
-                    self.all.extend_from_slice(feats);
+                    let (word, sums) = self.cache.get_summed(tok, reading, fill, sm.owner, sm.of);
+                    form.push_str(word.stem);
+                    self.all.extend_from_slice(word.feats);
                     for (t, w) in sm.total.iter_mut().zip(&sums) {
                         for (t, w) in t.iter_mut().zip(w) {
                             *t += w;
                         }
                     }
+                    word.novel
                 } else {
-                    let (stem, feats) = self.cache.get(tok, reading, fill);
-                    form.push_str(stem);
+                    let word = self.cache.get(tok, reading, fill);
+                    form.push_str(word.stem);
                     flush(self.buckets, self.all, key);
-                    self.all.extend_from_slice(feats);
+                    self.all.extend_from_slice(word.feats);
+                    word.novel
                 }
             }
             _ => {
@@ -304,9 +306,11 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
                     self.buckets
                         .push(signed_bucket(&form.as_bytes()[s0..], false, bits));
                 }
+                false
             }
-        }
+        };
         self.bound();
+        novel
     }
 
     fn tokens(&mut self, tokens: &Tokens, reading: Reading) {
@@ -424,6 +428,44 @@ mod tests {
             whole.iter().any(|&(_, c)| c > 1.0),
             "the text should repeat n-grams"
         );
+    }
+
+    /// The memo's walk reads a split word (`stu pid`) as the plain walk does, cold and warm:
+    /// the same keys, counted alike, the whole word's among them.
+    #[test]
+    fn split_words_count_as_the_plain_walk_reads_them() {
+        use crate::features::hashing::bucket;
+        use crate::text::config::SPELL_REVISION;
+        use crate::text::spelling::Speller;
+        use crate::text::{Family, Scratch};
+        let mut a = Analyzer::new(TextConfig {
+            spell: true,
+            spell_revision: SPELL_REVISION,
+            ..TextConfig::default()
+        })
+        .unwrap();
+        let words = [("stupid", 30), ("idiot", 20), ("you", 90)];
+        let counts = words.iter().map(|&(w, c)| (w.to_string(), c));
+        a.set_speller(std::sync::Arc::new(Speller::new(counts, SPELL_REVISION)));
+        let keys = every_bucket();
+        let text = "you are stu pid and s tupid, an idi ot";
+        let mut want = std::collections::BTreeMap::<u32, f32>::new();
+        a.analyze(text, &mut Scratch::default(), |f, g| {
+            let (b, sign) = bucket(g.as_bytes(), f == Family::Char, 12);
+            *want.entry(b).or_default() += sign;
+        });
+        want.retain(|_, c| *c != 0.0);
+        let stupid = bucket(b"stupid", false, 12).0;
+        assert!(want.contains_key(&stupid), "the split word is read whole");
+        let mut sc = VecScratch::default();
+        for _ in 0..2 {
+            let got: std::collections::BTreeMap<u32, f32> =
+                keyed_counts(&a, 12, &keys, text, &mut sc)
+                    .iter()
+                    .copied()
+                    .collect();
+            assert_eq!(got, want);
+        }
     }
 
     /// A word repeated past what the `i16` accumulator holds is counted in full.

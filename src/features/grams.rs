@@ -67,7 +67,7 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
         reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
-    ) {
+    ) -> bool {
         let GramMemo {
             map,
             entries,
@@ -104,6 +104,7 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
         }
         *n += 1;
         form.push_str(&entries[i as usize].0);
+        a.novel(kind, tok)
     }
 
     fn word_gram(&mut self, gram: &str, _: usize, _: usize) {

@@ -6,13 +6,14 @@ use super::keys::{scramble_key, sound_key};
 use super::normalize::normalize_into;
 use super::roman::{is_roman_urdu, roman_key};
 use super::script_fold::{fold_scripts_into, needs_fold};
-use super::spelling::Speller;
+use super::spelling::{self, Speller};
 use super::stem::Stemmer;
 use super::tokenize::{tokenize_into, TokenKind, Tokens};
 use crate::error::Result;
 use std::sync::Arc;
 
 pub use super::config::TextConfig;
+use super::config::JOIN_REVISION;
 
 /// Tokens longer than this many bytes are capped in what they cost: they are not stemmed (no
 /// language has such words; Snowball's cost grows with the square of a word's length), and
@@ -66,6 +67,9 @@ pub struct Scratch {
     /// the word n-gram being built
     gram: String,
     chars: GramBufs,
+    /// a split word's pieces written together, and its form
+    joined: String,
+    joined_form: String,
 }
 
 impl Scratch {
@@ -89,7 +93,8 @@ pub trait GramSink {
     /// Token `tok` of `kind`, in a comment read as `reading`: the sink appends the token's
     /// form for word n-grams to `form` (its stem for a word: [`Analyzer::stem_token`], or the
     /// same from a memo, which must tell the readings apart), and takes what else it wants of
-    /// the token here (its char n-grams: [`Analyzer::char_grams`] with `chars`).
+    /// the token here (its char n-grams: [`Analyzer::char_grams`] with `chars`). Returns
+    /// [`Analyzer::novel`] of the token (which a memo may hold).
     fn token(
         &mut self,
         analyzer: &Analyzer,
@@ -98,13 +103,27 @@ pub trait GramSink {
         reading: Reading,
         form: &mut String,
         chars: &mut GramBufs,
-    );
+    ) -> bool;
     /// A word n-gram: forms joined by spaces, of at least the walk's `from` tokens; it is the
     /// forms of tokens `first..first + n`.
     fn word_gram(&mut self, gram: &str, first: usize, n: usize);
     /// The text's tokens, before [`GramSink::token`] takes them one by one (a sink may start
     /// its memory reads here).
     fn tokens(&mut self, _tokens: &Tokens, _reading: Reading) {}
+    /// A split word's pieces written together ([`Analyzer::walk`]), read beside them: the
+    /// sink takes it as it takes a word token, into `form`, which the word n-grams do not
+    /// use; it stands for the pieces, tokens `first` and `first + 1`.
+    fn joined(
+        &mut self,
+        analyzer: &Analyzer,
+        word: &str,
+        reading: Reading,
+        _first: usize,
+        form: &mut String,
+        chars: &mut GramBufs,
+    ) {
+        self.token(analyzer, TokenKind::Word, word, reading, form, chars);
+    }
 }
 
 /// A checked [`TextConfig`] with its stemmer.
@@ -179,13 +198,33 @@ impl Analyzer {
             form_ends,
             gram,
             chars,
+            joined,
+            joined_form,
             ..
         } = sc;
         forms.clear();
         form_ends.clear();
-        for (kind, tok) in tokens.iter() {
-            sink.token(self, kind, tok, reading, forms, chars);
+        // the word before, if it may start a split word, and whether it is novel
+        let mut last: Option<(&str, bool)> = None;
+        for (i, (kind, tok)) in tokens.iter().enumerate() {
+            let novel = sink.token(self, kind, tok, reading, forms, chars);
             form_ends.push(forms.len());
+            // a split word (`stu pid`, `s tupid`): a word the training comments used less
+            // than twice and the word beside it, written together a common word (only a
+            // model that joins says a word is novel); each piece joins one neighbour at most
+            let split = last
+                .filter(|&(_, n)| (n || novel) && tokens.spaced(i))
+                .and_then(|(prev, _)| self.joined(prev, tok, joined));
+            if let Some(word) = split {
+                joined_form.clear();
+                sink.joined(self, word, reading, i - 1, joined_form, chars);
+                if from == 1 && self.word_unigrams() {
+                    sink.word_gram(joined_form, i - 1, 2);
+                }
+                last = None;
+            } else {
+                last = (kind == TokenKind::Word).then_some((tok, novel));
+            }
         }
         self.word_grams(forms, form_ends, from, gram, |g, first, n| {
             sink.word_gram(g, first, n)
@@ -205,10 +244,11 @@ impl Analyzer {
                 reading: Reading,
                 form: &mut String,
                 chars: &mut GramBufs,
-            ) {
-                let tok = a.spelled(kind, tok);
-                a.stem_token(kind, tok, reading, form);
-                a.char_grams(kind, tok, reading, chars, |g| (self.0)(Family::Char, g));
+            ) -> bool {
+                let read = a.spelled(kind, tok);
+                a.stem_token(kind, read, reading, form);
+                a.char_grams(kind, read, reading, chars, |g| (self.0)(Family::Char, g));
+                a.novel(kind, tok)
             }
             fn word_gram(&mut self, gram: &str, _: usize, _: usize) {
                 (self.0)(Family::Word, gram)
@@ -243,6 +283,35 @@ impl Analyzer {
         } else {
             Reading::Stemmed
         }
+    }
+
+    /// Whether `tok` is a word that may be a piece of a split word: one of
+    /// [`spelling::MIN_LEN`] - 1 letters or more that the training comments used less than a
+    /// correction target ([`Speller::novel`]: `stu pid`, `pid`). Only for a model that joins
+    /// split words (spelling revision [`JOIN_REVISION`] on); false for any other.
+    pub fn novel(&self, kind: TokenKind, tok: &str) -> bool {
+        kind == TokenKind::Word
+            && self.joins_words()
+            && self.speller.as_ref().is_some_and(|s| s.novel(tok))
+    }
+
+    /// Whether this model reads split words whole (spelling revision [`JOIN_REVISION`] on).
+    fn joins_words(&self) -> bool {
+        self.speller.is_some() && self.config.spell_revision >= JOIN_REVISION
+    }
+
+    /// The two word tokens `a` and `b` written together, in `buf`, when they are ASCII
+    /// letters and make a common word of the model's speller ([`Speller::common`]).
+    fn joined<'b>(&self, a: &str, b: &str, buf: &'b mut String) -> Option<&'b str> {
+        let s = self.speller.as_ref()?;
+        let letters = |w: &str| w.bytes().all(|c| c.is_ascii_lowercase());
+        if a.len() + b.len() > spelling::MAX_LEN || !letters(a) || !letters(b) {
+            return None;
+        }
+        buf.clear();
+        buf.push_str(a);
+        buf.push_str(b);
+        s.common(buf).then_some(buf.as_str())
     }
 
     /// Whether word unigrams are features.
@@ -393,95 +462,5 @@ impl Analyzer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Models written before deobfuscation existed keep scoring without it; new ones use it.
-    #[test]
-    fn older_configs_read_deobfuscation_as_off() {
-        let old = r#"{"language":"english","word_ngrams":[1,2],"char_ngrams":[2,5],"squash_elongations":true}"#;
-        let c: TextConfig = serde_json::from_str(old).unwrap();
-        assert!(!c.deobfuscate);
-        assert!(TextConfig::default().deobfuscate);
-    }
-
-    fn grams(cfg: TextConfig, text: &str) -> Vec<(Family, String)> {
-        let a = Analyzer::new(cfg).unwrap();
-        let mut sc = Scratch::default();
-        let mut out = vec![];
-        a.analyze(text, &mut sc, |f, g| out.push((f, g.to_string())));
-        out
-    }
-
-    #[test]
-    fn word_ngrams_are_stemmed() {
-        let cfg = TextConfig {
-            char_ngrams: (0, 0),
-            ..TextConfig::default()
-        };
-        let g: Vec<String> = grams(cfg, "Running dogs!")
-            .into_iter()
-            .map(|x| x.1)
-            .collect();
-        assert_eq!(g, ["run", "run dog", "dog", "dog !", "!"]);
-    }
-
-    #[test]
-    fn char_ngrams_use_word_boundaries() {
-        let cfg = TextConfig {
-            word_ngrams: (0, 0),
-            char_ngrams: (3, 3),
-            ..TextConfig::default()
-        };
-        let g: Vec<String> = grams(cfg, "Idiot").into_iter().map(|x| x.1).collect();
-        assert_eq!(g, ["<id", "idi", "dio", "iot", "ot>"]);
-    }
-
-    /// A token past the bound costs a bounded amount: no stemming, char n-grams from its ends.
-    #[test]
-    fn long_tokens_are_capped() {
-        let cfg = TextConfig {
-            char_ngrams: (3, 3),
-            ..TextConfig::default()
-        };
-        // no letter three times in a row, so squashing leaves it as it is
-        let long: String = "abcdefghijklmnopqrstuvwxyz".repeat(400);
-        let g = grams(cfg.clone(), &long);
-        let words: Vec<&str> = g
-            .iter()
-            .filter(|x| x.0 == Family::Word)
-            .map(|x| x.1.as_str())
-            .collect();
-        assert_eq!(words, [long.as_str()], "kept whole, not stemmed");
-        let chars: Vec<&str> = g
-            .iter()
-            .filter(|x| x.0 == Family::Char)
-            .map(|x| x.1.as_str())
-            .collect();
-        // (64 + 1) - 2 n-grams from each end
-        assert_eq!(chars.len(), 2 * (TOKEN_EDGE + 1 - 2));
-        assert_eq!(chars[0], "<ab");
-        assert_eq!(*chars.last().unwrap(), "yz>");
-        // a token at the bound is treated as any other
-        let at = "ab".repeat(LONG_TOKEN / 2);
-        let n = grams(cfg, &at)
-            .iter()
-            .filter(|x| x.0 == Family::Char)
-            .count();
-        assert_eq!(n, LONG_TOKEN + 2 - 2);
-    }
-
-    #[test]
-    fn empty_text_has_no_grams() {
-        assert!(grams(TextConfig::default(), "  ...  ").is_empty());
-    }
-
-    #[test]
-    fn rejects_bad_ranges() {
-        let cfg = TextConfig {
-            word_ngrams: (3, 1),
-            ..TextConfig::default()
-        };
-        assert!(Analyzer::new(cfg).is_err());
-    }
-}
+#[path = "analyzer_tests.rs"]
+mod tests;

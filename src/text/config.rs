@@ -55,16 +55,21 @@ pub struct TextConfig {
     /// [`COMMONER`](super::spelling::COMMONER) times as often; 2, the likeliest word meant
     /// rather than the most frequent: a slip of the keyboard before a sound-alike before
     /// any other typo, and a used word also into a far commoner sound-alike; 3, a
-    /// sound-alike only when it is also near in letters, and a used word only by a slip; 4
-    /// ([`SPELL_REVISION`]), into words used twice, not five times
-    /// ([`TARGET_COUNT`](super::spelling::TARGET_COUNT)). Not written when 0, so spelling
-    /// models trained before it read as they did.
+    /// sound-alike only when it is also near in letters, and a used word only by a slip; 4,
+    /// into words used twice, not five times
+    /// ([`TARGET_COUNT`](super::spelling::TARGET_COUNT)); 5 ([`SPELL_REVISION`],
+    /// [`JOIN_REVISION`]), also a word split in two by a space (`stu pid`, `s tupid`): a
+    /// word the training comments never used and the word beside it, when together they
+    /// are a common training word, give that word's n-grams beside their own. Not written
+    /// when 0, so spelling models trained before it read as they did.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub spell_revision: u8,
 }
 
 /// The spelling rules `--spell` trains with (see [`TextConfig::spell_revision`]).
-pub const SPELL_REVISION: u8 = 4;
+pub const SPELL_REVISION: u8 = 5;
+/// The first spelling rules that read a split word (`stu pid`) as the word its pieces make.
+pub const JOIN_REVISION: u8 = 5;
 
 fn is_false(b: &bool) -> bool {
     !*b

@@ -27,12 +27,20 @@ pub const EMOJI: &str = "<emoji>";
 pub struct Tokens {
     text: String,
     spans: Vec<(TokenKind, u32, u32)>,
+    /// per token, whether only whitespace (and some) stood between it and the token before
+    spaced: Vec<bool>,
 }
 
 impl Tokens {
     pub fn clear(&mut self) {
         self.text.clear();
         self.spans.clear();
+        self.spaced.clear();
+    }
+    /// Whether token `i` follows token `i - 1` across whitespace alone (no punctuation or
+    /// symbol between them, as in `stu pid`); false for the first token.
+    pub fn spaced(&self, i: usize) -> bool {
+        self.spaced.get(i).copied().unwrap_or(false)
     }
     pub fn len(&self) -> usize {
         self.spans.len()
@@ -97,12 +105,18 @@ pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
     out.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
+    // what stood between the last token and here
+    let mut gap = Gap::Start;
     while i < text.len() {
         let c = char_at(text, i);
         if c.is_whitespace() {
             i += c.len_utf8();
+            if gap == Gap::Nothing {
+                gap = Gap::Space;
+            }
             continue;
         }
+        let before = out.spans.len();
         let at_start = i == 0 || !is_word_char(char_before(text, i));
         if at_start && starts_url(&bytes[i..]) {
             i = skip_until_space(text, i);
@@ -142,7 +156,25 @@ pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
         } else {
             i += c.len_utf8();
         }
+        if out.spans.len() > before {
+            out.spaced.push(gap == Gap::Space);
+            gap = Gap::Nothing;
+        } else {
+            gap = Gap::Other;
+        }
     }
+}
+
+/// What the tokenizer passed over since the last token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// no token yet
+    Start,
+    Nothing,
+    /// whitespace only
+    Space,
+    /// something else (punctuation, a symbol)
+    Other,
 }
 
 // Both read an ASCII byte directly (most comments are mostly ASCII) and decode otherwise.

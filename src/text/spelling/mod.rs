@@ -236,6 +236,16 @@ impl Speller {
         self.position(w).is_some()
     }
 
+    /// Whether `w` is a word the speller reads ([`eligible`]) that the training comments
+    /// used less often than a correction target ([`target_count`]: never, or once): what a
+    /// piece of a word split by a space (`stu pid`) mostly is.
+    pub fn novel(&self, w: &str) -> bool {
+        eligible(w)
+            && self
+                .position(w)
+                .is_none_or(|i| self.counts[i] < self.target)
+    }
+
     /// Whether `w` is a word a correction may become ([`MIN_LEN`] letters or more, used
     /// [`target_count`] times or more): deobfuscation reads a disguised word (`1d10t`,
     /// `i d i o t`) as such a word, as it reads the lexicon's.

@@ -1,0 +1,178 @@
+//! The analyzer's tests.
+
+use super::*;
+
+/// Models written before deobfuscation existed keep scoring without it; new ones use it.
+#[test]
+fn older_configs_read_deobfuscation_as_off() {
+    let old = r#"{"language":"english","word_ngrams":[1,2],"char_ngrams":[2,5],"squash_elongations":true}"#;
+    let c: TextConfig = serde_json::from_str(old).unwrap();
+    assert!(!c.deobfuscate);
+    assert!(TextConfig::default().deobfuscate);
+}
+
+fn grams(cfg: TextConfig, text: &str) -> Vec<(Family, String)> {
+    let a = Analyzer::new(cfg).unwrap();
+    let mut sc = Scratch::default();
+    let mut out = vec![];
+    a.analyze(text, &mut sc, |f, g| out.push((f, g.to_string())));
+    out
+}
+
+#[test]
+fn word_ngrams_are_stemmed() {
+    let cfg = TextConfig {
+        char_ngrams: (0, 0),
+        ..TextConfig::default()
+    };
+    let g: Vec<String> = grams(cfg, "Running dogs!")
+        .into_iter()
+        .map(|x| x.1)
+        .collect();
+    assert_eq!(g, ["run", "run dog", "dog", "dog !", "!"]);
+}
+
+#[test]
+fn char_ngrams_use_word_boundaries() {
+    let cfg = TextConfig {
+        word_ngrams: (0, 0),
+        char_ngrams: (3, 3),
+        ..TextConfig::default()
+    };
+    let g: Vec<String> = grams(cfg, "Idiot").into_iter().map(|x| x.1).collect();
+    assert_eq!(g, ["<id", "idi", "dio", "iot", "ot>"]);
+}
+
+/// A token past the bound costs a bounded amount: no stemming, char n-grams from its ends.
+#[test]
+fn long_tokens_are_capped() {
+    let cfg = TextConfig {
+        char_ngrams: (3, 3),
+        ..TextConfig::default()
+    };
+    // no letter three times in a row, so squashing leaves it as it is
+    let long: String = "abcdefghijklmnopqrstuvwxyz".repeat(400);
+    let g = grams(cfg.clone(), &long);
+    let words: Vec<&str> = g
+        .iter()
+        .filter(|x| x.0 == Family::Word)
+        .map(|x| x.1.as_str())
+        .collect();
+    assert_eq!(words, [long.as_str()], "kept whole, not stemmed");
+    let chars: Vec<&str> = g
+        .iter()
+        .filter(|x| x.0 == Family::Char)
+        .map(|x| x.1.as_str())
+        .collect();
+    // (64 + 1) - 2 n-grams from each end
+    assert_eq!(chars.len(), 2 * (TOKEN_EDGE + 1 - 2));
+    assert_eq!(chars[0], "<ab");
+    assert_eq!(*chars.last().unwrap(), "yz>");
+    // a token at the bound is treated as any other
+    let at = "ab".repeat(LONG_TOKEN / 2);
+    let n = grams(cfg, &at)
+        .iter()
+        .filter(|x| x.0 == Family::Char)
+        .count();
+    assert_eq!(n, LONG_TOKEN + 2 - 2);
+}
+
+#[test]
+fn empty_text_has_no_grams() {
+    assert!(grams(TextConfig::default(), "  ...  ").is_empty());
+}
+
+#[test]
+fn rejects_bad_ranges() {
+    let cfg = TextConfig {
+        word_ngrams: (3, 1),
+        ..TextConfig::default()
+    };
+    assert!(Analyzer::new(cfg).is_err());
+}
+
+/// An analyzer that corrects spelling under `revision`, knowing `words`.
+fn spelling(revision: u8, words: &[(&str, u32)]) -> Analyzer {
+    let mut a = Analyzer::new(TextConfig {
+        spell: true,
+        spell_revision: revision,
+        ..TextConfig::default()
+    })
+    .unwrap();
+    let counts = words.iter().map(|&(w, c)| (w.to_string(), c));
+    a.set_speller(Arc::new(Speller::new(counts, revision)));
+    a
+}
+
+/// The word unigrams of `text` as `a` reads it.
+fn words_of(a: &Analyzer, text: &str) -> Vec<String> {
+    let mut sc = Scratch::default();
+    let mut out = vec![];
+    a.analyze(text, &mut sc, |f, g| {
+        if f == Family::Word && !g.contains(' ') {
+            out.push(g.to_string())
+        }
+    });
+    out
+}
+
+/// A word split by a space (`stu pid`, `s tupid`, `idi ot`) is read as the word its pieces
+/// make, beside them, when one piece is a word the training comments used less than twice
+/// (`stu`, used once, and `pid`); two words they used (`the rapist`), two-letter pieces
+/// (`fu ck`), pieces kept apart by punctuation, or a model of revision 4 are read as
+/// written.
+#[test]
+fn a_split_word_is_read_whole_from_revision_5() {
+    let words = [
+        ("stupid", 50),
+        ("idiot", 40),
+        ("fuck", 30),
+        ("stu", 1),
+        ("therapist", 9),
+        ("rapist", 9),
+        ("the", 900),
+        ("you", 900),
+        ("are", 900),
+    ];
+    let a = spelling(JOIN_REVISION, &words);
+    let joined = |t: &str| {
+        words_of(&a, t)
+            .iter()
+            .any(|w| w == "stupid" || w == "idiot" || w == "fuck")
+    };
+    for split in [
+        "you are stu pid",
+        "you are s tupid",
+        "stupi d you are",
+        "you idi ot",
+    ] {
+        assert!(joined(split), "{split}: {:?}", words_of(&a, split));
+    }
+    // the word n-grams still read the pieces as written
+    let grams = {
+        let mut sc = Scratch::default();
+        let mut out = vec![];
+        a.analyze("are stu pid", &mut sc, |f, g| {
+            if f == Family::Word {
+                out.push(g.to_string())
+            }
+        });
+        out
+    };
+    assert!(grams.iter().any(|g| g.starts_with("are ")), "{grams:?}");
+    assert!(!grams.iter().any(|g| g.contains("stupid ")), "{grams:?}");
+    for apart in ["you are stu, pid", "you are stu. pid", "you are stu! pid"] {
+        assert!(!joined(apart), "{apart}: {:?}", words_of(&a, apart));
+    }
+    assert!(!joined("fu ck you"), "{:?}", words_of(&a, "fu ck you"));
+    let rapist = words_of(&a, "the rapist");
+    assert!(
+        !rapist.iter().any(|w| w.starts_with("therapist")),
+        "{rapist:?}"
+    );
+    // the word made must be common: `zzq` and `pid` make no word
+    assert_eq!(words_of(&a, "zzq pid").len(), 2);
+    let before = spelling(JOIN_REVISION - 1, &words);
+    let read = words_of(&before, "you are stu pid");
+    assert!(!read.iter().any(|w| w == "stupid"), "{read:?}");
+}
