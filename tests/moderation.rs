@@ -397,7 +397,7 @@ fn attack_reports_every_family_and_writes_the_sets() {
     let rep: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     let fams = rep["families"].as_array().unwrap();
-    assert_eq!(fams.len(), 13);
+    assert_eq!(fams.len(), 14);
     assert_eq!(rep["rows"], 80);
     let zw = fams.iter().find(|f| f["family"] == "zero_width").unwrap();
     assert_eq!(zw["auc_drop"].as_f64().unwrap(), 0.0, "{zw}");
@@ -405,7 +405,7 @@ fn attack_reports_every_family_and_writes_the_sets() {
     // exit status follows the floor
     let over = fams.iter().any(|f| f["auc_drop"].as_f64().unwrap() < -0.02);
     assert_eq!(run.status.success(), !over);
-    for name in ["clean", "zero_width", "leet", "split", "misspell"] {
+    for name in ["clean", "zero_width", "leet", "split", "misspell", "space"] {
         let text = std::fs::read_to_string(sets.join(format!("{name}.csv"))).unwrap();
         let mut r = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(r.records().count(), 80, "{name}");
