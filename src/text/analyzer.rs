@@ -3,6 +3,7 @@
 
 use super::deobfuscate::deobfuscate_into;
 use super::keys::{scramble_key, sound_key};
+use super::lexicon::resolve;
 use super::normalize::normalize_into;
 use super::roman::{is_roman_urdu, roman_key};
 use super::script_fold::{fold_scripts_into, needs_fold};
@@ -206,6 +207,7 @@ impl Analyzer {
         form_ends.clear();
         // the word before, if it may start a split word, and whether it is novel
         let mut last: Option<(&str, bool)> = None;
+        let joins = self.joins_words();
         for (i, (kind, tok)) in tokens.iter().enumerate() {
             let novel = sink.token(self, kind, tok, reading, forms, chars);
             form_ends.push(forms.len());
@@ -213,7 +215,9 @@ impl Analyzer {
             // than twice and the word beside it, written together a common word (only a
             // model that joins says a word is novel); each piece joins one neighbour at most
             let split = last
-                .filter(|&(_, n)| (n || novel) && tokens.spaced(i))
+                .filter(|&(prev, n)| {
+                    (n || novel || (joins && prev.len() == 2 && tok.len() == 2)) && tokens.spaced(i)
+                })
                 .and_then(|(prev, _)| self.joined(prev, tok, joined));
             if let Some(word) = split {
                 joined_form.clear();
@@ -301,7 +305,10 @@ impl Analyzer {
     }
 
     /// The two word tokens `a` and `b` written together, in `buf`, when they are ASCII
-    /// letters and make a common word of the model's speller ([`Speller::common`]).
+    /// letters and make a common word of the model's speller ([`Speller::common`]); two
+    /// pieces of two letters only when they make a word of the abuse lexicon (`fu ck`), as
+    /// most such pairs are two words (`in to`, `so me`) and joining them into the comments'
+    /// common words changed what the model learnt of ordinary text.
     fn joined<'b>(&self, a: &str, b: &str, buf: &'b mut String) -> Option<&'b str> {
         let s = self.speller.as_ref()?;
         let letters = |w: &str| w.bytes().all(|c| c.is_ascii_lowercase());
@@ -311,7 +318,11 @@ impl Analyzer {
         buf.clear();
         buf.push_str(a);
         buf.push_str(b);
-        s.common(buf).then_some(buf.as_str())
+        let word = match a.len() == 2 && b.len() == 2 {
+            true => resolve(buf).is_some_and(|w| w == *buf),
+            false => s.common(buf),
+        };
+        word.then_some(buf.as_str())
     }
 
     /// Whether word unigrams are features.

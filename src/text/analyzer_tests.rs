@@ -118,15 +118,17 @@ fn words_of(a: &Analyzer, text: &str) -> Vec<String> {
 
 /// A word split by a space (`stu pid`, `s tupid`, `idi ot`) is read as the word its pieces
 /// make, beside them, when one piece is a word the training comments used less than twice
-/// (`stu`, used once, and `pid`); two words they used (`the rapist`), two-letter pieces
-/// (`fu ck`), pieces kept apart by punctuation, or a model of revision 4 are read as
-/// written.
+/// (`stu`, used once, and `pid`), and two pieces of two letters when they make a word of the
+/// abuse lexicon (`fu ck`); two words they used (`the rapist`), two-letter words that make
+/// another common word (`so me`), pieces kept apart by punctuation, or a model of revision 4
+/// are read as written.
 #[test]
 fn a_split_word_is_read_whole_from_revision_5() {
     let words = [
         ("stupid", 50),
         ("idiot", 40),
         ("fuck", 30),
+        ("some", 90),
         ("stu", 1),
         ("therapist", 9),
         ("rapist", 9),
@@ -145,6 +147,7 @@ fn a_split_word_is_read_whole_from_revision_5() {
         "you are s tupid",
         "stupi d you are",
         "you idi ot",
+        "fu ck you",
     ] {
         assert!(joined(split), "{split}: {:?}", words_of(&a, split));
     }
@@ -164,7 +167,8 @@ fn a_split_word_is_read_whole_from_revision_5() {
     for apart in ["you are stu, pid", "you are stu. pid", "you are stu! pid"] {
         assert!(!joined(apart), "{apart}: {:?}", words_of(&a, apart));
     }
-    assert!(!joined("fu ck you"), "{:?}", words_of(&a, "fu ck you"));
+    let some = words_of(&a, "so me");
+    assert!(!some.iter().any(|w| w == "some"), "{some:?}");
     let rapist = words_of(&a, "the rapist");
     assert!(
         !rapist.iter().any(|w| w.starts_with("therapist")),
