@@ -47,19 +47,15 @@ struct Locate<'a> {
 }
 
 impl Locate<'_> {
-    /// Token `tok`'s form into `form`, and its char n-grams as occurrences of tokens
-    /// `first..first + n`.
-    #[allow(clippy::too_many_arguments)]
+    /// Word `(kind, tok)`'s form into `form`, and its char n-grams as occurrences of tokens
+    /// `first..first + n` of `(first, n)`.
     fn add_word(
         &mut self,
         a: &Analyzer,
-        kind: TokenKind,
-        tok: &str,
+        (kind, tok): (TokenKind, &str),
         reading: Reading,
-        form: &mut String,
-        chars: &mut GramBufs,
-        first: usize,
-        n: usize,
+        (form, chars): (&mut String, &mut GramBufs),
+        (first, n): (usize, usize),
     ) {
         let tok = a.spelled(kind, tok);
         a.stem_token(kind, tok, reading, form);
@@ -94,7 +90,7 @@ impl GramSink for Locate<'_> {
         chars: &mut GramBufs,
     ) -> bool {
         let t = self.token;
-        self.add_word(a, kind, tok, reading, form, chars, t, 1);
+        self.add_word(a, (kind, tok), reading, (form, chars), (t, 1));
         self.token += 1;
         a.novel(kind, tok)
     }
@@ -109,7 +105,13 @@ impl GramSink for Locate<'_> {
         form: &mut String,
         chars: &mut GramBufs,
     ) {
-        self.add_word(a, TokenKind::Word, word, reading, form, chars, first, 2);
+        self.add_word(
+            a,
+            (TokenKind::Word, word),
+            reading,
+            (form, chars),
+            (first, 2),
+        );
     }
 
     fn word_gram(&mut self, gram: &str, first: usize, n: usize) {
