@@ -82,6 +82,7 @@ fn a_typo_scores_as_its_word() -> Result<(), Skip> {
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("one typo away"), "{text}");
     assert!(text.contains("sounds the same"), "{text}");
+    assert!(text.contains("split by a space"), "{text}");
     let out = gavel().arg("inspect").arg(&plain).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(!text.contains("one typo away"), "{text}");
