@@ -3,7 +3,7 @@
 
 use super::deobfuscate::deobfuscate_into;
 use super::keys::{scramble_key, sound_key};
-use super::lexicon::resolve;
+use super::lexicon::is_four_letter_form;
 use super::normalize::normalize_into;
 use super::roman::{is_roman_urdu, roman_key};
 use super::script_fold::{fold_scripts_into, needs_fold};
@@ -319,7 +319,7 @@ impl Analyzer {
         buf.push_str(a);
         buf.push_str(b);
         let word = match a.len() == 2 && b.len() == 2 {
-            true => resolve(buf).is_some_and(|w| w == *buf),
+            true => is_four_letter_form(buf),
             false => s.common(buf),
         };
         word.then_some(buf.as_str())

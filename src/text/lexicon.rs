@@ -15,6 +15,9 @@ struct Lexicon {
     /// the most characters of any form
     longest: usize,
     by_skeleton: HashMap<String, String>,
+    /// the forms of four ASCII letters that `resolve` reads as themselves, sorted (what two
+    /// two-letter pieces may make)
+    four: Vec<[u8; 4]>,
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -24,6 +27,7 @@ fn lexicon() -> &'static Lexicon {
             forms: Vec::new(),
             longest: 0,
             by_skeleton: HashMap::new(),
+            four: Vec::new(),
         };
         let words = include_str!("abuse_lexicon.txt")
             .lines()
@@ -39,8 +43,22 @@ fn lexicon() -> &'static Lexicon {
             }
         }
         lex.longest = lex.forms.iter().map(Vec::len).max().unwrap_or(0);
+        // the forms `resolve` gives back as written: each skeleton's first form
+        lex.four = lex
+            .by_skeleton
+            .values()
+            .filter_map(|f| <[u8; 4]>::try_from(f.as_bytes()).ok())
+            .collect();
+        lex.four.sort_unstable();
+        lex.four.dedup();
         lex
     })
+}
+
+/// Whether [`resolve`] reads `w`, four ASCII letters, as itself: a look-up without
+/// allocating, for the walk to ask of pairs of two-letter words.
+pub(super) fn is_four_letter_form(w: &str) -> bool {
+    <[u8; 4]>::try_from(w.as_bytes()).is_ok_and(|k| lexicon().four.binary_search(&k).is_ok())
 }
 
 /// Letters with every run of one letter collapsed (`stuuupid` → `stupid`, `ass` → `as`).
@@ -104,4 +122,25 @@ pub(super) fn resolve(cand: &str) -> Option<String> {
         }
     }
     found.map(|f| f.iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The allocation-free check agrees with `resolve` on every word of four letters.
+    #[test]
+    fn four_letter_forms_are_what_resolve_reads_as_themselves() {
+        let mut found = 0;
+        let mut w = String::with_capacity(4);
+        for n in 0..26u32.pow(4) {
+            w.clear();
+            w.extend((0..4).map(|i| (b'a' + (n / 26u32.pow(i) % 26) as u8) as char));
+            let same = resolve(&w).is_some_and(|r| r == w);
+            assert_eq!(is_four_letter_form(&w), same, "{w}");
+            found += same as usize;
+        }
+        assert!(found > 20, "{found}");
+        assert!(is_four_letter_form("fuck") && !is_four_letter_form("into"));
+    }
 }
