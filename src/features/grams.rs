@@ -16,8 +16,9 @@ type KeptGrams = Vec<(u32, Box<str>)>;
 pub struct GramMemo {
     /// per reading of a comment (a word's stem and n-grams depend on it): token → entry
     map: [rustc_hash::FxHashMap<Box<str>, u32>; 2],
-    /// per token: its stem, and its char n-grams in kept columns as `(column, n-gram)`
-    entries: Vec<(Box<str>, KeptGrams)>,
+    /// per token: its stem, its char n-grams in kept columns as `(column, n-gram)`, and
+    /// whether it is novel (`Analyzer::novel`)
+    entries: Vec<(Box<str>, KeptGrams, bool)>,
     /// per token: occurrences since the last drain
     uses: Vec<u32>,
     /// the tokens with `uses > 0`, in order of first occurrence
@@ -91,7 +92,7 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
                         kept.push((c, Box::from(g)));
                     }
                 });
-                entries.push((stem.into_boxed_str(), kept));
+                entries.push((stem.into_boxed_str(), kept, a.novel(kind, tok)));
                 uses.push(0);
                 let i = entries.len() as u32 - 1;
                 map.insert(tok.into(), i);
@@ -103,8 +104,9 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
             used.push(i);
         }
         *n += 1;
-        form.push_str(&entries[i as usize].0);
-        a.novel(kind, tok)
+        let (stem, _, novel) = &entries[i as usize];
+        form.push_str(stem);
+        *novel
     }
 
     fn word_gram(&mut self, gram: &str, _: usize, _: usize) {

@@ -27,7 +27,7 @@ pub const EMOJI: &str = "<emoji>";
 pub struct Tokens {
     text: String,
     spans: Vec<(TokenKind, u32, u32)>,
-    /// per token, whether only whitespace (and some) stood between it and the token before
+    /// per token, whether whitespace and nothing else stood between it and the token before
     spaced: Vec<bool>,
 }
 
@@ -105,8 +105,8 @@ pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
     out.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
-    // what stood between the last token and here
-    let mut gap = Gap::Start;
+    // what stood between the last token and here (before the first: no token to follow)
+    let mut gap = Gap::Other;
     while i < text.len() {
         let c = char_at(text, i);
         if c.is_whitespace() {
@@ -168,12 +168,10 @@ pub fn tokenize_into(text: &str, squash: bool, out: &mut Tokens) {
 /// What the tokenizer passed over since the last token.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Gap {
-    /// no token yet
-    Start,
     Nothing,
     /// whitespace only
     Space,
-    /// something else (punctuation, a symbol)
+    /// something else (punctuation, a symbol), or no token yet
     Other,
 }
 
