@@ -70,6 +70,48 @@ impl Filed {
     }
 }
 
+/// A one-bit-per-slot filter of a set of words by [`hash`], small enough to stay in cache
+/// (`2^`[`FILTER_BITS`] bits): a word whose bit is clear is not in the set; one whose bit is
+/// set may be, about one in twenty of the words outside a set of a hundred thousand.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    /// empty: the empty set
+    bits: Vec<u64>,
+}
+
+/// Bits of a [`Filter`]: 256 KB.
+const FILTER_BITS: u32 = 21;
+
+impl Filter {
+    /// The filter of the words of hashes `hashes`.
+    pub fn new(hashes: impl IntoIterator<Item = u64>) -> Filter {
+        let mut bits = Vec::new();
+        for h in hashes {
+            if bits.is_empty() {
+                bits = vec![0u64; 1 << (FILTER_BITS - 6)];
+            }
+            let b = Filter::bit(h);
+            bits[b >> 6] |= 1 << (b & 63);
+        }
+        Filter { bits }
+    }
+
+    /// Whether the word of hash `h` may be in the set.
+    #[inline]
+    pub fn may_hold(&self, h: u64) -> bool {
+        let b = Filter::bit(h);
+        self.bits
+            .get(b >> 6)
+            .is_some_and(|w| w & (1 << (b & 63)) != 0)
+    }
+
+    /// The bit of hash `h`: its 32 bits mixed, so that neighbouring hashes spread.
+    #[inline]
+    fn bit(h: u64) -> usize {
+        ((h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) & ((1 << FILTER_BITS) - 1)) as usize
+    }
+}
+
 /// Where each word of a list is: an open-addressing table of word numbers by [`hash`],
 /// at most half full.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -95,11 +137,21 @@ impl Places {
 
     /// The number of word `w`, `word(i)` giving word `i` as at construction.
     pub fn find<'a>(&self, w: &[u8], word: impl Fn(usize) -> &'a [u8]) -> Option<usize> {
+        self.find_hashed(hash(w), w, word)
+    }
+
+    /// [`Places::find`] of a word whose [`hash`] is `h`.
+    pub fn find_hashed<'a>(
+        &self,
+        h: u64,
+        w: &[u8],
+        word: impl Fn(usize) -> &'a [u8],
+    ) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let mut s = hash(w) as usize & mask;
+        let mut s = h as usize & mask;
         loop {
             match self.slots[s] {
                 0 => return None,
@@ -141,5 +193,19 @@ mod tests {
         }
         assert_eq!(p.find(b"w1000", word), None);
         assert_eq!(Places::default().find(b"w1", word), None);
+    }
+
+    /// A filter holds every word of its set, and turns most others away: of 100,000 words
+    /// outside a set of 100,000, fewer than one in ten pass.
+    #[test]
+    fn a_filter_holds_its_words_and_few_others() {
+        let inside: Vec<String> = (0..100_000).map(|i| format!("word{i}")).collect();
+        let f = Filter::new(inside.iter().map(|w| hash(w.as_bytes())));
+        assert!(inside.iter().all(|w| f.may_hold(hash(w.as_bytes()))));
+        let passed = (0..100_000)
+            .filter(|i| f.may_hold(hash(format!("other{i}").as_bytes())))
+            .count();
+        assert!(passed < 10_000, "{passed} of 100,000 outside words passed");
+        assert!(!Filter::default().may_hold(hash(b"word1")));
     }
 }

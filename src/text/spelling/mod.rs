@@ -33,7 +33,7 @@ mod index;
 
 use super::keys::sound_key;
 use edits::{for_deletions, likely_slip, one_edit, respelling};
-use index::{hash, Filed, Places};
+use index::{hash, Filed, Filter, Places};
 use std::collections::HashMap;
 
 /// Words shorter than this are never offered as corrections: one typo away from a short word
@@ -85,6 +85,10 @@ pub struct Speller {
     /// as `keys`, the targets used [`COMMONER`] times or more: all a known word may become
     /// from revision 3, by a slip
     frequent: Filed,
+    /// the correction targets' [`Filter`]: [`Speller::common`], asked of every word beside a
+    /// novel one and of every disguised word, mostly of words that are not, is answered in
+    /// cache for most of those
+    targets: Filter,
     /// which rules apply ([`Speller::new`])
     revision: u8,
     /// how often a correction target was used, at least ([`target_count`] of `revision`,
@@ -149,6 +153,7 @@ impl Speller {
         let targets: Vec<usize> = (0..s.ends.len())
             .filter(|&i| s.counts[i] >= s.target && s.word(i).len() >= MIN_LEN)
             .collect();
+        s.targets = Filter::new(targets.iter().map(|&i| hash(s.word(i).as_bytes())));
         let file = |among: &mut dyn Iterator<Item = &usize>| {
             let mut buf = Vec::with_capacity(MAX_LEN);
             let mut keys = Vec::new();
@@ -250,9 +255,14 @@ impl Speller {
     /// [`target_count`] times or more): deobfuscation reads a disguised word (`1d10t`,
     /// `i d i o t`) as such a word, as it reads the lexicon's.
     pub fn common(&self, w: &str) -> bool {
-        w.len() >= MIN_LEN
+        if w.len() < MIN_LEN {
+            return false;
+        }
+        let h = hash(w.as_bytes());
+        self.targets.may_hold(h)
             && self
-                .position(w)
+                .places
+                .find_hashed(h, w.as_bytes(), |i| self.word(i).as_bytes())
                 .is_some_and(|i| self.counts[i] >= self.target)
     }
 

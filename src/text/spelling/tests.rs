@@ -333,3 +333,28 @@ fn the_indexes_find_what_scanning_every_word_finds() {
         assert!(vocab.keys().any(|w| s.correct(w).is_some()));
     }
 }
+
+/// `common` answers as the plain definition does, a correction target of `MIN_LEN` letters
+/// or more, for words of the set, words outside it that its cached filter lets through, and
+/// words it turns away.
+#[test]
+fn common_is_a_target_whatever_the_filter_says() {
+    let letters = |mut i: usize| {
+        let mut w = String::new();
+        while w.len() < 3 || i > 0 {
+            w.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+        }
+        w
+    };
+    let words: Vec<(String, u32)> = (0..30_000).map(|i| (letters(i), (i % 4) as u32)).collect();
+    for revision in [3, 5] {
+        let s = Speller::new(words.iter().cloned(), revision);
+        let count: HashMap<&str, u32> = s.words().collect();
+        for i in 0..60_000 {
+            let w = letters(i);
+            let plain = w.len() >= MIN_LEN && count.get(w.as_str()).is_some_and(|&c| c >= s.target);
+            assert_eq!(s.common(&w), plain, "{w} at revision {revision}");
+        }
+    }
+}
