@@ -4,7 +4,7 @@ use super::args::{int_in, json, print_stdout};
 use crate::inspect::{inspect, Inspection, Weighted};
 use crate::model::{file, LabelSpec};
 use crate::text::config::JOIN_REVISION;
-use crate::text::spelling::{target_count, COMMONER};
+use crate::text::spelling::{target_count, COMMONER, PIECE_COUNT, PIECE_RATIO, RATIO_REVISION};
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write as _;
@@ -155,10 +155,16 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
                  sounds the same and is near in letters, else one any other typo away; a word \
                  they used, into one a slip away used {COMMONER} times as often{}",
                 target_count(r),
-                if r >= JOIN_REVISION {
-                    "; a word split by a space (`stu pid`) read whole"
-                } else {
-                    ""
+                match r {
+                    r if r >= RATIO_REVISION => format!(
+                        "; a word split by a space (`stu pid`) read whole, when a piece was used \
+                         less than {PIECE_COUNT} times and at most 1/{PIECE_RATIO} as often as \
+                         the word"
+                    ),
+                    r if r >= JOIN_REVISION => {
+                        "; a word split by a space (`stu pid`) read whole".to_string()
+                    }
+                    _ => String::new(),
                 }
             ),
         };

@@ -92,7 +92,7 @@ impl GramSink for Locate<'_> {
         let t = self.token;
         self.add_word(a, (kind, tok), reading, (form, chars), (t, 1));
         self.token += 1;
-        a.novel(kind, tok)
+        a.piece(kind, tok)
     }
 
     /// A split word's n-grams go to both its pieces.

@@ -112,7 +112,7 @@ pub struct WordCache {
     /// a word not held: its stem and features, worked out afresh, and what the fill said
     stem: String,
     spill: Vec<Signed>,
-    spill_novel: bool,
+    spill_piece: bool,
     /// the hashes of the words [`WordCache::prefetch`] reads ahead
     hints: Vec<u64>,
 }
@@ -123,8 +123,8 @@ pub struct Word<'a> {
     pub stem: &'a str,
     /// its char n-gram features
     pub feats: &'a [Signed],
-    /// what the fill said of it (whether it is novel: `Analyzer::novel`)
-    pub novel: bool,
+    /// what the fill said of it (whether it may be a piece of a split word: `Analyzer::piece`)
+    pub piece: bool,
 }
 
 /// A word's features' contributions to a scoring table's dot products, per family (word,
@@ -143,7 +143,7 @@ struct Head {
     stem: [u8; SHORT],
     stem_len: u8,
     /// what the fill said of it
-    novel: bool,
+    piece: bool,
     /// its features: `feats[at..at + n]`
     n: u16,
     at: u32,
@@ -152,7 +152,7 @@ struct Head {
 impl WordCache {
     /// The stem and char features of `word` in a comment read as `reading`, computed by
     /// `fill(stem_out, feats_out)` the first time (it appends to both, and says whether the
-    /// word is novel).
+    /// word may be a piece of a split word).
     pub fn get(
         &mut self,
         word: &str,
@@ -235,7 +235,7 @@ impl WordCache {
         let Some(key) = Short::new(word, reading as u8) else {
             self.stem.clear();
             self.spill.clear();
-            self.spill_novel = fill(&mut self.stem, &mut self.spill);
+            self.spill_piece = fill(&mut self.stem, &mut self.spill);
             return None;
         };
         if self.slots.is_empty() {
@@ -255,13 +255,13 @@ impl WordCache {
         // a new word: its stem goes to `stem` first, as it may be too long to hold
         let f0 = self.feats.len();
         self.stem.clear();
-        let novel = fill(&mut self.stem, &mut self.feats);
+        let piece = fill(&mut self.stem, &mut self.feats);
         let n = self.feats.len() - f0;
         if self.stem.len() > SHORT || n > u16::MAX as usize || f0 + n >= 1 << FEAT_BITS {
             // a stem longer than any held word (or features past what a head holds): not held
             self.spill.clear();
             self.spill.extend(self.feats.drain(f0..));
-            self.spill_novel = novel;
+            self.spill_piece = piece;
             return None;
         }
         let mut stem = [0; SHORT];
@@ -273,7 +273,7 @@ impl WordCache {
             word: key,
             stem,
             stem_len: self.stem.len() as u8,
-            novel,
+            piece,
             n: n as u16,
             at: f0 as u32,
         });
@@ -305,7 +305,7 @@ impl WordCache {
         Word {
             stem: std::str::from_utf8(&h.stem[..h.stem_len as usize]).unwrap_or_default(),
             feats: &self.feats[h.at as usize..h.at as usize + h.n as usize],
-            novel: h.novel,
+            piece: h.piece,
         }
     }
 
@@ -314,7 +314,7 @@ impl WordCache {
         Word {
             stem: &self.stem,
             feats: &self.spill,
-            novel: self.spill_novel,
+            piece: self.spill_piece,
         }
     }
 
@@ -356,7 +356,7 @@ mod tests {
                 f.push(7);
                 true
             });
-            assert_eq!((w.stem, w.feats, w.novel), ("run", &[7][..], true));
+            assert_eq!((w.stem, w.feats, w.piece), ("run", &[7][..], true));
         }
         assert_eq!(calls, 1);
         // the same word in a comment read another way is another entry
@@ -364,7 +364,7 @@ mod tests {
             s.push_str("running");
             false
         });
-        assert_eq!((w.stem, w.novel), ("running", false));
+        assert_eq!((w.stem, w.piece), ("running", false));
         assert_eq!(c.len(), 2);
     }
 
@@ -407,7 +407,7 @@ mod tests {
             for w in chunk {
                 let got = c.get(w, Reading::Stemmed, |_, _| panic!("{w} filled twice"));
                 assert_eq!(
-                    (got.stem, got.novel),
+                    (got.stem, got.piece),
                     (w.as_str(), w.len().is_multiple_of(2))
                 );
                 assert!(got.feats.iter().copied().eq(w.bytes().map(u32::from)));
@@ -430,7 +430,7 @@ mod tests {
                 f.push(1);
                 true
             });
-            assert_eq!((w.stem, w.feats, w.novel), ("long", &[1][..], true));
+            assert_eq!((w.stem, w.feats, w.piece), ("long", &[1][..], true));
             // a short word whose stem is long
             let w = c.get("w", Reading::Stemmed, |s, f| {
                 calls += 1;
@@ -439,7 +439,7 @@ mod tests {
                 false
             });
             assert_eq!(
-                (w.stem, w.feats, w.novel),
+                (w.stem, w.feats, w.piece),
                 (long.as_str(), &[2 | NEG][..], false)
             );
             let w = c.get("ok", Reading::Stemmed, |s, f| {
@@ -447,7 +447,7 @@ mod tests {
                 f.push(3);
                 true
             });
-            assert_eq!((w.stem, w.feats, w.novel), ("ok", &[3][..], true));
+            assert_eq!((w.stem, w.feats, w.piece), ("ok", &[3][..], true));
         }
         assert_eq!((calls, c.len()), (4, 1));
     }

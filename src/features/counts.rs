@@ -264,7 +264,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
         chars: &mut GramBufs,
     ) -> bool {
         let (bits, uni, key) = (self.bits, self.uni, self.key);
-        let novel = match kind {
+        let piece = match kind {
             TokenKind::Word | TokenKind::Hashtag => {
                 let fill = |stem: &mut String, feats: &mut Vec<Signed>| {
                     let s0 = stem.len();
@@ -278,7 +278,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
                         let s = signed_bucket(g.as_bytes(), true, bits);
                         feats.extend(keyed(key, s));
                     });
-                    a.novel(kind, tok)
+                    a.piece(kind, tok)
                 };
                 if let Some(sm) = self.summed.as_deref_mut() {
                     // scoring needs no order: the buckets wait for the end
@@ -290,13 +290,13 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
                             *t += w;
                         }
                     }
-                    word.novel
+                    word.piece
                 } else {
                     let word = self.cache.get(tok, reading, fill);
                     form.push_str(word.stem);
                     flush(self.buckets, self.all, key);
                     self.all.extend_from_slice(word.feats);
-                    word.novel
+                    word.piece
                 }
             }
             _ => {
@@ -310,7 +310,7 @@ impl<K: Fn(u32) -> Option<u32>> GramSink for Gather<'_, '_, K> {
             }
         };
         self.bound();
-        novel
+        piece
     }
 
     fn tokens(&mut self, tokens: &Tokens, reading: Reading) {

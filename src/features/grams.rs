@@ -17,7 +17,7 @@ pub struct GramMemo {
     /// per reading of a comment (a word's stem and n-grams depend on it): token → entry
     map: [rustc_hash::FxHashMap<Box<str>, u32>; 2],
     /// per token: its stem, its char n-grams in kept columns as `(column, n-gram)`, and
-    /// whether it is novel (`Analyzer::novel`)
+    /// whether it may be a piece of a split word (`Analyzer::piece`)
     entries: Vec<(Box<str>, KeptGrams, bool)>,
     /// per token: occurrences since the last drain
     uses: Vec<u32>,
@@ -92,7 +92,7 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
                         kept.push((c, Box::from(g)));
                     }
                 });
-                entries.push((stem.into_boxed_str(), kept, a.novel(kind, tok)));
+                entries.push((stem.into_boxed_str(), kept, a.piece(kind, tok)));
                 uses.push(0);
                 let i = entries.len() as u32 - 1;
                 map.insert(tok.into(), i);
@@ -104,9 +104,9 @@ impl<K: Fn(u32) -> bool, V: FnMut(u32, &str)> GramSink for CountKept<'_, K, V> {
             used.push(i);
         }
         *n += 1;
-        let (stem, _, novel) = &entries[i as usize];
+        let (stem, _, piece) = &entries[i as usize];
         form.push_str(stem);
-        *novel
+        *piece
     }
 
     fn word_gram(&mut self, gram: &str, _: usize, _: usize) {

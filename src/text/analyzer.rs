@@ -95,7 +95,7 @@ pub trait GramSink {
     /// form for word n-grams to `form` (its stem for a word: [`Analyzer::stem_token`], or the
     /// same from a memo, which must tell the readings apart), and takes what else it wants of
     /// the token here (its char n-grams: [`Analyzer::char_grams`] with `chars`). Returns
-    /// [`Analyzer::novel`] of the token (which a memo may hold).
+    /// [`Analyzer::piece`] of the token (which a memo may hold).
     fn token(
         &mut self,
         analyzer: &Analyzer,
@@ -205,18 +205,18 @@ impl Analyzer {
         } = sc;
         forms.clear();
         form_ends.clear();
-        // the word before, if it may start a split word, and whether it is novel
+        // the word before, if it may start a split word, and whether it may be a piece of one
         let mut last: Option<(&str, bool)> = None;
         let joins = self.joins_words();
         for (i, (kind, tok)) in tokens.iter().enumerate() {
-            let novel = sink.token(self, kind, tok, reading, forms, chars);
+            let piece = sink.token(self, kind, tok, reading, forms, chars);
             form_ends.push(forms.len());
-            // a split word (`stu pid`, `s tupid`): a word the training comments used less
-            // than twice and the word beside it, written together a common word (only a
-            // model that joins says a word is novel); each piece joins one neighbour at most
+            // a split word (`stu pid`, `s tupid`): a word the training comments used rarely
+            // and the word beside it, written together a common word (only a model that
+            // joins says a word may be a piece); each piece joins one neighbour at most
             let split = last
                 .filter(|&(prev, n)| {
-                    (n || novel || (joins && prev.len() == 2 && tok.len() == 2)) && tokens.spaced(i)
+                    (n || piece || (joins && prev.len() == 2 && tok.len() == 2)) && tokens.spaced(i)
                 })
                 .and_then(|(prev, _)| self.joined(prev, tok, joined));
             if let Some(word) = split {
@@ -227,7 +227,7 @@ impl Analyzer {
                 }
                 last = None;
             } else {
-                last = (kind == TokenKind::Word).then_some((tok, novel));
+                last = (kind == TokenKind::Word).then_some((tok, piece));
             }
         }
         self.word_grams(forms, form_ends, from, gram, |g, first, n| {
@@ -252,7 +252,7 @@ impl Analyzer {
                 let read = a.spelled(kind, tok);
                 a.stem_token(kind, read, reading, form);
                 a.char_grams(kind, read, reading, chars, |g| (self.0)(Family::Char, g));
-                a.novel(kind, tok)
+                a.piece(kind, tok)
             }
             fn word_gram(&mut self, gram: &str, _: usize, _: usize) {
                 (self.0)(Family::Word, gram)
@@ -290,13 +290,13 @@ impl Analyzer {
     }
 
     /// Whether `tok` is a word that may be a piece of a split word: one of
-    /// [`spelling::MIN_LEN`] - 1 letters or more that the training comments used less than a
-    /// correction target ([`Speller::novel`]: `stu pid`, `pid`). Only for a model that joins
-    /// split words (spelling revision [`JOIN_REVISION`] on); false for any other.
-    pub fn novel(&self, kind: TokenKind, tok: &str) -> bool {
+    /// [`spelling::MIN_LEN`] - 1 letters or more that the training comments used rarely
+    /// ([`Speller::piece`]: `stu pid`, `pid`). Only for a model that joins split words
+    /// (spelling revision [`JOIN_REVISION`] on); false for any other.
+    pub fn piece(&self, kind: TokenKind, tok: &str) -> bool {
         kind == TokenKind::Word
             && self.joins_words()
-            && self.speller.as_ref().is_some_and(|s| s.novel(tok))
+            && self.speller.as_ref().is_some_and(|s| s.piece(tok))
     }
 
     /// Whether this model reads split words whole (spelling revision [`JOIN_REVISION`] on).
@@ -305,10 +305,11 @@ impl Analyzer {
     }
 
     /// The two word tokens `a` and `b` written together, in `buf`, when they are ASCII
-    /// letters and make a common word of the model's speller ([`Speller::common`]); two
-    /// pieces of two letters only when they make a word of the abuse lexicon (`fu ck`), as
-    /// most such pairs are two words (`in to`, `so me`) and joining them into the comments'
-    /// common words changed what the model learnt of ordinary text.
+    /// letters and make a common word of the model's speller that they are the pieces of
+    /// ([`Speller::split`]); two pieces of two letters only when they make a word of the
+    /// abuse lexicon (`fu ck`), as most such pairs are two words (`in to`, `so me`) and
+    /// joining them into the comments' common words changed what the model learnt of
+    /// ordinary text.
     fn joined<'b>(&self, a: &str, b: &str, buf: &'b mut String) -> Option<&'b str> {
         let s = self.speller.as_ref()?;
         let letters = |w: &str| w.bytes().all(|c| c.is_ascii_lowercase());
@@ -320,7 +321,7 @@ impl Analyzer {
         buf.push_str(b);
         let word = match a.len() == 2 && b.len() == 2 {
             true => is_four_letter_form(buf),
-            false => s.common(buf),
+            false => s.split(a, b, buf),
         };
         word.then_some(buf.as_str())
     }

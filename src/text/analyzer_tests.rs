@@ -1,6 +1,7 @@
 //! The analyzer's tests.
 
 use super::*;
+use crate::text::spelling::RATIO_REVISION;
 
 /// Models written before deobfuscation existed keep scoring without it; new ones use it.
 #[test]
@@ -179,4 +180,57 @@ fn a_split_word_is_read_whole_from_revision_5() {
     let before = spelling(JOIN_REVISION - 1, &words);
     let read = words_of(&before, "you are stu pid");
     assert!(!read.iter().any(|w| w == "stupid"), "{read:?}");
+}
+
+/// From revision 6 a piece the training comments used a few times is read as part of the
+/// word it makes when the word is at least twice as common (`peo ple`, `bec ause`, with
+/// `peo` and `bec` used now and then); two words of their own are not (`some thing`, `the
+/// rapist`, `any one`, all as common as the word they make), nor a piece used
+/// `PIECE_COUNT` times or more; revision 5 reads only a piece used once at most.
+#[test]
+fn from_revision_6_a_piece_seen_a_few_times_joins_a_far_commoner_word() {
+    let words = [
+        ("people", 600),
+        ("peo", 4),
+        ("ple", 2),
+        ("because", 300),
+        ("bec", 5),
+        ("ause", 2),
+        ("something", 80),
+        ("some", 900),
+        ("thing", 300),
+        ("therapist", 9),
+        ("rapist", 9),
+        ("anyone", 70),
+        ("any", 500),
+        ("one", 800),
+        ("person", 900),
+        ("per", 70),
+        ("son", 80),
+        ("the", 900),
+    ];
+    let a = spelling(RATIO_REVISION, &words);
+    let reads = |t: &str, w: &str| words_of(&a, t).iter().any(|g| g == w);
+    assert!(
+        reads("the peo ple", "peopl"),
+        "{:?}",
+        words_of(&a, "the peo ple")
+    );
+    assert!(
+        reads("bec ause", "becaus"),
+        "{:?}",
+        words_of(&a, "bec ause")
+    );
+    for (t, w) in [
+        ("some thing", "someth"),
+        ("the rapist", "therapist"),
+        ("any one", "anyon"),
+        // `per` and `son` are used PIECE_COUNT times or more: no piece
+        ("per son", "person"),
+    ] {
+        assert!(!reads(t, w), "{t}: {:?}", words_of(&a, t));
+    }
+    let before = spelling(RATIO_REVISION - 1, &words);
+    let read = words_of(&before, "the peo ple");
+    assert!(!read.iter().any(|w| w == "peopl"), "{read:?}");
 }

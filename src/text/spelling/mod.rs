@@ -65,6 +65,18 @@ pub fn target_count(revision: u8) -> u32 {
         _ => TARGET_COUNT,
     }
 }
+/// From spelling revision 6, a word used fewer times than this may be a piece of a split
+/// word ([`Speller::piece`]), and [`PIECE_RATIO`] decides. Chosen with [`PIECE_RATIO`] on dev
+/// splits of the training rows (`bench/attack_dev.py`, with and without `--pooled`): in the
+/// pooled vocabulary of the shipped model the pieces of a split word are mostly words it
+/// saw a few times (`peo`, `bec`, `fuc`), which the first rule (a word used once at most)
+/// left unread.
+pub const PIECE_COUNT: u32 = 64;
+/// From spelling revision 6, a split word's rarer piece is used at most 1/this as often as
+/// the word ([`Speller::split`]).
+pub const PIECE_RATIO: u32 = 2;
+/// The first spelling revision of [`PIECE_COUNT`] and [`PIECE_RATIO`].
+pub const RATIO_REVISION: u8 = 6;
 /// Longest word corrected or indexed, in bytes.
 pub const MAX_LEN: usize = 24;
 
@@ -86,8 +98,8 @@ pub struct Speller {
     /// from revision 3, by a slip
     frequent: Filed,
     /// the correction targets' [`Filter`]: [`Speller::common`], asked of every word beside a
-    /// novel one and of every disguised word, mostly of words that are not, is answered in
-    /// cache for most of those
+    /// possible piece of a split word and of every disguised word, mostly of words that are
+    /// not, is answered in cache for most of those
     targets: Filter,
     /// which rules apply ([`Speller::new`])
     revision: u8,
@@ -241,14 +253,33 @@ impl Speller {
         self.position(w).is_some()
     }
 
-    /// Whether `w` is a word the speller reads ([`eligible`]) that the training comments
-    /// used less often than a correction target ([`target_count`]: never, or once): what a
-    /// piece of a word split by a space (`stu pid`) mostly is.
-    pub fn novel(&self, w: &str) -> bool {
-        eligible(w)
-            && self
-                .position(w)
-                .is_none_or(|i| self.counts[i] < self.target)
+    /// Whether `w` may be a piece of a word split by a space (`stu pid`): a word the speller
+    /// reads ([`eligible`]) that the training comments used less often than a correction
+    /// target ([`target_count`]: never, or once), or, from revision [`RATIO_REVISION`], less
+    /// than [`PIECE_COUNT`] times.
+    pub fn piece(&self, w: &str) -> bool {
+        let under = match self.revision >= RATIO_REVISION {
+            true => PIECE_COUNT,
+            false => self.target,
+        };
+        eligible(w) && self.position(w).is_none_or(|i| self.counts[i] < under)
+    }
+
+    /// Whether `a b` is the common word `whole` (`a` and `b` written together) split by a
+    /// space, one of them a [`Speller::piece`]: `whole` is [`Speller::common`], and, from
+    /// revision [`RATIO_REVISION`], the rarer piece the speller reads was used less than a
+    /// correction target or at most 1/[`PIECE_RATIO`] as often as `whole` (`peo ple`, `bec
+    /// ause`, `per son`; not `some thing`, `any one`, where both are words of their own).
+    pub fn split(&self, a: &str, b: &str, whole: &str) -> bool {
+        if !self.common(whole) {
+            return false;
+        }
+        if self.revision < RATIO_REVISION {
+            return true;
+        }
+        let count = |w: &str| self.position(w).map_or(0, |i| self.counts[i]);
+        let rarer = [a, b].into_iter().filter(|p| eligible(p)).map(count).min();
+        rarer.is_some_and(|c| c < self.target || count(whole) >= PIECE_RATIO.saturating_mul(c))
     }
 
     /// Whether `w` is a word a correction may become ([`MIN_LEN`] letters or more, used
