@@ -269,7 +269,7 @@ impl Speller {
     /// space, one of them a [`Speller::piece`]: `whole` is [`Speller::common`], and, from
     /// revision [`RATIO_REVISION`], the rarer piece the speller reads was used less than a
     /// correction target or at most 1/[`PIECE_RATIO`] as often as `whole` (`peo ple`, `bec
-    /// ause`, `per son`; not `some thing`, `any one`, where both are words of their own).
+    /// ause`; not `some thing`, `any one`, where both are words of their own).
     pub fn split(&self, a: &str, b: &str, whole: &str) -> bool {
         if !self.common(whole) {
             return false;
