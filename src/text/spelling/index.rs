@@ -85,12 +85,12 @@ const FILTER_BITS: u32 = 21;
 impl Filter {
     /// The filter of the words of hashes `hashes`.
     pub fn new(hashes: impl IntoIterator<Item = u64>) -> Filter {
-        let mut bits = Vec::new();
-        for h in hashes {
-            if bits.is_empty() {
-                bits = vec![0u64; 1 << (FILTER_BITS - 6)];
-            }
-            let b = Filter::bit(h);
+        let mut hashes = hashes.into_iter().peekable();
+        if hashes.peek().is_none() {
+            return Filter::default();
+        }
+        let mut bits = vec![0u64; 1 << (FILTER_BITS - 6)];
+        for b in hashes.map(Filter::bit) {
             bits[b >> 6] |= 1 << (b & 63);
         }
         Filter { bits }

@@ -271,30 +271,38 @@ impl Speller {
     /// correction target or at most 1/[`PIECE_RATIO`] as often as `whole` (`peo ple`, `bec
     /// ause`; not `some thing`, `any one`, where both are words of their own).
     pub fn split(&self, a: &str, b: &str, whole: &str) -> bool {
-        if !self.common(whole) {
+        let Some(used) = self.target_count_of(whole) else {
             return false;
-        }
+        };
         if self.revision < RATIO_REVISION {
             return true;
         }
         let count = |w: &str| self.position(w).map_or(0, |i| self.counts[i]);
         let rarer = [a, b].into_iter().filter(|p| eligible(p)).map(count).min();
-        rarer.is_some_and(|c| c < self.target || count(whole) >= PIECE_RATIO.saturating_mul(c))
+        rarer.is_some_and(|c| c < self.target || used >= PIECE_RATIO.saturating_mul(c))
     }
 
     /// Whether `w` is a word a correction may become ([`MIN_LEN`] letters or more, used
     /// [`target_count`] times or more): deobfuscation reads a disguised word (`1d10t`,
     /// `i d i o t`) as such a word, as it reads the lexicon's.
     pub fn common(&self, w: &str) -> bool {
+        self.target_count_of(w).is_some()
+    }
+
+    /// How often the training comments used `w`, when it is a correction target
+    /// ([`Speller::common`]); asks the cached [`Filter`] first, as most words asked are not.
+    fn target_count_of(&self, w: &str) -> Option<u32> {
         if w.len() < MIN_LEN {
-            return false;
+            return None;
         }
         let h = hash(w.as_bytes());
-        self.targets.may_hold(h)
-            && self
-                .places
-                .find_hashed(h, w.as_bytes(), |i| self.word(i).as_bytes())
-                .is_some_and(|i| self.counts[i] >= self.target)
+        if !self.targets.may_hold(h) {
+            return None;
+        }
+        let i = self
+            .places
+            .find_hashed(h, w.as_bytes(), |i| self.word(i).as_bytes())?;
+        (self.counts[i] >= self.target).then_some(self.counts[i])
     }
 
     fn position(&self, w: &str) -> Option<usize> {
