@@ -84,6 +84,7 @@ fn a_typo_scores_as_its_word() -> Result<(), Skip> {
     assert!(text.contains("sounds the same"), "{text}");
     assert!(text.contains("split by a space"), "{text}");
     assert!(text.contains("at most 1/2 as often as the word"), "{text}");
+    assert!(text.contains("two-letter words counted too"), "{text}");
     let out = gavel().arg("inspect").arg(&plain).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(!text.contains("one typo away"), "{text}");

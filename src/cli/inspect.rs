@@ -4,7 +4,9 @@ use super::args::{int_in, json, print_stdout};
 use crate::inspect::{inspect, Inspection, Weighted};
 use crate::model::{file, LabelSpec};
 use crate::text::config::JOIN_REVISION;
-use crate::text::spelling::{target_count, COMMONER, PIECE_COUNT, PIECE_RATIO, RATIO_REVISION};
+use crate::text::spelling::{
+    target_count, COMMONER, PIECE_COUNT, PIECE_RATIO, RATIO_REVISION, SHORT_REVISION,
+};
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write as _;
@@ -156,6 +158,11 @@ fn render(m: &Inspection, path: &str, bytes: u64) -> String {
                  they used, into one a slip away used {COMMONER} times as often{}",
                 target_count(r),
                 match r {
+                    r if r >= SHORT_REVISION => format!(
+                        "; a word split by a space (`stu pid`, `th at`) read whole, when a piece \
+                         was used less than {PIECE_COUNT} times and at most 1/{PIECE_RATIO} as \
+                         often as the word (two-letter words counted too)"
+                    ),
                     r if r >= RATIO_REVISION => format!(
                         "; a word split by a space (`stu pid`) read whole, when a piece was used \
                          less than {PIECE_COUNT} times and at most 1/{PIECE_RATIO} as often as \

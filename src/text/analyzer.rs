@@ -7,7 +7,7 @@ use super::lexicon::is_four_letter_form;
 use super::normalize::normalize_into;
 use super::roman::{is_roman_urdu, roman_key};
 use super::script_fold::{fold_scripts_into, needs_fold};
-use super::spelling::{self, Speller};
+use super::spelling::{self, Speller, SHORT_REVISION};
 use super::stem::Stemmer;
 use super::tokenize::{tokenize_into, TokenKind, Tokens};
 use crate::error::Result;
@@ -169,7 +169,8 @@ impl Analyzer {
                 for t in chunk {
                     let tokens = self.tokenize(t.as_ref(), &mut sc);
                     let words = tokens.iter().filter(|(k, _)| *k == TokenKind::Word);
-                    Speller::count(words.map(|(_, w)| w), &mut counts);
+                    let revision = self.config.spell_revision;
+                    Speller::count(words.map(|(_, w)| w), revision, &mut counts);
                 }
                 counts
             })
@@ -218,7 +219,7 @@ impl Analyzer {
                 .filter(|&(prev, n)| {
                     (n || piece || (joins && prev.len() == 2 && tok.len() == 2)) && tokens.spaced(i)
                 })
-                .and_then(|(prev, _)| self.joined(prev, tok, joined));
+                .and_then(|(prev, n)| self.joined(prev, tok, n || piece, joined));
             if let Some(word) = split {
                 joined_form.clear();
                 sink.joined(self, word, reading, i - 1, joined_form, chars);
@@ -309,8 +310,10 @@ impl Analyzer {
     /// ([`Speller::split`]); two pieces of two letters only when they make a word of the
     /// abuse lexicon (`fu ck`), as most such pairs are two words (`in to`, `so me`) and
     /// joining them into the comments' common words changed what the model learnt of
-    /// ordinary text.
-    fn joined<'b>(&self, a: &str, b: &str, buf: &'b mut String) -> Option<&'b str> {
+    /// ordinary text, or, from spelling revision [`SHORT_REVISION`], when the speller's
+    /// counts of two-letter words tell a rare half (`th at`, `ha ve`) from two words:
+    /// `piece`, one of them is a [`Speller::piece`].
+    fn joined<'b>(&self, a: &str, b: &str, piece: bool, buf: &'b mut String) -> Option<&'b str> {
         let s = self.speller.as_ref()?;
         let letters = |w: &str| w.bytes().all(|c| c.is_ascii_lowercase());
         if a.len() + b.len() > spelling::MAX_LEN || !letters(a) || !letters(b) {
@@ -320,7 +323,10 @@ impl Analyzer {
         buf.push_str(a);
         buf.push_str(b);
         let word = match a.len() == 2 && b.len() == 2 {
-            true => is_four_letter_form(buf),
+            true => {
+                is_four_letter_form(buf)
+                    || (piece && self.config.spell_revision >= SHORT_REVISION && s.split(a, b, buf))
+            }
             false => s.split(a, b, buf),
         };
         word.then_some(buf.as_str())

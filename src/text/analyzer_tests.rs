@@ -234,3 +234,45 @@ fn from_revision_6_a_piece_seen_a_few_times_joins_a_far_commoner_word() {
     let read = words_of(&before, "the peo ple");
     assert!(!read.iter().any(|w| w == "peopl"), "{read:?}");
 }
+
+/// From revision 7 the speller counts two-letter words too, so a word split into two-letter
+/// halves joins by the rule of longer pieces: `th at` and `ha ve` (with `th` and `ha` rare)
+/// are read as `that` and `have`; `in to` and `so me` (two words the comments use all the
+/// time) are not, nor `th at` where `th` is used `PIECE_COUNT` times or more; revision 6
+/// joins two-letter halves only into the abuse lexicon's words.
+#[test]
+fn from_revision_7_two_letter_halves_join_by_their_counts() {
+    use crate::text::spelling::{PIECE_COUNT, SHORT_REVISION};
+    let words = [
+        ("that", 900),
+        ("th", 3),
+        ("at", 500),
+        ("have", 700),
+        ("ha", 5),
+        ("ve", 1),
+        ("into", 100),
+        ("in", 800),
+        ("to", 900),
+        ("some", 90),
+        ("so", 400),
+        ("me", 500),
+    ];
+    let a = spelling(SHORT_REVISION, &words);
+    let reads = |a: &Analyzer, t: &str, w: &str| words_of(a, t).iter().any(|g| g == w);
+    for (t, w) in [("th at", "that"), ("we ha ve", "have")] {
+        assert!(reads(&a, t, w), "{t}: {:?}", words_of(&a, t));
+    }
+    for (t, w) in [("in to", "into"), ("so me", "some")] {
+        assert!(!reads(&a, t, w), "{t}: {:?}", words_of(&a, t));
+    }
+    let mut common = words.to_vec();
+    common[1].1 = PIECE_COUNT;
+    let b = spelling(SHORT_REVISION, &common);
+    assert!(!reads(&b, "th at", "that"), "{:?}", words_of(&b, "th at"));
+    let before = spelling(SHORT_REVISION - 1, &words);
+    assert!(
+        !reads(&before, "th at", "that"),
+        "{:?}",
+        words_of(&before, "th at")
+    );
+}

@@ -77,6 +77,9 @@ pub const PIECE_COUNT: u32 = 64;
 pub const PIECE_RATIO: u32 = 2;
 /// The first spelling revision of [`PIECE_COUNT`] and [`PIECE_RATIO`].
 pub const RATIO_REVISION: u8 = 6;
+/// The first spelling revision that counts two-letter words too ([`counted`]), so that a
+/// word split into two-letter halves (`th at`, `ha ve`) joins by the rule of longer pieces.
+pub const SHORT_REVISION: u8 = 7;
 /// Longest word corrected or indexed, in bytes.
 pub const MAX_LEN: usize = 24;
 
@@ -116,6 +119,16 @@ pub fn eligible(w: &str) -> bool {
     (MIN_LEN - 1..=MAX_LEN).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase())
 }
 
+/// Whether the speller of `revision` counts `w`: an [`eligible`] word, and from
+/// [`SHORT_REVISION`] one of two ASCII letters as well (known, and a piece of a split word
+/// when rare, never corrected nor a correction).
+pub fn counted(w: &str, revision: u8) -> bool {
+    eligible(w)
+        || (revision >= SHORT_REVISION
+            && w.len() == MIN_LEN - 2
+            && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
 impl Speller {
     /// From word counts (any order, a word at most once): the known words and their index,
     /// under the rules of `revision` ([`TextConfig::spell_revision`]): from 1, also by
@@ -126,7 +139,7 @@ impl Speller {
     pub fn new(counts: impl IntoIterator<Item = (String, u32)>, revision: u8) -> Speller {
         let mut words: Vec<(String, u32)> = counts
             .into_iter()
-            .filter(|(w, c)| *c >= KNOWN_COUNT && eligible(w))
+            .filter(|(w, c)| *c >= KNOWN_COUNT && counted(w, revision))
             .collect();
         words.sort_unstable();
         words.dedup_by(|a, b| a.0 == b.0);
@@ -136,7 +149,7 @@ impl Speller {
 
     /// From known words in strictly increasing order with their counts (as a model file
     /// stores them), without sorting them again, under the rules of `revision`; `None` when
-    /// they are not in that order or not all eligible.
+    /// they are not in that order or not all [`counted`] by `revision`.
     pub fn from_sorted<'a>(
         words: impl IntoIterator<Item = (&'a str, u32)>,
         revision: u8,
@@ -147,7 +160,7 @@ impl Speller {
                 .ends
                 .last()
                 .map(|&e| &s.text[s.start(s.ends.len() - 1)..e as usize]);
-            if !eligible(w) || c < KNOWN_COUNT || previous.is_some_and(|p| p >= w) {
+            if !counted(w, revision) || c < KNOWN_COUNT || previous.is_some_and(|p| p >= w) {
                 return None;
             }
             s.text.push_str(w);
@@ -222,9 +235,14 @@ impl Speller {
         &self.text[self.start(i)..self.ends[i] as usize]
     }
 
-    /// Counts the eligible words of an iterator of words.
-    pub fn count<'a>(words: impl IntoIterator<Item = &'a str>, into: &mut HashMap<String, u32>) {
-        for w in words.into_iter().filter(|w| eligible(w)) {
+    /// Counts the words of an iterator of words that the speller of `revision` counts
+    /// ([`counted`]).
+    pub fn count<'a>(
+        words: impl IntoIterator<Item = &'a str>,
+        revision: u8,
+        into: &mut HashMap<String, u32>,
+    ) {
+        for w in words.into_iter().filter(|w| counted(w, revision)) {
             match into.get_mut(w) {
                 Some(c) => *c += 1,
                 None => {
@@ -254,22 +272,23 @@ impl Speller {
     }
 
     /// Whether `w` may be a piece of a word split by a space (`stu pid`): a word the speller
-    /// reads ([`eligible`]) that the training comments used less often than a correction
-    /// target ([`target_count`]: never, or once), or, from revision [`RATIO_REVISION`], less
-    /// than [`PIECE_COUNT`] times.
+    /// reads ([`eligible`]; from [`SHORT_REVISION`], [`counted`]: `th`) that the training
+    /// comments used less often than a correction target ([`target_count`]: never, or
+    /// once), or, from revision [`RATIO_REVISION`], less than [`PIECE_COUNT`] times.
     pub fn piece(&self, w: &str) -> bool {
         let under = match self.revision >= RATIO_REVISION {
             true => PIECE_COUNT,
             false => self.target,
         };
-        eligible(w) && self.position(w).is_none_or(|i| self.counts[i] < under)
+        counted(w, self.revision) && self.position(w).is_none_or(|i| self.counts[i] < under)
     }
 
     /// Whether `a b` is the common word `whole` (`a` and `b` written together) split by a
     /// space, one of them a [`Speller::piece`]: `whole` is [`Speller::common`], and, from
     /// revision [`RATIO_REVISION`], the rarer piece the speller reads was used less than a
     /// correction target or at most 1/[`PIECE_RATIO`] as often as `whole` (`peo ple`, `bec
-    /// ause`; not `some thing`, `any one`, where both are words of their own).
+    /// ause`; not `some thing`, `any one`, where both are words of their own). From
+    /// [`SHORT_REVISION`] a piece of two letters counts too (`th at`; not `in to`).
     pub fn split(&self, a: &str, b: &str, whole: &str) -> bool {
         let Some(used) = self.target_count_of(whole) else {
             return false;
@@ -278,7 +297,11 @@ impl Speller {
             return true;
         }
         let count = |w: &str| self.position(w).map_or(0, |i| self.counts[i]);
-        let rarer = [a, b].into_iter().filter(|p| eligible(p)).map(count).min();
+        let rarer = [a, b]
+            .into_iter()
+            .filter(|p| counted(p, self.revision))
+            .map(count)
+            .min();
         rarer.is_some_and(|c| c < self.target || used >= PIECE_RATIO.saturating_mul(c))
     }
 
