@@ -165,6 +165,8 @@ def cost():
             + f"\nThe shipped model takes {r['ratio_of_medians']:.2f}× the time of the one before issue 21 "
               f"(commit {r['before_commit']}, its own release) by the medians"
             + (f", {r['ratio_of_minimums']:.2f}× by the fastest runs" if "ratio_of_minimums" in r else "")
+            + (f", {r['ratio_paired_median']:.2f}× by the median of each run over the baseline's run "
+               "just before it" if "ratio_paired_median" in r else "")
             + ".\n")
 
 
