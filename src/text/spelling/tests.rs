@@ -358,3 +358,27 @@ fn common_is_a_target_whatever_the_filter_says() {
         }
     }
 }
+
+/// Two-letter words are counted from revision 7 only: a speller of revision 6 leaves them
+/// out of its counts, and a word list of revision 6 holding one (a file that says revision 6
+/// but was written otherwise) is refused, while revision 7 keeps and reads it.
+#[test]
+fn two_letter_words_are_known_from_revision_7_only() {
+    use super::{counted, SHORT_REVISION};
+    let counts = || [("th".to_string(), 3), ("that".to_string(), 90)];
+    let before = Speller::new(counts(), SHORT_REVISION - 1);
+    assert_eq!(before.words().collect::<Vec<_>>(), vec![("that", 90)]);
+    let now = Speller::new(counts(), SHORT_REVISION);
+    assert_eq!(
+        now.words().collect::<Vec<_>>(),
+        vec![("th", 3), ("that", 90)]
+    );
+    assert!(now.piece("th") && !before.piece("th"));
+    let list = [("th", 3), ("that", 90)];
+    assert!(Speller::from_sorted(list, SHORT_REVISION - 1).is_none());
+    assert_eq!(Speller::from_sorted(list, SHORT_REVISION), Some(now));
+    // one letter, digits or capitals are never counted
+    for w in ["a", "t2", "Th"] {
+        assert!(!counted(w, SHORT_REVISION), "{w}");
+    }
+}
