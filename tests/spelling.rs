@@ -212,5 +212,34 @@ fn main() {
             folding_labels_in_keeps_the_training_words,
         ),
         ("olid_typos_cost_little", olid_typos_cost_little),
+        (
+            "training_words_that_do_not_fit_the_revision_are_refused",
+            training_words_that_do_not_fit_the_revision_are_refused,
+        ),
     ]);
+}
+
+/// A model file whose header claims older spelling rules than its training words were
+/// counted by (two-letter words under revision 6) is refused with an error that says so,
+/// not read under rules its words do not fit.
+fn training_words_that_do_not_fit_the_revision_are_refused() -> Result<(), Skip> {
+    let dir = tempfile::tempdir().unwrap();
+    let data = toy_csv(dir.path());
+    let spell = train(dir.path(), &data, "spell.gavel", &["--spell"]);
+    let mut bytes = std::fs::read(&spell).unwrap();
+    let (from, to) = (&b"\"spell_revision\":7"[..], &b"\"spell_revision\":6"[..]);
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("the header names revision 7");
+    bytes[at..at + to.len()].copy_from_slice(to);
+    let body = bytes.len() - 4;
+    let crc = crc32fast::hash(&bytes[..body]);
+    bytes[body..].copy_from_slice(&crc.to_le_bytes());
+    let forged = dir.path().join("forged.gavel");
+    std::fs::write(&forged, &bytes).unwrap();
+    let out = gavel().arg("inspect").arg(&forged).assert().failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("spelling revision 6 counts"), "{err}");
+    Ok(())
 }

@@ -327,8 +327,12 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
 
 /// The training words of a spelling-correcting model, indexed under the rules of `revision`.
 fn speller_of(words: Vec<(&str, u32)>, revision: u8) -> Result<Speller, String> {
-    Speller::from_sorted(words, revision)
-        .ok_or_else(|| "the training words are not distinct words in order".into())
+    Speller::from_sorted(words, revision).ok_or_else(|| {
+        format!(
+            "the training words are not distinct words in order, each one that spelling \
+             revision {revision} counts"
+        )
+    })
 }
 
 /// `n` training words of a spelling-correcting model with their counts, each well formed.
