@@ -15,15 +15,24 @@ const DIR_BITS: u32 = 16;
 
 /// Words filed under keys: `hash(key) << 32 | word`, sorted, with a directory of where each
 /// value of the hash's top bits starts (about one slot per four entries, at most
-/// 2^[`DIR_BITS`]), so that a look-up searches a handful of entries. A hash collision may
-/// add a word the caller's exact check drops.
+/// 2^[`DIR_BITS`]), so that a look-up searches a handful of entries, and a [`Filter`] of the
+/// keys' hashes in front, which turns away most keys filed under no word (most of those a
+/// correction looks up: the deletions of a word no target is near) without reading the
+/// directory or the entries. A hash collision may add a word the caller's exact check drops.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filed {
     keys: Vec<u64>,
     /// `dir[b]`: the first entry whose hash's top bits are `b` or more, `2^bits + 1` long;
     /// empty with no keys
     dir: Vec<u32>,
+    /// the distinct hashes of `keys`, about [`FILED_FILTER_BITS`] bits each, at most 256 KB
+    filter: Filter,
 }
+
+/// Bits of a [`Filed`]'s filter per distinct key, rounded up to a power of two of bits.
+const FILED_FILTER_BITS: usize = 8;
+/// Most bits of a [`Filed`]'s filter (256 KB).
+const FILED_FILTER_MAX: u32 = 21;
 
 impl Filed {
     /// From `hash << 32 | word` entries in any order, duplicates allowed.
@@ -43,7 +52,12 @@ impl Filed {
             }
             dir.push(j as u32);
         }
-        Filed { keys, dir }
+        // sorted: a hash filed twice is counted once (and sets the same bits again)
+        let distinct = 1 + keys.windows(2).filter(|p| p[0] >> 32 != p[1] >> 32).count();
+        let want = (distinct * FILED_FILTER_BITS).next_power_of_two();
+        let bits = want.trailing_zeros().min(FILED_FILTER_MAX);
+        let filter = Filter::sized(keys.iter().map(|k| k >> 32), bits);
+        Filed { keys, dir, filter }
     }
 
     /// Whether nothing is filed.
@@ -54,7 +68,7 @@ impl Filed {
     /// The words filed under `key`.
     pub fn get<'a>(&'a self, key: &[u8]) -> impl Iterator<Item = usize> + 'a {
         let h = hash(key);
-        let part = match self.dir.is_empty() {
+        let part = match self.dir.is_empty() || !self.filter.may_hold(h) {
             true => &self.keys[..0],
             false => {
                 let bits = (self.dir.len() - 1).trailing_zeros();
@@ -71,12 +85,13 @@ impl Filed {
 }
 
 /// A blocked Bloom filter of a set of words by [`hash`], small enough to stay in cache
-/// (`2^`[`FILTER_BITS`] bits): each word sets [`FILTER_PROBES`] bits of one 64-bit block, so a
-/// look-up reads one word of memory. A word with any of its bits clear is not in the set; one
-/// with all set may be, about one in fifty of the words outside a set of fifty thousand.
+/// (`2^`[`FILTER_BITS`] bits unless sized otherwise): each word sets [`FILTER_PROBES`] bits of
+/// one 64-bit block, so a look-up reads one word of memory. A word with any of its bits clear
+/// is not in the set; one with all set may be, about one in fifty of the words outside a set
+/// of fifty thousand.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
-    /// empty: the empty set
+    /// empty: the empty set; else a power of two of blocks
     bits: Vec<u64>,
 }
 
@@ -86,14 +101,20 @@ const FILTER_BITS: u32 = 19;
 const FILTER_PROBES: u32 = 3;
 
 impl Filter {
-    /// The filter of the words of hashes `hashes`.
+    /// The filter of the words of hashes `hashes`, of `2^`[`FILTER_BITS`] bits.
     pub fn new(hashes: impl IntoIterator<Item = u64>) -> Filter {
+        Filter::sized(hashes, FILTER_BITS)
+    }
+
+    /// The filter of the words of hashes `hashes`, of `2^bits` bits (6 to 30).
+    pub fn sized(hashes: impl IntoIterator<Item = u64>, bits: u32) -> Filter {
         let mut hashes = hashes.into_iter().peekable();
         if hashes.peek().is_none() {
             return Filter::default();
         }
-        let mut bits = vec![0u64; 1 << (FILTER_BITS - 6)];
-        for (block, mask) in hashes.map(Filter::probe) {
+        let blocks = bits.clamp(6, 30) - 6;
+        let mut bits = vec![0u64; 1 << blocks];
+        for (block, mask) in hashes.map(|h| Filter::probe(h, blocks)) {
             bits[block] |= mask;
         }
         Filter { bits }
@@ -102,16 +123,17 @@ impl Filter {
     /// Whether the word of hash `h` may be in the set.
     #[inline]
     pub fn may_hold(&self, h: u64) -> bool {
-        let (block, mask) = Filter::probe(h);
+        let (block, mask) = Filter::probe(h, self.bits.len().trailing_zeros());
         self.bits.get(block).is_some_and(|&w| w & mask == mask)
     }
 
-    /// The block of hash `h` and the bits it sets there: its 32 bits mixed, so that
-    /// neighbouring hashes spread, the block from the top bits, each bit from six below.
+    /// The block of hash `h` among `2^blocks` and the bits it sets there: its 32 bits mixed,
+    /// so that neighbouring hashes spread, the block from the top bits (at most 24 of them),
+    /// each bit from six below.
     #[inline]
-    fn probe(h: u64) -> (usize, u64) {
+    fn probe(h: u64, blocks: u32) -> (usize, u64) {
         let m = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let block = (m >> (64 - (FILTER_BITS - 6))) as usize;
+        let block = (m.checked_shr(64 - blocks).unwrap_or(0)) as usize;
         let mask = (0..FILTER_PROBES).fold(0u64, |acc, i| acc | 1 << ((m >> (26 + 6 * i)) & 63));
         (block, mask)
     }
@@ -186,6 +208,31 @@ mod tests {
         }
         assert_eq!(f.get(b"nothing").count(), 0);
         assert_eq!(Filed::new(Vec::new()).get(b"stupid").count(), 0);
+    }
+
+    /// With its filter in front, a large index answers every key as a plain map of its
+    /// entries does: all the words filed under a key, in order, and none for a key filed
+    /// under nothing (tried for as many keys again).
+    #[test]
+    fn a_large_index_answers_as_a_plain_map() {
+        let mut keys = Vec::new();
+        let mut map: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+        for i in 0..60_000usize {
+            // a word under two keys, and some keys under two words
+            for k in [format!("k{i}"), format!("k{}", i / 2 + 100_000)] {
+                let h = hash(k.as_bytes());
+                keys.push(h << 32 | i as u64);
+                map.entry(h).or_default().push(i);
+            }
+        }
+        let f = Filed::new(keys);
+        for i in 0..200_000usize {
+            let k = format!("k{i}");
+            let mut want = map.get(&hash(k.as_bytes())).cloned().unwrap_or_default();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(f.get(k.as_bytes()).collect::<Vec<_>>(), want, "{k}");
+        }
     }
 
     #[test]
