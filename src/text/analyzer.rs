@@ -7,7 +7,7 @@ use super::lexicon::is_four_letter_form;
 use super::normalize::normalize_into;
 use super::roman::{is_roman_urdu, roman_key};
 use super::script_fold::{fold_scripts_into, needs_fold};
-use super::spelling::{self, Speller, SHORT_REVISION};
+use super::spelling::{self, Speller};
 use super::stem::Stemmer;
 use super::tokenize::{tokenize_into, TokenKind, Tokens};
 use crate::error::Result;
@@ -166,10 +166,10 @@ impl Analyzer {
             .map(|chunk| {
                 let mut sc = Scratch::default();
                 let mut counts = HashMap::new();
+                let revision = self.config.spell_revision;
                 for t in chunk {
                     let tokens = self.tokenize(t.as_ref(), &mut sc);
                     let words = tokens.iter().filter(|(k, _)| *k == TokenKind::Word);
-                    let revision = self.config.spell_revision;
                     Speller::count(words.map(|(_, w)| w), revision, &mut counts);
                 }
                 counts
@@ -310,9 +310,9 @@ impl Analyzer {
     /// ([`Speller::split`]); two pieces of two letters only when they make a word of the
     /// abuse lexicon (`fu ck`), as most such pairs are two words (`in to`, `so me`) and
     /// joining them into the comments' common words changed what the model learnt of
-    /// ordinary text, or, from spelling revision [`SHORT_REVISION`], when the speller's
-    /// counts of two-letter words tell a rare half (`th at`, `ha ve`) from two words:
-    /// `piece`, one of them is a [`Speller::piece`].
+    /// ordinary text; `piece`, one of them is a [`Speller::piece`] (from spelling revision
+    /// [`SHORT_REVISION`](spelling::SHORT_REVISION) a two-letter word may be one, `th`, so
+    /// two-letter halves also join by the speller's counts: `th at`, `ha ve`, not `in to`).
     fn joined<'b>(&self, a: &str, b: &str, piece: bool, buf: &'b mut String) -> Option<&'b str> {
         let s = self.speller.as_ref()?;
         let letters = |w: &str| w.bytes().all(|c| c.is_ascii_lowercase());
@@ -322,13 +322,9 @@ impl Analyzer {
         buf.clear();
         buf.push_str(a);
         buf.push_str(b);
-        let word = match a.len() == 2 && b.len() == 2 {
-            true => {
-                is_four_letter_form(buf)
-                    || (piece && self.config.spell_revision >= SHORT_REVISION && s.split(a, b, buf))
-            }
-            false => s.split(a, b, buf),
-        };
+        // the walk asks of any two two-letter words, of other pairs only beside a piece
+        let word = (a.len() == 2 && b.len() == 2 && is_four_letter_form(buf))
+            || (piece && s.split(a, b, buf));
         word.then_some(buf.as_str())
     }
 

@@ -57,10 +57,11 @@ pub struct TextConfig {
     /// any other typo, and a used word also into a far commoner sound-alike; 3, a
     /// sound-alike only when it is also near in letters, and a used word only by a slip; 4,
     /// into words used twice, not five times
-    /// ([`TARGET_COUNT`](super::spelling::TARGET_COUNT)); 5 ([`JOIN_REVISION`]), also a word split in two by a space (`stu pid`, `s tupid`): a
-    /// word the training comments never used and the word beside it, when together they
-    /// are a common training word, give that word's n-grams beside their own; 6, also a piece the training comments used a few
-    /// times, rarer than the word it makes ([`PIECE_COUNT`](super::spelling::PIECE_COUNT),
+    /// ([`TARGET_COUNT`](super::spelling::TARGET_COUNT)); 5 ([`JOIN_REVISION`]), also a
+    /// word split in two by a space (`stu pid`, `s tupid`): a word the training comments
+    /// never used and the word beside it, when together they are a common training word,
+    /// give that word's n-grams beside their own; 6, also a piece the training comments used
+    /// a few times, rarer than the word it makes ([`PIECE_COUNT`](super::spelling::PIECE_COUNT),
     /// [`PIECE_RATIO`](super::spelling::PIECE_RATIO): `peo ple` in a vocabulary that holds
     /// `peo`); 7 ([`SPELL_REVISION`], [`SHORT_REVISION`](super::spelling::SHORT_REVISION)),
     /// two-letter words counted too, so that a word split into two-letter halves joins by

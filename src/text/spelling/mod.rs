@@ -116,17 +116,19 @@ pub struct Speller {
 /// Whether `w` is a word the speller reads: ASCII letters only, one letter shorter than
 /// [`MIN_LEN`] (such a word is known or corrected, never a correction) up to [`MAX_LEN`].
 pub fn eligible(w: &str) -> bool {
-    (MIN_LEN - 1..=MAX_LEN).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase())
+    (MIN_LEN - 1..=MAX_LEN).contains(&w.len()) && lowercase(w)
+}
+
+/// Whether `w` is ASCII lowercase letters only.
+fn lowercase(w: &str) -> bool {
+    w.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// Whether the speller of `revision` counts `w`: an [`eligible`] word, and from
 /// [`SHORT_REVISION`] one of two ASCII letters as well (known, and a piece of a split word
 /// when rare, never corrected nor a correction).
 pub fn counted(w: &str, revision: u8) -> bool {
-    eligible(w)
-        || (revision >= SHORT_REVISION
-            && w.len() == MIN_LEN - 2
-            && w.bytes().all(|b| b.is_ascii_lowercase()))
+    eligible(w) || (revision >= SHORT_REVISION && w.len() == MIN_LEN - 2 && lowercase(w))
 }
 
 impl Speller {
